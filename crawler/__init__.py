@@ -1,0 +1,1 @@
+"""Shared core of the Iranian municipal news crawler."""

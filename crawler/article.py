@@ -1,0 +1,261 @@
+"""The extraction chain: every field of an article page from structured data, then the site's
+selectors, then a generic fallback, remembering which step gave it.
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import re
+from collections.abc import Callable, Iterable
+from datetime import datetime, timedelta, timezone
+from functools import cached_property
+from typing import TYPE_CHECKING, TypeVar
+
+import trafilatura
+from scrapy.http import TextResponse
+from w3lib.url import safe_url_string
+
+from crawler.blocks import block_text
+from crawler.dates import JALALI_YEARS, jalali_day, parse_jalali, parse_machine_date
+from crawler.items import ArticleItem
+from crawler.structured import StructuredData
+from crawler.text import normalize_line, normalize_text, parse_int
+
+if TYPE_CHECKING:
+    from crawler.spiders import NewsSpider
+
+T = TypeVar("T")
+Step = tuple[str, Callable[[], T]]
+
+# Lines that are page furniture wherever they appear inside an article's text.
+FURNITURE_LINE = re.compile(r"^(لینک کوتاه|کد خبر|برچسب ?ها|اشتراک ?گذاری|نظرات|ارسال نظر|ثبت دیدگاه)\s*[:：]?")
+# An excerpt cut off by the CMS is not a lead.
+TRUNCATED = re.compile(r"(\[\s*(…|\.\.\.)\s*\]|…|\.\.\.)\s*$")
+# Dates later than this after the crawl are not publication dates.
+FUTURE_SLACK = timedelta(days=1)
+
+
+def _first(steps: Iterable[Step[T]]) -> tuple[T | None, str | None]:
+    """The first non-empty value of a chain of (step name, getter), with the step's name."""
+    for name, getter in steps:
+        value = getter()
+        if value:
+            return value, name
+    return None, None
+
+
+def _unique(values: Iterable[str]) -> list[str]:
+    return list(dict.fromkeys(v for v in values if v))
+
+
+class ArticlePage:
+    """One fetched article page of a site, read through the site's description (its spider)."""
+
+    def __init__(self, site: NewsSpider, response: TextResponse):
+        self.site = site
+        self.response = response
+        self.data = StructuredData(response.selector)
+        self.now = datetime.now(timezone.utc)
+        self.provenance: dict[str, str] = {}
+
+    # -- selectors -------------------------------------------------------------------------------
+
+    def _css(self, field: str):
+        query = self.site.selectors.get(field)
+        return self.response.css(query) if query else []
+
+    def selected_text(self, field: str) -> str:
+        return normalize_text("\n".join(block_text(node.root) for node in self._css(field)))
+
+    def selected_list(self, field: str) -> list[str]:
+        return _unique(normalize_line(" ".join(node.css("::text").getall())) for node in self._css(field))
+
+    @cached_property
+    def container(self):
+        nodes = self._css("article")
+        return nodes[0] if nodes else None
+
+    @property
+    def has_site_markup(self) -> bool:
+        return bool(self._css("title") or self._css("body"))
+
+    @property
+    def is_article(self) -> bool:
+        """Evidence in the page itself (not only its URL) that it is one article."""
+        return self.data.is_article or self.has_site_markup
+
+    # -- the chain -------------------------------------------------------------------------------
+
+    def _record(self, field: str, chain: Iterable[Step[T]]) -> T | None:
+        value, step = _first(chain)
+        if step:
+            self.provenance[field] = step
+        return value
+
+    def item(self) -> ArticleItem:
+        title = self.title()
+        body = self.body(title)
+        published_at = self.published_at(body)
+        item = ArticleItem(
+            source=self.site.name,
+            news_code=self.news_code(),
+            url=self.url(),
+            title=title,
+            lead=self.lead(body),
+            body=body,
+            published_at=published_at,
+            published_jalali=jalali_day(published_at) if published_at else "",
+            kicker=self.kicker(),
+            category=self.category(),
+            tags=self.tags(),
+            authors=self.authors(),
+            images=self.images(),
+            view_count=self.view_count(),
+            crawled_at=self.now,
+        )
+        item.provenance = dict(self.provenance)
+        return item
+
+    def url(self) -> str:
+        candidates = (self.data.link("canonical"), self.data.meta("og:url"))
+        for candidate in candidates:
+            absolute = self.response.urljoin(candidate) if candidate else ""
+            if absolute and self.site.owns_url(absolute):
+                return safe_url_string(absolute)
+        return safe_url_string(self.response.url)
+
+    def news_code(self) -> str:
+        code = self._record("news_code", self.site.news_code_steps(self))
+        if code:
+            return str(code)
+        # Last resort, so that an article is never lost for want of an id: stable per URL, and counted.
+        self.provenance["news_code"] = "url_hash"
+        return "h" + hashlib.sha1(self.url().encode()).hexdigest()[:16]
+
+    def title(self) -> str:
+        return self._record("title", [
+            ("jsonld", lambda: normalize_line(self.data.text("headline"))),
+            ("meta", lambda: self._without_site_name(normalize_line(self.data.meta("og:title")))),
+            ("selector", lambda: normalize_line(" ".join(self.selected_text("title").split("\n")))),
+            ("fallback", self._generic_title),
+        ]) or ""
+
+    def kicker(self) -> str:
+        return self._record("kicker", [("selector", lambda: self.selected_text("kicker"))]) or ""
+
+    def lead(self, body: str) -> str:
+        def usable(text: str) -> str:
+            text = normalize_text(text)
+            if not text or TRUNCATED.search(text) or body.startswith(text):
+                return ""  # a CMS auto-excerpt of the body, not a lead
+            return text
+
+        return self._record("lead", [
+            ("jsonld", lambda: usable(self.data.text("description"))),
+            ("selector", lambda: usable(self.selected_text("lead"))),
+            ("meta", lambda: usable(self.data.meta("og:description") or self.data.meta("description"))),
+        ]) or ""
+
+    def body(self, title: str) -> str:
+        return self._record("body", [
+            ("selector", lambda: self._clean_body(self._selected_body(), title)),
+            ("jsonld", lambda: self._clean_body(self.data.text("articleBody"), title)),
+            ("fallback", lambda: self._clean_body(self._generic_body(), title)),
+        ]) or ""
+
+    def published_at(self, body: str) -> datetime | None:
+        return self._record("published_at", [
+            ("jsonld", lambda: self._plausible(parse_machine_date(self.data.text("datePublished")))),
+            ("meta", lambda: self._plausible(parse_machine_date(
+                self.data.meta("article:published_time") or self._time_element()))),
+            ("selector", lambda: self._plausible(parse_jalali(self.selected_text("date")))),
+            # Date-only, from the article's own words; the provenance says so.
+            ("text", lambda: self._plausible(parse_jalali(body))),
+        ])
+
+    def category(self) -> str:
+        return self._record("category", [
+            ("jsonld", lambda: normalize_line(self.data.text("articleSection"))),
+            ("meta", lambda: normalize_line(self.data.meta("article:section"))),
+            ("selector", lambda: (self.selected_list("category") or [""])[-1]),
+        ]) or ""
+
+    def tags(self) -> list[str]:
+        return self._record("tags", [
+            ("jsonld", lambda: _unique(normalize_line(k) for k in self.data.keywords())),
+            ("meta", lambda: _unique(normalize_line(k) for k in self.data.metas("article:tag"))),
+            ("selector", lambda: self.selected_list("tags")),
+        ]) or []
+
+    def authors(self) -> list[str]:
+        return self._record("authors", [
+            ("jsonld", lambda: _unique(normalize_line(n) for n in self.data.names("author"))),
+            ("meta", lambda: _unique(normalize_line(a) for a in self.data.metas("author") if "://" not in a)),
+            ("selector", lambda: self.selected_list("authors")),
+        ]) or []
+
+    def images(self) -> list[str]:
+        structured = [*self.data.images(), *self.data.metas("og:image")]
+        selected = self._css("images").css("::attr(data-src), ::attr(src)").getall()
+        if structured:
+            self.provenance["images"] = "jsonld" if self.data.images() else "meta"
+        elif selected:
+            self.provenance["images"] = "selector"
+        return _unique(safe_url_string(self.response.urljoin(u.strip())) for u in [*structured, *selected]
+                       if u.strip() and not u.strip().startswith("data:"))
+
+    def view_count(self) -> int | None:
+        return self._record("view_count", [("selector", lambda: parse_int(self.selected_text("views")))])
+
+    # -- helpers ---------------------------------------------------------------------------------
+
+    def _plausible(self, moment: datetime | None) -> datetime | None:
+        """No date is better than a wrong one: nothing in the future or outside the Jalali era we read."""
+        if moment is None or moment > self.now + FUTURE_SLACK:
+            return None
+        return moment if int(jalali_day(moment)[:4]) in JALALI_YEARS else None
+
+    def _time_element(self) -> str:
+        """A <time datetime> that belongs to the article, never one from a sidebar."""
+        marked = "time[itemprop=datePublished]::attr(datetime), time.published::attr(datetime)"
+        if self.container is None:
+            return self.response.css(marked).get() or ""
+        return self.container.css(marked).get() or self.container.css("time::attr(datetime)").get() or ""
+
+    def _selected_body(self) -> str:
+        nodes = self._css("body")
+        if not nodes:
+            return ""
+        drop = ", ".join(self.site.drop_from_body)
+        texts = []
+        for node in nodes:
+            element = copy.deepcopy(node.root)
+            for unwanted in element.cssselect(drop) if drop else []:
+                unwanted.drop_tree()
+            texts.append(block_text(element))
+        return "\n".join(texts)
+
+    def _clean_body(self, text: str, title: str) -> str:
+        lines = normalize_text(text).split("\n")
+        kicker = self.selected_text("kicker")
+        # Pages often repeat the kicker and the title above the body.
+        while lines and lines[0] in {title, kicker, ""}:
+            lines.pop(0)
+        return "\n".join(line for line in lines if not FURNITURE_LINE.match(line))
+
+    def _generic_title(self) -> str:
+        scope = self.container if self.container is not None else self.response
+        heading = normalize_line(" ".join(scope.css("h1 ::text").getall()))
+        return heading or self._without_site_name(normalize_line(self.response.css("title::text").get() or ""))
+
+    def _generic_body(self) -> str:
+        return trafilatura.extract(self.response.text, include_comments=False, include_tables=False,
+                                   favor_precision=True) or ""
+
+    def _without_site_name(self, title: str) -> str:
+        site_name = normalize_line(self.data.meta("og:site_name")) or self.site.site_name
+        if site_name:
+            title = re.sub(rf"\s*[-|–—:]\s*{re.escape(site_name)}\s*$", "", title)
+            title = re.sub(rf"^{re.escape(site_name)}\s*[-|–—:]\s*", "", title)
+        return title.strip()

@@ -1,0 +1,32 @@
+"""The article item: the public contract that downstream users read."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+# Fields an article is not worth storing without.
+REQUIRED_FIELDS = ("source", "news_code", "url", "title", "body", "published_at")
+# Fields whose change makes a new version of an article (view counts move every day and do not).
+CONTENT_FIELDS = ("title", "lead", "body")
+
+
+@dataclass
+class ArticleItem:
+    source: str
+    news_code: str
+    url: str
+    title: str = ""
+    lead: str = ""
+    body: str = ""
+    published_at: datetime | None = None
+    published_jalali: str = ""
+    kicker: str = ""
+    category: str = ""
+    tags: list[str] = field(default_factory=list)
+    authors: list[str] = field(default_factory=list)
+    images: list[str] = field(default_factory=list)
+    view_count: int | None = None
+    crawled_at: datetime | None = None
+    # Which step of the extraction chain gave each field: "jsonld", "meta", "selector", "fallback", "text", "url".
+    provenance: dict[str, str] = field(default_factory=dict)

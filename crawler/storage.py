@@ -1,0 +1,193 @@
+"""Where articles are kept: SQLAlchemy models and the one upsert every entry point goes through.
+
+SQLite by default, any SQLAlchemy URL through DATABASE_URL (PostgreSQL in production).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from enum import Enum
+from pathlib import Path
+
+from sqlalchemy import (JSON, BigInteger, DateTime, Engine, ForeignKey, Integer, String, Text, TypeDecorator,
+                        UniqueConstraint, create_engine, event, select, update)
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
+
+from crawler.items import CONTENT_FIELDS, ArticleItem
+
+DEFAULT_DATABASE_URL = "sqlite:///data/articles.db"
+
+
+class AwareDateTime(TypeDecorator):
+    """A timezone-aware instant: timestamptz where the database has one; in SQLite ISO 8601 text
+    that keeps its UTC offset, so the instant (and the local time the site printed) reads back exactly."""
+
+    impl = String(40)
+    cache_ok = True
+
+    def load_dialect_impl(self, dialect):
+        if dialect.name == "sqlite":
+            return dialect.type_descriptor(String(40))
+        return dialect.type_descriptor(DateTime(timezone=True))
+
+    def process_bind_param(self, value: datetime | None, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError(f"naive datetime {value!r}: every stored instant carries its offset")
+        return value.isoformat() if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value, dialect):
+        if value is None:
+            return None
+        return datetime.fromisoformat(value) if isinstance(value, str) else value
+
+
+JsonList = JSON().with_variant(postgresql.JSONB(), "postgresql")
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Article(Base):
+    __tablename__ = "articles"
+    __table_args__ = (UniqueConstraint("source", "news_code", name="uq_articles_source_news_code"),)
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer(), "sqlite"), primary_key=True)
+    source: Mapped[str] = mapped_column(String(40))
+    news_code: Mapped[str] = mapped_column(String(80))
+    url: Mapped[str] = mapped_column(Text)
+    title: Mapped[str] = mapped_column(Text)
+    lead: Mapped[str] = mapped_column(Text, default="")
+    body: Mapped[str] = mapped_column(Text)
+    published_at: Mapped[datetime] = mapped_column(AwareDateTime)
+    published_jalali: Mapped[str] = mapped_column(String(10))
+    kicker: Mapped[str] = mapped_column(Text, default="")
+    category: Mapped[str] = mapped_column(Text, default="")
+    tags: Mapped[list] = mapped_column(JsonList, default=list)
+    authors: Mapped[list] = mapped_column(JsonList, default=list)
+    images: Mapped[list] = mapped_column(JsonList, default=list)
+    view_count: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    crawled_at: Mapped[datetime] = mapped_column(AwareDateTime)
+    provenance: Mapped[dict] = mapped_column(JsonList, default=dict)
+    content_hash: Mapped[str] = mapped_column(String(64))
+    first_seen_at: Mapped[datetime] = mapped_column(AwareDateTime)
+    last_seen_at: Mapped[datetime] = mapped_column(AwareDateTime)
+
+
+class ArticleVersion(Base):
+    """The content an article had before a change; nothing a site rewrites is lost."""
+
+    __tablename__ = "article_versions"
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer(), "sqlite"), primary_key=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id"), index=True)
+    title: Mapped[str] = mapped_column(Text)
+    lead: Mapped[str] = mapped_column(Text)
+    body: Mapped[str] = mapped_column(Text)
+    content_hash: Mapped[str] = mapped_column(String(64))
+    replaced_at: Mapped[datetime] = mapped_column(AwareDateTime)
+
+
+ARTICLE_COLUMNS = [c.name for c in Article.__table__.columns if c.name not in ("id",)]
+
+
+class Outcome(str, Enum):
+    NEW = "new"
+    UPDATED = "updated"
+    UNCHANGED = "unchanged"
+
+
+def content_hash(item: ArticleItem) -> str:
+    content = json.dumps([getattr(item, name) for name in CONTENT_FIELDS], ensure_ascii=False)
+    return hashlib.sha256(content.encode()).hexdigest()
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    cursor = dbapi_connection.cursor()
+    # WAL lets a reader (a refetch, an operator's query) work while a crawl writes.
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()
+
+
+def make_engine(url: str) -> Engine:
+    if url.startswith("sqlite:///") and not url.startswith("sqlite:///:memory:"):
+        Path(url.removeprefix("sqlite:///")).expanduser().parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(url, connect_args={"timeout": 30} if url.startswith("sqlite") else {},
+                           json_serializer=lambda value: json.dumps(value, ensure_ascii=False))
+    if engine.dialect.name == "sqlite":
+        event.listen(engine, "connect", _sqlite_pragmas)
+    return engine
+
+
+_open_stores: dict[str, Store] = {}
+
+
+@dataclass
+class Store:
+    engine: Engine
+
+    @classmethod
+    def open(cls, url: str) -> Store:
+        """The store for a database URL, created with its schema on first use; one per process and URL."""
+        if url not in _open_stores:
+            store = cls(make_engine(url))
+            Base.metadata.create_all(store.engine)
+            _open_stores[url] = store
+        return _open_stores[url]
+
+    @classmethod
+    def for_crawler(cls, crawler) -> Store:
+        return cls.open(crawler.settings.get("DATABASE_URL") or DEFAULT_DATABASE_URL)
+
+    def _insert(self):
+        dialect = {"postgresql": postgresql, "sqlite": sqlite}.get(self.engine.dialect.name)
+        if dialect is None:
+            raise NotImplementedError(f"no upsert for the {self.engine.dialect.name} dialect")
+        return dialect.insert(Article)
+
+    def upsert(self, item: ArticleItem) -> Outcome:
+        """Store an article by (source, news_code): insert it, or record that it was seen again, or
+        keep its previous content as a version and update it. One transaction; safe against a
+        concurrent writer of the same article."""
+        now = datetime.now(timezone.utc)
+        digest = content_hash(item)
+        values = {name: getattr(item, name) for name in ARTICLE_COLUMNS if hasattr(item, name)}
+        with Session(self.engine) as session, session.begin():
+            while True:
+                current = session.execute(
+                    select(Article).where(Article.source == item.source, Article.news_code == item.news_code)
+                    .with_for_update()
+                ).scalar_one_or_none()
+                if current is not None:
+                    break
+                inserted = session.execute(
+                    self._insert().values(**values, content_hash=digest, first_seen_at=now, last_seen_at=now)
+                    .on_conflict_do_nothing(index_elements=["source", "news_code"])
+                )
+                if inserted.rowcount:
+                    return Outcome.NEW
+                # Another writer inserted it between our select and insert: read theirs.
+            if current.content_hash == digest:
+                session.execute(update(Article).where(Article.id == current.id)
+                                .values(last_seen_at=now, view_count=item.view_count))
+                return Outcome.UNCHANGED
+            session.add(ArticleVersion(article_id=current.id, title=current.title, lead=current.lead,
+                                       body=current.body, content_hash=current.content_hash, replaced_at=now))
+            session.execute(update(Article).where(Article.id == current.id)
+                            .values(**values, content_hash=digest, last_seen_at=now))
+            return Outcome.UPDATED
+
+    def stored_codes(self, source: str, codes: list[str]) -> set[str]:
+        """Which of these news codes of a source are already stored."""
+        with Session(self.engine) as session:
+            rows = session.execute(select(Article.news_code)
+                                   .where(Article.source == source, Article.news_code.in_(codes)))
+            return {row[0] for row in rows}

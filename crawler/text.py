@@ -1,0 +1,50 @@
+"""Persian text normalization and digit handling, shared by every source."""
+
+from __future__ import annotations
+
+import html
+import re
+
+ZWNJ = "\u200c"
+
+# Arabic letters that Iranian CMSs mix with their Persian look-alikes.
+_LETTERS = str.maketrans({"ي": "ی", "ى": "ی", "ك": "ک", "ڪ": "ک"})
+# Zero-width and bidi-control characters: invisible noise, except ZWNJ which is spelling.
+_INVISIBLE = re.compile("[\u200b\u200d\u200e\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\u00ad]")
+_SPACES = re.compile(r"[ \t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]+")
+# A ZWNJ next to a space joins nothing; a run of them is one.
+_ZWNJ_RUN = re.compile(f" ?{ZWNJ}+ ?")
+_DIGITS = str.maketrans("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩", "01234567890123456789")
+_INT = re.compile(r"\d[\d,٬]*")
+
+
+def normalize_line(text: str) -> str:
+    """One line of Persian text: entities decoded, letters unified, spaces collapsed, ZWNJ kept."""
+    text = html.unescape(text).translate(_LETTERS)
+    text = _INVISIBLE.sub("", text)
+    text = _SPACES.sub(" ", text)
+    text = _ZWNJ_RUN.sub(lambda m: " " if " " in m.group(0) else ZWNJ, text)
+    return text.strip()
+
+
+def normalize_text(text: str | None) -> str:
+    """Multi-line text: each line normalized, empty lines dropped, one paragraph per line."""
+    if not text:
+        return ""
+    lines = (normalize_line(line) for line in text.replace("\r", "\n").split("\n"))
+    return "\n".join(line for line in lines if line)
+
+
+def latin_digits(text: str) -> str:
+    """Persian and Arabic-Indic digits as Latin ones."""
+    return text.translate(_DIGITS)
+
+
+def parse_int(text: str | None) -> int | None:
+    """The first whole number in the text, in any of the three digit sets, thousands separators allowed."""
+    if not text:
+        return None
+    match = _INT.search(latin_digits(text))
+    if not match:
+        return None
+    return int(re.sub(r"[,٬]", "", match.group(0)))

@@ -1,0 +1,1 @@
+"""One module per source: a description of its site over the base in crawler/."""
