@@ -120,8 +120,9 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
 def make_engine(url: str) -> Engine:
     if url.startswith("sqlite:///") and not url.startswith("sqlite:///:memory:"):
         Path(url.removeprefix("sqlite:///")).expanduser().parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(url, connect_args={"timeout": 30} if url.startswith("sqlite") else {},
-                           json_serializer=lambda value: json.dumps(value, ensure_ascii=False))
+    # SQLite waits this long for another writer's lock unless the URL says otherwise (?timeout=).
+    waits = {"timeout": 30} if url.startswith("sqlite") and "timeout=" not in url else {}
+    engine = create_engine(url, connect_args=waits, json_serializer=lambda value: json.dumps(value, ensure_ascii=False))
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
     return engine

@@ -1,0 +1,51 @@
+"""`scrapy crawl hamshahri` end to end: the bundled mirror over real HTTP into a real SQLite file."""
+
+import json
+import sqlite3
+
+from tests.conftest import scrapy_cli
+from tests.golden import GOLDEN_ROOT
+
+EXPECTED = {path.stem: json.loads(path.read_text())["item"] for path in (GOLDEN_ROOT / "hamshahri").glob("*.json")}
+
+
+def stored(database_url):
+    with sqlite3.connect(database_url.removeprefix("sqlite:///")) as connection:
+        connection.row_factory = sqlite3.Row
+        return {row["news_code"]: dict(row) for row in connection.execute("select * from articles")}
+
+
+def test_crawl_stores_every_article_once_then_nothing_new(mirror, database_url):
+    first = scrapy_cli("crawl", "hamshahri", mirror_url=mirror, database_url=database_url)
+    assert first.returncode == 0, first.stderr[-3000:]
+    rows = stored(database_url)
+    assert set(rows) == set(EXPECTED)
+    for code, expected in EXPECTED.items():
+        row = rows[code]
+        for field in ("url", "title", "lead", "body", "published_at", "published_jalali", "category", "kicker"):
+            assert row[field] == expected[field], (code, field)
+        assert json.loads(row["tags"]) == expected["tags"]
+        assert json.loads(row["images"]) == expected["images"]
+    summary = first.stdout
+    assert "hamshahri" in summary and "ok" in summary and "articles.db" in summary
+
+    second = scrapy_cli("crawl", "hamshahri", mirror_url=mirror, database_url=database_url)
+    assert second.returncode == 0, second.stderr[-3000:]
+    assert stored(database_url).keys() == rows.keys()
+    line = next(l for l in second.stdout.splitlines() if l.startswith("hamshahri"))
+    pages, new, updated, unchanged = line.split()[1:5]
+    assert (new, updated, unchanged) == ("0", "0", str(len(EXPECTED)))
+
+
+def test_section_and_page_limit_arguments(mirror, database_url):
+    result = scrapy_cli("crawl", "hamshahri", "-a", "section=city", "-a", "pages=1",
+                        mirror_url=mirror, database_url=database_url)
+    assert result.returncode == 0, result.stderr[-3000:]
+    # The first page of the city section lists three articles; the second page is not fetched.
+    assert set(stored(database_url)) == {"962182", "961950", "962500"}
+
+
+def test_unknown_section_is_refused(mirror, database_url):
+    result = scrapy_cli("crawl", "hamshahri", "-a", "section=sports", mirror_url=mirror, database_url=database_url)
+    assert result.returncode != 0
+    assert "unknown section 'sports'" in result.stderr
