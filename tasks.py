@@ -38,9 +38,12 @@ def setup() -> None:
     wanted = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
     if STAMP.exists() and STAMP.read_text() == wanted:
         return
-    print("installing dependencies into .venv ...", flush=True)
-    subprocess.check_call([PYTHON, "-m", "pip", "install", "-q", "--upgrade", "pip"], cwd=ROOT)
-    subprocess.check_call([PYTHON, "-m", "pip", "install", "-q", "-e", ".[test]"], cwd=ROOT)
+    log = VENV / "install.log"
+    print(f"installing dependencies into .venv (log: {log.relative_to(ROOT)}) ...", flush=True)
+    with log.open("w") as output:
+        for step in (["--upgrade", "pip"], ["-e", ".[test]"]):
+            if subprocess.call([PYTHON, "-m", "pip", "install", *step], cwd=ROOT, stdout=output, stderr=output):
+                sys.exit(f"pip install {' '.join(step)} failed; see {log}")
     STAMP.write_text(wanted)
 
 
