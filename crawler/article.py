@@ -29,7 +29,7 @@ T = TypeVar("T")
 Step = tuple[str, Callable[[], T]]
 
 # Lines that are page furniture wherever they appear inside an article's text.
-FURNITURE_LINE = re.compile(r"^(لینک کوتاه|کد خبر|برچسب ?ها|اشتراک ?گذاری|نظرات|ارسال نظر|ثبت دیدگاه)\s*[:：]?")
+FURNITURE_LINE = re.compile(r"^(لینک کوتاه|لینک اصل خبر|کد خبر|برچسب ?ها|اشتراک ?گذاری|نظرات|ارسال نظر|ثبت دیدگاه)\s*[:：]?")
 # An excerpt cut off by the CMS is not a lead.
 TRUNCATED = re.compile(r"(\[\s*(…|\.\.\.)\s*\]|…|\.\.\.)\s*$")
 # Dates later than this after the crawl are not publication dates.
