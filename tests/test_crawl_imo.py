@@ -84,3 +84,10 @@ def test_page_limit_stops_after_the_first_listing_page(mirror, database_url):
     result = scrapy_cli("crawl", "imo", "-a", "pages=1", mirror_url=mirror, database_url=database_url)
     assert result.returncode == 0, result.stderr[-3000:]
     assert set(stored(database_url)) == {"QX7M", "13D1RAC", "P2TZ9"}
+
+
+def test_since_bound_keeps_only_newer_articles(mirror, database_url):
+    result = scrapy_cli("crawl", "imo", "-a", "since=1399-01-01", mirror_url=mirror, database_url=database_url)
+    assert result.returncode == 0, result.stderr[-3000:]
+    # 1399/10/15 and 1402/07/22 are on or after the bound; 1398, 1397 and 1389 are not.
+    assert set(stored(database_url)) == {"QX7M", "13D1RAC"}
