@@ -20,7 +20,7 @@ from crawler.blocks import block_text
 from crawler.dates import JALALI_YEARS, jalali_day, parse_jalali, parse_machine_date
 from crawler.items import ArticleItem
 from crawler.structured import StructuredData
-from crawler.text import normalize_line, normalize_text, parse_int
+from crawler.text import ZWNJ, normalize_line, normalize_text, parse_int
 
 if TYPE_CHECKING:
     from crawler.spiders import NewsSpider
@@ -29,9 +29,16 @@ T = TypeVar("T")
 Step = tuple[str, Callable[[], T]]
 
 # Lines that are page furniture wherever they appear inside an article's text.
-FURNITURE_LINE = re.compile(r"^(لینک کوتاه|لینک اصل خبر|کد خبر|برچسب ?ها|اشتراک ?گذاری|نظرات|ارسال نظر|ثبت دیدگاه)\s*[:：]?")
+# A label alone on its line, or with one value after it («کد خبر : 14491», «لینک کوتاه : https://…»);
+# a paragraph that merely starts with such a word is text.
+FURNITURE_LINE = re.compile(
+    "^(لینک کوتاه|لینک اصل خبر.*|کد خبر|برچسب[\u200c ]?ها|اشتراک[\u200c ]?گذاری|نظرات|ارسال نظر|ثبت دیدگاه)"
+    r"\s*[:：]?\s*\S*$")
 # An excerpt cut off by the CMS is not a lead.
 TRUNCATED = re.compile(r"(\[\s*(…|\.\.\.)\s*\]|…|\.\.\.)\s*$")
+ZWNJ_STAND_IN = "\u00a6"
+# A body line this short that holds a date is a dateline («۱۸ تیر ۱۴۰۴ - ۰۹:۱۵»), not text.
+DATELINE_MAX = 40
 # Dates later than this after the crawl are not publication dates.
 FUTURE_SLACK = timedelta(days=1)
 
@@ -43,6 +50,10 @@ def _first(steps: Iterable[Step[T]]) -> tuple[T | None, str | None]:
         if value:
             return value, name
     return None, None
+
+
+def _day_of(moment: datetime | None) -> datetime | None:
+    return moment.replace(hour=0, minute=0, second=0) if moment else None
 
 
 def _unique(values: Iterable[str]) -> list[str]:
@@ -58,6 +69,8 @@ class ArticlePage:
         self.data = StructuredData(response.selector)
         self.now = datetime.now(timezone.utc)
         self.provenance: dict[str, str] = {}
+        # A line of the body holding only a date, taken out of the body by _clean_body.
+        self.dateline: datetime | None = None
 
     # -- selectors -------------------------------------------------------------------------------
 
@@ -170,8 +183,9 @@ class ArticlePage:
             ("meta", lambda: self._plausible(parse_machine_date(
                 self.data.meta("article:published_time") or self._time_element()))),
             ("selector", lambda: self._plausible(parse_jalali(self.selected_text("date")))),
-            # Date-only, from the article's own words; the provenance says so.
-            ("text", lambda: self._plausible(parse_jalali(body))),
+            # From the article's own text, the provenance says so: a dateline printed above the
+            # text as it stands; else the first date of the prose, date-only (a time there is an event's).
+            ("text", lambda: self._plausible(self.dateline or _day_of(parse_jalali(body)))),
         ])
 
     def category(self) -> str:
@@ -242,7 +256,14 @@ class ArticlePage:
         # Pages often repeat the kicker and the title above the body.
         while lines and lines[0] in {title, kicker, ""}:
             lines.pop(0)
-        return "\n".join(line for line in lines if not FURNITURE_LINE.match(line))
+        kept = []
+        for line in lines:
+            dated = parse_jalali(line) if len(line) <= DATELINE_MAX else None
+            if dated:
+                self.dateline = self.dateline or dated
+            elif not FURNITURE_LINE.match(line):
+                kept.append(line)
+        return "\n".join(kept)
 
     def _generic_title(self) -> str:
         scope = self.container if self.container is not None else self.response
@@ -250,8 +271,14 @@ class ArticlePage:
         return heading or self._without_site_name(normalize_line(self.response.css("title::text").get() or ""))
 
     def _generic_body(self) -> str:
-        return trafilatura.extract(self.response.text, include_comments=False, include_tables=False,
-                                   favor_precision=True) or ""
+        # trafilatura drops characters that are not printable, ZWNJ among them: carry it through
+        # as a printable stand-in. Precision first; old table layouts only yield to recall.
+        html = self.response.text.replace(ZWNJ, ZWNJ_STAND_IN)
+        for favour in ({"favor_precision": True}, {"favor_recall": True}):
+            text = trafilatura.extract(html, include_comments=False, include_tables=False, **favour)
+            if text:
+                return text.replace(ZWNJ_STAND_IN, ZWNJ)
+        return ""
 
     def _without_site_name(self, title: str) -> str:
         site_name = normalize_line(self.data.meta("og:site_name")) or self.site.site_name

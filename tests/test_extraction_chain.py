@@ -1,0 +1,48 @@
+"""The extraction chain on pages no source's selectors fit: the generic fallback, counted."""
+
+from scrapy.http import HtmlResponse
+
+from tests.golden import parse_items, spider_for
+
+ZWNJ = "\u200c"
+URL = "https://www.hamshahrionline.ir/news/999001/redesign"
+PARAGRAPHS = [
+    f"همشهری آنلاین: شهرداری تهران از آغاز طرح تازه{ZWNJ}ای برای نوسازی پیاده{ZWNJ}روهای مرکز شهر خبر داد.",
+    f"نظرات کارشناسان درباره این طرح متفاوت است و برخی آن را پرهزینه می{ZWNJ}دانند.",
+    "به گفته معاون شهردار، اجرای این طرح تا پایان سال ادامه خواهد داشت و هزینه آن از محل اعتبارات عمرانی تامین می‌شود.",
+]
+REDESIGNED_PAGE = f"""<!DOCTYPE html><html lang="fa"><head><meta charset="utf-8">
+<title>نوسازی پیاده‌روها - همشهری آنلاین</title>
+<meta property="og:type" content="article"></head>
+<body><nav><a href="/">صفحه اصلی</a></nav>
+<div class="story"><h1 class="headline">نوسازی پیاده‌روهای مرکز شهر</h1>
+<span class="when">۱۸ تیر ۱۴۰۴ - ۰۹:۱۵</span>
+{''.join(f'<p>{p}</p>' for p in PARAGRAPHS)}
+<p>کد خبر ۹۹۹۰۰۱</p></div>
+<footer>تمامی حقوق محفوظ است</footer></body></html>""".encode()
+
+
+def test_redesigned_page_is_read_by_the_fallbacks_and_they_are_counted():
+    spider = spider_for(URL)
+    (item,) = spider.parse_article(HtmlResponse(url=URL, body=REDESIGNED_PAGE))
+    assert item.title == "نوسازی پیاده‌روهای مرکز شهر"
+    assert item.body.split("\n") == PARAGRAPHS  # ZWNJ kept; «نظرات …» is text, «کد خبر» is furniture
+    assert item.provenance["body"] == "fallback" and item.provenance["title"] == "fallback"
+    assert item.news_code == "999001"
+    # The dateline above the text is the date, with its time; it is not part of the body.
+    assert item.published_at.isoformat() == "2025-07-09T09:15:00+03:30"
+    assert item.provenance["published_at"] == "text"
+    assert spider.crawler.stats.get_value("extraction/fallback_items") == 1
+
+
+def test_listing_where_an_article_was_expected_is_not_an_article():
+    url = "https://www.hamshahrionline.ir/archive?pi=2"
+    assert parse_items(url) == []
+
+
+def test_a_date_in_the_prose_is_taken_date_only():
+    page = REDESIGNED_PAGE.replace("<span class=\"when\">۱۸ تیر ۱۴۰۴ - ۰۹:۱۵</span>".encode(), b"").replace(
+        "<p>کد خبر".encode(), "<p>این طرح از ۱۸ تیر ۱۴۰۴ ساعت ۰۹:۱۵ آغاز شد.</p><p>کد خبر".encode())
+    (item,) = spider_for(URL).parse_article(HtmlResponse(url=URL, body=page))
+    assert item.published_at.isoformat() == "2025-07-09T00:00:00+03:30"
+    assert item.provenance["published_at"] == "text"
