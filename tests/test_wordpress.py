@@ -166,3 +166,15 @@ def test_a_spider_is_a_short_description_of_its_site(source):
     text = module.read_text()
     assert len(text.splitlines()) < 60
     assert text.startswith('"""') and "News code:" in text
+
+
+def test_a_feed_with_a_stray_ampersand_keeps_its_items_and_a_page_that_is_no_feed_is_reported():
+    spider = spider_for("https://rasht.ir/")
+    feed = (DEFAULT_ROOT / "rasht.ir" / "feed" / "index.html").read_bytes().replace(
+        "<title>شهرداری رشت</title>".encode(), "<title>شهرداری رشت & شورا</title>".encode())
+    requests = list(spider.parse_feed(HtmlResponse(url="https://rasht.ir/feed/", body=feed)))
+    assert len(requests) == 4 and all(request.callback == spider.parse_article for request in requests)
+
+    closed = HtmlResponse(url="https://rasht.ir/feed/", body="<html><body><p>خوراک غیرفعال است</p></body></html>".encode())
+    assert list(spider.parse_feed(closed)) == []
+    assert spider.crawler.stats.get_value("discovery/feed/empty") == 1
