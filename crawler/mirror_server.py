@@ -19,6 +19,7 @@ DEFAULT_ROOT = Path(__file__).resolve().parent.parent / "tests" / "mirror"
 
 
 def _relative(raw_path: str) -> str:
+    """The mirror's file name, under its root, for a request path «/HOST/PATH?QUERY»."""
     parts = urlsplit(raw_path)
     relative = unquote(parts.path).lstrip("/")
     if parts.query:
