@@ -12,15 +12,16 @@ from datetime import datetime, timedelta, timezone
 from functools import cached_property
 from typing import TYPE_CHECKING, TypeVar
 
+import lxml.html
 import trafilatura
 from scrapy.http import TextResponse
 from w3lib.url import safe_url_string
 
 from crawler.blocks import block_text
-from crawler.dates import JALALI_YEARS, jalali_day, parse_jalali, parse_machine_date
+from crawler.dates import JALALI_YEARS, TEHRAN, jalali_day, parse_jalali, parse_machine_date
 from crawler.items import ArticleItem
 from crawler.structured import StructuredData
-from crawler.text import ZWNJ, normalize_line, normalize_text, parse_int
+from crawler.text import normalize_line, normalize_text, parse_int
 
 if TYPE_CHECKING:
     from crawler.spiders import NewsSpider
@@ -36,7 +37,6 @@ FURNITURE_LINE = re.compile(
     r"\s*[:：]?\s*\S*$")
 # An excerpt cut off by the CMS is not a lead.
 TRUNCATED = re.compile(r"(\[\s*(…|\.\.\.)\s*\]|…|\.\.\.)\s*$")
-ZWNJ_STAND_IN = "\u00a6"
 # A body line this short that holds a date is a dateline («۱۸ تیر ۱۴۰۴ - ۰۹:۱۵»), not text.
 DATELINE_MAX = 40
 # Dates later than this after the crawl are not publication dates.
@@ -54,6 +54,11 @@ def _first(steps: Iterable[Step[T]]) -> tuple[T | None, str | None]:
 
 def _day_of(moment: datetime | None) -> datetime | None:
     return moment.replace(hour=0, minute=0, second=0) if moment else None
+
+
+def _has_words(text: str) -> bool:
+    """Whether the text has a letter or a digit: a line of only «.» or «***» is layout, not text."""
+    return any(character.isalnum() for character in text)
 
 
 def _unique(values: Iterable[str]) -> list[str]:
@@ -155,12 +160,13 @@ class ArticlePage:
         ]) or ""
 
     def kicker(self) -> str:
-        return self._record("kicker", [("selector", lambda: self.selected_text("kicker"))]) or ""
+        # «… خبر داد:» leads into the title; the colon is layout, not part of the kicker.
+        return self._record("kicker", [("selector", lambda: self.selected_text("kicker").rstrip(" :："))]) or ""
 
     def lead(self, body: str) -> str:
         def usable(text: str) -> str:
             text = normalize_text(text)
-            if not text or TRUNCATED.search(text) or body.startswith(text):
+            if not _has_words(text) or TRUNCATED.search(text) or body.startswith(text):
                 return ""  # a CMS auto-excerpt of the body, not a lead
             return text
 
@@ -178,7 +184,7 @@ class ArticlePage:
         ]) or ""
 
     def published_at(self, body: str) -> datetime | None:
-        return self._record("published_at", [
+        moment = self._record("published_at", [
             ("jsonld", lambda: self._plausible(parse_machine_date(self.data.text("datePublished")))),
             ("meta", lambda: self._plausible(parse_machine_date(
                 self.data.meta("article:published_time") or self._time_element()))),
@@ -187,10 +193,13 @@ class ArticlePage:
             # text as it stands; else the first date of the prose, date-only (a time there is an event's).
             ("text", lambda: self._plausible(self.dateline or _day_of(parse_jalali(body)))),
         ])
+        # The same instant on Tehran's clock, whatever offset the page wrote it with (Yoast writes UTC).
+        return moment.astimezone(TEHRAN) if moment else None
 
     def category(self) -> str:
         return self._record("category", [
-            ("jsonld", lambda: normalize_line(self.data.text("articleSection"))),
+            # A list in Yoast's JSON-LD, most specific last.
+            ("jsonld", lambda: normalize_line((self.data.names("articleSection") or [""])[-1])),
             ("meta", lambda: normalize_line(self.data.meta("article:section"))),
             ("selector", lambda: (self.selected_list("category") or [""])[-1]),
         ]) or ""
@@ -251,10 +260,10 @@ class ArticlePage:
         return "\n".join(texts)
 
     def _clean_body(self, text: str, title: str) -> str:
-        lines = normalize_text(text).split("\n")
+        lines = [line for line in normalize_text(text).split("\n") if _has_words(line)]
         kicker = self.selected_text("kicker")
         # Pages often repeat the kicker and the title above the body.
-        while lines and lines[0] in {title, kicker, ""}:
+        while lines and lines[0] in {title, kicker}:
             lines.pop(0)
         kept = []
         for line in lines:
@@ -271,13 +280,13 @@ class ArticlePage:
         return heading or self._without_site_name(normalize_line(self.response.css("title::text").get() or ""))
 
     def _generic_body(self) -> str:
-        # trafilatura drops characters that are not printable, ZWNJ among them: carry it through
-        # as a printable stand-in. Precision first; old table layouts only yield to recall.
-        html = self.response.text.replace(ZWNJ, ZWNJ_STAND_IN)
+        # As HTML, not text: trafilatura's text output drops ZWNJ, which is Persian spelling.
+        # Precision first; old table layouts only yield to recall.
         for favour in ({"favor_precision": True}, {"favor_recall": True}):
-            text = trafilatura.extract(html, include_comments=False, include_tables=False, **favour)
-            if text:
-                return text.replace(ZWNJ_STAND_IN, ZWNJ)
+            main = trafilatura.extract(self.response.text, output_format="html", include_comments=False,
+                                       include_tables=False, **favour)
+            if main:
+                return block_text(lxml.html.fromstring(main))
         return ""
 
     def _without_site_name(self, title: str) -> str:

@@ -18,20 +18,35 @@ from urllib.parse import unquote, urlsplit
 DEFAULT_ROOT = Path(__file__).resolve().parent.parent / "tests" / "mirror"
 
 
-def resolve(root: Path, raw_path: str) -> Path | None:
-    """The file for a request path, or None when there is none (or the path leaves the root)."""
+def _relative(raw_path: str) -> str:
+    """The mirror's file name, under its root, for a request path «/HOST/PATH?QUERY»."""
     parts = urlsplit(raw_path)
     relative = unquote(parts.path).lstrip("/")
     if parts.query:
         relative += "?" + unquote(parts.query)
     elif relative.endswith("/") or "/" not in relative:
         relative = relative.rstrip("/") + "/index.html"
-    candidate = (root / relative).resolve()
+    return relative
+
+
+def resolve(root: Path, raw_path: str) -> Path | None:
+    """The file for a request path, or None when there is none (or the path leaves the root)."""
+    candidate = (root / _relative(raw_path)).resolve()
     if candidate.is_dir():
         candidate = candidate / "index.html"
     if not candidate.is_relative_to(root) or not candidate.is_file():
         return None
     return candidate
+
+
+def mirror_path(root: Path, url: str) -> Path:
+    """Where the mirror keeps the page of https://HOST/PATH?QUERY (the file resolve() serves for it)."""
+    parts = urlsplit(url)
+    query = f"?{parts.query}" if parts.query else ""
+    path = (root / _relative(f"/{parts.netloc}{parts.path or '/'}{query}")).resolve()
+    if not path.is_relative_to(root.resolve()):
+        raise ValueError(f"{url} leaves the mirror")
+    return path
 
 
 def content_type(path: Path, body: bytes) -> str:

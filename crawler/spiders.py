@@ -14,7 +14,7 @@ import scrapy
 from scrapy.http import Response, TextResponse
 
 from crawler.article import ArticlePage, Step
-from crawler.dates import parse_day_bound
+from crawler.dates import parse_day_bound, parse_jalali, parse_machine_date
 from crawler.items import ArticleItem
 from crawler.text import parse_int
 
@@ -52,6 +52,9 @@ class NewsSpider(scrapy.Spider):
     #: How to reach the next listing page: a link on the page, else the template's «{page}».
     next_page: ClassVar[str] = "a[rel=next]::attr(href), link[rel=next]::attr(href)"
     page_url: ClassVar[str] = ""
+    #: Where a listing page prints its articles' dates (a «datetime» attribute or Jalali text); with
+    #: «-a since», a listing page whose newest date is older ends the walk.
+    listing_dates: ClassVar[str] = ""
     #: CSS selectors by field: article, title, kicker, lead, body, date, views, news_code,
     #: category, tags, authors, images.
     selectors: ClassVar[dict[str, str]] = {}
@@ -73,6 +76,11 @@ class NewsSpider(scrapy.Spider):
         self.allowed_domains = sorted(self._hosts)
 
     # -- what the site looks like ----------------------------------------------------------------
+
+    @classmethod
+    def handles_request(cls, request: scrapy.Request) -> bool:
+        """Scrapy's lookup of the spider for a URL (`scrapy fetch`, `scrapy parse`): any host of the source."""
+        return bare_host(request.url) in {bare_host(h) for h in cls.hosts}
 
     def owns_url(self, url: str) -> bool:
         return bare_host(url) in self._hosts
@@ -108,6 +116,8 @@ class NewsSpider(scrapy.Spider):
     def parse(self, response: Response, page: int = 1) -> Iterator[scrapy.Request]:
         """A listing page: its articles, then the next listing page while the page limit allows."""
         self.crawler.stats.inc_value("listing/pages")
+        if self.older_than_since(response):
+            return
         links = self.article_links(response)
         if not links:
             self.crawler.stats.inc_value("listing/no_article_links")
@@ -118,6 +128,20 @@ class NewsSpider(scrapy.Spider):
         next_url = self.next_page_url(response, page)
         if next_url and page < self.max_pages:
             yield scrapy.Request(next_url, self.parse, cb_kwargs={"page": page + 1})
+
+    def older_than_since(self, response: Response) -> bool:
+        """Whether every article of this listing page is older than «since»: then the walk back ends here."""
+        if not self.since or not self.listing_dates or not isinstance(response, TextResponse):
+            return False
+        dates = [parse_machine_date(node.attrib.get("datetime")) or parse_jalali(" ".join(node.css("::text").getall()))
+                 for node in response.css(self.listing_dates)]
+        dates = [moment for moment in dates if moment]
+        if not dates or max(dates) >= self.since:
+            return False
+        self.crawler.stats.inc_value("listing/stopped_at_since")
+        logger.info("%s: listing %s is older than %s: not walking further back", self.name, response.url,
+                    self.since.date())
+        return True
 
     def article_links(self, response: Response) -> list[str]:
         if not isinstance(response, TextResponse):

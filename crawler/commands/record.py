@@ -1,0 +1,92 @@
+"""`scrapy record URL [URL ...]`: a golden test from a live (or mirrored) article page.
+
+Fetches each page as a crawl would (robots.txt, User-Agent, MIRROR_URL), saves it into the mirror
+at tests/mirror/<host>/<path>, parses it with the source that owns the host and writes the expected
+JSON to tests/golden/<source>/<news_code>.json. Review every field before committing both.
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import scrapy
+from scrapy.commands import ScrapyCommand
+from scrapy.exceptions import UsageError
+from scrapy.http import Response
+from scrapy.spidermiddlewares.httperror import HttpError
+from twisted.python.failure import Failure
+from w3lib.url import is_url
+
+from crawler import golden
+from crawler.mirror_server import DEFAULT_ROOT, mirror_path
+
+
+class PageFetcher(scrapy.Spider):
+    """Fetches the given URLs once each and keeps the responses."""
+
+    name = "record"
+
+    def __init__(self, urls: list[str], fetched: dict[str, Response | str], **kwargs: Any):
+        super().__init__(**kwargs)
+        self.urls = urls
+        self.fetched = fetched
+
+    async def start(self) -> AsyncIterator[scrapy.Request]:
+        for url in self.urls:
+            yield scrapy.Request(url, self.keep, errback=self.failed, dont_filter=True, cb_kwargs={"url": url})
+
+    def keep(self, response: Response, url: str) -> None:
+        self.fetched[url] = response
+
+    def failed(self, failure: Failure) -> None:
+        reason = (f"HTTP {failure.value.response.status}" if failure.check(HttpError)
+                  else failure.getErrorMessage())
+        self.fetched[failure.request.cb_kwargs["url"]] = reason
+
+
+class Command(ScrapyCommand):
+    requires_project = True
+
+    def syntax(self) -> str:
+        return "[options] <url> [<url> ...]"
+
+    def short_desc(self) -> str:
+        return "Save article pages into the mirror and write their golden files, for review"
+
+    def add_options(self, parser: argparse.ArgumentParser) -> None:
+        super().add_options(parser)
+        parser.add_argument("--mirror", type=Path, default=DEFAULT_ROOT, help="mirror directory (tests/mirror)")
+        parser.add_argument("--golden", type=Path, default=golden.GOLDEN_ROOT, help="golden directory (tests/golden)")
+
+    def run(self, args: list[str], opts: argparse.Namespace) -> None:
+        assert self.crawler_process
+        if not args or not all(map(is_url, args)):
+            raise UsageError("give one or more article URLs")
+        loader = self.crawler_process.spider_loader
+        unknown = [url for url in args if not loader.find_by_request(scrapy.Request(url))]
+        if unknown:
+            raise UsageError(f"no source knows the host of {', '.join(unknown)}; nothing fetched")
+        fetched: dict[str, Response | str] = {}
+        self.crawler_process.crawl(PageFetcher, urls=args, fetched=fetched)
+        self.crawler_process.start()
+        for url in args:
+            if not self.record(url, fetched.get(url, "not fetched (see the log)"), opts):
+                self.exitcode = 1
+
+    def record(self, url: str, response: Response | str, opts: argparse.Namespace) -> bool:
+        if isinstance(response, str):
+            print(f"NOT RECORDED {url}: {response}")
+            return False
+        try:
+            expected = golden.write(url, response.body, root=opts.golden, settings=self.settings)
+        except ValueError as error:
+            print(f"NOT RECORDED {url}: {error}")
+            return False
+        page = mirror_path(opts.mirror, url)
+        page.parent.mkdir(parents=True, exist_ok=True)
+        page.write_bytes(response.body)
+        print(f"{page}\n{expected}")
+        return True

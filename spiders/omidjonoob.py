@@ -1,0 +1,34 @@
+"""Omid Jonoob (امید جنوب), a news site of Ahvaz: WordPress with a Persian news theme, no SEO plugin.
+
+News code: the printed «کد خبر : 14491», which is the WordPress post id (the shortlink «?p=14491»
+is the fallback).
+Dates: the line under the title, «21 مهر 1401 - 10:37». The header prints today's date in three
+calendars on every page: it is never the article's date.
+Discovery: the home page and «page/N/», the feed, WordPress core's «wp-sitemap.xml» (named in robots.txt).
+"""
+
+from crawler.wordpress import WordPressSpider
+
+HOME = "https://omidjonob.ir/"
+
+
+class OmidJonoobSpider(WordPressSpider):
+    name = "omidjonoob"
+    hosts = ("omidjonob.ir",)
+    site_name = "امید جنوب"
+    home = HOME
+    sections = {"news": HOME}
+    listing_links = ".news-list article h3.title a::attr(href)"
+    listing_dates = ".news-list article .date"
+    selectors = WordPressSpider.selectors | {
+        "article": "article.single-news",
+        "title": "article.single-news h1.news-title",
+        "kicker": "article.single-news .news-head .kicker",
+        "lead": "article.single-news .news-lead",
+        "body": "article.single-news .news-content",
+        "date": "article.single-news .news-info .news-date",
+        "news_code": "article.single-news .news-info .news-code",
+        "views": "article.single-news .news-head .views",
+        "tags": "article.single-news .news-tags a",
+        "images": "article.single-news .news-thumb img, article.single-news .news-content img",
+    }

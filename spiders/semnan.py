@@ -1,0 +1,35 @@
+"""Semnan municipality's news portal (پایگاه خبری شهرداری سمنان): WordPress, the Sahifa theme, Yoast SEO.
+
+News code: the WordPress post id, from the shortlink «?p=ID» or else the body class «postid-ID»;
+the site prints no «کد خبر».
+Dates: Yoast's metadata (UTC), else the meta line under the title («۶ شهریور ۱۴۰۰», date only).
+Discovery: the home page and «page/N/», the feed, Yoast's «sitemap_index.xml» (named in robots.txt).
+"""
+
+from crawler.wordpress import WordPressSpider
+
+HOME = "https://news.semnan.ir/"
+
+
+class SemnanSpider(WordPressSpider):
+    name = "semnan"
+    hosts = ("news.semnan.ir", "semnan.ir")
+    site_name = "پایگاه خبری شهرداری سمنان"
+    home = HOME
+    sections = {"news": HOME}
+    listing_links = ".post-listing article h2.post-box-title a::attr(href)"
+    listing_dates = ".post-listing article .post-meta .tie-date"
+    next_page = "#tie-next-page a::attr(href)"
+    selectors = WordPressSpider.selectors | {
+        "article": "article#the-post",
+        "title": "#the-post h1.post-title",
+        # Sahifa's «روتیتر» opens the content, followed by the title again.
+        "kicker": "#the-post .entry .rutitr",
+        "body": "#the-post .entry",
+        "date": "#the-post .post-meta .tie-date",
+        "views": "#the-post .post-meta .post-views",
+        "category": "#crumbs a",
+        "tags": "#the-post .post-tag a",
+        "images": "#the-post .single-post-thumb img, #the-post .entry img",
+    }
+    drop_from_body = (*WordPressSpider.drop_from_body, ".rutitr", ".share-post")
