@@ -22,4 +22,4 @@ def test_golden(path):
 
 def test_every_fixture_article_has_a_golden_file():
     sources = {path.parent.name for path in GOLDEN_FILES}
-    assert {"hamshahri"} <= sources
+    assert sources == {"hamshahri", "imo", "omidjonoob", "rasht", "semnan"}
