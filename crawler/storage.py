@@ -225,10 +225,3 @@ class Store:
         with Session(self.engine) as session:
             return dict(session.execute(select(Article.url, Article.published_at)
                                         .where(Article.source == source, Article.url.in_(urls))).all())
-
-    def stored_codes(self, source: str, codes: list[str]) -> set[str]:
-        """Which of these news codes of a source are already stored."""
-        with Session(self.engine) as session:
-            rows = session.execute(select(Article.news_code)
-                                   .where(Article.source == source, Article.news_code.in_(codes)))
-            return {row[0] for row in rows}

@@ -29,7 +29,6 @@ class SourceSummary:
     dropped: dict[str, int] = field(default_factory=dict)
     errors: int = 0
     fallbacks: int = 0
-    store_failed: int = 0
     listing_pages: int = 0
     article_pages: int = 0
     known_skipped: int = 0
@@ -53,7 +52,6 @@ class SourceSummary:
             dropped=dropped,
             errors=stats.get(ERRORS_DURING_CRAWL, stats.get("log_count/ERROR", 0)),
             fallbacks=stats.get("extraction/fallback_items", 0),
-            store_failed=stats.get("store/failed", 0),
             listing_pages=stats.get("listing/pages", 0),
             article_pages=stats.get("article/pages", 0),
             known_skipped=stats.get("listing/known_skipped", 0),
@@ -62,10 +60,6 @@ class SourceSummary:
             started_at=stats.get("start_time"),
             finished_at=stats.get("finish_time"),
         )
-
-    @property
-    def articles(self) -> int:
-        return self.new + self.updated + self.unchanged
 
     @property
     def problems(self) -> list[str]:
@@ -145,8 +139,10 @@ class SummarizedCrawl(BaseRunSpiderCommand):
         crawlers = [self._create_crawler(name) for name in names]
         for crawler in crawlers:
             if jobdir := crawler.settings.get("JOBDIR"):
-                # Scrapy keeps one crawl's state per job directory: each source gets its own.
-                crawler.settings.set("JOBDIR", str(Path(jobdir) / crawler.spidercls.name), priority="cmdline")
+                # Scrapy keeps one crawl's state per job directory: each source gets its own (above the
+                # command line's priority, which the process merges into each crawler again).
+                crawler.settings.set("JOBDIR", str(Path(jobdir) / crawler.spidercls.name),
+                                     priority=crawler.settings.getpriority("JOBDIR") + 1)
             self.crawler_process.crawl(crawler, **opts.spargs)
         self.crawler_process.start()
         return [SourceSummary.from_stats(crawler.spidercls.name, crawler.stats.get_stats()) for crawler in crawlers]
