@@ -181,17 +181,8 @@ class NewsSpider(scrapy.Spider):
             stats.inc_value("listing/no_article_links")
             logger.warning("%s: listing %s links to no article: the listing layout may have changed",
                            self.name, response.url)
-        stored = self.stored_dates(links)
-        stats.inc_value("listing/known_skipped", len(stored))
-        ages = self.listing_ages[response.url] = ListingAges()
-        for url in links:
-            if url in stored:
-                if self.since:
-                    ages.count(stored[url], self.since)
-                continue
-            ages.pending += 1
-            yield scrapy.Request(url, self.parse_article, cb_kwargs={"listing": response.url})
-        if self.incremental and links and len(stored) == len(links):
+        yield from self.article_requests(response.url, links)
+        if self.incremental and links and not self.listing_ages[response.url].pending:
             stats.inc_value("listing/stopped_at_known")
             logger.info("%s: every article on %s is stored already; not paginating further", self.name, response.url)
             return
@@ -202,6 +193,20 @@ class NewsSpider(scrapy.Spider):
             # the next page is read.
             yield scrapy.Request(next_url, self.parse, cb_kwargs={"page": page + 1}, priority=-1)
 
+    def article_requests(self, listing: str, links: list[str]) -> Iterator[scrapy.Request]:
+        """Requests for the linked articles not stored yet. Every page that links to articles (a listing,
+        a feed, a sitemap) goes through here, so that stored articles are never fetched again by a crawl."""
+        stored = self.stored_dates(links)
+        self.crawler.stats.inc_value("listing/known_skipped", len(stored))
+        ages = self.listing_ages[listing] = ListingAges()
+        for url in links:
+            if url in stored:
+                if self.since:
+                    ages.count(stored[url], self.since)
+                continue
+            ages.pending += 1
+            yield scrapy.Request(url, self.parse_article, cb_kwargs={"listing": listing})
+
     def stored_dates(self, links: list[str]) -> dict[str, datetime]:
         """The links to articles already stored, with their publication instants."""
         store = Store.for_crawler(self.crawler)
@@ -210,7 +215,8 @@ class NewsSpider(scrapy.Spider):
         dates = {link: found[code] for link, code in codes.items() if code in found}
         spellings = {variant: link for link in links if link not in codes for variant in url_variants(link)}
         if spellings:
-            dates.update((spellings[url], moment) for url, moment in store.dates_by_url(self.name, list(spellings)).items())
+            found = store.dates_by_url(self.name, list(spellings))
+            dates.update((spellings[url], moment) for url, moment in found.items())
         return dates
 
     def check_past_since(self, listing: str) -> None:

@@ -84,8 +84,8 @@ def format_table(rows: list[SourceSummary]) -> str:
         dropped = sum(row.dropped.values())
         reasons = ", ".join(f"{k} {v}" for k, v in sorted(row.dropped.items()) if v)
         lines.append((row.source, str(row.pages), str(row.new), str(row.updated), str(row.unchanged),
-                      str(row.known_skipped), f"{dropped} ({reasons})" if reasons else "0", str(row.errors), str(row.fallbacks),
-                      "; ".join(row.problems) or "ok"))
+                      str(row.known_skipped), f"{dropped} ({reasons})" if reasons else "0", str(row.errors),
+                      str(row.fallbacks), "; ".join(row.problems) or "ok"))
     widths = [max(len(line[i]) for line in lines) for i in range(len(header))]
     rendered = ["  ".join(cell.ljust(width) for cell, width in zip(line, widths)).rstrip() for line in lines]
     rendered.insert(1, "  ".join("-" * width for width in widths))

@@ -82,7 +82,8 @@ class RecordingMirror(MirrorServer):
                     status, headers = answer
                     body = f"<html><body><h1>{status}</h1></body></html>".encode()
                     self.send_response(status)
-                    for name, value in {"Content-Type": "text/html", "Content-Length": str(len(body)), **headers}.items():
+                    headers = {"Content-Type": "text/html", "Content-Length": str(len(body)), **headers}
+                    for name, value in headers.items():
                         self.send_header(name, value)
                     self.end_headers()
                     self.wfile.write(body)

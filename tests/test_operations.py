@@ -28,14 +28,15 @@ HAMSHAHRI_CODES = {path.stem for path in (GOLDEN_ROOT / "hamshahri").glob("*.jso
 ARTICLE = "https://www.hamshahrionline.ir/news/962182/فروزنده-نواحی"
 
 
-def rows(database_url: str, query: str) -> list[dict]:
+def rows(database_url: str, query: str, *parameters) -> list[dict]:
     with sqlite3.connect(database_url.removeprefix("sqlite:///")) as connection:
         connection.row_factory = sqlite3.Row
-        return [dict(row) for row in connection.execute(query)]
+        return [dict(row) for row in connection.execute(query, parameters)]
 
 
 def stored_codes(database_url: str, source: str = "hamshahri") -> list[str]:
-    return sorted(row["news_code"] for row in rows(database_url, f"select news_code from articles where source = '{source}'"))
+    found = rows(database_url, "select news_code from articles where source = ?", source)
+    return sorted(row["news_code"] for row in found)
 
 
 def wait_for(condition, seconds: float = 60) -> None:
@@ -94,8 +95,9 @@ def test_cron_line_twice_stores_everything_then_fetches_one_listing_page_per_sou
         start = next(iter(spider.sections.values()))
         # The second run: robots.txt and the first listing page of each source, nothing else.
         asked = sorted(path for path in second_paths if spider.owns_url("https:/" + path))
-        assert asked == sorted(["/" + start.split("://", 1)[1], f"/{start.split('://', 1)[1].split('/')[0]}/robots.txt"])
-        first_run, second_run = rows(database_url, f"select * from crawl_runs where source = '{source}' order by id")
+        host_and_path = start.split("://", 1)[1]
+        assert asked == sorted([f"/{host_and_path}", f"/{host_and_path.split('/')[0]}/robots.txt"])
+        first_run, second_run = rows(database_url, "select * from crawl_runs where source = ? order by id", source)
         assert first_run["new"] > 0 and first_run["finish_reason"] == "finished" and first_run["problems"] == ""
         assert (second_run["new"], second_run["updated"], second_run["unchanged"]) == (0, 0, 0)
         assert (second_run["listing_pages"], second_run["article_pages"], second_run["pages"]) == (1, 0, 2)
@@ -118,7 +120,8 @@ def test_crawlall_sources_option_limits_the_run(mirror, database_url):
 @pytest.mark.parametrize("since", ["1404-04-15", "2025-07-06", "۱۴۰۴/۰۴/۱۵"])
 def test_backfill_walks_past_stored_pages_down_to_its_date(mirror, database_url, since):
     # A first run limited to one listing page, as if the archive had grown since.
-    assert scrapy_cli("crawl", "hamshahri", "-a", "pages=1", mirror_url=mirror, database_url=database_url).returncode == 0
+    first = scrapy_cli("crawl", "hamshahri", "-a", "pages=1", mirror_url=mirror, database_url=database_url)
+    assert first.returncode == 0
     page_one = ["628431", "961950", "962182"]
     assert stored_codes(database_url) == page_one
     # An incremental run stops at the first page: all of it is stored.
@@ -138,8 +141,9 @@ def test_backfill_stops_paginating_past_its_date(tmp_path, database_url):
     site = root / "www.hamshahrionline.ir"
     old_article = next((site / "news" / "628431").iterdir()).read_text()
     page_two = (site / "archive?pi=2").read_text()
-    (site / "archive?pi=2").write_text(page_two.replace(
-        '<ul class="pagination">', '<ul class="pagination"><li><a href="/archive?pi=3" rel="next">بعدی</a></li>', 1))
+    next_link = '<li><a href="/archive?pi=3" rel="next">بعدی</a></li>'
+    page_two = page_two.replace('<ul class="pagination">', f'<ul class="pagination">{next_link}', 1)
+    (site / "archive?pi=2").write_text(page_two)
     for page in range(3, 11):
         links = []
         for n in range(2):
@@ -203,7 +207,7 @@ def test_exit_status_names_a_source_whose_layout_changed(tmp_path, database_url,
     assert f"NEEDS ATTENTION: {source}" in result.stdout
     assert problem in " ".join(summary_row(result.stdout, source))
     assert len(stored_codes(database_url, source)) == len(pages) - len(broken)
-    run = rows(database_url, f"select * from crawl_runs where source = '{source}'")[0]
+    run = rows(database_url, "select * from crawl_runs where source = ?", source)[0]
     assert problem in run["problems"] and json.loads(run["dropped_reasons"]).get("invalid") == len(broken)
     for other in set(SOURCES) - {source}:
         assert summary_row(result.stdout, other)[-1] == "ok"
