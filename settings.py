@@ -57,7 +57,7 @@ DOWNLOADER_MIDDLEWARES = {
 }
 
 # Operations: a resumable job (JOBDIR) survives a kill; one crawl at a time per database (crawler/lock.py):
-# the lock sits next to a SQLite database; for a server database, name a lock file here.
+# the lock sits next to a SQLite database, in data/ for a server database, or where this names.
 CRAWL_LOCK_FILE = os.environ.get("CRAWL_LOCK_FILE", "")
 EXTENSIONS = {
     "crawler.jobdir.KilledJobRecovery": 100,

@@ -1,14 +1,16 @@
 """One crawl at a time per database, so that a cron run overlapping the previous one exits at once.
 
-The lock is an exclusive `flock` on a file next to the SQLite database (for a server database, the
-file CRAWL_LOCK_FILE names). The operating system releases it when the process ends, however it ends
-(a crawl killed with SIGKILL leaves no stale lock behind); the file only says who holds it.
+The lock is an exclusive `flock` on a file: next to the SQLite database; for a server database,
+`data/<host>_<database>.lock` (so one lock per machine); or the file CRAWL_LOCK_FILE names. The
+operating system releases it when the process ends, however it ends (a crawl killed with SIGKILL
+leaves no stale lock behind); the file only says who holds it.
 """
 
 from __future__ import annotations
 
 import fcntl
 import os
+import re
 import sys
 from datetime import datetime, timezone
 from pathlib import Path
@@ -29,7 +31,8 @@ def lock_path(database_url: str, lock_file: str = "") -> Path:
     parsed = make_url(database_url)
     if parsed.get_backend_name() == "sqlite" and parsed.database and parsed.database != ":memory:":
         return Path(f"{parsed.database}.lock")
-    raise ValueError(f"set CRAWL_LOCK_FILE: no lock file can sit next to the database {parsed.render_as_string()}")
+    name = re.sub(r"[^A-Za-z0-9.-]+", "_", f"{parsed.host or 'localhost'}_{parsed.database or parsed.drivername}")
+    return Path("data") / f"{name}.lock"
 
 
 class CrawlLock:

@@ -17,7 +17,7 @@ import scrapy
 from scrapy.dupefilters import RFPDupeFilter
 
 from crawler.commands.refetch import source_for
-from crawler.lock import LOCKED_EXIT_STATUS
+from crawler.lock import LOCKED_EXIT_STATUS, lock_path
 from crawler.spiders import url_variants
 from tests.conftest import ROOT, SCRAPY, scrapy_cli
 from tests.golden import GOLDEN_ROOT
@@ -293,15 +293,29 @@ def test_refetch_of_a_changed_page_updates_the_row_and_keeps_the_old_version(tmp
     assert unchanged["last_seen_at"] > record["last_seen_at"]
 
 
+def write_soft_404(root: Path) -> None:
+    """A «news not found» page served with status 200 at an article URL, in the site's chrome."""
+    site = root / "www.hamshahrionline.ir"
+    chrome = (site / "archive").read_text()
+    start, end = chrome.index('<div class="col-md-8">'), chrome.index("<aside")
+    message = ('<div class="col-md-8"><div class="error-page"><h1>خطا</h1><p>خبر مورد نظر یافت نشد. ممکن است '
+               'این خبر حذف شده باشد یا نشانی آن را اشتباه وارد کرده باشید.</p></div></div>')
+    (site / "news" / "999998").mkdir()
+    (site / "news" / "999998" / "x").write_text(chrome[:start] + message + chrome[end:])
+
+
 @pytest.mark.parametrize("url, fault, reason", [
     ("https://www.hamshahrionline.ir/archive", None, "not an article page"),
+    ("https://www.hamshahrionline.ir/news/999998/x", None, "lacks published_at; not stored"),
     ("https://www.hamshahrionline.ir/news/999999/نیست", None, "the site answered HTTP 404"),
     (ARTICLE, Fault([(500, {}), (500, {})]), "the site answered HTTP 500"),
     ("https://www.hamshahrionline.ir/search?q=news/1", None, "Forbidden by robots.txt"),
 ])
 def test_refetch_of_what_is_not_an_article_stores_nothing(tmp_path, database_url, url, fault, reason):
     faults = {"/www.hamshahrionline.ir/news/962182/": fault} if fault else {}
-    with RecordingMirror(copy_mirror(tmp_path / "mirror"), faults=faults) as server:
+    root = copy_mirror(tmp_path / "mirror")
+    write_soft_404(root)
+    with RecordingMirror(root, faults=faults) as server:
         result = scrapy_cli("refetch", url, "-s", "RETRY_TIMES=1", "-s", "RETRY_BACKOFF_BASE=0.05",
                             mirror_url=server.url, database_url=database_url)
         asked = server.served.paths("www.hamshahrionline.ir")
@@ -321,6 +335,13 @@ def test_refetch_refuses_a_foreign_host_without_fetching(tmp_path, database_url)
     assert result.returncode == 2
     assert "https://example.com/news/1: no source answers to this host" in result.stderr
     assert "hamshahrionline.ir" in result.stderr
+
+
+def test_the_lock_file_sits_next_to_a_sqlite_database_or_in_data():
+    assert lock_path("sqlite:////srv/news/articles.db") == Path("/srv/news/articles.db.lock")
+    assert lock_path("sqlite:///data/articles.db?timeout=5") == Path("data/articles.db.lock")
+    assert lock_path("postgresql+psycopg://crawler:secret@db.example:5432/news") == Path("data/db.example_news.lock")
+    assert lock_path("postgresql+psycopg://db/news", "/run/crawl.lock") == Path("/run/crawl.lock")
 
 
 def test_a_source_is_found_by_any_of_its_hosts_with_or_without_www():

@@ -63,7 +63,7 @@ class Refetch:
         self.stored[self.asked_for.pop(id(item))] = item.news_code
 
     def item_dropped(self, item, response, exception, spider):
-        self.not_stored[self.asked_for.pop(id(item))] = f"not stored: {exception}"
+        self.not_stored[self.asked_for.pop(id(item))] = str(exception)
 
 
 def source_for(url: str, spiders: list[type[NewsSpider]]) -> type[NewsSpider] | None:
