@@ -1,8 +1,10 @@
 """Layout-drift alarms: spidermon monitors run when each source's crawl closes.
 
 A source needs a person's attention when its crawl did not finish, when it fetched article pages but
-produced no article, when its listing pages link to no article, when articles could not be stored, or
-when the coverage of a required field fell below its threshold (SPIDERMON_FIELD_COVERAGE_RULES).
+produced no article, when its listing pages link to no article, when a page raised an error in the
+spider, when articles could not be stored, or when the coverage of a required field fell below its
+threshold (SPIDERMON_FIELD_COVERAGE_RULES). spidermon's own ItemCountMonitor does not fit: it wants a
+fixed minimum of items, which an incremental run with nothing new rightly does not reach.
 Failed monitors are recorded in the crawl stats under `monitors/failures`; the end-of-run summary
 shows them and the command's exit status follows them.
 """
@@ -80,6 +82,11 @@ class ArticlesMonitor(BaseScrapyMonitor):
         pages = self.stats.get("listing/pages", 0)
         self.assertFalse(pages and not self.stats.get("listing/article_links", 0),
                          msg=f"{pages} listing pages link to no article: has the layout changed?")
+
+    @monitors.name("no error in the spider")
+    def test_no_spider_errors(self):
+        errors = self.stats.get("spider_exceptions/count", 0)
+        self.assertFalse(errors, msg=f"the spider failed on {errors} page(s): see the log")
 
     @monitors.name("articles were stored")
     def test_articles_were_stored(self):

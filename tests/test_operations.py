@@ -263,6 +263,26 @@ def test_retries_back_off_as_the_site_asks(tmp_path, database_url):
     assert "'retry/backoff_delay_max': 1.0" in result.stderr
 
 
+def test_connection_failures_back_off_and_are_reported(tmp_path, database_url):
+    with RecordingMirror(copy_mirror(tmp_path / "mirror")) as server:
+        closed = server.url  # nothing listens there once the server is gone
+    result = scrapy_cli("refetch", ARTICLE, "-s", "RETRY_TIMES=2", "-s", "RETRY_BACKOFF_BASE=0.05",
+                        mirror_url=closed, database_url=database_url)
+    assert result.returncode == 1
+    assert f"{ARTICLE}: not fetched:" in result.stderr and "refused" in result.stderr
+    assert "waiting 0.1s between its requests" in result.stderr  # 0.05 s, doubled on the second retry
+
+
+def test_an_error_in_the_spider_makes_the_run_fail(mirror, database_url):
+    # A database whose articles table lacks columns: looking up stored articles raises on every listing.
+    with sqlite3.connect(database_url.removeprefix("sqlite:///")) as connection:
+        connection.execute("create table articles (id integer primary key, source text, news_code text)")
+    result = scrapy_cli("crawl", "hamshahri", mirror_url=mirror, database_url=database_url)
+    assert result.returncode == 1
+    assert "NEEDS ATTENTION: hamshahri" in result.stdout
+    assert "the spider failed on 1 page(s)" in " ".join(summary_row(result.stdout, "hamshahri"))
+
+
 # -- refetch ----------------------------------------------------------------------------------------
 
 def test_refetch_of_a_changed_page_updates_the_row_and_keeps_the_old_version(tmp_path, database_url):
