@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import shutil
 import threading
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote
@@ -53,19 +52,18 @@ class Fault:
 
 @dataclass
 class Served:
-    """A running mirror server with what it was asked for: (path, User-Agent, time) per request."""
+    """What a mirror server was asked for: (path, User-Agent) per request, in order."""
 
-    url: str
-    requests: list[tuple[str, str, float]] = field(default_factory=list)
+    requests: list[tuple[str, str]] = field(default_factory=list)
 
     def paths(self, host: str = "") -> list[str]:
-        return [path for path, _, _ in self.requests if path.startswith(f"/{host}")]
+        return [path for path, _ in self.requests if path.startswith(f"/{host}")]
 
 
 class RecordingMirror(MirrorServer):
     def __init__(self, root: Path, faults: dict[str, Fault] | None = None, hold: str = ""):
         super().__init__(root)
-        self.served = Served(self.url)
+        self.served = Served()
         #: Requests whose path contains `hold` wait until this is set.
         self.release = threading.Event()
         faults, lock, release = dict(faults or {}), threading.Lock(), self.release
@@ -75,7 +73,7 @@ class RecordingMirror(MirrorServer):
             def do_GET(self) -> None:
                 path = unquote(self.path)
                 with lock:
-                    served.requests.append((path, self.headers.get("User-Agent", ""), time.monotonic()))
+                    served.requests.append((path, self.headers.get("User-Agent", "")))
                     fault = next((f for prefix, f in faults.items() if path.startswith(prefix) and f.answers), None)
                     answer = fault.answers.pop(0) if fault else None
                 if answer:

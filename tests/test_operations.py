@@ -80,8 +80,8 @@ def test_cron_line_twice_stores_everything_then_fetches_one_listing_page_per_sou
         first_requests = len(server.served.requests)
         second = subprocess.run(["sh", "-c", command], env=environment, capture_output=True, text=True, timeout=300)
         assert second.returncode == 0, (logs / "runs.log").read_text()
-        second_paths = [path for path, _, _ in server.served.requests[first_requests:]]
-        agents = {agent for _, agent, _ in server.served.requests}
+        second_paths = [path for path, _ in server.served.requests[first_requests:]]
+        agents = {agent for _, agent in server.served.requests}
 
     from settings import CONTACT_URL
     assert len(agents) == 1
