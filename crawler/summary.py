@@ -119,16 +119,16 @@ class SummarizedCrawl(BaseRunSpiderCommand):
             return
         try:
             rows = self.run_crawlers(names, opts)
+            print()
+            print(format_table(rows))
+            print(f"\ndatabase: {describe_database(database_url)}")
+            try:
+                self.record(database_url, rows, opts.spargs)
+            except SQLAlchemyError as error:
+                print(f"could not record this run in crawl_runs: {str(error).splitlines()[0]}", file=sys.stderr)
+                self.exitcode = 1
         finally:
             lock.release()
-        print()
-        print(format_table(rows))
-        print(f"\ndatabase: {describe_database(database_url)}")
-        try:
-            self.record(database_url, rows, opts.spargs)
-        except SQLAlchemyError as error:
-            print(f"could not record this run in crawl_runs: {str(error).splitlines()[0]}", file=sys.stderr)
-            self.exitcode = 1
         failing = [row.source for row in rows if row.problems]
         if failing or self.crawler_process.bootstrap_failed:
             print(f"NEEDS ATTENTION: {', '.join(failing) or 'a crawler failed to start'}")
