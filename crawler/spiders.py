@@ -66,6 +66,8 @@ class ListingAges:
     pending: int = 0
     older: int = 0
     recent: int = 0
+    #: Links to articles an earlier listing page of this run already linked to.
+    repeated: int = 0
 
     def count(self, published_at: datetime | None, since: datetime) -> None:
         # An undated article says nothing about where the listing has reached.
@@ -118,6 +120,7 @@ class NewsSpider(scrapy.Spider):
         self.max_pages = int(pages) if pages is not None else (None if self.since else self.default_max_pages)
         self.listing_ages: dict[str, ListingAges] = {}
         self.past_since = False
+        self.requested: set[str] = set()
         self._article_url = re.compile(self.article_url)
         self._hosts = {bare_host(h) for h in self.hosts}
         self.allowed_domains = sorted(self._hosts)
@@ -182,7 +185,13 @@ class NewsSpider(scrapy.Spider):
             logger.warning("%s: listing %s links to no article: the listing layout may have changed",
                            self.name, response.url)
         yield from self.article_requests(response.url, links)
-        if self.incremental and links and not self.listing_ages[response.url].pending:
+        ages = self.listing_ages[response.url]
+        if links and ages.repeated == len(links):
+            # A site that answers any page number past its last page with the last page again.
+            stats.inc_value("listing/repeated")
+            logger.info("%s: %s lists only articles listed before; not paginating further", self.name, response.url)
+            return
+        if self.incremental and links and not ages.pending:
             stats.inc_value("listing/stopped_at_known")
             logger.info("%s: every article on %s is stored already; not paginating further", self.name, response.url)
             return
@@ -196,16 +205,19 @@ class NewsSpider(scrapy.Spider):
     def article_requests(self, listing: str, links: list[str]) -> Iterator[scrapy.Request]:
         """Requests for the linked articles not stored yet. Every page that links to articles (a listing,
         a feed, a sitemap) goes through here, so that stored articles are never fetched again by a crawl."""
-        stored = self.stored_dates(links)
+        stored = self.stored_dates([url for url in links if url not in self.requested])
         self.crawler.stats.inc_value("listing/known_skipped", len(stored))
         ages = self.listing_ages[listing] = ListingAges()
         for url in links:
-            if url in stored:
+            if url in self.requested:
+                ages.repeated += 1
+            elif url in stored:
                 if self.since:
                     ages.count(stored[url], self.since)
-                continue
-            ages.pending += 1
-            yield scrapy.Request(url, self.parse_article, cb_kwargs={"listing": listing})
+            else:
+                self.requested.add(url)
+                ages.pending += 1
+                yield scrapy.Request(url, self.parse_article, cb_kwargs={"listing": listing})
 
     def stored_dates(self, links: list[str]) -> dict[str, datetime]:
         """The links to articles already stored, with their publication instants."""

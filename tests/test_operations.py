@@ -165,6 +165,24 @@ def test_backfill_stops_paginating_past_its_date(tmp_path, database_url):
     assert not {f"/www.hamshahrionline.ir/archive?pi={page}" for page in (7, 8, 9, 10)} & set(listings), listings
 
 
+def test_a_listing_that_repeats_its_last_page_ends_the_walk(tmp_path, database_url):
+    """A site answering any page number past its end with its last page: a backfill has no page limit."""
+    root = copy_mirror(tmp_path / "mirror")
+    site = root / "www.hamshahrionline.ir"
+    last = (site / "archive?pi=2").read_text()
+    for page in range(2, 11):
+        link = f'<li><a href="/archive?pi={page + 1}" rel="next">بعدی</a></li>'
+        listing = last.replace('<ul class="pagination">', f'<ul class="pagination">{link}', 1)
+        (site / f"archive?pi={page}").write_text(listing)
+    with RecordingMirror(root) as server:
+        result = scrapy_cli("crawl", "hamshahri", "-a", "since=1390-01-01", mirror_url=server.url,
+                            database_url=database_url)
+        listings = [path for path in server.served.paths("www.hamshahrionline.ir") if "archive" in path]
+    assert result.returncode == 0, result.stdout + result.stderr[-3000:]
+    assert stored_codes(database_url) == sorted(HAMSHAHRI_CODES)
+    assert listings == [f"/www.hamshahrionline.ir/archive{query}" for query in ("", "?pi=2", "?pi=3")]
+
+
 # -- the lock ---------------------------------------------------------------------------------------
 
 def test_a_second_crawl_on_the_same_database_exits_at_once(tmp_path, database_url):
