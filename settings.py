@@ -2,6 +2,8 @@
 
 import os
 
+from crawler.items import REQUIRED_FIELDS
+
 BOT_NAME = "iran-municipal-news"
 SPIDER_MODULES = ["spiders"]
 NEWSPIDER_MODULE = "spiders"
@@ -44,3 +46,31 @@ RETRY_HTTP_CODES = [429, 500, 502, 503, 504, 522, 524, 408]
 
 LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
 FEED_EXPORT_ENCODING = "utf-8"
+
+# Retries back off: a site answering 429/5xx or timing out gets a growing delay between requests
+# (RETRY_BACKOFF_BASE seconds, doubled on each retry of a request, or the Retry-After it asks for,
+# at most RETRY_BACKOFF_MAX); AutoThrottle brings it down again as good responses come (crawler/backoff.py).
+RETRY_BACKOFF_BASE = 2.0
+RETRY_BACKOFF_MAX = 120.0
+DOWNLOADER_MIDDLEWARES = {
+    "crawler.backoff.RetryBackoffMiddleware": 560,
+}
+
+# Operations: a resumable job (JOBDIR) survives a kill; one crawl at a time per database (crawler/lock.py):
+# the lock sits next to a SQLite database, in data/ for a server database, or where this names.
+CRAWL_LOCK_FILE = os.environ.get("CRAWL_LOCK_FILE", "")
+EXTENSIONS = {
+    "crawler.jobdir.KilledJobRecovery": 100,
+    "crawler.monitors.ArticleMonitoring": 500,
+}
+
+# Layout-drift alarms (crawler/monitors.py): a source fails its run when the crawl did not finish,
+# fetched article pages but produced no article, or a required field's coverage over the articles
+# parsed fell below its threshold here (a spider may set its own in custom_settings).
+SPIDERMON_ENABLED = True
+SPIDERMON_SPIDER_CLOSE_MONITORS = ["crawler.monitors.SourceHealth"]
+SPIDERMON_ADD_FIELD_COVERAGE = True
+SPIDERMON_FIELD_COVERAGE_SKIP_NONE = True
+SPIDERMON_FIELD_COVERAGE_SKIP_IF_NO_ITEM = True
+SPIDERMON_DICT_FIELDS_COVERAGE_LEVELS = 0
+SPIDERMON_FIELD_COVERAGE_RULES = {f"ArticleItem/{name}": 0.9 for name in REQUIRED_FIELDS}

@@ -1,21 +1,32 @@
 """The base every source's spider describes itself over: discovery through listing pages,
 article parsing through the extraction chain, and the news-code rule.
+
+Discovery is incremental: articles already stored are not fetched again, and an ordinary run stops
+paginating at the first listing page that holds only stored articles, so a run with nothing new costs
+one listing request per source. A backfill (`since`) walks on past stored articles until a listing
+page holds only articles older than its date. An article is recognised as stored by its news code
+where the article URL carries one (the «code» group of `article_url`), otherwise by its stored URL.
 """
 
 from __future__ import annotations
 
+import itertools
 import logging
 import re
 from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, ClassVar
-from urllib.parse import urlsplit
+from urllib.parse import urlsplit, urlunsplit
 
 import scrapy
 from scrapy.http import Response, TextResponse
+from w3lib.url import safe_url_string
 
 from crawler.article import ArticlePage, Step
 from crawler.dates import parse_day_bound, parse_jalali, parse_machine_date
 from crawler.items import ArticleItem
+from crawler.storage import Store
 from crawler.text import parse_int
 
 logger = logging.getLogger(__name__)
@@ -25,12 +36,48 @@ FALLBACK_STEPS = {"fallback", "text", "url_hash"}
 _SHORTLINK_ID = re.compile(r"[?&]p=(\d+)")
 _POSTID_CLASS = re.compile(r"\bpostid-(\d+)\b")
 _POST_ID = re.compile(r"^post-(\d+)$")
+_ESCAPE = re.compile(r"%[0-9A-Fa-f]{2}")
 
 
 def bare_host(url_or_host: str) -> str:
     host = urlsplit(url_or_host).hostname if "/" in url_or_host else url_or_host
     host = (host or "").lower()
     return host[4:] if host.startswith("www.") else host
+
+
+def url_variants(url: str) -> set[str]:
+    """The spellings under which a page's URL may have been stored: http or https, with or without
+    «www.», with or without a trailing slash, percent-escapes in upper or lower case."""
+    parts = urlsplit(safe_url_string(url))
+    host = bare_host(parts.netloc)
+    path = parts.path.rstrip("/")
+    variants = set()
+    for scheme, netloc, slash, case in itertools.product(("https", "http"), (host, f"www.{host}"), ("", "/"),
+                                                          (str.upper, str.lower)):
+        spelled = _ESCAPE.sub(lambda m: case(m.group()), (path + slash) or "/")
+        variants.add(urlunsplit((scheme, netloc, spelled, parts.query, "")))
+    return variants
+
+
+@dataclass
+class ListingAges:
+    """How the articles of one listing page compare with a backfill's date, as their dates become known."""
+
+    pending: int = 0
+    older: int = 0
+    recent: int = 0
+
+    def count(self, published_at: datetime | None, since: datetime) -> None:
+        # An undated article says nothing about where the listing has reached.
+        if published_at is not None:
+            if published_at < since:
+                self.older += 1
+            else:
+                self.recent += 1
+
+    @property
+    def all_older(self) -> bool:
+        return not self.pending and not self.recent and self.older > 0
 
 
 class NewsSpider(scrapy.Spider):
@@ -69,8 +116,16 @@ class NewsSpider(scrapy.Spider):
         if section is not None and section not in self.sections:
             raise ValueError(f"{self.name}: unknown section {section!r}; known: {', '.join(self.sections)}")
         self.section = section or next(iter(self.sections), None)
-        self.max_pages = int(pages) if pages is not None else self.default_max_pages
         self.since = parse_day_bound(since) if since else None
+        # A backfill's bound is its date; an incremental run's, a page limit.
+        self.max_pages = int(pages) if pages is not None else (None if self.since else self.default_max_pages)
+        self.listing_ages: dict[str, ListingAges] = {}
+        self.past_since = False
+        # Article URLs requested and not parsed yet, with the listing pages waiting for their dates;
+        # the dates of those parsed; every article URL a listing page linked to.
+        self.requested: dict[str, list[str]] = {}
+        self.article_dates: dict[str, datetime | None] = {}
+        self.listed: set[str] = set()
         self._article_url = re.compile(self.article_url)
         self._hosts = {bare_host(h) for h in self.hosts}
         self.allowed_domains = sorted(self._hosts)
@@ -88,11 +143,14 @@ class NewsSpider(scrapy.Spider):
     def is_article_url(self, url: str) -> bool:
         return self.owns_url(url) and bool(self._article_url.search(url))
 
+    def code_in_url(self, url: str) -> str:
+        match = self._article_url.search(url)
+        return (match.groupdict().get("code") or "") if match else ""
+
     def news_code_steps(self, page: ArticlePage) -> list[Step[str]]:
         """Where the news code comes from, in order: the URL, the printed «کد خبر», the CMS's post id."""
         def from_url() -> str:
-            match = self._article_url.search(page.response.url)
-            return (match.groupdict().get("code") or "") if match else ""
+            return self.code_in_url(page.response.url)
 
         def post_id() -> str:
             shortlink = _SHORTLINK_ID.search(page.data.link("shortlink"))
@@ -113,35 +171,106 @@ class NewsSpider(scrapy.Spider):
         if self.section:
             yield scrapy.Request(self.sections[self.section], self.parse)
 
+    @property
+    def incremental(self) -> bool:
+        """Whether to stop at the first listing page of stored articles. Not in a backfill, which walks
+        down to its date, nor in a resumable job (JOBDIR): restarted after a kill, it must walk past
+        the pages the killed run stored to reach those it had not."""
+        return self.since is None and not self.settings.get("JOBDIR")
+
     def parse(self, response: Response, page: int = 1) -> Iterator[scrapy.Request]:
-        """A listing page: its articles, then the next listing page while the page limit allows."""
-        self.crawler.stats.inc_value("listing/pages")
+        """A listing page: its articles not stored yet, then the next listing page unless this one
+        shows the crawl has reached what is stored (or, in a backfill, its date), or the page limit."""
+        stats = self.crawler.stats
+        stats.inc_value("listing/pages")
         if self.older_than_since(response):
+            self.reach_since(response.url)
+        if self.past_since:
+            logger.info("%s: listing %s not followed: the backfill has reached %s", self.name, response.url,
+                        self.since.date())
             return
         links = self.article_links(response)
+        stats.inc_value("listing/article_links", len(links))
         if not links:
-            self.crawler.stats.inc_value("listing/no_article_links")
+            stats.inc_value("listing/no_article_links")
             logger.warning("%s: listing %s links to no article: the listing layout may have changed",
                            self.name, response.url)
-        for url in links:
-            yield scrapy.Request(url, self.parse_article)
+            yield from self.discovery_without_listing()
+        repeated = sum(url in self.listed for url in links)
+        self.listed.update(links)
+        yield from self.article_requests(response.url, links)
+        ages = self.listing_ages[response.url]
+        if links and repeated == len(links):
+            # A site that answers any page number past its last page with the last page again.
+            stats.inc_value("listing/repeated")
+            logger.info("%s: %s lists only articles listed before; not paginating further", self.name, response.url)
+            return
+        if self.incremental and links and not ages.pending:
+            stats.inc_value("listing/stopped_at_known")
+            logger.info("%s: every article on %s is stored already; not paginating further", self.name, response.url)
+            return
+        self.check_past_since(response.url)
         next_url = self.next_page_url(response, page)
-        if next_url and page < self.max_pages:
-            yield scrapy.Request(next_url, self.parse, cb_kwargs={"page": page + 1})
+        if next_url and not self.past_since and (self.max_pages is None or page < self.max_pages):
+            # After this page's articles, so that in a backfill their dates are known by the time
+            # the next page is read.
+            yield scrapy.Request(next_url, self.parse, cb_kwargs={"page": page + 1}, priority=-1)
+
+    def discovery_without_listing(self) -> Iterator[scrapy.Request]:
+        """Where else to find the newest articles when a listing page links to none (a feed, say)."""
+        return iter(())
+
+    def article_requests(self, listing: str, links: list[str]) -> Iterator[scrapy.Request]:
+        """Requests for the linked articles not stored yet. Every page that links to articles (a listing,
+        a feed, a sitemap) goes through here, so that stored articles are never fetched again by a crawl."""
+        seen = self.requested.keys() | self.article_dates.keys()
+        stored = self.stored_dates([url for url in links if url not in seen])
+        self.crawler.stats.inc_value("listing/known_skipped", len(stored))
+        ages = self.listing_ages[listing] = ListingAges()
+        for url in links:
+            if url in self.requested:  # by another page; its date is still to come
+                self.requested[url].append(listing)
+                ages.pending += 1
+            elif url in self.article_dates or url in stored:
+                if self.since:
+                    ages.count(self.article_dates[url] if url in self.article_dates else stored[url], self.since)
+            else:
+                self.requested[url] = [listing]
+                ages.pending += 1
+                yield scrapy.Request(url, self.parse_article, cb_kwargs={"link": url})
+
+    def stored_dates(self, links: list[str]) -> dict[str, datetime]:
+        """The links to articles already stored, with their publication instants."""
+        store = Store.for_crawler(self.crawler)
+        codes = {link: code for link in links if (code := self.code_in_url(link))}
+        found = store.dates_by_code(self.name, list(codes.values())) if codes else {}
+        dates = {link: found[code] for link, code in codes.items() if code in found}
+        spellings = {variant: link for link in links if link not in codes for variant in url_variants(link)}
+        if spellings:
+            found = store.dates_by_url(self.name, list(spellings))
+            dates.update((spellings[url], moment) for url, moment in found.items())
+        return dates
+
+    def check_past_since(self, listing: str) -> None:
+        """In a backfill: once a whole listing page is older than `since`, the pages after it are too."""
+        if self.since and self.listing_ages[listing].all_older:
+            self.reach_since(listing)
+
+    def reach_since(self, listing: str) -> None:
+        if not self.past_since:
+            self.past_since = True
+            self.crawler.stats.inc_value("listing/past_since")
+            logger.info("%s: every article on %s is older than %s; not paginating further",
+                        self.name, listing, self.since.date())
 
     def older_than_since(self, response: Response) -> bool:
-        """Whether every article of this listing page is older than «since»: then the walk back ends here."""
+        """Whether the dates this listing page prints (where its theme prints them) are all older than «since»."""
         if not self.since or not self.listing_dates or not isinstance(response, TextResponse):
             return False
         dates = [parse_machine_date(node.attrib.get("datetime")) or parse_jalali(" ".join(node.css("::text").getall()))
                  for node in response.css(self.listing_dates)]
         dates = [moment for moment in dates if moment]
-        if not dates or max(dates) >= self.since:
-            return False
-        self.crawler.stats.inc_value("listing/stopped_at_since")
-        logger.info("%s: listing %s is older than %s: not walking further back", self.name, response.url,
-                    self.since.date())
-        return True
+        return bool(dates) and max(dates) < self.since
 
     def article_links(self, response: Response) -> list[str]:
         if not isinstance(response, TextResponse):
@@ -157,25 +286,41 @@ class NewsSpider(scrapy.Spider):
             return response.urljoin(self.page_url.format(page=page + 1))
         return None
 
-    def parse_article(self, response: Response) -> Iterator[ArticleItem]:
+    def parse_article(self, response: Response, link: str | None = None) -> Iterator[ArticleItem]:
+        """An article page; its date tells the listing pages that linked to it (`link`) where a
+        backfill has reached."""
+        item = self.read_article(response)
+        if link is not None:
+            published_at = self.article_dates[link] = item.published_at if item else None
+            for listing in self.requested.pop(link, ()):
+                ages = self.listing_ages[listing]
+                ages.pending -= 1
+                if self.since:
+                    ages.count(published_at, self.since)
+                self.check_past_since(listing)
+        if item is None:
+            return
+        if self.since and item.published_at and item.published_at < self.since:
+            self.crawler.stats.inc_value("article/older_than_since")
+            return
+        yield item
+
+    def read_article(self, response: Response) -> ArticleItem | None:
         stats = self.crawler.stats
         stats.inc_value("article/pages")
         if not isinstance(response, TextResponse):
             stats.inc_value("article/not_article")
             logger.warning("%s: %s is not an HTML page (%s)", self.name, response.url,
                            response.headers.get("Content-Type", b"").decode(errors="replace"))
-            return
+            return None
         page = ArticlePage(self, response)
         if not page.is_article and not self.is_article_url(response.url):
             stats.inc_value("article/not_article")
             logger.warning("%s: %s is not an article page (no article metadata or markup)", self.name, response.url)
-            return
+            return None
         item = page.item()
         self.count_provenance(item)
-        if self.since and item.published_at and item.published_at < self.since:
-            stats.inc_value("article/older_than_since")
-            return
-        yield item
+        return item
 
     def count_provenance(self, item: ArticleItem) -> None:
         stats = self.crawler.stats

@@ -94,6 +94,34 @@ class ArticleVersion(Base):
     replaced_at: Mapped[datetime] = mapped_column(AwareDateTime)
 
 
+class CrawlRun(Base):
+    """One source's part of a crawl, as its end-of-run summary shows it."""
+
+    __tablename__ = "crawl_runs"
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer(), "sqlite"), primary_key=True)
+    source: Mapped[str] = mapped_column(String(40), index=True)
+    started_at: Mapped[datetime | None] = mapped_column(AwareDateTime, nullable=True)
+    finished_at: Mapped[datetime | None] = mapped_column(AwareDateTime, nullable=True)
+    # Scrapy's finish reason: "finished", "shutdown" (stopped by a signal), "closespider_…", or "not started".
+    finish_reason: Mapped[str] = mapped_column(String(40))
+    # Spider arguments («since», «section», «pages»): tells a backfill from a scheduled run.
+    arguments: Mapped[dict] = mapped_column(JsonList, default=dict)
+    pages: Mapped[int] = mapped_column(Integer, default=0)
+    listing_pages: Mapped[int] = mapped_column(Integer, default=0)
+    article_pages: Mapped[int] = mapped_column(Integer, default=0)
+    new: Mapped[int] = mapped_column(Integer, default=0)
+    updated: Mapped[int] = mapped_column(Integer, default=0)
+    unchanged: Mapped[int] = mapped_column(Integer, default=0)
+    known_skipped: Mapped[int] = mapped_column(Integer, default=0)
+    dropped: Mapped[int] = mapped_column(Integer, default=0)
+    dropped_reasons: Mapped[dict] = mapped_column(JsonList, default=dict)
+    errors: Mapped[int] = mapped_column(Integer, default=0)
+    fallbacks: Mapped[int] = mapped_column(Integer, default=0)
+    # Why the run needs a person's attention, one reason per line; empty when it does not.
+    problems: Mapped[str] = mapped_column(Text, default="")
+
+
 ARTICLE_COLUMNS = [c.name for c in Article.__table__.columns if c.name not in ("id",)]
 
 
@@ -186,9 +214,14 @@ class Store:
                             .values(**values, content_hash=digest, last_seen_at=now))
             return Outcome.UPDATED
 
-    def stored_codes(self, source: str, codes: list[str]) -> set[str]:
-        """Which of these news codes of a source are already stored."""
+    def dates_by_code(self, source: str, codes: list[str]) -> dict[str, datetime]:
+        """The publication instants of those of these news codes of a source that are stored."""
         with Session(self.engine) as session:
-            rows = session.execute(select(Article.news_code)
-                                   .where(Article.source == source, Article.news_code.in_(codes)))
-            return {row[0] for row in rows}
+            return dict(session.execute(select(Article.news_code, Article.published_at)
+                                        .where(Article.source == source, Article.news_code.in_(codes))).all())
+
+    def dates_by_url(self, source: str, urls: list[str]) -> dict[str, datetime]:
+        """The publication instants of the stored articles of a source among these URLs."""
+        with Session(self.engine) as session:
+            return dict(session.execute(select(Article.url, Article.published_at)
+                                        .where(Article.source == source, Article.url.in_(urls))).all())

@@ -1,13 +1,22 @@
-"""The end-of-run summary: one row per source, from its crawl stats, and the verdict on it."""
+"""The end-of-run summary: one row per source, from its crawl stats, and the verdict on it
+(the failed monitors of crawler/monitors.py), also kept in the table `crawl_runs`."""
 
 from __future__ import annotations
 
 import argparse
+import sys
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 from scrapy.commands import BaseRunSpiderCommand
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
+
+from crawler.lock import LOCKED_EXIT_STATUS, CrawlLock, LockHeld, lock_path
+from crawler.monitors import ERRORS_DURING_CRAWL, FAILURES
+from crawler.storage import CrawlRun, Store
 
 
 @dataclass
@@ -20,11 +29,13 @@ class SourceSummary:
     dropped: dict[str, int] = field(default_factory=dict)
     errors: int = 0
     fallbacks: int = 0
-    store_failed: int = 0
     listing_pages: int = 0
     article_pages: int = 0
     known_skipped: int = 0
     finish_reason: str = ""
+    failures: list[str] = field(default_factory=list)
+    started_at: datetime | None = None
+    finished_at: datetime | None = None
 
     @classmethod
     def from_stats(cls, source: str, stats: dict) -> SourceSummary:
@@ -39,43 +50,42 @@ class SourceSummary:
             updated=stats.get("store/updated", 0),
             unchanged=stats.get("store/unchanged", 0),
             dropped=dropped,
-            errors=stats.get("log_count/ERROR", 0),
+            errors=stats.get(ERRORS_DURING_CRAWL, stats.get("log_count/ERROR", 0)),
             fallbacks=stats.get("extraction/fallback_items", 0),
-            store_failed=stats.get("store/failed", 0),
             listing_pages=stats.get("listing/pages", 0),
             article_pages=stats.get("article/pages", 0),
             known_skipped=stats.get("listing/known_skipped", 0),
             finish_reason=str(stats.get("finish_reason", "not started")),
+            failures=list(stats.get(FAILURES, [])),
+            started_at=stats.get("start_time"),
+            finished_at=stats.get("finish_time"),
         )
-
-    @property
-    def articles(self) -> int:
-        return self.new + self.updated + self.unchanged
 
     @property
     def problems(self) -> list[str]:
         """Why this source's run needs a person's attention; empty when it does not."""
-        found = []
-        if self.finish_reason != "finished":
-            found.append(f"finished with {self.finish_reason!r}")
-        if self.store_failed:
-            found.append(f"{self.store_failed} articles NOT STORED (database error)")
-        if self.article_pages and not self.articles:
-            found.append(f"fetched {self.article_pages} article pages but stored none: has the layout changed?")
-        if self.listing_pages and not self.article_pages and not self.known_skipped:
-            found.append("listing pages link to no article: has the layout changed?")
-        return found
+        if self.finished_at is None:
+            return [f"did not run to its end ({self.finish_reason})"]
+        return self.failures
+
+    def crawl_run(self, arguments: dict) -> CrawlRun:
+        return CrawlRun(source=self.source, started_at=self.started_at, finished_at=self.finished_at,
+                        finish_reason=self.finish_reason, arguments=arguments, pages=self.pages,
+                        listing_pages=self.listing_pages, article_pages=self.article_pages, new=self.new,
+                        updated=self.updated, unchanged=self.unchanged, known_skipped=self.known_skipped,
+                        dropped=sum(self.dropped.values()), dropped_reasons=self.dropped, errors=self.errors,
+                        fallbacks=self.fallbacks, problems="\n".join(self.problems))
 
 
 def format_table(rows: list[SourceSummary]) -> str:
-    header = ("source", "pages", "new", "updated", "unchanged", "dropped", "errors", "fallbacks", "status")
+    header = ("source", "pages", "new", "updated", "unchanged", "known", "dropped", "errors", "fallbacks", "status")
     lines = [header]
     for row in rows:
         dropped = sum(row.dropped.values())
         reasons = ", ".join(f"{k} {v}" for k, v in sorted(row.dropped.items()) if v)
         lines.append((row.source, str(row.pages), str(row.new), str(row.updated), str(row.unchanged),
-                      f"{dropped} ({reasons})" if reasons else "0", str(row.errors), str(row.fallbacks),
-                      "; ".join(row.problems) or "ok"))
+                      str(row.known_skipped), f"{dropped} ({reasons})" if reasons else "0", str(row.errors),
+                      str(row.fallbacks), "; ".join(row.problems) or "ok"))
     widths = [max(len(line[i]) for line in lines) for i in range(len(header))]
     rendered = ["  ".join(cell.ljust(width) for cell, width in zip(line, widths)).rstrip() for line in lines]
     rendered.insert(1, "  ".join("-" * width for width in widths))
@@ -91,22 +101,53 @@ def describe_database(url: str) -> str:
 
 
 class SummarizedCrawl(BaseRunSpiderCommand):
-    """Runs sources in one process, then prints a summary table and sets the exit status:
-    non-zero when any source needs a person's attention."""
+    """Runs sources in one process while holding the database's crawl lock, then prints a summary
+    table, records it in `crawl_runs` and sets the exit status: 1 when any source needs a person's
+    attention, 75 when another crawl holds the lock (nothing was crawled)."""
 
     requires_project = True
 
     def crawl_sources(self, names: list[str], opts: argparse.Namespace) -> None:
-        assert self.crawler_process
-        crawlers = [self._create_crawler(name) for name in names]
-        for crawler in crawlers:
-            self.crawler_process.crawl(crawler, **opts.spargs)
-        self.crawler_process.start()
-        rows = [SourceSummary.from_stats(crawler.spidercls.name, crawler.stats.get_stats()) for crawler in crawlers]
-        print()
-        print(format_table(rows))
-        print(f"\ndatabase: {describe_database(self.settings.get('DATABASE_URL'))}")
+        assert self.crawler_process and self.settings
+        database_url = self.settings.get("DATABASE_URL")
+        lock = CrawlLock(lock_path(database_url, self.settings.get("CRAWL_LOCK_FILE", "")))
+        try:
+            lock.acquire()
+        except LockHeld as held:
+            print(f"{held}: exiting", file=sys.stderr)
+            self.exitcode = LOCKED_EXIT_STATUS
+            return
+        try:
+            rows = self.run_crawlers(names, opts)
+            print()
+            print(format_table(rows))
+            print(f"\ndatabase: {describe_database(database_url)}")
+            try:
+                self.record(database_url, rows, opts.spargs)
+            except SQLAlchemyError as error:
+                print(f"could not record this run in crawl_runs: {str(error).splitlines()[0]}", file=sys.stderr)
+                self.exitcode = 1
+        finally:
+            lock.release()
         failing = [row.source for row in rows if row.problems]
         if failing or self.crawler_process.bootstrap_failed:
             print(f"NEEDS ATTENTION: {', '.join(failing) or 'a crawler failed to start'}")
             self.exitcode = 1
+
+    def run_crawlers(self, names: list[str], opts: argparse.Namespace) -> list[SourceSummary]:
+        assert self.crawler_process
+        crawlers = [self._create_crawler(name) for name in names]
+        for crawler in crawlers:
+            if jobdir := crawler.settings.get("JOBDIR"):
+                # Scrapy keeps one crawl's state per job directory: each source gets its own (above the
+                # command line's priority, which the process merges into each crawler again).
+                crawler.settings.set("JOBDIR", str(Path(jobdir) / crawler.spidercls.name),
+                                     priority=crawler.settings.getpriority("JOBDIR") + 1)
+            self.crawler_process.crawl(crawler, **opts.spargs)
+        self.crawler_process.start()
+        return [SourceSummary.from_stats(crawler.spidercls.name, crawler.stats.get_stats()) for crawler in crawlers]
+
+    @staticmethod
+    def record(database_url: str, rows: list[SourceSummary], arguments: dict) -> None:
+        with Session(Store.open(database_url).engine) as session, session.begin():
+            session.add_all(row.crawl_run(arguments) for row in rows)

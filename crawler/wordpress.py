@@ -80,14 +80,19 @@ class WordPressSpider(NewsSpider, SitemapSpider):
     async def start(self) -> AsyncIterator[scrapy.Request]:
         async for request in NewsSpider.start(self):
             yield request
-        for feed in self.feeds:
-            yield scrapy.Request(urljoin(self.home, feed), self.parse_feed)
-        if self.since:
+        if self.since:  # a backfill: the feed and the sitemaps reach old posts without every listing page
+            for request in self.discovery_without_listing():
+                yield request
             async for request in SitemapSpider.start(self):
                 yield request
 
+    def discovery_without_listing(self) -> Iterator[scrapy.Request]:
+        """The feeds name the newest posts whatever the theme's listing looks like."""
+        for feed in self.feeds:
+            yield scrapy.Request(urljoin(self.home, feed), self.parse_feed)
+
     def parse_feed(self, response: Response) -> Iterator[scrapy.Request]:
-        """An RSS feed: each post newer than «since» (every post without it)."""
+        """An RSS feed: each post newer than «since» (every post without it) not stored yet."""
         stats = self.crawler.stats
         items = []
         if isinstance(response, TextResponse):  # lxml's recovering parser: a stray «&» loses no item
@@ -95,19 +100,21 @@ class WordPressSpider(NewsSpider, SitemapSpider):
         if not items:
             stats.inc_value("discovery/feed/empty")
             logger.warning("%s: feed %s has no items: has the site moved or closed its feed?", self.name, response.url)
-        for item in items:
-            url = (item.xpath("link/text()").get() or "").strip()
-            stats.inc_value("discovery/feed/items")
-            if self.is_article_url(url) and self.recent_enough(item.xpath("pubDate/text()").get()):
-                yield scrapy.Request(url, self.parse_article)
+        stats.inc_value("discovery/feed/items", len(items))
+        links = [url for item in items
+                 if self.is_article_url(url := (item.xpath("link/text()").get() or "").strip())
+                 and self.recent_enough(item.xpath("pubDate/text()").get())]
+        yield from self.article_requests(response.url, links)
 
     def sitemap_filter(self, entries: Iterable[dict[str, Any]]) -> Iterator[dict[str, Any]]:
-        """Sitemap entries (sub-sitemaps and posts) last modified on or after «since»; a sub-sitemap's
-        «lastmod» is that of its newest post, so an older one holds nothing to fetch."""
-        for entry in entries:
-            self.crawler.stats.inc_value("discovery/sitemap/entries")
-            if self.recent_enough(entry.get("lastmod")):
-                yield entry
+        """Sitemap entries (sub-sitemaps and posts) last modified on or after «since», less the posts
+        stored already; a sub-sitemap's «lastmod» is that of its newest post, so an older one holds
+        nothing to fetch."""
+        recent = [entry for entry in entries if self.recent_enough(entry.get("lastmod"))]
+        self.crawler.stats.inc_value("discovery/sitemap/entries", len(recent))
+        stored = self.stored_dates([entry["loc"] for entry in recent if self.is_article_url(entry.get("loc", ""))])
+        self.crawler.stats.inc_value("listing/known_skipped", len(stored))
+        yield from (entry for entry in recent if entry.get("loc") not in stored)
 
     def recent_enough(self, machine_date: str | None) -> bool:
         """Whether a feed or sitemap date may be on or after «since»; an undated entry may be."""

@@ -14,7 +14,7 @@ class Command(SummarizedCrawl):
         return "[options]"
 
     def short_desc(self) -> str:
-        return "Crawl every source (or --sources a,b) and print a summary per source"
+        return "Crawl every source (or --sources a,b), incrementally, and print a summary per source"
 
     def add_options(self, parser: argparse.ArgumentParser) -> None:
         super().add_options(parser)

@@ -1,0 +1,99 @@
+"""Layout-drift alarms: spidermon monitors run when each source's crawl closes.
+
+A source needs a person's attention when its crawl did not finish, when it fetched article pages but
+produced no article, when its listing pages link to no article, when a page raised an error in the
+spider, when articles could not be stored, or when the coverage of a required field fell below its
+threshold (SPIDERMON_FIELD_COVERAGE_RULES). spidermon's own ItemCountMonitor does not fit: it wants a
+fixed minimum of items, which an incremental run with nothing new rightly does not reach.
+Failed monitors are recorded in the crawl stats under `monitors/failures`; the end-of-run summary
+shows them and the command's exit status follows them.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+from scrapy import signals
+from scrapy.exceptions import ScrapyDeprecationWarning
+from spidermon import MonitorSuite, monitors
+from spidermon.contrib.scrapy.extensions import Spidermon
+from spidermon.contrib.scrapy.monitors import FieldCoverageMonitor, FinishReasonMonitor
+from spidermon.contrib.scrapy.monitors.base import BaseScrapyMonitor
+from spidermon.core.actions import Action
+
+from crawler.items import REQUIRED_FIELDS, ArticleItem
+
+FAILURES = "monitors/failures"
+ERRORS_DURING_CRAWL = "crawl/errors"
+
+# spidermon logs its results through Spider.log(), which Scrapy 2.13 deprecated; the results stay useful.
+warnings.filterwarnings("ignore", message=r"Spider\.log\(\) is deprecated", category=ScrapyDeprecationWarning,
+                        module="spidermon")
+
+
+def incomplete(item) -> bool:
+    return isinstance(item, ArticleItem) and not all(getattr(item, name) for name in REQUIRED_FIELDS)
+
+
+class ArticleMonitoring(Spidermon):
+    """Spidermon, with field coverage counted over every article parsed, those dropped for lacking a
+    required field included: a field that stops parsing then lowers its coverage, where counting only
+    stored articles would show 100% of ever fewer articles."""
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        extension = super().from_crawler(crawler)
+        if crawler.settings.getbool("SPIDERMON_ADD_FIELD_COVERAGE"):
+            crawler.signals.connect(extension.item_dropped, signal=signals.item_dropped)
+        return extension
+
+    def item_dropped(self, item, response, exception, spider):
+        if incomplete(item):
+            self.item_scraped(item, response, spider)
+
+    def spider_closed(self, spider):
+        # The crawl's own errors, before failed monitors add theirs to the log.
+        stats = self.crawler.stats
+        stats.set_value(ERRORS_DURING_CRAWL, stats.get_value("log_count/ERROR", 0))
+        super().spider_closed(spider)
+
+
+class RecordFailures(Action):
+    """Keeps each failed monitor's message in the crawl stats, for the summary and the exit status."""
+
+    def run_action(self):
+        failures = [" ".join(str(result.reason or result.error).split())
+                    for result in self.result.monitors_failed_results]
+        self.data.crawler.stats.set_value(FAILURES, failures)
+
+
+@monitors.name("Articles")
+class ArticlesMonitor(BaseScrapyMonitor):
+    """What was fetched gave articles."""
+
+    @monitors.name("article pages gave articles")
+    def test_article_pages_gave_articles(self):
+        pages = self.stats.get("article/pages", 0)
+        self.assertFalse(pages and not self.stats.get("item_scraped_count", 0),
+                         msg=f"fetched {pages} article pages but produced no article: has the layout changed?")
+
+    @monitors.name("listing pages link to articles")
+    def test_listing_pages_link_to_articles(self):
+        pages = self.stats.get("listing/pages", 0)
+        self.assertFalse(pages and not self.stats.get("listing/article_links", 0),
+                         msg=f"{pages} listing pages link to no article: has the layout changed?")
+
+    @monitors.name("no error in the spider")
+    def test_no_spider_errors(self):
+        errors = self.stats.get("spider_exceptions/count", 0)
+        self.assertFalse(errors, msg=f"the spider failed on {errors} page(s): see the log")
+
+    @monitors.name("articles were stored")
+    def test_articles_were_stored(self):
+        failed = self.stats.get("store/failed", 0)
+        self.assertFalse(failed, msg=f"{failed} articles NOT STORED (database error)")
+
+
+class SourceHealth(MonitorSuite):
+    monitors = [FinishReasonMonitor, ArticlesMonitor, FieldCoverageMonitor]
+    monitors_failed_actions = [RecordFailures]
