@@ -54,7 +54,7 @@ def demo() -> int:
     try:
         env["MIRROR_URL"] = mirror.stdout.readline().strip()
         print(f"offline mirror serving tests/mirror at {env['MIRROR_URL']}", flush=True)
-        return run(BIN / "scrapy", "crawlall", "-L", "WARNING", env=env)
+        return run(BIN / "scrapy", "crawlall", "-L", "ERROR", env=env)
     finally:
         mirror.terminate()
         mirror.wait()
