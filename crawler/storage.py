@@ -17,6 +17,7 @@ from sqlalchemy import (JSON, BigInteger, DateTime, Engine, ForeignKey, Integer,
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
+from crawler import migrations
 from crawler.items import CONTENT_FIELDS, ArticleItem
 
 DEFAULT_DATABASE_URL = "sqlite:///data/articles.db"
@@ -137,10 +138,10 @@ class Store:
 
     @classmethod
     def open(cls, url: str) -> Store:
-        """The store for a database URL, created with its schema on first use; one per process and URL."""
+        """The store for a database URL, its schema created or upgraded on first use; one per process and URL."""
         if url not in _open_stores:
             store = cls(make_engine(url))
-            Base.metadata.create_all(store.engine)
+            migrations.upgrade(store.engine)
             _open_stores[url] = store
         return _open_stores[url]
 
