@@ -14,6 +14,7 @@ import scrapy
 from scrapy.http import Response, TextResponse
 
 from crawler.article import ArticlePage, Step
+from crawler.browser import css_elements
 from crawler.dates import parse_day_bound
 from crawler.items import ArticleItem
 from crawler.text import parse_int
@@ -57,17 +58,21 @@ class NewsSpider(scrapy.Spider):
     selectors: ClassVar[dict[str, str]] = {}
     #: Parts of the body element that are not the article (share bars, related news, tag lists).
     drop_from_body: ClassVar[tuple[str, ...]] = ("script", "style", ".share", ".related", ".tags")
+    #: Whether the site's pages need a browser: their links or text are written by JavaScript.
+    render: ClassVar[bool] = False
 
     default_max_pages = 10
 
     def __init__(self, *args: Any, section: str | None = None, pages: str | int | None = None,
-                 since: str | None = None, **kwargs: Any):
+                 since: str | None = None, render: str | None = None, **kwargs: Any):
         super().__init__(*args, **kwargs)
         if section is not None and section not in self.sections:
             raise ValueError(f"{self.name}: unknown section {section!r}; known: {', '.join(self.sections)}")
         self.section = section or next(iter(self.sections), None)
         self.max_pages = int(pages) if pages is not None else self.default_max_pages
         self.since = parse_day_bound(since) if since else None
+        if render is not None:
+            self.render = render.lower() in ("1", "true", "yes")
         self._article_url = re.compile(self.article_url)
         self._hosts = {bare_host(h) for h in self.hosts}
         self.allowed_domains = sorted(self._hosts)
@@ -79,6 +84,12 @@ class NewsSpider(scrapy.Spider):
 
     def is_article_url(self, url: str) -> bool:
         return self.owns_url(url) and bool(self._article_url.search(url))
+
+    def rendered_page_ready(self, request: scrapy.Request) -> str:
+        """What a page rendered in the browser must show before it is read: an article's body, a listing's links."""
+        if request.callback == self.parse_article:
+            return css_elements(self.selectors.get("body", ""))
+        return css_elements(self.listing_links)
 
     def news_code_steps(self, page: ArticlePage) -> list[Step[str]]:
         """Where the news code comes from, in order: the URL, the printed «کد خبر», the CMS's post id."""
