@@ -316,7 +316,9 @@ class BrowserAddon:
             "headless": True,
             # Chromium's sandbox cannot run as root.
             "chromium_sandbox": not as_root,
-            "args": [*QUIET_CHROMIUM, *(["--no-sandbox"] if as_root else [])],
+            "args": [*QUIET_CHROMIUM, *(["--no-sandbox"] if as_root else []),
+                     # With the mirror every page request is answered from it: resolve no host at all.
+                     *(["--host-resolver-rules=MAP * ~NOTFOUND"] if settings.get("MIRROR_URL") else [])],
         }, priority="addon")
         # The browser's own headers, so a reload after a challenge carries the cookie its script set.
         settings.set("PLAYWRIGHT_PROCESS_REQUEST_HEADERS", None, priority="addon")

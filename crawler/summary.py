@@ -24,6 +24,8 @@ class SourceSummary:
     listing_pages: int = 0
     article_pages: int = 0
     known_skipped: int = 0
+    challenges_solved: int = 0
+    challenges_failed: int = 0
     finish_reason: str = ""
 
     @classmethod
@@ -45,6 +47,8 @@ class SourceSummary:
             listing_pages=stats.get("listing/pages", 0),
             article_pages=stats.get("article/pages", 0),
             known_skipped=stats.get("listing/known_skipped", 0),
+            challenges_solved=stats.get("challenge/solved", 0),
+            challenges_failed=stats.get("challenge/failed", 0),
             finish_reason=str(stats.get("finish_reason", "not started")),
         )
 
@@ -62,20 +66,29 @@ class SourceSummary:
             found.append(f"{self.store_failed} articles NOT STORED (database error)")
         if self.article_pages and not self.articles:
             found.append(f"fetched {self.article_pages} article pages but stored none: has the layout changed?")
+        if self.challenges_failed:
+            found.append(f"{self.challenges_failed} CDN challenges NOT SOLVED: pages behind them skipped")
         if self.listing_pages and not self.article_pages and not self.known_skipped:
             found.append("listing pages link to no article: has the layout changed?")
         return found
 
 
+def challenges(row: SourceSummary) -> str:
+    """CDN challenges met: «2 solved», «1 failed», «2 solved, 1 failed», or «0»."""
+    counts = [f"{n} {what}" for n, what in ((row.challenges_solved, "solved"), (row.challenges_failed, "failed")) if n]
+    return ", ".join(counts) or "0"
+
+
 def format_table(rows: list[SourceSummary]) -> str:
-    header = ("source", "pages", "new", "updated", "unchanged", "dropped", "errors", "fallbacks", "status")
+    header = ("source", "pages", "new", "updated", "unchanged", "dropped", "errors", "fallbacks", "challenges",
+              "status")
     lines = [header]
     for row in rows:
         dropped = sum(row.dropped.values())
         reasons = ", ".join(f"{k} {v}" for k, v in sorted(row.dropped.items()) if v)
         lines.append((row.source, str(row.pages), str(row.new), str(row.updated), str(row.unchanged),
                       f"{dropped} ({reasons})" if reasons else "0", str(row.errors), str(row.fallbacks),
-                      "; ".join(row.problems) or "ok"))
+                      challenges(row), "; ".join(row.problems) or "ok"))
     widths = [max(len(line[i]) for line in lines) for i in range(len(header))]
     rendered = ["  ".join(cell.ljust(width) for cell, width in zip(line, widths)).rstrip() for line in lines]
     rendered.insert(1, "  ".join("-" * width for width in widths))

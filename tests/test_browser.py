@@ -16,8 +16,11 @@ from twisted.internet.defer import Deferred
 from crawler.browser import is_challenge
 from crawler.spiders import NewsSpider
 from crawler.storage import Article, Store
+from crawler.summary import SourceSummary, challenges
+from tests.conftest import scrapy_cli
 from tests.js_site import PLAIN, PLAIN_CODES, RENDERED, ChallengeGate, SiteServer
 from tests.system import need
+from tests.test_crawl_hamshahri import EXPECTED, stored
 
 SETTINGS = get_project_settings()
 
@@ -122,3 +125,26 @@ async def test_an_unsolvable_challenge_is_counted_and_named(chromium, database_u
     assert stats["challenge/failed"] == 1 and "challenge/solved" not in stats
     assert bodies(database_url) == {}
     assert "NOT SOLVED" in caplog.text
+
+
+def test_rendering_through_the_offline_mirror_stores_the_same_articles(chromium, mirror, database_url):
+    """`-a render=1` on a real source through the mirror: the browser's page requests are answered
+    from the mirror too, and the articles read are those of the plain crawl."""
+    result = scrapy_cli("crawl", "hamshahri", "-a", "render=1", mirror_url=mirror, database_url=database_url)
+    assert result.returncode == 0, result.stderr[-3000:]
+    rows = stored(database_url)
+    assert set(rows) == set(EXPECTED)
+    for code, expected in EXPECTED.items():
+        for field in ("url", "title", "lead", "body", "published_at", "category"):
+            assert rows[code][field] == expected[field], (code, field)
+    assert "'playwright/browser_count': 1," in result.stderr
+    # robots.txt over plain HTTP; the two listing pages and the five articles in the browser.
+    assert "'browser/pages': 7," in result.stderr
+
+
+def test_the_summary_shows_challenges_and_an_unsolved_one_needs_attention():
+    solved = SourceSummary.from_stats("x", {"finish_reason": "finished", "challenge/solved": 2})
+    failed = SourceSummary.from_stats("x", {"finish_reason": "finished", "challenge/solved": 2, "challenge/failed": 1})
+    assert (challenges(solved), solved.problems) == ("2 solved", [])
+    assert challenges(failed) == "2 solved, 1 failed"
+    assert failed.problems == ["1 CDN challenges NOT SOLVED: pages behind them skipped"]
