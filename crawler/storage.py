@@ -170,11 +170,12 @@ class Store:
                 ).scalar_one_or_none()
                 if current is not None:
                     break
+                # RETURNING says whether a row went in: psycopg reports no rowcount here (-1).
                 inserted = session.execute(
                     self._insert().values(**values, content_hash=digest, first_seen_at=now, last_seen_at=now)
-                    .on_conflict_do_nothing(index_elements=["source", "news_code"])
-                )
-                if inserted.rowcount:
+                    .on_conflict_do_nothing(index_elements=["source", "news_code"]).returning(Article.id)
+                ).scalar_one_or_none()
+                if inserted is not None:
                     return Outcome.NEW
                 # Another writer inserted it between our select and insert: read theirs.
             if current.content_hash == digest:
