@@ -87,8 +87,7 @@ async def settle(page: Page, ready: str | None, timeout: float) -> dict:
         if content is not None and not is_challenge(content):
             break
         if loop.time() >= deadline:
-            # Away from the challenge's reload loop, so the page can be closed at once.
-            await page.goto("about:blank")
+            await stop_navigating(page)
             return {"challenge": True, "ready": False, "cookies": []}
         await page.wait_for_timeout(100)
     is_ready = True
@@ -102,6 +101,16 @@ async def settle(page: Page, ready: str | None, timeout: float) -> dict:
             is_ready = False
     return {"challenge": False, "ready": is_ready,
             "cookies": await page.context.cookies(page.url)}
+
+
+async def stop_navigating(page: Page) -> None:
+    """End a challenge's reload loop: every further request of the page fails at once (a navigation
+    here could be interrupted by the loop's next reload)."""
+    await page.route("**/*", lambda route: route.abort())
+    try:
+        await page.wait_for_load_state("load", timeout=5000)
+    except PlaywrightError:
+        pass
 
 
 def serve_from_mirror(mirror_url: str):
@@ -167,7 +176,13 @@ class Browser:
         meta.setdefault("playwright_context_kwargs", {"user_agent": self.settings.get("USER_AGENT")})
         if self.settings.get("MIRROR_URL"):
             meta["playwright_page_init_callback"] = serve_from_mirror(self.settings["MIRROR_URL"])
-        response = await handler.download_request(request)
+        # A bound on the whole visit (navigation, waits, page content): a browser call that never
+        # returns (seen when closing a page a reload loop was navigating) must not stall the crawl.
+        limit = 2 * self.settings.getfloat("DOWNLOAD_TIMEOUT") + self.settings.getfloat("BROWSER_TIMEOUT")
+        try:
+            response = await asyncio.wait_for(handler.download_request(request), limit)
+        except TimeoutError:
+            raise TimeoutError(f"the browser took more than {limit:.0f} s on {request.url}") from None
         self.crawler.stats.inc_value("browser/pages")
         if meta.get("render"):
             meta["browser_outcome"] = outcome = meta["playwright_page_methods"][0].result
@@ -203,13 +218,15 @@ class BrowserDownloadHandler(BaseDownloadHandler):
 
 
 class RenderMiddleware(BaseSpiderMiddleware):
-    """Marks every request of a spider whose pages need rendering, with what the page must show
+    """Marks the page requests of a spider whose pages need rendering with what the page must show
     before it is read (the spider's `rendered_page_ready`)."""
 
     def get_processed_request(self, request: Request, response: Response | None) -> Request:
         spider = self.crawler.spider
         if getattr(spider, "render", False) and "render" not in request.meta:
-            request.meta["render"] = spider.rendered_page_ready(request) or True
+            ready = spider.rendered_page_ready(request)
+            if ready is not None:
+                request.meta["render"] = ready or True
         return request
 
 
@@ -320,6 +337,8 @@ class BrowserAddon:
                      # With the mirror every page request is answered from it: resolve no host at all.
                      *(["--host-resolver-rules=MAP * ~NOTFOUND"] if settings.get("MIRROR_URL") else [])],
         }, priority="addon")
+        settings.set("PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT", settings.getfloat("DOWNLOAD_TIMEOUT") * 1000,
+                     priority="addon")
         # The browser's own headers, so a reload after a challenge carries the cookie its script set.
         settings.set("PLAYWRIGHT_PROCESS_REQUEST_HEADERS", None, priority="addon")
         settings.set("PLAYWRIGHT_ABORT_REQUEST", is_unneeded, priority="addon")

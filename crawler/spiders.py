@@ -85,11 +85,14 @@ class NewsSpider(scrapy.Spider):
     def is_article_url(self, url: str) -> bool:
         return self.owns_url(url) and bool(self._article_url.search(url))
 
-    def rendered_page_ready(self, request: scrapy.Request) -> str:
-        """What a page rendered in the browser must show before it is read: an article's body, a listing's links."""
+    def rendered_page_ready(self, request: scrapy.Request) -> str | None:
+        """What a page rendered in the browser must show before it is read: an article's body, a listing's
+        links. None for anything else (feeds, sitemaps): a browser would show those, not return them."""
         if request.callback == self.parse_article:
             return css_elements(self.selectors.get("body", ""))
-        return css_elements(self.listing_links)
+        if request.callback in (None, self.parse):
+            return css_elements(self.listing_links)
+        return None
 
     def news_code_steps(self, page: ArticlePage) -> list[Step[str]]:
         """Where the news code comes from, in order: the URL, the printed «کد خبر», the CMS's post id."""
