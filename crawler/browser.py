@@ -69,11 +69,6 @@ def is_unneeded(request: BrowserRequest) -> bool:
     return request.resource_type in UNNEEDED_RESOURCES
 
 
-def css_elements(selector: str) -> str:
-    """A Scrapy selector without its «::attr(…)» / «::text» parts: the elements, as a browser selects them."""
-    return re.sub(r"::(attr\([^)]*\)|text)", "", selector)
-
-
 async def settle(page: Page, ready: str | None, timeout: float) -> dict:
     """Wait until the page is past any CDN challenge (its script reloads the page) and, if given, until
     an element matching `ready` has content; report what happened and the browser's cookies."""

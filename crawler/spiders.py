@@ -14,7 +14,6 @@ import scrapy
 from scrapy.http import Response, TextResponse
 
 from crawler.article import ArticlePage, Step
-from crawler.browser import css_elements
 from crawler.dates import parse_day_bound
 from crawler.items import ArticleItem
 from crawler.text import parse_int
@@ -26,6 +25,11 @@ FALLBACK_STEPS = {"fallback", "text", "url_hash"}
 _SHORTLINK_ID = re.compile(r"[?&]p=(\d+)")
 _POSTID_CLASS = re.compile(r"\bpostid-(\d+)\b")
 _POST_ID = re.compile(r"^post-(\d+)$")
+
+
+def css_elements(selector: str) -> str:
+    """A Scrapy selector without its «::attr(…)» / «::text» parts: the elements, as a browser selects them."""
+    return re.sub(r"::(attr\([^)]*\)|text)", "", selector)
 
 
 def bare_host(url_or_host: str) -> str:

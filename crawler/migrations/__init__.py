@@ -1,12 +1,14 @@
 """The store's schema, as Alembic migrations (`versions/`). Every command upgrades the database to
 the newest schema on first use (Store.open calls `upgrade`), so a new or older database just works.
 
-A change to the models in crawler/storage.py comes with a migration, from the repository root:
+A change to the models in crawler/storage.py comes with a migration, written from the repository
+root against a scratch database at the newest schema:
 
-    DATABASE_URL=sqlite:///tmp/schema.db alembic revision --autogenerate -m "what changed"
+    export DATABASE_URL=sqlite:////tmp/schema.db
+    alembic upgrade head && alembic revision --autogenerate -m "what changed"
 
-then review the generated file (tests/test_migrations.py checks that the migrations build exactly
-the models, on SQLite and PostgreSQL).
+then review the generated file (tests/test_store_schema.py checks that the migrations build exactly
+the models, on SQLite and PostgreSQL; `alembic check` says whether anything is missing).
 """
 
 from __future__ import annotations
