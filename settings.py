@@ -22,7 +22,13 @@ ITEM_PIPELINES = {
 }
 ADDONS = {
     "crawler.mirror.MirrorAddon": 100,
+    # After the mirror: the browser wraps whatever handles http and https.
+    "crawler.browser.BrowserAddon": 200,
 }
+# The headless browser for pages written by JavaScript and for CDN challenges (see crawler/browser.py).
+BROWSER_EXECUTABLE = os.environ.get("BROWSER_EXECUTABLE", "/usr/bin/chromium")
+# Seconds a rendered page may take to get past a CDN challenge and show its content.
+BROWSER_TIMEOUT = 20
 
 # Security: Scrapy 2.19's RemoteControl runs Python sent to a local HTTP port. Never on here.
 REMOTE_CONTROL_ENABLED = False

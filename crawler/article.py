@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, TypeVar
 
 import lxml.html
 import trafilatura
+from parsel import SelectorList
 from scrapy.http import TextResponse
 from w3lib.url import safe_url_string
 
@@ -79,9 +80,9 @@ class ArticlePage:
 
     # -- selectors -------------------------------------------------------------------------------
 
-    def _css(self, field: str):
+    def _css(self, field: str) -> SelectorList:
         query = self.site.selectors.get(field)
-        return self.response.css(query) if query else []
+        return self.response.css(query) if query else SelectorList()
 
     def selected_text(self, field: str) -> str:
         return normalize_text("\n".join(block_text(node.root) for node in self._css(field)))

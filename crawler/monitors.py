@@ -2,7 +2,8 @@
 
 A source needs a person's attention when its crawl did not finish, when it fetched article pages but
 produced no article, when its listing pages link to no article, when a page raised an error in the
-spider, when articles could not be stored, or when the coverage of a required field fell below its
+spider, when articles could not be stored, when a CDN challenge
+could not be solved, or when the coverage of a required field fell below its
 threshold (SPIDERMON_FIELD_COVERAGE_RULES). spidermon's own ItemCountMonitor does not fit: it wants a
 fixed minimum of items, which an incremental run with nothing new rightly does not reach.
 Failed monitors are recorded in the crawl stats under `monitors/failures`; the end-of-run summary
@@ -92,6 +93,11 @@ class ArticlesMonitor(BaseScrapyMonitor):
     def test_articles_were_stored(self):
         failed = self.stats.get("store/failed", 0)
         self.assertFalse(failed, msg=f"{failed} articles NOT STORED (database error)")
+
+    @monitors.name("CDN challenges were solved")
+    def test_challenges_were_solved(self):
+        failed = self.stats.get("challenge/failed", 0)
+        self.assertFalse(failed, msg=f"{failed} CDN challenges NOT SOLVED: the pages behind them were skipped")
 
 
 class SourceHealth(MonitorSuite):

@@ -39,6 +39,11 @@ _POST_ID = re.compile(r"^post-(\d+)$")
 _ESCAPE = re.compile(r"%[0-9A-Fa-f]{2}")
 
 
+def css_elements(selector: str) -> str:
+    """A Scrapy selector without its «::attr(…)» / «::text» parts: the elements, as a browser selects them."""
+    return re.sub(r"::(attr\([^)]*\)|text)", "", selector)
+
+
 def bare_host(url_or_host: str) -> str:
     host = urlsplit(url_or_host).hostname if "/" in url_or_host else url_or_host
     host = (host or "").lower()
@@ -107,11 +112,13 @@ class NewsSpider(scrapy.Spider):
     selectors: ClassVar[dict[str, str]] = {}
     #: Parts of the body element that are not the article (share bars, related news, tag lists).
     drop_from_body: ClassVar[tuple[str, ...]] = ("script", "style", ".share", ".related", ".tags")
+    #: Whether the site's pages need a browser: their links or text are written by JavaScript.
+    render: ClassVar[bool] = False
 
     default_max_pages = 10
 
     def __init__(self, *args: Any, section: str | None = None, pages: str | int | None = None,
-                 since: str | None = None, **kwargs: Any):
+                 since: str | None = None, render: str | None = None, **kwargs: Any):
         super().__init__(*args, **kwargs)
         if section is not None and section not in self.sections:
             raise ValueError(f"{self.name}: unknown section {section!r}; known: {', '.join(self.sections)}")
@@ -126,6 +133,8 @@ class NewsSpider(scrapy.Spider):
         self.requested: dict[str, list[str]] = {}
         self.article_dates: dict[str, datetime | None] = {}
         self.listed: set[str] = set()
+        if render is not None:
+            self.render = render.lower() in ("1", "true", "yes")
         self._article_url = re.compile(self.article_url)
         self._hosts = {bare_host(h) for h in self.hosts}
         self.allowed_domains = sorted(self._hosts)
@@ -146,6 +155,15 @@ class NewsSpider(scrapy.Spider):
     def code_in_url(self, url: str) -> str:
         match = self._article_url.search(url)
         return (match.groupdict().get("code") or "") if match else ""
+
+    def rendered_page_ready(self, request: scrapy.Request) -> str | None:
+        """What a page rendered in the browser must show before it is read: an article's body, a listing's
+        links. None for anything else (feeds, sitemaps): a browser would show those, not return them."""
+        if request.callback == self.parse_article:
+            return css_elements(self.selectors.get("body", ""))
+        if request.callback in (None, self.parse):
+            return css_elements(self.listing_links)
+        return None
 
     def news_code_steps(self, page: ArticlePage) -> list[Step[str]]:
         """Where the news code comes from, in order: the URL, the printed «کد خبر», the CMS's post id."""

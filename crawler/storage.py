@@ -17,6 +17,7 @@ from sqlalchemy import (JSON, BigInteger, DateTime, Engine, ForeignKey, Integer,
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
+from crawler import migrations
 from crawler.items import CONTENT_FIELDS, ArticleItem
 
 DEFAULT_DATABASE_URL = "sqlite:///data/articles.db"
@@ -165,10 +166,10 @@ class Store:
 
     @classmethod
     def open(cls, url: str) -> Store:
-        """The store for a database URL, created with its schema on first use; one per process and URL."""
+        """The store for a database URL, its schema created or upgraded on first use; one per process and URL."""
         if url not in _open_stores:
             store = cls(make_engine(url))
-            Base.metadata.create_all(store.engine)
+            migrations.upgrade(store.engine)
             _open_stores[url] = store
         return _open_stores[url]
 
@@ -197,11 +198,12 @@ class Store:
                 ).scalar_one_or_none()
                 if current is not None:
                     break
+                # RETURNING says whether a row went in: psycopg reports no rowcount here (-1).
                 inserted = session.execute(
                     self._insert().values(**values, content_hash=digest, first_seen_at=now, last_seen_at=now)
-                    .on_conflict_do_nothing(index_elements=["source", "news_code"])
-                )
-                if inserted.rowcount:
+                    .on_conflict_do_nothing(index_elements=["source", "news_code"]).returning(Article.id)
+                ).scalar_one_or_none()
+                if inserted is not None:
                     return Outcome.NEW
                 # Another writer inserted it between our select and insert: read theirs.
             if current.content_hash == digest:

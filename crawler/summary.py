@@ -32,6 +32,8 @@ class SourceSummary:
     listing_pages: int = 0
     article_pages: int = 0
     known_skipped: int = 0
+    challenges_solved: int = 0
+    challenges_failed: int = 0
     finish_reason: str = ""
     failures: list[str] = field(default_factory=list)
     started_at: datetime | None = None
@@ -55,6 +57,8 @@ class SourceSummary:
             listing_pages=stats.get("listing/pages", 0),
             article_pages=stats.get("article/pages", 0),
             known_skipped=stats.get("listing/known_skipped", 0),
+            challenges_solved=stats.get("challenge/solved", 0),
+            challenges_failed=stats.get("challenge/failed", 0),
             finish_reason=str(stats.get("finish_reason", "not started")),
             failures=list(stats.get(FAILURES, [])),
             started_at=stats.get("start_time"),
@@ -77,15 +81,22 @@ class SourceSummary:
                         fallbacks=self.fallbacks, problems="\n".join(self.problems))
 
 
+def challenges(row: SourceSummary) -> str:
+    """CDN challenges met: «2 solved», «1 failed», «2 solved, 1 failed», or «0»."""
+    counts = [f"{n} {what}" for n, what in ((row.challenges_solved, "solved"), (row.challenges_failed, "failed")) if n]
+    return ", ".join(counts) or "0"
+
+
 def format_table(rows: list[SourceSummary]) -> str:
-    header = ("source", "pages", "new", "updated", "unchanged", "known", "dropped", "errors", "fallbacks", "status")
+    header = ("source", "pages", "new", "updated", "unchanged", "known", "dropped", "errors", "fallbacks",
+              "challenges", "status")
     lines = [header]
     for row in rows:
         dropped = sum(row.dropped.values())
         reasons = ", ".join(f"{k} {v}" for k, v in sorted(row.dropped.items()) if v)
         lines.append((row.source, str(row.pages), str(row.new), str(row.updated), str(row.unchanged),
                       str(row.known_skipped), f"{dropped} ({reasons})" if reasons else "0", str(row.errors),
-                      str(row.fallbacks), "; ".join(row.problems) or "ok"))
+                      str(row.fallbacks), challenges(row), "; ".join(row.problems) or "ok"))
     widths = [max(len(line[i]) for line in lines) for i in range(len(header))]
     rendered = ["  ".join(cell.ljust(width) for cell, width in zip(line, widths)).rstrip() for line in lines]
     rendered.insert(1, "  ".join("-" * width for width in widths))

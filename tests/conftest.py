@@ -23,8 +23,13 @@ def mirror():
 
 
 @pytest.fixture
-def database_url(tmp_path) -> str:
+def sqlite_url(tmp_path) -> str:
     return f"sqlite:///{tmp_path / 'articles.db'}"
+
+
+@pytest.fixture
+def database_url(sqlite_url) -> str:
+    return sqlite_url
 
 
 def scrapy_cli(*args: str, mirror_url: str, database_url: str, timeout: float = 120,
@@ -33,3 +38,20 @@ def scrapy_cli(*args: str, mirror_url: str, database_url: str, timeout: float = 
     environment = {**os.environ, "MIRROR_URL": mirror_url, "DATABASE_URL": database_url, **env}
     return subprocess.run([str(SCRAPY), *args], cwd=ROOT, env=environment, capture_output=True, text=True,
                           timeout=timeout)
+
+
+@pytest.fixture(scope="session")
+def postgresql_server():
+    """A real PostgreSQL server for the whole test session, started here and stopped at the end."""
+    from tests.postgres import PostgresServer, server_binaries
+    from tests.system import need
+
+    binaries = need(server_binaries(), "PostgreSQL server (initdb, pg_ctl under /usr/lib/postgresql/*/bin)")
+    with PostgresServer(binaries) as server:
+        yield server
+
+
+@pytest.fixture
+def postgresql_url(postgresql_server) -> str:
+    """A new, empty database on the test server."""
+    return postgresql_server.new_database()

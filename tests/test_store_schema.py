@@ -1,0 +1,64 @@
+"""The store's schema comes from the Alembic migrations, equals the models, and uses each backend's own
+types; a database made before migrations is adopted."""
+
+from __future__ import annotations
+
+import pytest
+from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import text
+
+from crawler import migrations
+from crawler.storage import Article, ArticleVersion, Base, Store, make_engine
+
+HEAD = "0002"
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request) -> str:
+    return request.getfixturevalue(f"{request.param}_url")
+
+
+def test_the_migrations_build_exactly_the_models(database_url):
+    engine = Store.open(database_url).engine
+    with engine.connect() as connection:
+        assert compare_metadata(MigrationContext.configure(connection), Base.metadata) == []
+        assert connection.execute(text("select version_num from alembic_version")).scalar_one() == HEAD
+
+
+def test_downgrade_removes_and_upgrade_restores_the_schema(database_url):
+    engine = Store.open(database_url).engine
+    with engine.begin() as connection:
+        command.downgrade(migrations.alembic_config(connection), "base")
+    with engine.connect() as connection:
+        assert {"articles", "article_versions"}.isdisjoint(connection.dialect.get_table_names(connection))
+    migrations.upgrade(engine)
+    with engine.connect() as connection:
+        assert compare_metadata(MigrationContext.configure(connection), Base.metadata) == []
+
+
+def test_postgresql_stores_instants_as_timestamptz_and_lists_as_jsonb(postgresql_url):
+    with Store.open(postgresql_url).engine.connect() as connection:
+        types = dict(connection.execute(text(
+            "select column_name, data_type from information_schema.columns where table_name = 'articles'")).all())
+    assert {name: types[name] for name in ("published_at", "crawled_at", "first_seen_at", "last_seen_at")} == \
+        dict.fromkeys(("published_at", "crawled_at", "first_seen_at", "last_seen_at"), "timestamp with time zone")
+    assert {name: types[name] for name in ("tags", "authors", "images", "provenance")} == \
+        dict.fromkeys(("tags", "authors", "images", "provenance"), "jsonb")
+
+
+def test_a_database_made_before_migrations_is_adopted_with_its_rows(database_url):
+    engine = make_engine(database_url)
+    # The schema before migrations: articles and their versions.
+    Base.metadata.create_all(engine, tables=[Article.__table__, ArticleVersion.__table__])
+    with engine.begin() as connection:
+        connection.execute(text(
+            "insert into articles (source, news_code, url, title, lead, body, published_at, published_jalali, kicker,"
+            " category, tags, authors, images, crawled_at, provenance, content_hash, first_seen_at, last_seen_at)"
+            " values ('hamshahri', '1', 'u', 't', '', 'b', :at, '1400-06-06', '', '', '[]', '[]', '[]', :at, '{}',"
+            " 'h', :at, :at)"), {"at": "2021-08-28T10:00:00+04:30"})
+    engine.dispose()
+    with Store.open(database_url).engine.connect() as connection:
+        assert connection.execute(text("select version_num from alembic_version")).scalar_one() == HEAD
+        assert connection.execute(text("select news_code from articles")).scalar_one() == "1"
