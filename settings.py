@@ -12,6 +12,11 @@ DATABASE_URL = os.environ.get("DATABASE_URL", "sqlite:///data/articles.db")
 # When set, every request goes to this offline mirror instead of the live site (see crawler/mirror.py).
 MIRROR_URL = os.environ.get("MIRROR_URL", "")
 
+# Articles written per database transaction; a partial batch is written every STORE_FLUSH_SECONDS
+# and at the end of the crawl. A failed batch is retried article by article (see pipelines/store.py).
+STORE_BATCH_SIZE = 200
+STORE_FLUSH_SECONDS = 5
+
 ITEM_PIPELINES = {
     "pipelines.normalize.NormalizePipeline": 100,
     "pipelines.validate.ValidatePipeline": 200,
