@@ -13,7 +13,7 @@ from enum import Enum
 from pathlib import Path
 
 from sqlalchemy import (JSON, BigInteger, DateTime, Engine, ForeignKey, Integer, String, Text, TypeDecorator,
-                        UniqueConstraint, bindparam, create_engine, event, select, tuple_, update)
+                        UniqueConstraint, bindparam, create_engine, event, select, update)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
@@ -174,11 +174,17 @@ class Store:
         articles = Article.__table__
         keys = [(item.source, item.news_code) for item in items]
         first: dict[tuple[str, str], int] = {}
+        codes: dict[str, list[str]] = {}
         for index, key in enumerate(keys):
-            first.setdefault(key, index)
-        stored = {(row.source, row.news_code): row for row in session.execute(
-            select(articles.c.id, articles.c.source, articles.c.news_code, articles.c.content_hash)
-            .where(tuple_(articles.c.source, articles.c.news_code).in_(list(first))).with_for_update())}
+            if key not in first:
+                first[key] = index
+                codes.setdefault(key[0], []).append(key[1])
+        stored = {}
+        for source, source_codes in codes.items():
+            # One query per source: SQLite reads (source, news_code) IN (...) with a scan, not the index.
+            stored.update(((row.source, row.news_code), row) for row in session.execute(
+                select(articles.c.id, articles.c.source, articles.c.news_code, articles.c.content_hash)
+                .where(articles.c.source == source, articles.c.news_code.in_(source_codes)).with_for_update()))
         digests = {index: content_hash(items[index]) for index in first.values()}
         fresh = [index for key, index in first.items() if key not in stored]
         seen_again = [index for key, index in first.items()
