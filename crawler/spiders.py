@@ -4,6 +4,7 @@ article parsing through the extraction chain, and the news-code rule.
 
 from __future__ import annotations
 
+import codecs
 import logging
 import re
 from collections.abc import AsyncIterator, Iterator
@@ -25,6 +26,19 @@ FALLBACK_STEPS = {"fallback", "text", "url_hash"}
 _SHORTLINK_ID = re.compile(r"[?&]p=(\d+)")
 _POSTID_CLASS = re.compile(r"\bpostid-(\d+)\b")
 _POST_ID = re.compile(r"^post-(\d+)$")
+
+
+def utf8_when_valid(response: TextResponse) -> TextResponse:
+    """A page whose bytes are valid UTF-8 is read as UTF-8, whatever it declares: a template left at
+    windows-1256 over UTF-8 content would otherwise turn every letter into mojibake, while Persian
+    text really in windows-1256 is practically never valid UTF-8."""
+    if response.body.isascii() or codecs.lookup(response.encoding).name == "utf-8":
+        return response
+    try:
+        response.body.decode("utf-8")
+    except UnicodeDecodeError:
+        return response
+    return response.replace(encoding="utf-8")
 
 
 def bare_host(url_or_host: str) -> str:
@@ -141,7 +155,7 @@ class NewsSpider(scrapy.Spider):
             logger.warning("%s: %s is not an HTML page (%s)", self.name, response.url,
                            response.headers.get("Content-Type", b"").decode(errors="replace"))
             return
-        page = ArticlePage(self, response)
+        page = ArticlePage(self, utf8_when_valid(response))
         if not page.is_article and not self.is_article_url(response.url):
             stats.inc_value("article/not_article")
             logger.warning("%s: %s is not an article page (no article metadata or markup)", self.name, response.url)
