@@ -23,6 +23,10 @@ ITEM_PIPELINES = {
     "pipelines.dedupe.DedupePipeline": 300,
     "pipelines.store.StorePipeline": 400,
 }
+DOWNLOADER_MIDDLEWARES = {
+    # Sees a redirect before Scrapy's RedirectMiddleware (600) follows it.
+    "crawler.redirects.RedirectLoops": 650,
+}
 SPIDER_MIDDLEWARES = {
     # Outermost, so it runs when everything else is done with the response.
     "crawler.memory.ReleaseParsedPages": 0,

@@ -9,6 +9,31 @@ from pathlib import Path
 from scrapy.commands import BaseRunSpiderCommand
 from sqlalchemy.engine import make_url
 
+# Download failures (Scrapy's exception_type_count stats) by the name an operator knows them by.
+FAILURE_NAMES = {
+    "DownloadTimeoutError": "timeout", "TimeoutError": "timeout", "ResponseDataLossError": "truncated",
+    "DownloadFailedError": "connection lost", "ConnectionLost": "connection lost", "ConnectionDone": "connection lost",
+    "DownloadConnectionRefusedError": "refused", "ConnectionRefusedError": "refused", "CannotResolveHostError": "dns",
+    "DNSLookupError": "dns",
+}
+
+
+def faults_from_stats(stats: dict) -> dict[str, int]:
+    """Every response with an error status, failed download and redirect loop, by kind (retried ones included)."""
+    faults: dict[str, int] = {}
+    for key, value in stats.items():
+        if key.startswith("downloader/response_status_count/") and int(key.rsplit("/", 1)[1]) >= 400:
+            name = key.rsplit("/", 1)[1]
+        elif key.startswith("downloader/exception_type_count/"):
+            exception = key.rsplit("/", 1)[1].rsplit(".", 1)[-1]
+            name = FAILURE_NAMES.get(exception, exception)
+        elif key == "redirect/loop":
+            name = "redirect loop"
+        else:
+            continue
+        faults[name] = faults.get(name, 0) + value
+    return faults
+
 
 @dataclass
 class SourceSummary:
@@ -24,6 +49,8 @@ class SourceSummary:
     listing_pages: int = 0
     article_pages: int = 0
     known_skipped: int = 0
+    faults: dict[str, int] = field(default_factory=dict)
+    gave_up: int = 0
     finish_reason: str = ""
 
     @classmethod
@@ -45,6 +72,8 @@ class SourceSummary:
             listing_pages=stats.get("listing/pages", 0),
             article_pages=stats.get("article/pages", 0),
             known_skipped=stats.get("listing/known_skipped", 0),
+            faults=faults_from_stats(stats),
+            gave_up=stats.get("retry/max_reached", 0) + stats.get("redirect/loop", 0),
             finish_reason=str(stats.get("finish_reason", "not started")),
         )
 
@@ -60,6 +89,8 @@ class SourceSummary:
             found.append(f"finished with {self.finish_reason!r}")
         if self.store_failed:
             found.append(f"{self.store_failed} articles NOT STORED (database error)")
+        if self.gave_up:
+            found.append(f"pages given up: {self.gave_up} (retries exhausted or a redirect loop; see the log)")
         if self.article_pages and not self.articles:
             found.append(f"fetched {self.article_pages} article pages but stored none: has the layout changed?")
         if self.listing_pages and not self.article_pages and not self.known_skipped:
@@ -68,14 +99,15 @@ class SourceSummary:
 
 
 def format_table(rows: list[SourceSummary]) -> str:
-    header = ("source", "pages", "new", "updated", "unchanged", "dropped", "errors", "fallbacks", "status")
+    header = ("source", "pages", "new", "updated", "unchanged", "dropped", "errors", "fallbacks", "faults", "status")
     lines = [header]
     for row in rows:
         dropped = sum(row.dropped.values())
         reasons = ", ".join(f"{k} {v}" for k, v in sorted(row.dropped.items()) if v)
+        faults = ", ".join(f"{k} {v}" for k, v in sorted(row.faults.items()))
         lines.append((row.source, str(row.pages), str(row.new), str(row.updated), str(row.unchanged),
                       f"{dropped} ({reasons})" if reasons else "0", str(row.errors), str(row.fallbacks),
-                      "; ".join(row.problems) or "ok"))
+                      f"{sum(row.faults.values())} ({faults})" if faults else "0", "; ".join(row.problems) or "ok"))
     widths = [max(len(line[i]) for line in lines) for i in range(len(header))]
     rendered = ["  ".join(cell.ljust(width) for cell, width in zip(line, widths)).rstrip() for line in lines]
     rendered.insert(1, "  ".join("-" * width for width in widths))
