@@ -14,11 +14,25 @@ DATABASE_URL = os.environ.get("DATABASE_URL", "sqlite:///data/articles.db")
 # When set, every request goes to this offline mirror instead of the live site (see crawler/mirror.py).
 MIRROR_URL = os.environ.get("MIRROR_URL", "")
 
+# Articles written per database transaction; a partial batch is written every STORE_FLUSH_SECONDS
+# and at the end of the crawl. A failed batch is retried article by article (see pipelines/store.py).
+STORE_BATCH_SIZE = 200
+STORE_FLUSH_SECONDS = 5
+
 ITEM_PIPELINES = {
     "pipelines.normalize.NormalizePipeline": 100,
     "pipelines.validate.ValidatePipeline": 200,
     "pipelines.dedupe.DedupePipeline": 300,
     "pipelines.store.StorePipeline": 400,
+}
+DOWNLOADER_MIDDLEWARES = {
+    "crawler.backoff.RetryBackoffMiddleware": 560,
+    # Sees a redirect before Scrapy's RedirectMiddleware (600) follows it.
+    "crawler.redirects.RedirectLoops": 650,
+}
+SPIDER_MIDDLEWARES = {
+    # Outermost, so it runs when everything else is done with the response.
+    "crawler.memory.ReleaseParsedPages": 0,
 }
 ADDONS = {
     "crawler.mirror.MirrorAddon": 100,
@@ -58,9 +72,6 @@ FEED_EXPORT_ENCODING = "utf-8"
 # at most RETRY_BACKOFF_MAX); AutoThrottle brings it down again as good responses come (crawler/backoff.py).
 RETRY_BACKOFF_BASE = 2.0
 RETRY_BACKOFF_MAX = 120.0
-DOWNLOADER_MIDDLEWARES = {
-    "crawler.backoff.RetryBackoffMiddleware": 560,
-}
 
 # Operations: a resumable job (JOBDIR) survives a kill; one crawl at a time per database (crawler/lock.py):
 # the lock sits next to a SQLite database, in data/ for a server database, or where this names.

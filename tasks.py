@@ -3,6 +3,7 @@
 
     python3 tasks.py demo    # crawl the bundled offline mirror of all sources into SQLite, print a summary
     python3 tasks.py test    # run the whole test suite
+    python3 tasks.py bench   # the benchmarks (bench/): five figures against references measured in the same run
     python3 tasks.py setup   # only create/refresh the virtual environment at .venv
 
 Each command first makes sure `.venv` exists and holds the dependencies declared in pyproject.toml
@@ -64,9 +65,13 @@ def test(extra: list[str]) -> int:
     return run(PYTHON, "-m", "pytest", *extra)
 
 
+def bench(extra: list[str]) -> int:
+    return run(PYTHON, "-m", "bench", *extra)
+
+
 def main() -> None:
     command, *extra = sys.argv[1:] or ["help"]
-    if command not in {"setup", "demo", "test"}:
+    if command not in {"setup", "demo", "test", "bench"}:
         print(__doc__)
         sys.exit(0 if command == "help" else 2)
     setup()
@@ -74,6 +79,8 @@ def main() -> None:
         sys.exit(demo())
     if command == "test":
         sys.exit(test(extra))
+    if command == "bench":
+        sys.exit(bench(extra))
 
 
 if __name__ == "__main__":

@@ -112,7 +112,8 @@ def parse_machine_date(value: str | None) -> datetime | None:
         return None
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=TEHRAN)
-    return parsed
+    # Only instants whose Tehran day falls in the Jalali years we read (a Gregorian 2150 is Jalali 1528).
+    return parsed if int(jalali_day(parsed)[:4]) in JALALI_YEARS else None
 
 
 def _iso(value: str) -> datetime | None:

@@ -4,18 +4,69 @@ Layout of a mirror directory: one folder per host; a path ending in «/» is its
 string is part of the file name («archive?pi=2»). Used by the demo, the tests and the benchmarks.
 
     python -m crawler.mirror_server tests/mirror            # prints the URL to use as MIRROR_URL
+    python -m crawler.mirror_server tests/mirror --faults faults.json
+
+Faults, to see a crawl survive a misbehaving site: a JSON object from a request path («/HOST/PATH»,
+as the mirror is asked for it) to a fault kind (every request gets it) or a list of kinds (the
+first requests get them in turn, later ones the page). Kinds: FAULT_KINDS.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
+import socket
+import struct
 import threading
+import time
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 DEFAULT_ROOT = Path(__file__).resolve().parent.parent / "tests" / "mirror"
+FAULT_KINDS = {
+    "500": "HTTP 500",
+    "503": "HTTP 503 with Retry-After",
+    "429": "HTTP 429 with Retry-After",
+    "reset": "the connection reset before any response",
+    "stall": "no response for STALL_SECONDS, then the connection closed",
+    "truncated": "half the body of the page, then the connection closed",
+    "redirect_loop": "a 302 to the page itself",
+    "soft404": "a 200 «page not found» page in the site's chrome",
+}
+STALL_SECONDS = 5.0
+SOFT_404 = """<!DOCTYPE html><html lang="fa" dir="rtl"><head><meta charset="utf-8">
+<title>صفحه مورد نظر یافت نشد</title></head><body>
+<header><nav><ul><li><a href="/">صفحه اصلی</a></li><li><a href="/archive">آرشیو</a></li></ul></nav></header>
+<main><h1>خطای ۴۰۴</h1><p>صفحه‌ای که به دنبال آن بودید پیدا نشد. ممکن است حذف شده باشد.</p></main>
+<aside><h2>آخرین اخبار</h2><ul><li><a href="/">افتتاح بوستان جدید در منطقه ۵</a> <span>۲۲ تیر ۱۴۰۴ - ۱۱:۲۶</span></li>
+<li><a href="/">آغاز طرح ترافیک تابستانی</a> <span>یکشنبه ۲۱ تیر ۱۴۰۴</span></li></ul></aside>
+<footer><p>تمامی حقوق محفوظ است. ۱۳۸۷ - ۱۴۰۵</p></footer></body></html>""".encode()
+
+
+class Faults:
+    """Which fault each request path gets; thread-safe, as the server answers in threads."""
+
+    def __init__(self, plan: dict[str, str | list[str]] | None = None):
+        self.plan = {unquote(path): kinds for path, kinds in (plan or {}).items()}
+        for kinds in self.plan.values():
+            unknown = {kinds} - set(FAULT_KINDS) if isinstance(kinds, str) else set(kinds) - set(FAULT_KINDS)
+            if unknown:
+                raise ValueError(f"unknown fault kinds {sorted(unknown)}; known: {', '.join(FAULT_KINDS)}")
+        self.served: dict[str, int] = {}
+        self.lock = threading.Lock()
+
+    def next(self, raw_path: str) -> str | None:
+        path = unquote(raw_path)
+        kinds = self.plan.get(path)
+        if kinds is None:
+            return None
+        if isinstance(kinds, str):
+            return kinds
+        with self.lock:
+            count = self.served[path] = self.served.get(path, 0) + 1
+        return kinds[count - 1] if count <= len(kinds) else None
 
 
 def _relative(raw_path: str) -> str:
@@ -63,9 +114,14 @@ def content_type(path: Path, body: bytes) -> str:
 
 class MirrorHandler(BaseHTTPRequestHandler):
     root: Path = DEFAULT_ROOT
+    faults: Faults = Faults()
     server_version = "mirror/1"
 
     def do_GET(self) -> None:
+        fault = self.faults.next(self.path)
+        if fault:
+            self.misbehave(fault)
+            return
         path = resolve(self.root, self.path)
         if path is None:
             self.send(HTTPStatus.NOT_FOUND, b"<html><body><h1>404</h1></body></html>", "text/html")
@@ -73,12 +129,39 @@ class MirrorHandler(BaseHTTPRequestHandler):
         body = path.read_bytes()
         self.send(HTTPStatus.OK, body, content_type(path, body))
 
-    def send(self, status: HTTPStatus, body: bytes, kind: str) -> None:
+    def send(self, status: HTTPStatus, body: bytes, kind: str, headers: dict[str, str] | None = None,
+             length: int | None = None) -> None:
         self.send_response(status)
         self.send_header("Content-Type", kind)
-        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Content-Length", str(len(body) if length is None else length))
+        for name, value in (headers or {}).items():
+            self.send_header(name, value)
         self.end_headers()
         self.wfile.write(body)
+
+    def misbehave(self, fault: str) -> None:
+        error = b"<html><body><h1>error</h1></body></html>"
+        if fault in ("500", "503", "429"):
+            retry_after = {} if fault == "500" else {"Retry-After": "1"}
+            self.send(HTTPStatus(int(fault)), error, "text/html", retry_after)
+        elif fault == "soft404":
+            self.send(HTTPStatus.OK, SOFT_404, "text/html; charset=utf-8")
+        elif fault == "redirect_loop":
+            own_path = "/" + self.path.lstrip("/").partition("/")[2]  # the page's path on its own host
+            self.send(HTTPStatus.FOUND, b"", "text/html", {"Location": own_path})
+        elif fault == "truncated":
+            path = resolve(self.root, self.path)
+            body = path.read_bytes() if path else error
+            self.send(HTTPStatus.OK, body[: len(body) // 2], content_type(path or Path(), body), length=len(body))
+            self.close_connection = True
+        elif fault == "stall":
+            time.sleep(STALL_SECONDS)
+            self.close_connection = True
+        elif fault == "reset":
+            # Linger 0: closing sends a TCP reset instead of an orderly end.
+            self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            self.connection.close()
+            self.close_connection = True
 
     def log_message(self, format: str, *args) -> None:  # noqa: A002 - the stdlib's name
         pass
@@ -87,8 +170,8 @@ class MirrorHandler(BaseHTTPRequestHandler):
 class MirrorServer:
     """The mirror on 127.0.0.1 and a free port, in a background thread."""
 
-    def __init__(self, root: Path = DEFAULT_ROOT, port: int = 0):
-        handler = type("BoundMirrorHandler", (MirrorHandler,), {"root": Path(root).resolve()})
+    def __init__(self, root: Path = DEFAULT_ROOT, port: int = 0, faults: dict[str, str | list[str]] | None = None):
+        handler = type("BoundMirrorHandler", (MirrorHandler,), {"root": Path(root).resolve(), "faults": Faults(faults)})
         self.httpd = ThreadingHTTPServer(("127.0.0.1", port), handler)
         self.httpd.daemon_threads = True
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
@@ -111,8 +194,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("root", nargs="?", default=DEFAULT_ROOT, type=Path)
     parser.add_argument("--port", type=int, default=0)
+    parser.add_argument("--faults", type=Path, help="a JSON file: request path -> fault kind(s)")
     args = parser.parse_args()
-    with MirrorServer(args.root, args.port) as server:
+    faults = json.loads(args.faults.read_text()) if args.faults else None
+    with MirrorServer(args.root, args.port, faults) as server:
         print(server.url, flush=True)
         server.thread.join()
 

@@ -2,8 +2,8 @@
 
 A source needs a person's attention when its crawl did not finish, when it fetched article pages but
 produced no article, when its listing pages link to no article, when a page raised an error in the
-spider, when articles could not be stored, when a CDN challenge
-could not be solved, or when the coverage of a required field fell below its
+spider, when articles could not be stored, when a page was given up after its retries or
+in a redirect loop, when a CDN challenge could not be solved, or when the coverage of a required field fell below its
 threshold (SPIDERMON_FIELD_COVERAGE_RULES). spidermon's own ItemCountMonitor does not fit: it wants a
 fixed minimum of items, which an incremental run with nothing new rightly does not reach.
 Failed monitors are recorded in the crawl stats under `monitors/failures`; the end-of-run summary
@@ -93,6 +93,11 @@ class ArticlesMonitor(BaseScrapyMonitor):
     def test_articles_were_stored(self):
         failed = self.stats.get("store/failed", 0)
         self.assertFalse(failed, msg=f"{failed} articles NOT STORED (database error)")
+
+    @monitors.name("no page given up")
+    def test_no_page_given_up(self):
+        given_up = self.stats.get("retry/max_reached", 0) + self.stats.get("redirect/loop", 0)
+        self.assertFalse(given_up, msg=f"pages given up: {given_up} (retries exhausted or a redirect loop; see the log)")
 
     @monitors.name("CDN challenges were solved")
     def test_challenges_were_solved(self):

@@ -10,6 +10,7 @@ where the article URL carries one (the «code» group of `article_url`), otherwi
 
 from __future__ import annotations
 
+import codecs
 import itertools
 import logging
 import re
@@ -21,6 +22,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import scrapy
 from scrapy.http import Response, TextResponse
+from sqlalchemy.exc import SQLAlchemyError
 from w3lib.url import safe_url_string
 
 from crawler.article import ArticlePage, Step
@@ -42,6 +44,19 @@ _ESCAPE = re.compile(r"%[0-9A-Fa-f]{2}")
 def css_elements(selector: str) -> str:
     """A Scrapy selector without its «::attr(…)» / «::text» parts: the elements, as a browser selects them."""
     return re.sub(r"::(attr\([^)]*\)|text)", "", selector)
+
+
+def utf8_when_valid(response: TextResponse) -> TextResponse:
+    """A page whose bytes are valid UTF-8 is read as UTF-8, whatever it declares: a template left at
+    windows-1256 over UTF-8 content would otherwise turn every letter into mojibake, while Persian
+    text really in windows-1256 is practically never valid UTF-8."""
+    if response.body.isascii() or codecs.lookup(response.encoding).name == "utf-8":
+        return response
+    try:
+        response.body.decode("utf-8")
+    except UnicodeDecodeError:
+        return response
+    return response.replace(encoding="utf-8")
 
 
 def bare_host(url_or_host: str) -> str:
@@ -258,15 +273,22 @@ class NewsSpider(scrapy.Spider):
                 yield scrapy.Request(url, self.parse_article, cb_kwargs={"link": url})
 
     def stored_dates(self, links: list[str]) -> dict[str, datetime]:
-        """The links to articles already stored, with their publication instants."""
+        """The links to articles already stored, with their publication instants. When the database
+        cannot be read, none: every article is fetched, so the store names each one it cannot keep."""
         store = Store.for_crawler(self.crawler)
         codes = {link: code for link in links if (code := self.code_in_url(link))}
-        found = store.dates_by_code(self.name, list(codes.values())) if codes else {}
-        dates = {link: found[code] for link, code in codes.items() if code in found}
         spellings = {variant: link for link in links if link not in codes for variant in url_variants(link)}
-        if spellings:
-            found = store.dates_by_url(self.name, list(spellings))
-            dates.update((spellings[url], moment) for url, moment in found.items())
+        try:
+            found = store.dates_by_code(self.name, list(codes.values())) if codes else {}
+            dates = {link: found[code] for link, code in codes.items() if code in found}
+            if spellings:
+                found = store.dates_by_url(self.name, list(spellings))
+                dates.update((spellings[url], moment) for url, moment in found.items())
+        except SQLAlchemyError as error:
+            self.crawler.stats.inc_value("store/lookup_failed")
+            logger.error("%s: cannot read the database (%s): fetching every linked article",
+                         self.name, str(error).splitlines()[0])
+            return {}
         return dates
 
     def check_past_since(self, listing: str) -> None:
@@ -331,7 +353,7 @@ class NewsSpider(scrapy.Spider):
             logger.warning("%s: %s is not an HTML page (%s)", self.name, response.url,
                            response.headers.get("Content-Type", b"").decode(errors="replace"))
             return None
-        page = ArticlePage(self, response)
+        page = ArticlePage(self, utf8_when_valid(response))
         if not page.is_article and not self.is_article_url(response.url):
             stats.inc_value("article/not_article")
             logger.warning("%s: %s is not an article page (no article metadata or markup)", self.name, response.url)

@@ -13,7 +13,7 @@ from enum import Enum
 from pathlib import Path
 
 from sqlalchemy import (JSON, BigInteger, DateTime, Engine, ForeignKey, Integer, String, Text, TypeDecorator,
-                        UniqueConstraint, create_engine, event, select, update)
+                        UniqueConstraint, bindparam, create_engine, event, select, update)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
@@ -187,34 +187,84 @@ class Store:
         """Store an article by (source, news_code): insert it, or record that it was seen again, or
         keep its previous content as a version and update it. One transaction; safe against a
         concurrent writer of the same article."""
+        return self.upsert_many([item])[0]
+
+    def upsert_many(self, items: list[ArticleItem]) -> list[Outcome]:
+        """`upsert` of several articles in one transaction: all are stored, or none (the error is raised)."""
         now = datetime.now(timezone.utc)
-        digest = content_hash(item)
-        values = {name: getattr(item, name) for name in ARTICLE_COLUMNS if hasattr(item, name)}
         with Session(self.engine) as session, session.begin():
-            while True:
-                current = session.execute(
-                    select(Article).where(Article.source == item.source, Article.news_code == item.news_code)
-                    .with_for_update()
-                ).scalar_one_or_none()
-                if current is not None:
-                    break
-                # RETURNING says whether a row went in: psycopg reports no rowcount here (-1).
-                inserted = session.execute(
-                    self._insert().values(**values, content_hash=digest, first_seen_at=now, last_seen_at=now)
-                    .on_conflict_do_nothing(index_elements=["source", "news_code"]).returning(Article.id)
-                ).scalar_one_or_none()
-                if inserted is not None:
-                    return Outcome.NEW
-                # Another writer inserted it between our select and insert: read theirs.
-            if current.content_hash == digest:
-                session.execute(update(Article).where(Article.id == current.id)
-                                .values(last_seen_at=now, view_count=item.view_count))
-                return Outcome.UNCHANGED
-            session.add(ArticleVersion(article_id=current.id, title=current.title, lead=current.lead,
-                                       body=current.body, content_hash=current.content_hash, replaced_at=now))
+            outcomes = self._new_and_unchanged(session, items, now)
+            return [outcomes.get(index) or self._upsert_in(session, item, now) for index, item in enumerate(items)]
+
+    def _new_and_unchanged(self, session: Session, items: list[ArticleItem], now: datetime) -> dict[int, Outcome]:
+        """Writes, with one statement each for the whole batch, the articles not stored yet and those seen
+        again unchanged; returns their outcomes by position. The rest (a changed article, one another
+        writer inserted meanwhile, a second copy in the batch) is left to `_upsert_in`."""
+        articles = Article.__table__
+        keys = [(item.source, item.news_code) for item in items]
+        first: dict[tuple[str, str], int] = {}
+        codes: dict[str, list[str]] = {}
+        for index, key in enumerate(keys):
+            if key not in first:
+                first[key] = index
+                codes.setdefault(key[0], []).append(key[1])
+        stored = {}
+        for source, source_codes in codes.items():
+            # One query per source: SQLite reads (source, news_code) IN (...) with a scan, not the index.
+            stored.update(((row.source, row.news_code), row) for row in session.execute(
+                select(articles.c.id, articles.c.source, articles.c.news_code, articles.c.content_hash)
+                .where(articles.c.source == source, articles.c.news_code.in_(source_codes)).with_for_update()))
+        digests = {index: content_hash(items[index]) for index in first.values()}
+        fresh = [index for key, index in first.items() if key not in stored]
+        seen_again = [index for key, index in first.items()
+                      if key in stored and stored[key].content_hash == digests[index]]
+        outcomes: dict[int, Outcome] = {}
+        if fresh:
+            inserted = {tuple(row) for row in session.execute(
+                self._insert().on_conflict_do_nothing(index_elements=["source", "news_code"])
+                .returning(articles.c.source, articles.c.news_code),
+                [{**self._values(items[index]), "content_hash": digests[index], "first_seen_at": now,
+                  "last_seen_at": now} for index in fresh])}
+            outcomes.update((index, Outcome.NEW) for index in fresh if keys[index] in inserted)
+        if seen_again:
+            session.execute(update(articles).where(articles.c.id == bindparam("row_id"))
+                            .values(last_seen_at=now, view_count=bindparam("views")),
+                            [{"row_id": stored[keys[index]].id, "views": items[index].view_count}
+                             for index in seen_again])
+            outcomes.update((index, Outcome.UNCHANGED) for index in seen_again)
+        return outcomes
+
+    @staticmethod
+    def _values(item: ArticleItem) -> dict:
+        return {name: getattr(item, name) for name in ARTICLE_COLUMNS if hasattr(item, name)}
+
+    def _upsert_in(self, session: Session, item: ArticleItem, now: datetime) -> Outcome:
+        digest = content_hash(item)
+        values = self._values(item)
+        while True:
+            current = session.execute(
+                select(Article).where(Article.source == item.source, Article.news_code == item.news_code)
+                .with_for_update()
+            ).scalar_one_or_none()
+            if current is not None:
+                break
+            # RETURNING says whether a row went in: psycopg reports no rowcount here (-1).
+            inserted = session.execute(
+                self._insert().values(**values, content_hash=digest, first_seen_at=now, last_seen_at=now)
+                .on_conflict_do_nothing(index_elements=["source", "news_code"]).returning(Article.id)
+            ).scalar_one_or_none()
+            if inserted is not None:
+                return Outcome.NEW
+            # Another writer inserted it between our select and insert: read theirs.
+        if current.content_hash == digest:
             session.execute(update(Article).where(Article.id == current.id)
-                            .values(**values, content_hash=digest, last_seen_at=now))
-            return Outcome.UPDATED
+                            .values(last_seen_at=now, view_count=item.view_count))
+            return Outcome.UNCHANGED
+        session.add(ArticleVersion(article_id=current.id, title=current.title, lead=current.lead,
+                                   body=current.body, content_hash=current.content_hash, replaced_at=now))
+        session.execute(update(Article).where(Article.id == current.id)
+                        .values(**values, content_hash=digest, last_seen_at=now))
+        return Outcome.UPDATED
 
     def dates_by_code(self, source: str, codes: list[str]) -> dict[str, datetime]:
         """The publication instants of those of these news codes of a source that are stored."""

@@ -18,6 +18,31 @@ from crawler.lock import LOCKED_EXIT_STATUS, CrawlLock, LockHeld, lock_path
 from crawler.monitors import ERRORS_DURING_CRAWL, FAILURES
 from crawler.storage import CrawlRun, Store
 
+# Download failures (Scrapy's exception_type_count stats) by the name an operator knows them by.
+FAILURE_NAMES = {
+    "DownloadTimeoutError": "timeout", "TimeoutError": "timeout", "ResponseDataLossError": "truncated",
+    "DownloadFailedError": "connection lost", "ConnectionLost": "connection lost", "ConnectionDone": "connection lost",
+    "DownloadConnectionRefusedError": "refused", "ConnectionRefusedError": "refused", "CannotResolveHostError": "dns",
+    "DNSLookupError": "dns",
+}
+
+
+def faults_from_stats(stats: dict) -> dict[str, int]:
+    """Every response with an error status, failed download and redirect loop, by kind (retried ones included)."""
+    faults: dict[str, int] = {}
+    for key, value in stats.items():
+        if key.startswith("downloader/response_status_count/") and int(key.rsplit("/", 1)[1]) >= 400:
+            name = key.rsplit("/", 1)[1]
+        elif key.startswith("downloader/exception_type_count/"):
+            exception = key.rsplit("/", 1)[1].rsplit(".", 1)[-1]
+            name = FAILURE_NAMES.get(exception, exception)
+        elif key == "redirect/loop":
+            name = "redirect loop"
+        else:
+            continue
+        faults[name] = faults.get(name, 0) + value
+    return faults
+
 
 @dataclass
 class SourceSummary:
@@ -34,6 +59,7 @@ class SourceSummary:
     known_skipped: int = 0
     challenges_solved: int = 0
     challenges_failed: int = 0
+    faults: dict[str, int] = field(default_factory=dict)
     finish_reason: str = ""
     failures: list[str] = field(default_factory=list)
     started_at: datetime | None = None
@@ -59,6 +85,7 @@ class SourceSummary:
             known_skipped=stats.get("listing/known_skipped", 0),
             challenges_solved=stats.get("challenge/solved", 0),
             challenges_failed=stats.get("challenge/failed", 0),
+            faults=faults_from_stats(stats),
             finish_reason=str(stats.get("finish_reason", "not started")),
             failures=list(stats.get(FAILURES, [])),
             started_at=stats.get("start_time"),
@@ -89,14 +116,16 @@ def challenges(row: SourceSummary) -> str:
 
 def format_table(rows: list[SourceSummary]) -> str:
     header = ("source", "pages", "new", "updated", "unchanged", "known", "dropped", "errors", "fallbacks",
-              "challenges", "status")
+              "faults", "challenges", "status")
     lines = [header]
     for row in rows:
         dropped = sum(row.dropped.values())
         reasons = ", ".join(f"{k} {v}" for k, v in sorted(row.dropped.items()) if v)
+        faults = ", ".join(f"{k} {v}" for k, v in sorted(row.faults.items()))
         lines.append((row.source, str(row.pages), str(row.new), str(row.updated), str(row.unchanged),
                       str(row.known_skipped), f"{dropped} ({reasons})" if reasons else "0", str(row.errors),
-                      str(row.fallbacks), challenges(row), "; ".join(row.problems) or "ok"))
+                      str(row.fallbacks), f"{sum(row.faults.values())} ({faults})" if faults else "0", challenges(row),
+                      "; ".join(row.problems) or "ok"))
     widths = [max(len(line[i]) for line in lines) for i in range(len(header))]
     rendered = ["  ".join(cell.ljust(width) for cell, width in zip(line, widths)).rstrip() for line in lines]
     rendered.insert(1, "  ".join("-" * width for width in widths))

@@ -11,17 +11,27 @@ ZWNJ = "\u200c"
 _LETTERS = str.maketrans({"ي": "ی", "ى": "ی", "ك": "ک", "ڪ": "ک"})
 # Zero-width and bidi-control characters: invisible noise, except ZWNJ which is spelling.
 _INVISIBLE = re.compile("[\u200b\u200d\u200e\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\u00ad]")
-_SPACES = re.compile(r"[ \t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]+")
+_SPACES = re.compile(r"[ \t\n\r\v\f\x85\u2028\u2029\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]+")
 # A ZWNJ next to a space joins nothing; a run of them is one.
 _ZWNJ_RUN = re.compile(f" ?{ZWNJ}+ ?")
 _DIGITS = str.maketrans("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩", "01234567890123456789")
 _INT = re.compile(r"\d[\d,٬]*")
 
 
+def _unescape(text: str) -> str:
+    """Entities decoded however many times the CMS escaped them (JSON-LD often holds «&amp;amp;»), so
+    that normalizing twice changes nothing."""
+    while "&" in text:
+        decoded = html.unescape(text)
+        if decoded == text:
+            break
+        text = decoded
+    return text
+
+
 def normalize_line(text: str) -> str:
     """One line of Persian text: entities decoded, letters unified, spaces collapsed, ZWNJ kept."""
-    text = html.unescape(text).translate(_LETTERS)
-    text = _INVISIBLE.sub("", text)
+    text = _INVISIBLE.sub("", _unescape(_INVISIBLE.sub("", text))).translate(_LETTERS)
     text = _SPACES.sub(" ", text)
     text = _ZWNJ_RUN.sub(lambda m: " " if " " in m.group(0) else ZWNJ, text)
     return text.strip()

@@ -7,10 +7,17 @@ from scrapy.exceptions import DropItem
 from crawler.items import REQUIRED_FIELDS, ArticleItem
 
 logger = logging.getLogger(__name__)
+# More than this share of U+FFFD in a field: the page's bytes were not in the encoding it declared.
+GARBLED_SHARE = 0.02
+
+
+def garbled(text: str) -> bool:
+    return text.count("\ufffd") > GARBLED_SHARE * len(text)
 
 
 class ValidatePipeline:
-    """Drops an article missing a required field, with the reason logged and counted: never a half-empty row."""
+    """Drops an article missing a required field, or whose title or body is unreadable, with the reason
+    logged and counted: never a half-empty or garbled row."""
 
     def __init__(self, stats):
         self.stats = stats
@@ -26,4 +33,9 @@ class ValidatePipeline:
                 self.stats.inc_value(f"dropped/missing_{name}")
             self.stats.inc_value("dropped/invalid")
             raise DropItem(f"{item.source}: {item.url} lacks {', '.join(missing)}; not stored")
+        unreadable = [name for name in ("title", "body") if garbled(getattr(item, name))]
+        if unreadable:
+            self.stats.inc_value("dropped/garbled")
+            raise DropItem(f"{item.source}: {item.url} has an unreadable {' and '.join(unreadable)} (bytes not in "
+                           f"the encoding the page declares); not stored")
         return item

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import os
 import subprocess
 import sys
@@ -13,6 +14,7 @@ from crawler.mirror_server import DEFAULT_ROOT, MirrorServer
 
 ROOT = Path(__file__).resolve().parent.parent
 SCRAPY = Path(sys.executable).parent / "scrapy"
+DATABASE_NUMBERS = itertools.count(1)
 
 
 @pytest.fixture(scope="session")
@@ -43,15 +45,13 @@ def scrapy_cli(*args: str, mirror_url: str, database_url: str, timeout: float = 
 @pytest.fixture(scope="session")
 def postgresql_server():
     """A real PostgreSQL server for the whole test session, started here and stopped at the end."""
-    from tests.postgres import PostgresServer, server_binaries
-    from tests.system import need
+    from tests.postgres import postgres_or_skip
 
-    binaries = need(server_binaries(), "PostgreSQL server (initdb, pg_ctl under /usr/lib/postgresql/*/bin)")
-    with PostgresServer(binaries) as server:
+    with postgres_or_skip() as server:
         yield server
 
 
 @pytest.fixture
 def postgresql_url(postgresql_server) -> str:
     """A new, empty database on the test server."""
-    return postgresql_server.new_database()
+    return postgresql_server.create_database(f"test_{next(DATABASE_NUMBERS)}")

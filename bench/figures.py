@@ -1,0 +1,347 @@
+"""The five figures, each a measurement and a reference measured in the same run on the same machine."""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from crawler.mirror_server import MirrorServer
+
+ROOT = Path(__file__).resolve().parent.parent
+SCRAPY = Path(sys.executable).parent / "scrapy"
+STATS_EXTENSION = '{"bench.stats_file.StatsFile": 1000}'
+# The crawl runs with Scrapy's default per-domain concurrency, as `scrapy bench` does: the figure is
+# the crawler's capacity, not the politeness towards a live site (2 per domain in settings.py).
+CRAWL_SETTINGS = {"CONCURRENT_REQUESTS_PER_DOMAIN": "8", "LOG_LEVEL": "INFO"}
+
+
+@dataclass
+class Figure:
+    key: str
+    title: str
+    value: float | None
+    unit: str
+    reference: float | None = None
+    reference_name: str = ""
+    target: str = ""
+    met: bool | None = None
+    details: dict = field(default_factory=dict)
+
+    @property
+    def ratio(self) -> float | None:
+        if self.value is None or not self.reference:
+            return None
+        return self.value / self.reference
+
+
+def _percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(fraction * (len(ordered) - 1))))]
+
+
+# -- crawling: figures 1, 4 and 5 -------------------------------------------------------------------
+
+
+@dataclass
+class CrawlRun:
+    exit_code: int
+    peak_rss_mb: float
+    wall_seconds: float
+    stats: dict[str, dict]  # per source
+    log: Path
+
+    def total(self, key: str) -> int:
+        return sum(int(stats.get(key, 0)) for stats in self.stats.values())
+
+    @property
+    def pages_per_second(self) -> float:
+        elapsed = max(float(stats.get("elapsed_time_seconds", 0)) for stats in self.stats.values())
+        return self.total("response_received_count") / elapsed if elapsed else 0.0
+
+
+def _run_measured(command: list[str], cwd: Path, env: dict, log: Path) -> tuple[int, float, float]:
+    """Runs a command with its output in `log`; (exit code, its peak RSS in MB, wall seconds)."""
+    started = time.perf_counter()
+    with log.open("w") as output:
+        process = subprocess.Popen(command, cwd=cwd, env=env, stdout=output, stderr=subprocess.STDOUT)
+        _, status, usage = os.wait4(process.pid, 0)
+    process.returncode = os.waitstatus_to_exitcode(status)
+    return process.returncode, usage.ru_maxrss / 1024, time.perf_counter() - started
+
+
+def crawl(mirror_root: Path, database_url: str, work: Path, name: str) -> CrawlRun:
+    """`scrapy crawlall` (the cron job) over the synthetic mirror, served on loopback."""
+    stats_dir = work / f"{name}-stats"
+    shutil.rmtree(stats_dir, ignore_errors=True)
+    settings = {**CRAWL_SETTINGS, "EXTENSIONS": STATS_EXTENSION, "BENCH_STATS_DIR": str(stats_dir)}
+    command = [str(SCRAPY), "crawlall", "-a", "pages=1000000"]
+    for key, value in settings.items():
+        command += ["-s", f"{key}={value}"]
+    with MirrorServer(mirror_root) as server:
+        env = {**os.environ, "MIRROR_URL": server.url, "DATABASE_URL": database_url}
+        code, rss, wall = _run_measured(command, ROOT, env, work / f"{name}.log")
+    stats = {path.stem: json.loads(path.read_text()) for path in sorted(stats_dir.glob("*.json"))}
+    return CrawlRun(code, rss, wall, stats, work / f"{name}.log")
+
+
+@dataclass
+class ScrapyBench:
+    pages_per_second: float
+    peak_rss_mb: float
+
+
+def scrapy_bench(work: Path) -> ScrapyBench:
+    """`scrapy bench` outside the project (Scrapy's own settings), on this machine, now."""
+    outside = Path(tempfile.mkdtemp(prefix="scrapy-bench-"))
+    env = {key: value for key, value in os.environ.items() if key != "SCRAPY_SETTINGS_MODULE"}
+    try:
+        code, rss, _ = _run_measured([str(SCRAPY), "bench"], outside, env, work / "scrapy-bench.log")
+    finally:
+        shutil.rmtree(outside, ignore_errors=True)
+    log = (work / "scrapy-bench.log").read_text()
+    pages = re.search(r"'response_received_count': (\d+)", log)
+    elapsed = re.search(r"'elapsed_time_seconds': ([\d.]+)", log)
+    if code or not pages or not elapsed:
+        raise RuntimeError(f"scrapy bench failed (exit {code}); see {work / 'scrapy-bench.log'}")
+    return ScrapyBench(int(pages.group(1)) / float(elapsed.group(1)), rss)
+
+
+def crawl_figures(manifest, work: Path) -> list[Figure]:
+    database_url = f"sqlite:///{work / 'crawl.db'}"
+    for leftover in work.glob("crawl.db*"):
+        leftover.unlink()
+    reference = scrapy_bench(work)
+    first = crawl(Path(manifest.root), database_url, work, "crawl-1")
+    second = crawl(Path(manifest.root), database_url, work, "crawl-2")
+    stored = first.total("store/new")
+    problems = []
+    if first.exit_code:
+        problems.append(f"the crawl exited with {first.exit_code}; see {first.log}")
+    if stored != manifest.article_pages:
+        problems.append(f"stored {stored} of {manifest.article_pages} synthetic articles")
+    crawl_figure = Figure(
+        "crawl", "end-to-end crawl into SQLite", first.pages_per_second, "pages/s",
+        reference.pages_per_second, "scrapy bench", "≥ 0.8× scrapy bench",
+        details={"pages": first.total("response_received_count"), "articles_stored": stored,
+                 "sources": sorted(first.stats), "settings": CRAWL_SETTINGS, "problems": problems})
+    crawl_figure.met = not problems and crawl_figure.ratio is not None and crawl_figure.ratio >= 0.8
+    rss = Figure(
+        "rss", f"peak RSS, crawl of {first.total('response_received_count')} pages", first.peak_rss_mb, "MB",
+        reference.peak_rss_mb, "scrapy bench's peak", "≤ 250 MB at 100k pages",
+        met=first.peak_rss_mb <= 250 if manifest.article_pages >= 100_000 else None,
+        details={"pages": first.total("response_received_count"),
+                 "note": "" if manifest.article_pages >= 100_000 else "the target is for 100k pages: --pages 100000"})
+    requests = {source: int(stats.get("downloader/request_count", 0)) for source, stats in second.stats.items()}
+    before = {source: int(stats.get("downloader/request_count", 0)) for source, stats in first.stats.items()}
+    worst = max(requests.values(), default=None)
+    incremental = Figure(
+        "incremental", "requests per source, second run, nothing new", worst, "requests",
+        max(before.values(), default=None), "the first run", "≤ 2 per source",
+        met=worst is not None and worst <= 2 and second.exit_code == 0,
+        details={"second_run": requests, "first_run": before, "second_run_exit": second.exit_code,
+                 "second_run_stored": {s: {k.removeprefix("store/"): v for k, v in st.items() if k.startswith("store/")}
+                                       for s, st in second.stats.items()}})
+    return [crawl_figure, rss, incremental]
+
+
+# -- parsing: figure 2 ------------------------------------------------------------------------------
+
+
+def parse_figure(manifest, sample_size: int) -> Figure:
+    import lxml.html
+    import trafilatura
+    from scrapy.http import HtmlResponse
+
+    from bench.synthetic import mirror_file
+    from pipelines.normalize import NormalizePipeline
+    from tests.golden import spider_for
+
+    pages = []
+    for report in manifest.sources.values():
+        urls = report.sample[:max(1, sample_size // max(1, len(manifest.crawled_sources)))]
+        if urls:
+            spider = spider_for(urls[0])
+            pages += [(spider, url, mirror_file(Path(manifest.root), url).read_bytes()) for url in urls]
+    normalize = NormalizePipeline()
+
+    def ours(spider, url, body):
+        return [normalize.process_item(item) for item in spider.parse_article(HtmlResponse(url=url, body=body))]
+
+    timings: dict[str, list[float]] = {"ours": [], "trafilatura": [], "lxml": []}
+    complete = 0
+    for spider, url, body in pages:
+        started = time.perf_counter()
+        items = ours(spider, url, body)
+        timings["ours"].append(time.perf_counter() - started)
+        complete += bool(items and items[0].title and items[0].body and items[0].published_at)
+        started = time.perf_counter()
+        trafilatura.extract(body)
+        timings["trafilatura"].append(time.perf_counter() - started)
+        started = time.perf_counter()
+        lxml.html.document_fromstring(body)
+        timings["lxml"].append(time.perf_counter() - started)
+    summary = {name: {"median_ms": statistics.median(values) * 1000, "p95_ms": _percentile(values, 0.95) * 1000}
+               for name, values in timings.items()}
+    figure = Figure(
+        "parse", "parse + normalize, median per article page", summary["ours"]["median_ms"], "ms",
+        summary["trafilatura"]["median_ms"], "trafilatura.extract", "≤ 0.2× trafilatura",
+        details={**summary, "pages": len(pages), "complete_items": complete,
+                 "ratio_p95_vs_trafilatura": summary["ours"]["p95_ms"] / summary["trafilatura"]["p95_ms"],
+                 "ratio_median_vs_lxml_parse": summary["ours"]["median_ms"] / summary["lxml"]["median_ms"],
+                 "mean_page_bytes": round(statistics.mean(len(body) for _, _, body in pages))})
+    figure.met = figure.ratio is not None and figure.ratio <= 0.2 and complete == len(pages)
+    return figure
+
+
+# -- storing: figure 3 ------------------------------------------------------------------------------
+
+
+def _articles(count: int, first_code: int = 1):
+    """`count` distinct articles with the size of real ones (a golden item's fields)."""
+    from datetime import datetime, timezone
+
+    from crawler.items import ArticleItem
+    from tests.golden import GOLDEN_ROOT
+
+    golden = json.loads(sorted(GOLDEN_ROOT.glob("*/*.json"))[0].read_text())["item"]
+    fields = {k: v for k, v in golden.items() if k in ArticleItem.__dataclass_fields__}
+    fields["published_at"] = datetime.fromisoformat(golden["published_at"])
+    template = ArticleItem(**{**fields, "source": "bench", "crawled_at": datetime.now(timezone.utc)})
+    return [replace(template, news_code=str(code), url=f"{template.url}?bench={code}")
+            for code in range(first_code, first_code + count)]
+
+
+def _project_crawler(database_url: str):
+    from scrapy.utils.project import get_project_settings
+    from scrapy.utils.reactor import install_reactor, is_reactor_installed
+    from scrapy.utils.test import get_crawler
+
+    settings = get_project_settings()
+    if not is_reactor_installed():
+        install_reactor(settings["TWISTED_REACTOR"])
+    return get_crawler(settings_dict={**settings.copy_to_dict(), "DATABASE_URL": database_url})
+
+
+def _store_rate(database_url: str, count: int) -> tuple[float, float, dict]:
+    """Articles/s through the store pipeline (project settings), and a bare Core insert of the same rows."""
+    from sqlalchemy import insert
+
+    from crawler.storage import Article, Store, content_hash
+    from pipelines.store import StorePipeline
+
+    crawler = _project_crawler(database_url)
+    pipeline = StorePipeline.from_crawler(crawler)
+    items = _articles(count)
+    started = time.perf_counter()
+    for item in items:
+        pipeline.process_item(item)
+    pipeline.close_spider()
+    rate = count / (time.perf_counter() - started)
+
+    store = Store.open(database_url)
+    rows = [{**Store._values(item), "news_code": f"bare-{item.news_code}", "content_hash": content_hash(item),
+             "first_seen_at": item.crawled_at, "last_seen_at": item.crawled_at} for item in items]
+    batch = crawler.settings.getint("STORE_BATCH_SIZE", 1)
+    started = time.perf_counter()
+    for at in range(0, len(rows), batch):
+        with store.engine.begin() as connection:
+            connection.execute(insert(Article.__table__), rows[at:at + batch])
+    bare = count / (time.perf_counter() - started)
+    stats = {k: v for k, v in crawler.stats.get_stats().items() if k.startswith("store/")}
+    store.engine.dispose()
+    return rate, bare, stats
+
+
+def store_figures(work: Path, count: int) -> list[Figure]:
+    from crawler.postgres_server import PostgresServer, PostgresUnavailable
+
+    sqlite_file = work / "store.db"
+    for leftover in work.glob("store.db*"):
+        leftover.unlink()
+    rate, bare, stats = _store_rate(f"sqlite:///{sqlite_file}", count)
+    figures = [Figure("store_sqlite", "store into SQLite", rate, "articles/s", bare,
+                      "bare INSERT of the same rows", "≥ 5,000 articles/s", met=rate >= 5000 and
+                      stats.get("store/new") == count, details={"articles": count, "stats": stats})]
+    try:
+        with PostgresServer() as server:
+            rate, bare, stats = _store_rate(server.url, count)
+            figures.append(Figure("store_postgresql", "store into PostgreSQL", rate, "articles/s", bare,
+                                  "bare INSERT of the same rows", "(none)",
+                                  details={"articles": count, "stats": stats, "fsync": "on"}))
+    except PostgresUnavailable as missing:
+        figures.append(Figure("store_postgresql", "store into PostgreSQL", None, "articles/s",
+                              details={"skipped": str(missing)}))
+    return figures
+
+
+def _fill(database_url: str, rows: int) -> None:
+    """`rows` stored articles of the source `bench` (short ones: only the key matters here)."""
+    from sqlalchemy import insert
+
+    from crawler.storage import Article, Store, content_hash
+
+    store = Store.open(database_url)
+    template = _articles(1)[0]
+    values = {**Store._values(template), "content_hash": content_hash(template),
+              "first_seen_at": template.crawled_at, "last_seen_at": template.crawled_at}
+    chunk = 50_000
+    with store.engine.begin() as connection:
+        for at in range(0, rows, chunk):
+            connection.execute(insert(Article.__table__),
+                               [{**values, "news_code": str(code), "url": f"https://bench/{code}"}
+                                for code in range(at + 1, min(rows, at + chunk) + 1)])
+    store.engine.dispose()
+
+
+def _dedupe_cost(database_url: str, stored: int, count: int) -> float:
+    """Seconds per article through dedupe + store: half of them already stored (anywhere in the table), half new."""
+    from pipelines.dedupe import DedupePipeline
+    from pipelines.store import StorePipeline
+
+    rng = random.Random(6)
+    known = set(rng.sample(range(1, stored + 1), count // 2))
+    template = _articles(1)[0]
+    items = [replace(template, news_code=str(code), url=f"https://bench/{code}") for code in known]
+    items += [replace(template, news_code=str(code), url=f"https://bench/{code}")
+              for code in range(stored + 1, stored + 1 + count - len(items))]
+    rng.shuffle(items)
+    crawler = _project_crawler(database_url)
+    dedupe, store = DedupePipeline.from_crawler(crawler), StorePipeline.from_crawler(crawler)
+    started = time.perf_counter()
+    for item in items:
+        store.process_item(dedupe.process_item(item))
+    store.close_spider()
+    elapsed = time.perf_counter() - started
+    counted = crawler.stats.get_value("store/unchanged", 0) + crawler.stats.get_value("store/new", 0)
+    if counted != count:
+        raise RuntimeError(f"dedupe figure: {counted} of {count} articles stored")
+    store.store.engine.dispose()
+    return elapsed / count
+
+
+def dedupe_figure(work: Path, big: int, count: int = 4000) -> Figure:
+    costs = {}
+    for rows in (10_000, big):
+        path = work / f"dedupe-{rows}.db"
+        for leftover in work.glob(f"dedupe-{rows}.db*"):
+            leftover.unlink()
+        url = f"sqlite:///{path}"
+        _fill(url, rows)
+        costs[rows] = _dedupe_cost(url, rows, count)
+        for leftover in work.glob(f"dedupe-{rows}.db*"):
+            leftover.unlink()
+    figure = Figure("dedupe", f"dedupe + store per article, {big:,} rows stored", costs[big] * 1e6, "µs",
+                    costs[10_000] * 1e6, "10,000 rows stored", "1M/10k ≤ 1.5",
+                    details={"rows": big, "articles": count, "half_already_stored": True, "database": "sqlite"})
+    figure.met = figure.ratio is not None and figure.ratio <= 1.5 if big >= 1_000_000 else None
+    return figure

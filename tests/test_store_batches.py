@@ -1,0 +1,119 @@
+"""Articles written in batches: the same outcomes as one by one, and a failed batch still reported
+article by article (real SQLite files, a real PostgreSQL server)."""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+from dataclasses import replace
+
+import pytest
+import pytest_twisted
+from scrapy.utils.test import get_crawler
+from twisted.internet import reactor
+from twisted.internet.task import deferLater
+
+from sqlalchemy import func
+
+from crawler.storage import Article, Store
+from pipelines.store import StorePipeline
+from tests.postgres import postgres_server  # noqa: F401 - a fixture
+from tests.test_pipelines import article, rows
+
+CHANGED_BODY = "بند اول\nبند دوم، اصلاح شده"
+
+
+def mixed_batch():
+    """New articles, one seen again unchanged, one changed, and a second copy inside the batch."""
+    return [
+        article(news_code="1"),
+        article(news_code="2"),
+        article(news_code="1"),
+        article(news_code="2", body=CHANGED_BODY),
+        article(news_code="3", view_count=9),
+    ]
+
+
+def batch_pipeline(database_url: str, size: int) -> StorePipeline:
+    return StorePipeline.from_crawler(get_crawler(settings_dict={"DATABASE_URL": database_url,
+                                                                 "STORE_BATCH_SIZE": size}))
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def two_stores(request, tmp_path):
+    if request.param == "sqlite":
+        yield Store.open(f"sqlite:///{tmp_path / 'batch.db'}"), Store.open(f"sqlite:///{tmp_path / 'single.db'}")
+        return
+    server = request.getfixturevalue("postgres_server")
+    batch, single = Store.open(server.url), Store.open(server.create_database("single"))
+    yield batch, single
+    batch.engine.dispose()
+    single.engine.dispose()
+
+
+def test_a_batch_has_the_outcomes_of_one_by_one(two_stores):
+    batch, single = two_stores
+    first = [article(news_code="2"), article(news_code="3")]
+    assert batch.upsert_many(first) == [single.upsert(item) for item in first]
+    outcomes = batch.upsert_many(mixed_batch())
+    assert outcomes == [single.upsert(item) for item in mixed_batch()]
+    assert [o.value for o in outcomes] == ["new", "unchanged", "unchanged", "updated", "unchanged"]
+    with batch.engine.connect() as a, single.engine.connect() as b:
+        query = "select source, news_code, title, body, view_count from articles order by news_code"
+        assert a.exec_driver_sql(query).all() == b.exec_driver_sql(query).all()
+        versions = "select title, body from article_versions"
+        assert a.exec_driver_sql(versions).all() == b.exec_driver_sql(versions).all() != []
+
+
+def test_articles_wait_for_a_full_batch_or_the_close(database_url):
+    store = batch_pipeline(database_url, 3)
+    for code in ("1", "2"):
+        store.process_item(article(news_code=code))
+    assert rows(database_url, func.count(Article.id)) == [(0,)]
+    store.process_item(article(news_code="3"))
+    store.process_item(article(news_code="4"))
+    assert rows(database_url, func.count(Article.id)) == [(3,)]
+    store.close_spider()
+    assert rows(database_url, func.count(Article.id)) == [(4,)]
+    assert store.stats.get_value("store/new") == 4
+
+
+@pytest_twisted.inlineCallbacks
+def test_a_partial_batch_is_written_after_the_flush_interval(database_url):
+    crawler = get_crawler(settings_dict={"DATABASE_URL": database_url, "STORE_BATCH_SIZE": 100,
+                                         "STORE_FLUSH_SECONDS": 0.05})
+    store = StorePipeline.from_crawler(crawler)
+    store.open_spider()
+    store.process_item(article())
+    for _ in range(100):
+        if crawler.stats.get_value("store/new"):
+            break
+        yield deferLater(reactor, 0.05, lambda: None)
+    assert rows(database_url, Article.news_code) == [("962182",)]
+    store.close_spider()
+
+
+def test_a_failed_batch_names_every_article_it_cost(database_url, caplog):
+    store = batch_pipeline(database_url + "?timeout=0.2", 3)
+    with sqlite3.connect(database_url.removeprefix("sqlite:///")) as other_writer:
+        other_writer.execute("BEGIN EXCLUSIVE")
+        for code in ("11", "12", "13"):
+            store.process_item(article(news_code=code))
+        other_writer.rollback()
+    assert store.stats.get_value("store/failed") == 3
+    lost = [r.getMessage() for r in caplog.records if r.levelno == logging.ERROR and "NOT STORED" in r.getMessage()]
+    assert [code for code in ("11", "12", "13") if any(f"news code {code} " in m for m in lost)] == ["11", "12", "13"]
+    store.process_item(article(news_code="14"))
+    store.close_spider()
+    assert rows(database_url, Article.news_code) == [("14",)]
+
+
+def test_an_article_the_database_refuses_costs_only_itself(database_url, caplog):
+    store = batch_pipeline(database_url, 3)
+    naive = article(news_code="22")
+    naive = replace(naive, published_at=naive.published_at.replace(tzinfo=None))
+    for item in (article(news_code="21"), naive, article(news_code="23")):
+        store.process_item(item)
+    assert sorted(rows(database_url, Article.news_code)) == [("21",), ("23",)]
+    assert store.stats.get_value("store/new") == 2 and store.stats.get_value("store/failed") == 1
+    assert "news code 22" in caplog.text and "NOT STORED" in caplog.text
