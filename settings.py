@@ -53,6 +53,9 @@ CONTACT_URL = os.environ.get("CRAWLER_CONTACT_URL", "https://github.com/iran-mun
 USER_AGENT = f"iran-municipal-news/0.1 (+{CONTACT_URL})"
 ROBOTSTXT_OBEY = True
 CONCURRENT_REQUESTS = 16
+# Outputs of one callback processed at a time. An article page yields one item and a listing page
+# a few dozen requests; Scrapy's 100 starts 100 asyncio tasks for every response all the same.
+CONCURRENT_ITEMS = 16
 CONCURRENT_REQUESTS_PER_DOMAIN = 2
 DOWNLOAD_DELAY = 0.5
 AUTOTHROTTLE_ENABLED = True

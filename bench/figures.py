@@ -19,7 +19,7 @@ from crawler.mirror_server import MirrorServer
 
 ROOT = Path(__file__).resolve().parent.parent
 SCRAPY = Path(sys.executable).parent / "scrapy"
-STATS_EXTENSION = '{"bench.stats_file.StatsFile": 1000}'
+STATS_CLASS = "bench.stats_file.JsonFileStatsCollector"
 # The crawl runs with Scrapy's default per-domain concurrency, as `scrapy bench` does: the figure is
 # the crawler's capacity, not the politeness towards a live site (2 per domain in settings.py).
 CRAWL_SETTINGS = {"CONCURRENT_REQUESTS_PER_DOMAIN": "8", "LOG_LEVEL": "INFO"}
@@ -83,7 +83,7 @@ def crawl(mirror_root: Path, database_url: str, work: Path, name: str) -> CrawlR
     """`scrapy crawlall` (the cron job) over the synthetic mirror, served on loopback."""
     stats_dir = work / f"{name}-stats"
     shutil.rmtree(stats_dir, ignore_errors=True)
-    settings = {**CRAWL_SETTINGS, "EXTENSIONS": STATS_EXTENSION, "BENCH_STATS_DIR": str(stats_dir)}
+    settings = {**CRAWL_SETTINGS, "STATS_CLASS": STATS_CLASS, "BENCH_STATS_DIR": str(stats_dir)}
     command = [str(SCRAPY), "crawlall", "-a", "pages=1000000"]
     for key, value in settings.items():
         command += ["-s", f"{key}={value}"]

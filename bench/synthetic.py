@@ -15,16 +15,20 @@ and URL aside); a template that does not is left out and reported.
 from __future__ import annotations
 
 import json
+import logging
 import random
 import re
 import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urlsplit
 
 import lxml.html
 from parsel import Selector
 from scrapy.http import HtmlResponse
+from w3lib.url import safe_url_string
 
 from crawler.mirror import mirrored_url
 from crawler.mirror_server import DEFAULT_ROOT, resolve
@@ -55,52 +59,103 @@ def _in_digits(code: str, digits: str) -> str:
     return code.translate(str.maketrans("0123456789", digits))
 
 
-_NOT_DIGIT_BEFORE = r"(?<![0-9۰-۹٠-٩])"
-_NOT_DIGIT_AFTER = r"(?![0-9۰-۹٠-٩])"
+def synthetic_code(number: int, like: str) -> str:
+    """A news code of the same kind as `like`: digits for a numeric code (post id, news id), else
+    an upper-case letters-and-digits key (IMO's content keys)."""
+    if like.isdigit():
+        return str(number)
+    key = ""
+    while number:
+        number, digit = divmod(number, 36)
+        key = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"[digit] + key
+    return key
+
+
+def _code_printings(code: str) -> list[tuple[str, str]]:
+    """(regex, marker) for each way a page prints a news code: a numeric code in any digit set, a
+    key only whole, letter case as given."""
+    if code.isdigit():
+        return [(f"(?<![0-9۰-۹٠-٩]){_in_digits(code, digits)}(?![0-9۰-۹٠-٩])", f"code:{digits}")
+                for digits in _DIGIT_SETS]
+    return [(f"(?<![0-9A-Za-z]){re.escape(code)}(?![0-9A-Za-z])", "code:")]
+
+
+def _path_forms(path: str) -> dict[str, str]:
+    """A URL path as a page may print it: percent-encoded in lower or upper case, decoded, or with
+    JSON's escaped slashes (Yoast's JSON-LD)."""
+    lower = re.sub(r"%[0-9A-Fa-f]{2}", lambda m: m.group().lower(), path)
+    upper = re.sub(r"%[0-9A-Fa-f]{2}", lambda m: m.group().upper(), path)
+    forms = {"lower": lower, "upper": upper, "decoded": unquote(path)}
+    forms |= {f"json-{name}": form.replace("/", "\\/") for name, form in forms.items()}
+    return forms
 
 
 @dataclass
 class Template:
-    """A fixture article page with every printing of its news code (in any digit set) cut out."""
+    """A fixture article page cut into parts around every printing of what makes it one article:
+    its news code (in any digit set) and, where the URL does not carry the code (WordPress
+    permalinks), its URL path, to which a copy's code is appended."""
 
     url: str
     code: str
     expected: dict
     url_parts: list[str]
-    page_parts: list[str]  # the page split around the code: text, digit set, text, digit set, ...
+    page_parts: list[str]  # text, marker, text, marker, ...: markers «code:<digit set>» or «path:<form>»
     encoding: str  # the page's own (an old portal's windows-1256 stays windows-1256)
 
     @classmethod
-    def from_golden(cls, path: Path) -> Template | None:
+    def from_golden(cls, path: Path) -> Template | str:
+        """The template of a golden fixture, or why there is none."""
         golden = json.loads(path.read_text())
-        code = golden["item"]["news_code"]
-        # A short code would also match years and counts printed on the page.
-        if not code.isdigit() or len(code) < 5:
-            return None
-        page = resolve(DEFAULT_ROOT, mirrored_url("", golden["url"]))
+        url, code = golden["url"], golden["item"]["news_code"]
+        page = resolve(DEFAULT_ROOT, mirrored_url("", url))
         if page is None:
-            return None
-        printed = "|".join(f"({_in_digits(code, digits)})" for digits in _DIGIT_SETS)
-        pattern = re.compile(f"{_NOT_DIGIT_BEFORE}(?:{printed}){_NOT_DIGIT_AFTER}")
-        url_parts = pattern.split(golden["url"])[::len(_DIGIT_SETS) + 1]
-        if len(url_parts) < 2:
-            return None  # the URL does not carry the code: copies would share one URL
-        response = HtmlResponse(url=golden["url"], body=page.read_bytes())
+            return "its page is not in the mirror"
+        if code.startswith("h") and golden["item"].get("provenance", {}).get("news_code") == "url_hash":
+            return "its news code is a hash of its URL"
+        printings = _code_printings(code)
+        in_url = re.compile("|".join(regex for regex, _ in printings)).split(url)
+        if len(in_url) > 1:
+            url_parts, replaced = in_url, printings
+        else:
+            parts = urlsplit(url)
+            if parts.query or parts.fragment:
+                return "its URL carries neither the news code nor a plain path"
+            suffix = "/" if parts.path.endswith("/") else PurePosixPath(parts.path).suffix
+            stem = parts.path[:len(parts.path) - len(suffix)]
+            url_parts = [f"{parts.scheme}://{parts.netloc}{stem}-", suffix]
+            replaced = printings + [(re.escape(form), f"path:{name}")
+                                    for name, form in _path_forms(parts.path).items()]
+        # Longest first, so that a path is replaced whole before a code inside it could be.
+        replaced.sort(key=lambda printing: -len(printing[0]))
+        response = HtmlResponse(url=url, body=page.read_bytes())
+        markers = [marker for _, marker in replaced]
+        pattern = re.compile("|".join(f"({regex})" for regex, _ in replaced))
         page_parts = []
         for index, part in enumerate(pattern.split(response.text)):
-            if index % (len(_DIGIT_SETS) + 1) == 0:
+            group = index % (len(replaced) + 1)
+            if group == 0:
                 page_parts.append(part)
             elif part is not None:
-                page_parts.append(_DIGIT_SETS[index % (len(_DIGIT_SETS) + 1) - 1])
-        return cls(golden["url"], code, golden["item"], url_parts, page_parts, response.encoding)
+                page_parts.append(markers[group - 1])
+        return cls(url, code, golden["item"], url_parts, page_parts, response.encoding)
 
     def url_for(self, code: str) -> str:
         return code.join(self.url_parts)
 
     def page_for(self, code: str, chrome: Chrome, size: int) -> bytes:
         """The page of this code, padded with chrome to about `size` bytes."""
-        text = "".join(part if index % 2 == 0 else _in_digits(code, part) for index, part in enumerate(self.page_parts))
+        path = _path_forms(urlsplit(self.url_for(code)).path)
+        text = "".join(part if index % 2 == 0 else self._printed(part, code, path)
+                       for index, part in enumerate(self.page_parts))
         return chrome.pad(text, size).encode(self.encoding, errors="xmlcharrefreplace")
+
+    @staticmethod
+    def _printed(marker: str, code: str, path: dict[str, str]) -> str:
+        kind, form = marker.split(":", 1)
+        if kind == "code":
+            return _in_digits(code, form) if form else code
+        return path[form]
 
 
 class Chrome:
@@ -278,15 +333,30 @@ def _same_item(template: Template, body: bytes, code: str) -> str:
     """Why a synthetic copy does not parse to its template's golden item, or "" when it does."""
     url = template.url_for(code)
     try:
-        (item,) = parse_items(url, body)
+        # The template's own fallbacks are in its golden item; their warnings would only repeat it.
+        with _quiet("crawler.spiders"):
+            (item,) = parse_items(url, body)
     except ValueError as error:
         return f"parsed to no single item ({error})"
     actual = as_json(item)
     if actual["news_code"] != code:
         return f"news code {actual['news_code']!r}, not {code!r}"
+    if actual["url"] != safe_url_string(url):
+        return f"URL {actual['url']!r}, not {url!r}"
     wrong = sorted(name for name in set(actual) | set(template.expected) - _CHANGED
                    if name not in _CHANGED and actual.get(name) != template.expected.get(name))
     return f"fields differ from the golden item: {', '.join(wrong)}" if wrong else ""
+
+
+@contextmanager
+def _quiet(logger_name: str) -> Iterator[None]:
+    logger = logging.getLogger(logger_name)
+    level = logger.level
+    logger.setLevel(logging.ERROR)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
 
 
 def source_names() -> list[str]:
@@ -309,8 +379,8 @@ def generate(root: Path, article_pages: int = 10_000, per_listing: int = PER_LIS
         templates = []
         for path in sorted((GOLDEN_ROOT / name).glob("*.json")):
             template = Template.from_golden(path)
-            if template is None:
-                report.left_out[path.name] = "no page in the mirror, or a news code not printed in its URL"
+            if isinstance(template, str):
+                report.left_out[path.name] = template
                 continue
             templates.append(template)
             words.update(w for w in template.expected["body"].split() if len(w) > 1)
@@ -332,7 +402,7 @@ def generate(root: Path, article_pages: int = 10_000, per_listing: int = PER_LIS
     for name, (templates, _) in plans.items():
         usable = []
         for template in templates:
-            probe = str(FIRST_CODE - 1)
+            probe = synthetic_code(FIRST_CODE - 1, template.code)
             page = template.page_for(probe, chrome, PAGE_BYTES[0])
             why = _same_item(template, page, probe)
             if why:
@@ -352,7 +422,7 @@ def generate(root: Path, article_pages: int = 10_000, per_listing: int = PER_LIS
         urls = []
         for index in range(shares[name]):
             template = templates[index % len(templates)]
-            code = str(next_code)
+            code = synthetic_code(next_code, template.code)
             next_code += 1
             url = template.url_for(code)
             body = template.page_for(code, chrome, rng.randint(*PAGE_BYTES))

@@ -9,11 +9,12 @@ import hashlib
 import re
 from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta, timezone
-from functools import cached_property
+from functools import cache, cached_property
 from typing import TYPE_CHECKING, TypeVar
 
 import lxml.html
 import trafilatura
+from lxml.cssselect import CSSSelector
 from parsel import SelectorList
 from scrapy.http import TextResponse
 from w3lib.url import safe_url_string
@@ -53,6 +54,11 @@ def _first(steps: Iterable[Step[T]]) -> tuple[T | None, str | None]:
     return None, None
 
 
+@cache
+def _compiled(css: str) -> CSSSelector | None:
+    return CSSSelector(css, translator="html") if css else None
+
+
 def _day_of(moment: datetime | None) -> datetime | None:
     return moment.replace(hour=0, minute=0, second=0) if moment else None
 
@@ -75,14 +81,18 @@ class ArticlePage:
         self.data = StructuredData(response.selector)
         self.now = datetime.now(timezone.utc)
         self.provenance: dict[str, str] = {}
+        self._selected: dict[str, SelectorList] = {}
         # A line of the body holding only a date, taken out of the body by _clean_body.
         self.dateline: datetime | None = None
 
     # -- selectors -------------------------------------------------------------------------------
 
     def _css(self, field: str) -> SelectorList:
-        query = self.site.selectors.get(field)
-        return self.response.css(query) if query else SelectorList()
+        # Several steps read the same field (title, kicker): each query walks the whole page once.
+        if field not in self._selected:
+            query = self.site.selectors.get(field)
+            self._selected[field] = self.response.css(query) if query else SelectorList()
+        return self._selected[field]
 
     def selected_text(self, field: str) -> str:
         return normalize_text("\n".join(block_text(node.root) for node in self._css(field)))
@@ -251,11 +261,11 @@ class ArticlePage:
         nodes = self._css("body")
         if not nodes:
             return ""
-        drop = ", ".join(self.site.drop_from_body)
+        drop = _compiled(", ".join(self.site.drop_from_body))
         texts = []
         for node in nodes:
             element = copy.deepcopy(node.root)
-            for unwanted in element.cssselect(drop) if drop else []:
+            for unwanted in drop(element) if drop else []:
                 unwanted.drop_tree()
             texts.append(block_text(element))
         return "\n".join(texts)

@@ -71,12 +71,10 @@ def url_variants(url: str) -> set[str]:
     parts = urlsplit(safe_url_string(url))
     host = bare_host(parts.netloc)
     path = parts.path.rstrip("/")
-    variants = set()
-    for scheme, netloc, slash, case in itertools.product(("https", "http"), (host, f"www.{host}"), ("", "/"),
-                                                          (str.upper, str.lower)):
-        spelled = _ESCAPE.sub(lambda m: case(m.group()), (path + slash) or "/")
-        variants.add(urlunsplit((scheme, netloc, spelled, parts.query, "")))
-    return variants
+    cases = {_ESCAPE.sub(lambda m: case(m.group()), path) for case in (str.upper, str.lower)}
+    return {urlunsplit((scheme, netloc, (spelled + slash) or "/", parts.query, ""))
+            for scheme, netloc, slash, spelled in itertools.product(("https", "http"), (host, f"www.{host}"),
+                                                                    ("", "/"), cases)}
 
 
 @dataclass
