@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import os
 import platform
 import shutil
@@ -85,6 +86,8 @@ def main() -> None:
 
     work = OUT / "work"
     work.mkdir(parents=True, exist_ok=True)
+    # What the steps run in this process log (a parsed page's fallbacks, say) goes where the crawls' logs go.
+    logging.basicConfig(filename=work / "bench.log", level=logging.INFO, force=True)
     started = time.perf_counter()
     results: list[figures.Figure] = []
     report = {"started": datetime.now(timezone.utc).isoformat(timespec="seconds"), "commit": commit(),

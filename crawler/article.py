@@ -292,10 +292,11 @@ class ArticlePage:
 
     def _generic_body(self) -> str:
         # As HTML, not text: trafilatura's text output drops ZWNJ, which is Persian spelling.
-        # Precision first; old table layouts only yield to recall.
+        # Precision first; old table layouts only yield to recall. `fast`: without trafilatura's own
+        # fallbacks (jusText would hold every language's stoplist in memory, ~27 MB, for the run).
         for favour in ({"favor_precision": True}, {"favor_recall": True}):
             main = trafilatura.extract(self.response.text, output_format="html", include_comments=False,
-                                       include_tables=False, **favour)
+                                       include_tables=False, fast=True, **favour)
             if main:
                 return block_text(lxml.html.fromstring(main))
         return ""

@@ -6,7 +6,6 @@ import os
 import subprocess
 import threading
 from collections import Counter
-from dataclasses import replace
 from datetime import datetime, timezone
 
 from sqlalchemy import text

@@ -39,6 +39,13 @@ def stored_codes(database_url: str, source: str = "hamshahri") -> list[str]:
     return sorted(row["news_code"] for row in found)
 
 
+def has_articles_table(database_url: str) -> bool:
+    """Whether the crawl has made its tables yet (the file exists a moment before they do)."""
+    if not Path(database_url.removeprefix("sqlite:///")).exists():
+        return False
+    return bool(rows(database_url, "select name from sqlite_master where type = 'table' and name = 'articles'"))
+
+
 def wait_for(condition, seconds: float = 60) -> None:
     deadline = time.monotonic() + seconds
     while not condition():
@@ -242,7 +249,7 @@ def test_a_job_killed_with_sigkill_resumes_with_nothing_lost_nor_stored_twice(tm
         killed = subprocess.Popen([str(SCRAPY), *arguments], cwd=ROOT, env=environment,
                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         try:
-            wait_for(lambda: (tmp_path / "articles.db").exists() and stored_codes(database_url) == ["628431"])
+            wait_for(lambda: has_articles_table(database_url) and stored_codes(database_url) == ["628431"])
             wait_for(lambda: len(server.served.paths("www.hamshahrionline.ir/news/96")) >= 2)
         finally:
             killed.send_signal(signal.SIGKILL)
