@@ -167,13 +167,19 @@ class MirrorHandler(BaseHTTPRequestHandler):
         pass
 
 
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    # The stdlib listens with a backlog of 5: a crawl opening more connections at once than that has
+    # the extra ones dropped and retried by TCP a second later, a stall that is the server's, not the crawl's.
+    request_queue_size = 128
+
+
 class MirrorServer:
     """The mirror on 127.0.0.1 and a free port, in a background thread."""
 
     def __init__(self, root: Path = DEFAULT_ROOT, port: int = 0, faults: dict[str, str | list[str]] | None = None):
         handler = type("BoundMirrorHandler", (MirrorHandler,), {"root": Path(root).resolve(), "faults": Faults(faults)})
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", port), handler)
-        self.httpd.daemon_threads = True
+        self.httpd = _Server(("127.0.0.1", port), handler)
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
 
     @property
