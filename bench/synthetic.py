@@ -2,14 +2,17 @@
 
 Each source's article pages come from its golden fixture pages (tests/golden/<source>/*.json, each
 naming a page of tests/mirror): the news code is replaced everywhere it is printed (URL, canonical,
-JSON-LD, «کد خبر» in Persian digits) and the page is padded with site chrome (style, scripts,
-menus, sidebars, footer) to a realistic 40–150 KB. Listing pages are the source's first listing
+JSON-LD, shortlink, «کد خبر» in Persian digits), by a code of the same kind (digits for a news id or
+a WordPress post id, a letters-and-digits key for IMO). Where the URL does not carry the code (a
+WordPress permalink is a slug), the copy's code is appended to the slug and every printing of the
+path is replaced with it. The page is then padded with site chrome (style, scripts, menus, sidebars,
+footer) to a realistic 40–150 KB. Listing pages are the source's first listing
 page from the mirror with its article entries cloned to link the synthetic articles, paginated
 through the spider's own next-page rule. Nothing here knows a source by name: a source with a
 spider, golden files and a mirrored listing page is covered.
 
-Each template is checked before use: one synthetic copy must parse to the golden item (new code
-and URL aside); a template that does not is left out and reported.
+Each template is checked before use: one synthetic copy must parse to the golden item with its own
+code and URL; a template that does not is left out and reported.
 """
 
 from __future__ import annotations
