@@ -174,11 +174,10 @@ class _Server(ThreadingHTTPServer):
     request_queue_size = 128
 
 
-class MirrorServer:
-    """The mirror on 127.0.0.1 and a free port, in a background thread."""
+class LoopbackServer:
+    """An HTTP handler served on 127.0.0.1 and a free port (or `port`), in a background thread."""
 
-    def __init__(self, root: Path = DEFAULT_ROOT, port: int = 0, faults: dict[str, str | list[str]] | None = None):
-        handler = type("BoundMirrorHandler", (MirrorHandler,), {"root": Path(root).resolve(), "faults": Faults(faults)})
+    def __init__(self, handler: type[BaseHTTPRequestHandler], port: int = 0):
         self.httpd = _Server(("127.0.0.1", port), handler)
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
 
@@ -187,13 +186,21 @@ class MirrorServer:
         host, port = self.httpd.server_address[:2]
         return f"http://{host}:{port}"
 
-    def __enter__(self) -> MirrorServer:
+    def __enter__(self):
         self.thread.start()
         return self
 
     def __exit__(self, *exc) -> None:
         self.httpd.shutdown()
         self.httpd.server_close()
+
+
+class MirrorServer(LoopbackServer):
+    """The mirror on 127.0.0.1, in a background thread."""
+
+    def __init__(self, root: Path = DEFAULT_ROOT, port: int = 0, faults: dict[str, str | list[str]] | None = None):
+        handler = type("BoundMirrorHandler", (MirrorHandler,), {"root": Path(root).resolve(), "faults": Faults(faults)})
+        super().__init__(handler, port)
 
 
 def main() -> None:

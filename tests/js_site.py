@@ -16,7 +16,9 @@ import secrets
 import threading
 from dataclasses import dataclass
 from http.cookies import SimpleCookie
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
+
+from crawler.mirror_server import LoopbackServer
 
 
 def article_page(code: str, title: str, body_html: str, script: str = "") -> str:
@@ -98,7 +100,7 @@ class Hit:
     admitted: bool
 
 
-class SiteServer:
+class SiteServer(LoopbackServer):
     """Serves `pages` (path -> text) on 127.0.0.1 and a free port, optionally behind a ChallengeGate."""
 
     def __init__(self, pages: dict[str, str], gate: ChallengeGate | None = None):
@@ -131,19 +133,4 @@ class SiteServer:
             def log_message(self, format: str, *args) -> None:  # noqa: A002 - the stdlib's name
                 pass
 
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.httpd.daemon_threads = True
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
-
-    @property
-    def url(self) -> str:
-        host, port = self.httpd.server_address[:2]
-        return f"http://{host}:{port}"
-
-    def __enter__(self) -> SiteServer:
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.httpd.shutdown()
-        self.httpd.server_close()
+        super().__init__(Handler)
