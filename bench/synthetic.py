@@ -18,12 +18,9 @@ code and URL; a template that does not is left out and reported.
 from __future__ import annotations
 
 import json
-import logging
 import random
 import re
 import shutil
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urlsplit
@@ -35,6 +32,7 @@ from w3lib.url import safe_url_string
 
 from crawler.mirror import mirrored_url
 from crawler.mirror_server import DEFAULT_ROOT, resolve
+from crawler.spiders import escapes_in_case
 from tests.golden import GOLDEN_ROOT, as_json, parse_items, spider_for
 
 PAGE_BYTES = (40_000, 150_000)
@@ -86,9 +84,8 @@ def _code_printings(code: str) -> list[tuple[str, str]]:
 def _path_forms(path: str) -> dict[str, str]:
     """A URL path as a page may print it: percent-encoded in lower or upper case, decoded, or with
     JSON's escaped slashes (Yoast's JSON-LD)."""
-    lower = re.sub(r"%[0-9A-Fa-f]{2}", lambda m: m.group().lower(), path)
-    upper = re.sub(r"%[0-9A-Fa-f]{2}", lambda m: m.group().upper(), path)
-    forms = {"lower": lower, "upper": upper, "decoded": unquote(path)}
+    forms = {"lower": escapes_in_case(path, str.lower), "upper": escapes_in_case(path, str.upper),
+             "decoded": unquote(path)}
     forms |= {f"json-{name}": form.replace("/", "\\/") for name, form in forms.items()}
     return forms
 
@@ -336,9 +333,7 @@ def _same_item(template: Template, body: bytes, code: str) -> str:
     """Why a synthetic copy does not parse to its template's golden item, or "" when it does."""
     url = template.url_for(code)
     try:
-        # The template's own fallbacks are in its golden item; their warnings would only repeat it.
-        with _quiet("crawler.spiders"):
-            (item,) = parse_items(url, body)
+        (item,) = parse_items(url, body)
     except ValueError as error:
         return f"parsed to no single item ({error})"
     actual = as_json(item)
@@ -349,17 +344,6 @@ def _same_item(template: Template, body: bytes, code: str) -> str:
     wrong = sorted(name for name in set(actual) | set(template.expected) - _CHANGED
                    if name not in _CHANGED and actual.get(name) != template.expected.get(name))
     return f"fields differ from the golden item: {', '.join(wrong)}" if wrong else ""
-
-
-@contextmanager
-def _quiet(logger_name: str) -> Iterator[None]:
-    logger = logging.getLogger(logger_name)
-    level = logger.level
-    logger.setLevel(logging.ERROR)
-    try:
-        yield
-    finally:
-        logger.setLevel(level)
 
 
 def source_names() -> list[str]:

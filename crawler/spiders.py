@@ -15,7 +15,7 @@ import hashlib
 import itertools
 import logging
 import re
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, ClassVar
@@ -72,13 +72,19 @@ def link_key(url: str) -> bytes:
     return hashlib.blake2b(url.encode(), digest_size=16).digest()
 
 
+def escapes_in_case(text: str, case: Callable[[str], str]) -> str:
+    """The text with its percent-escapes in one letter case («%D8%A7» or «%d8%a7»): sites print
+    them either way."""
+    return _ESCAPE.sub(lambda m: case(m.group()), text)
+
+
 def url_variants(url: str) -> set[str]:
     """The spellings under which a page's URL may have been stored: http or https, with or without
     «www.», with or without a trailing slash, percent-escapes in upper or lower case."""
     parts = urlsplit(safe_url_string(url))
     host = bare_host(parts.netloc)
     path = parts.path.rstrip("/")
-    cases = {_ESCAPE.sub(lambda m: case(m.group()), path) for case in (str.upper, str.lower)}
+    cases = {escapes_in_case(path, case) for case in (str.upper, str.lower)}
     return {urlunsplit((scheme, netloc, (spelled + slash) or "/", parts.query, ""))
             for scheme, netloc, slash, spelled in itertools.product(("https", "http"), (host, f"www.{host}"),
                                                                     ("", "/"), cases)}
