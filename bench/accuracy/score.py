@@ -25,9 +25,8 @@ import htmldate
 import trafilatura
 from scrapy.http import HtmlResponse
 
-from bench.accuracy.variants import ExpectedDate, Variant
+from bench.accuracy.variants import ExpectedDate, Variant, source_spider
 from crawler.dates import parse_jalali
-from crawler.golden import spider_for
 from crawler.items import ArticleItem
 from crawler.text import normalize_line
 from pipelines.normalize import NormalizePipeline
@@ -65,12 +64,9 @@ class Result:
 # -- reading -------------------------------------------------------------------------------------------
 
 
-_spiders: dict[str, Any] = {}
-
-
 def read_ours(variant: Variant) -> ArticleItem | None:
     """The item the source's spider and the normalize pipeline make of the page, or None."""
-    spider = _spiders.get(variant.source) or _spiders.setdefault(variant.source, spider_for(variant.url))
+    spider = source_spider(variant.source, variant.url)
     items = list(spider.parse_article(HtmlResponse(url=variant.url, body=variant.body, encoding="utf-8")))
     return NormalizePipeline().process_item(items[0]) if items else None
 

@@ -64,8 +64,12 @@ LAYOUT_TAGS = {"html", "body", "table", "tbody", "thead", "tr", "td", "th", "art
 INLINE_TAGS = {"span", "a", "time", "small", "b", "i", "em", "strong", "abbr", "font", "label"}
 
 
+def in_digits(text: str, digits: str) -> str:
+    return text.translate(DIGITS[digits])
+
+
 def persian(text: str) -> str:
-    return text.translate(DIGITS["persian"])
+    return in_digits(text, "persian")
 
 
 def tehran_today() -> date:
@@ -121,12 +125,22 @@ class Golden:
     def paragraphs(self) -> list[str]:
         return [line for line in self.item["body"].split("\n") if line]
 
-    @cached_property
+    @property
     def spider(self) -> NewsSpider:
-        return spider_for(self.url)
+        return source_spider(self.source, self.url)
 
     def machine_date(self) -> ExpectedDate:
         return ExpectedDate(self.published.date(), self.published.strftime("%H:%M") if self.has_time else None)
+
+
+_SPIDERS: dict[str, NewsSpider] = {}
+
+
+def source_spider(source: str, url: str) -> NewsSpider:
+    """The source's spider on a real crawler, one per source for the whole corpus."""
+    if source not in _SPIDERS:
+        _SPIDERS[source] = spider_for(url)
+    return _SPIDERS[source]
 
 
 def load_goldens() -> list[Golden]:
@@ -355,7 +369,7 @@ class DateFormat:
             text = f"{WEEKDAYS[local.weekday()]} {text}"
         if self.clock is not None:
             text += CLOCKS[self.clock].format(local.strftime("%H:%M"))
-        return (LABELS.get(self.label, "") + text).translate(DIGITS[self.digits])
+        return in_digits(LABELS.get(self.label, "") + text, self.digits)
 
     @staticmethod
     def random(rng: random.Random, with_time: bool) -> DateFormat:
@@ -508,7 +522,9 @@ class Page:
                 printed = text
         if move:
             line = meta_line(date_el, title_el)
-            if line.tag in INLINE_TAGS:
+            if line.tag in {"li", "dd", "dt"}:  # out of its list, an item is a line of its own
+                line.tag = "div"
+            elif line.tag in INLINE_TAGS:
                 wrapper = fragment("<div></div>")
                 line.addprevious(wrapper)
                 wrapper.append(line)
