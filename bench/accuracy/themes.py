@@ -114,10 +114,11 @@ def document(story: Story, title: str, body_class: str, content: str) -> str:
 
 
 def wordpress_classes(story: Story) -> tuple[str, str]:
-    """WordPress core's body class and article id, with the post id when the source is WordPress."""
+    """WordPress core's body_class() and post_class(), with the post id when the source is WordPress."""
     post = story.wordpress_id
-    body = f"rtl single single-post postid-{post} single-format-standard" if post else "rtl single single-post"
-    return body, f' id="post-{post}"' if post else ""
+    if not post:
+        return "rtl single single-post", "post type-post status-publish"
+    return f"rtl single single-post postid-{post} single-format-standard", f"post-{post} post type-post status-publish"
 
 
 def comments_form(story: Story) -> str:
@@ -134,11 +135,11 @@ def sahifa(story: Story) -> tuple[str, str, bool]:
     c = story.chrome
     date = story.date(DateFormat(story.digits()))
     views = story.views('<span class="post-views"><i class="fa fa-eye"></i>{} بازدید</span>')
-    body_class, article_id = wordpress_classes(story)
+    body_class, post_class = wordpress_classes(story)
     content = f"""<div class="wrapper-outer"><div id="wrapper" class="boxed">{c.header()}
 <div id="main-content" class="container"><div class="content">
 <div id="crumbs"><a href="/">خانه</a> / <a href="/category/news/">اخبار</a></div>
-<article class="post-listing post"{article_id} id="the-post">
+<article class="post-listing {post_class}" id="the-post">
 <div class="post-inner">
 {story.kicker('<span class="post-subtitle">{}</span>')}
 <h1 class="name post-title entry-title"><span itemprop="name">{story.title}</span></h1>
@@ -163,12 +164,12 @@ def jannah(story: Story) -> tuple[str, str, bool]:
     date = story.date(DateFormat(story.digits()))
     views = story.views('<span class="meta-views meta-item"><span class="tie-icon-fire"></span> {} بازديد</span>',
                         digits="persian")
-    body_class, _ = wordpress_classes(story)
+    body_class, post_class = wordpress_classes(story)
     content = f"""<div class="background-overlay"><div id="tie-container" class="site tie-container"><div id="tie-wrapper">
 {c.header()}
 <div id="content" class="site-content container"><div class="tie-row main-content-row">
 <div class="main-content tie-col-md-8" role="main">
-<article id="the-post" class="container-wrapper post-content tie-standard">
+<article id="the-post" class="container-wrapper post-content tie-standard {post_class}">
 <header class="entry-header-outer"><div class="entry-header">
 {story.kicker('<h2 class="entry-sub-title">{}</h2>')}
 <h1 class="post-title entry-title">{story.title}</h1>
@@ -197,12 +198,12 @@ def newspaper(story: Story) -> tuple[str, str, bool]:
     machine = story.golden.published.isoformat() if story.golden.has_time else story.golden.published.date().isoformat()
     views = story.views('<div class="td-post-views"><i class="td-icon-views"></i><span class="td-nr-views">{} بازدید</span></div>',
                         digits="latin", separator=True)
-    body_class, article_id = wordpress_classes(story)
+    body_class, post_class = wordpress_classes(story)
     content = f"""<div id="td-outer-wrap" class="td-theme-wrap">{c.header()}
 <div class="td-main-content-wrap td-container-wrap"><div class="td-container td-post-template-default">
 <div class="td-crumb-container"><div class="entry-crumbs"><span><a href="/">خانه</a></span> <span><a href="/category/news/">اخبار</a></span></div></div>
 <div class="td-pb-row"><div class="td-pb-span8 td-main-content" role="main"><div class="td-ss-main-content">
-<article{article_id} class="post type-post status-publish format-standard">
+<article class="{post_class} format-standard">
 <div class="td-post-header"><ul class="td-category"><li class="entry-category"><a href="/category/news/">{c.say("اخبار شهری")}</a></li></ul>
 <header class="td-post-title">
 {story.kicker('<p class="td-post-sub-title">{}</p>')}
@@ -229,11 +230,11 @@ def jnews(story: Story) -> tuple[str, str, bool]:
     c = story.chrome
     date = story.date(DateFormat(story.digits(), "slash"))
     views = story.views('<div class="jeg_meta_views"><span>بازدید: {}</span></div>')
-    body_class, article_id = wordpress_classes(story)
+    body_class, post_class = wordpress_classes(story)
     content = f"""<div class="jeg_viewport">{c.header()}
 <div class="jeg_main"><div class="jeg_container"><div class="jeg_content jeg_singlepage"><div class="container">
 <div class="row"><div class="jeg_main_content col-md-8">
-<div class="jeg_inner_content"{article_id}>
+<div class="jeg_inner_content {post_class}">
 <div class="jeg_meta_date"><a href="#">{esc(date)}</a></div>
 <div class="entry-header">
 {story.kicker('<div class="jeg_post_category"><span>{}</span></div>')}
@@ -262,10 +263,10 @@ def market(story: Story) -> tuple[str, str, bool]:
     date = story.date(DateFormat(digits, "written", weekday=True, label="label", clock=story.clock(0)))
     code = f"کد خبر : {story.golden.code}"
     views = story.views('<span class="post-view">بازدید: {}</span>', digits=digits)
-    body_class, article_id = wordpress_classes(story)
+    body_class, post_class = wordpress_classes(story)
     content = f"""<div class="site">{c.header()}
 <div class="container"><div class="row"><div class="col-md-9 main">
-<div class="singlepage"{article_id}>
+<div class="singlepage {post_class}">
 {story.kicker('<div class="rotitr">{}</div>')}
 <h1 class="titlesingle"><a href="{esc(story.golden.url)}">{story.title}</a></h1>
 <div class="single-info"><span class="date-single">{esc(date)}</span> / <span class="code-single">{esc(code)}</span>{views}</div>
