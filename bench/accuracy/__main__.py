@@ -21,7 +21,7 @@ from bench.accuracy.score import HTMLDATE, OURS, TRAFILATURA, Result, Tally, sco
 from bench.accuracy.variants import FIELDS, corpus, load_goldens
 
 OUT = Path(__file__).resolve().parents[1] / "out"
-REFERENCE = {"body": TRAFILATURA, "published_at": HTMLDATE}
+REFERENCE = {"body": TRAFILATURA, "published_at": HTMLDATE, "unprinted_date": HTMLDATE}
 
 
 def render(rows: list[tuple[str, ...]]) -> str:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import html as html_escape
 import random
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import urlsplit
@@ -35,6 +36,7 @@ class Story:
     golden: Golden
     chrome: Chrome
     rng: random.Random
+    url: str = ""  # where the theme serves the page
 
     @property
     def item(self) -> dict:
@@ -109,7 +111,7 @@ class Story:
 
 def document(story: Story, title: str, body_class: str, content: str) -> str:
     return (f'<!DOCTYPE html>\n<html dir="rtl" lang="fa-IR"><head><meta charset="utf-8"><title>{title}</title>'
-            f'<link rel="canonical" href="{esc(story.golden.url)}"></head>\n<body class="{body_class}">\n{content}\n'
+            f'<link rel="canonical" href="{esc(story.url)}"></head>\n<body class="{body_class}">\n{content}\n'
             '</body></html>')
 
 
@@ -268,7 +270,7 @@ def market(story: Story) -> tuple[str, str, bool]:
 <div class="container"><div class="row"><div class="col-md-9 main">
 <div class="singlepage {post_class}">
 {story.kicker('<div class="rotitr">{}</div>')}
-<h1 class="titlesingle"><a href="{esc(story.golden.url)}">{story.title}</a></h1>
+<h1 class="titlesingle"><a href="{esc(story.url)}">{story.title}</a></h1>
 <div class="single-info"><span class="date-single">{esc(date)}</span> / <span class="code-single">{esc(code)}</span>{views}</div>
 {story.lead('<div class="lead">{}</div>')}
 <div class="contentsingle">
@@ -323,7 +325,7 @@ def sigma(story: Story) -> tuple[str, str, bool]:
     views = story.views('<span class="Visit">تعداد بازدید : {}</span>', digits=digits)
     prefix = "ctl00_ctl00_cphMain_cphMiddle_Sampa_Web_View_NewsUI_NewsView"
     text = "<br><br>".join(esc(p) for p in story.golden.paragraphs)
-    content = f"""<form method="post" action="./ShowPage.aspx" id="aspnetForm">
+    content = f"""<form method="post" action="{esc(story.url)}" id="aspnetForm">
 <input type="hidden" name="__VIEWSTATE" id="__VIEWSTATE" value="/wEPDwUKMTY1NDU2MTA1MmRk" />
 <table class="MainTable" cellpadding="0" cellspacing="0" width="100%"><tr><td class="Content">
 {c.header()}
@@ -351,13 +353,25 @@ THEMES: dict[str, Callable[[Story], tuple[str, str, bool]]] = {
 }
 
 
+def sigma_url(story: Story) -> str:
+    """Where a Sigma portal serves a news item: ShowPage.aspx with the item's ID as the only id."""
+    category, layout = (str(uuid.UUID(int=story.rng.getrandbits(128), version=4)) for _ in range(2))
+    return (f"https://{story.host}/Portal/Home/ShowPage.aspx?Object=News&CategoryID={category}"
+            f"&LayoutID={layout}&ID={story.golden.code}")
+
+
+#: Themes served at another URL than the golden page's.
+URLS: dict[str, Callable[[Story], str]] = {"sigma": sigma_url}
+
+
 def transplant(page, theme: str) -> Variant:
     """The golden article of `page` in `theme`'s page."""
     kind = f"theme:{theme}"
     rng = page.rng(kind)
     story = Story(page.golden, Chrome(page.golden, page.others, rng, page.today), rng)
+    story.url = URLS[theme](story) if theme in URLS else page.golden.url
     html, date, prints_views = THEMES[theme](story)
-    expected = page.expected(html, structured=False, printed=date)
+    expected = page.expected(html, structured=False, printed=date, url=story.url)
     if not prints_views:
         expected.pop("view_count", None)
-    return Variant(page.golden, kind, html, expected, tuple(story.chrome.texts))
+    return Variant(page.golden, kind, html, expected, tuple(story.chrome.texts), url=story.url)

@@ -14,6 +14,9 @@ except for the header's today):
 - `arabic-letters`: Arabic ي and ك for Persian ی and ک throughout the text;
 - `today-and-sidebars`: a header printing today in three calendars, a sidebar, related posts, popular
   posts with view counts and comments, all with other titles and dates;
+- `no-date`: the same with the article's date line removed, for pages whose date is not in their text:
+  the page prints no date of the article, so any date read from it must be its own day
+  (`unprinted_date`: right when none is found or the article's day, wrong when another day is);
 - `theme:<name>`: the article re-rendered into another theme's page (themes.py).
 
 Every variant but `renamed` and `arabic-letters` has no structured data: they test what the page
@@ -42,7 +45,7 @@ from crawler.golden import GOLDEN_ROOT, mirror_response, spider_for
 from crawler.spiders import NewsSpider
 from crawler.text import latin_digits, normalize_line
 
-FIELDS = ("news_code", "title", "published_at", "body", "tags", "view_count")
+FIELDS = ("news_code", "title", "published_at", "unprinted_date", "body", "tags", "view_count")
 
 MONTHS = ("فروردین", "اردیبهشت", "خرداد", "تیر", "مرداد", "شهریور", "مهر", "آبان", "آذر", "دی", "بهمن", "اسفند")
 # By date.weekday(): Monday first.
@@ -500,16 +503,21 @@ class Page:
             self.rewrite("arabic-letters", arabic=True),
             self.rewrite("today-and-sidebars", strip=True, chrome=True),
         ]
+        if self.golden.item["provenance"].get("published_at") != "text":
+            made.append(self.rewrite("no-date", strip=True, chrome=True, drop_date=True))
         made += [transplant(self, theme) for theme in THEMES]
         return made
 
     def rewrite(self, kind: str, *, rename: bool = False, strip: bool = False, move: str | None = None,
-                date_format: DateFormat | None = None, arabic: bool = False, chrome: bool = False) -> Variant:
+                date_format: DateFormat | None = None, arabic: bool = False, chrome: bool = False,
+                drop_date: bool = False) -> Variant:
         golden, rng = self.golden, self.rng(kind)
         tree = parse(golden.html)
         title_el = title_element(tree, golden)
         date_el = date_element(tree, golden)
         printed = text_of(date_el) if date_el is not None else None
+        if drop_date and date_el is not None:
+            date_el.drop_tree()
         if date_format is not None or move:
             text = (date_format or DateFormat()).render(golden.published) if date_format or date_el is None else None
             if date_el is None:
@@ -546,8 +554,11 @@ class Page:
         if rename:
             rename_attributes(tree, rng)
         html = serialize(tree)
-        structured = not strip
-        return Variant(golden, kind, html, self.expected(html, structured, printed), furniture)
+        expected = self.expected(html, structured=not strip, printed=None if drop_date else printed)
+        if drop_date:
+            expected.pop("published_at", None)
+            expected["unprinted_date"] = ExpectedDate(golden.published.date())
+        return Variant(golden, kind, html, expected, furniture)
 
     def add_chrome(self, tree, title_el, rng: random.Random) -> tuple[str, ...]:
         chrome = Chrome(self.golden, self.others, rng, self.today)
@@ -572,12 +583,12 @@ class Page:
         body.append(fragment(chrome.footer()))
         return tuple(chrome.texts)
 
-    def expected(self, html: str, structured: bool, printed: str | None) -> dict[str, Any]:
-        """The fields a variant prints, with their values."""
+    def expected(self, html: str, structured: bool, printed: str | None, url: str = "") -> dict[str, Any]:
+        """The fields a variant (at `url`, else the golden URL) prints, with their values."""
         golden, item = self.golden, self.golden.item
         tree = parse(html)
         expected: dict[str, Any] = {"title": item["title"], "body": golden.paragraphs}
-        if prints_code(html, golden.url, golden.code, golden.spider):
+        if prints_code(html, url or golden.url, golden.code, golden.spider):
             expected["news_code"] = golden.code
         provenance = item["provenance"].get("published_at")
         if structured and provenance in {"jsonld", "meta"}:
