@@ -223,8 +223,8 @@ def thresholds(results: list[Result]) -> list[Threshold]:
     ours = tally(results)
     every = {name: ours[("all", name)] for name in ("news_code", "title", "published_at", "body", "tags", "view_count")}
     checks = []
-    for name, title in (("news_code", "news code right"), ("title", "title right"), ("tags", "tags right where printed"),
-                        ("view_count", "view count right where printed")):
+    for name, title in (("news_code", "news code right"), ("title", "title right"),
+                        ("tags", "tags right where printed"), ("view_count", "view count right where printed")):
         t = every[name]
         checks.append(Threshold(title, f"{t.right}/{t.scored} ({_pct(t.share(t.right))})", "100%", t.right == t.scored))
     date, unprinted = every["published_at"], ours[("all", "unprinted_date")]

@@ -87,8 +87,9 @@ class Story:
         paragraphs = [f"<p>{esc(p)}</p>" for p in self.golden.paragraphs]
         if caption:
             credit = self.chrome.say(CAPTION.format(self.rng.choice(PHOTOGRAPHERS)))
-            photo = (f'<figure class="wp-caption aligncenter"><img src="https://{self.host}/wp-content/uploads/photo-1024x683.jpg"'
-                     f' width="1024" height="683" alt=""><figcaption class="wp-caption-text">{credit}</figcaption></figure>')
+            image = f"https://{self.host}/wp-content/uploads/photo-1024x683.jpg"
+            photo = (f'<figure class="wp-caption aligncenter"><img src="{image}" width="1024" height="683" alt="">'
+                     f'<figcaption class="wp-caption-text">{credit}</figcaption></figure>')
             paragraphs.insert(1, photo)
         return "\n".join(paragraphs)
 
@@ -126,8 +127,9 @@ def wordpress_classes(story: Story) -> tuple[str, str]:
 def comments_form(story: Story) -> str:
     post = story.wordpress_id
     hidden = f"<input type='hidden' name='comment_post_ID' value='{post}' id='comment_post_ID' />" if post else ""
-    return (f'<div id="respond"><h3>{story.chrome.say("ارسال نظر")}</h3><form method="post" action="/wp-comments-post.php">'
-            f'<textarea name="comment"></textarea>{hidden}</form></div>')
+    return (f'<div id="respond"><h3>{story.chrome.say("ارسال نظر")}</h3>'
+            '<form method="post" action="/wp-comments-post.php"><textarea name="comment"></textarea>'
+            f'{hidden}</form></div>')
 
 
 # -- the themes --------------------------------------------------------------------------------------
@@ -167,7 +169,12 @@ def jannah(story: Story) -> tuple[str, str, bool]:
     views = story.views('<span class="meta-views meta-item"><span class="tie-icon-fire"></span> {} بازديد</span>',
                         digits="persian")
     body_class, post_class = wordpress_classes(story)
-    content = f"""<div class="background-overlay"><div id="tie-container" class="site tie-container"><div id="tie-wrapper">
+    tags = story.tags('<a href="{href}" rel="tag">{tag}</a>',
+                      '<div class="post-bottom-meta post-bottom-tags"><div class="post-bottom-meta-title">'
+                      f'<span class="tie-icon-tags"></span> {c.say("برچسب‌ها")}</div><span class="tagcloud">',
+                      "</span></div>")
+    content = f"""<div class="background-overlay"><div id="tie-container" class="site tie-container">
+<div id="tie-wrapper">
 {c.header()}
 <div id="content" class="site-content container"><div class="tie-row main-content-row">
 <div class="main-content tie-col-md-8" role="main">
@@ -176,14 +183,15 @@ def jannah(story: Story) -> tuple[str, str, bool]:
 {story.kicker('<h2 class="entry-sub-title">{}</h2>')}
 <h1 class="post-title entry-title">{story.title}</h1>
 <div id="single-post-meta" class="post-meta clearfix"><span class="author-meta single-author no-avatars">
-<span class="meta-item meta-author-wrapper"><span class="meta-author"><a href="/author/admin/">{c.say("تحریریه")}</a></span></span></span>
+<span class="meta-item meta-author-wrapper"><span class="meta-author">
+<a href="/author/admin/">{c.say("تحریریه")}</a></span></span></span>
 <span class="date meta-item tie-icon">{esc(date)}</span><div class="tie-alignright">{views}</div></div>
 </div></header>
 <div class="entry-content entry clearfix">
 {story.lead('<p class="entry-lead">{}</p>')}
 {story.paragraphs()}
 </div>
-{story.tags('<a href="{href}" rel="tag">{tag}</a>', '<div class="post-bottom-meta post-bottom-tags post-tags-modern"><div class="post-bottom-meta-title"><span class="tie-icon-tags"></span> ' + c.say("برچسب‌ها") + '</div><span class="tagcloud">', '</span></div>')}
+{tags}
 {story.share()}
 </article>
 {c.related()}
@@ -198,26 +206,33 @@ def newspaper(story: Story) -> tuple[str, str, bool]:
     c = story.chrome
     date = story.date(DateFormat(story.digits()))
     machine = story.golden.published.isoformat() if story.golden.has_time else story.golden.published.date().isoformat()
-    views = story.views('<div class="td-post-views"><i class="td-icon-views"></i><span class="td-nr-views">{} بازدید</span></div>',
-                        digits="latin", separator=True)
+    views = story.views('<div class="td-post-views"><i class="td-icon-views"></i>'
+                        '<span class="td-nr-views">{} بازدید</span></div>', digits="latin", separator=True)
+    tags = story.tags('<li><a href="{href}">{tag}</a></li>',
+                      f'<ul class="td-tags td-post-small-box clearfix"><li><span>{c.say("برچسب‌ها")}</span></li>',
+                      "</ul>")
     body_class, post_class = wordpress_classes(story)
     content = f"""<div id="td-outer-wrap" class="td-theme-wrap">{c.header()}
 <div class="td-main-content-wrap td-container-wrap"><div class="td-container td-post-template-default">
-<div class="td-crumb-container"><div class="entry-crumbs"><span><a href="/">خانه</a></span> <span><a href="/category/news/">اخبار</a></span></div></div>
+<div class="td-crumb-container"><div class="entry-crumbs"><span><a href="/">خانه</a></span>
+<span><a href="/category/news/">اخبار</a></span></div></div>
 <div class="td-pb-row"><div class="td-pb-span8 td-main-content" role="main"><div class="td-ss-main-content">
 <article class="{post_class} format-standard">
-<div class="td-post-header"><ul class="td-category"><li class="entry-category"><a href="/category/news/">{c.say("اخبار شهری")}</a></li></ul>
+<div class="td-post-header"><ul class="td-category"><li class="entry-category">
+<a href="/category/news/">{c.say("اخبار شهری")}</a></li></ul>
 <header class="td-post-title">
 {story.kicker('<p class="td-post-sub-title">{}</p>')}
 <h1 class="entry-title">{story.title}</h1>
-<div class="td-module-meta-info"><div class="td-post-author-name"><div class="td-author-by">توسط</div> <a href="/author/editor/">{c.say("سردبیر")}</a></div>
-<span class="td-post-date"><time class="entry-date updated td-module-date" datetime="{machine}">{esc(date)}</time></span>
+<div class="td-module-meta-info"><div class="td-post-author-name"><div class="td-author-by">توسط</div>
+<a href="/author/editor/">{c.say("سردبیر")}</a></div>
+<span class="td-post-date"><time class="entry-date updated td-module-date" datetime="{machine}">{esc(date)}</time>
+</span>
 {views}</div></header></div>
 <div class="td-post-content tagdiv-type">
 {story.lead('<p><strong>{}</strong></p>')}
 {story.paragraphs()}
 </div>
-<footer><div class="td-post-source-tags">{story.tags('<li><a href="{href}">{tag}</a></li>', '<ul class="td-tags td-post-small-box clearfix"><li><span>' + c.say("برچسب‌ها") + '</span></li>', '</ul>')}</div>
+<footer><div class="td-post-source-tags">{tags}</div>
 {story.share()}</footer>
 </article>
 <div class="td_block_wrap td_block_related_posts">{c.related()}</div>
@@ -232,6 +247,8 @@ def jnews(story: Story) -> tuple[str, str, bool]:
     c = story.chrome
     date = story.date(DateFormat(story.digits(), "slash"))
     views = story.views('<div class="jeg_meta_views"><span>بازدید: {}</span></div>')
+    tags = story.tags('<a href="{href}" rel="tag">{tag}</a>',
+                      f'<div class="jeg_post_tags"><span>{c.say("برچسب ها:")}</span>', "</div>")
     body_class, post_class = wordpress_classes(story)
     content = f"""<div class="jeg_viewport">{c.header()}
 <div class="jeg_main"><div class="jeg_container"><div class="jeg_content jeg_singlepage"><div class="container">
@@ -248,7 +265,7 @@ def jnews(story: Story) -> tuple[str, str, bool]:
 <div class="entry-content no-share"><div class="content-inner">
 {story.paragraphs()}
 </div></div>
-{story.tags('<a href="{href}" rel="tag">{tag}</a>', '<div class="jeg_post_tags"><span>' + c.say("برچسب ها:") + '</span>', '</div>')}
+{tags}
 </div>
 <div class="jnews_related_post_container">{c.related()}</div>
 <div class="jnews_comment_container">{c.comments()}{comments_form(story)}</div>
@@ -265,18 +282,21 @@ def market(story: Story) -> tuple[str, str, bool]:
     date = story.date(DateFormat(digits, "written", weekday=True, label="label", clock=story.clock(0)))
     code = f"کد خبر : {story.golden.code}"
     views = story.views('<span class="post-view">بازدید: {}</span>', digits=digits)
+    tags = story.tags('<a href="{href}" rel="tag">{tag}</a> ', f'<div class="tags"><span>{c.say("برچسب ها :")}</span> ',
+                      "</div>")
     body_class, post_class = wordpress_classes(story)
     content = f"""<div class="site">{c.header()}
 <div class="container"><div class="row"><div class="col-md-9 main">
 <div class="singlepage {post_class}">
 {story.kicker('<div class="rotitr">{}</div>')}
 <h1 class="titlesingle"><a href="{esc(story.url)}">{story.title}</a></h1>
-<div class="single-info"><span class="date-single">{esc(date)}</span> / <span class="code-single">{esc(code)}</span>{views}</div>
+<div class="single-info"><span class="date-single">{esc(date)}</span> /
+<span class="code-single">{esc(code)}</span>{views}</div>
 {story.lead('<div class="lead">{}</div>')}
 <div class="contentsingle">
 {story.paragraphs()}
 </div>
-{story.tags('<a href="{href}" rel="tag">{tag}</a> ', '<div class="tags"><span>' + c.say("برچسب ها :") + '</span> ', '</div>')}
+{tags}
 {story.shortlink()}
 </div>
 {c.related()}
@@ -291,6 +311,8 @@ def nastooh(story: Story) -> tuple[str, str, bool]:
     digits = story.digits()
     date = story.date(DateFormat(digits, "written", weekday=True, clock=story.clock(story.rng.choice((0, 2)))))
     code = in_digits(f"کد خبر {story.golden.code}", digits)
+    tags = story.tags('<li><a href="{href}" rel="tag">{tag}</a></li>',
+                      f'<section class="tags"><div class="box-title">{c.say("برچسب‌ها")}</div><ul>', "</ul></section>")
     content = f"""<div class="page">{c.header()}
 <div class="container"><div class="row">
 <main class="col-md-8 main-content">
@@ -306,7 +328,7 @@ def nastooh(story: Story) -> tuple[str, str, bool]:
 {story.paragraphs(caption=False)}
 </div></div>
 <div class="item-footer"><div class="item-code"><span>{esc(c.say(code))}</span></div>
-{story.tags('<li><a href="{href}" rel="tag">{tag}</a></li>', '<section class="tags"><div class="box-title">' + c.say("برچسب‌ها") + '</div><ul>', '</ul></section>')}</div>
+{tags}</div>
 </article>
 <section class="box related">{c.related()}</section>
 <section class="box comments">{c.comments()}</section>

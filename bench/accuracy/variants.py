@@ -26,6 +26,7 @@ otherwise the day as printed, and the minute when a time is printed (ExpectedDat
 
 from __future__ import annotations
 
+import html
 import json
 import random
 import re
@@ -295,7 +296,8 @@ def rename_attributes(tree, rng: random.Random) -> None:
 
     def token(name: str) -> str:
         while name not in tokens:
-            candidate = rng.choice(string.ascii_lowercase) + "".join(rng.choices(string.ascii_lowercase + string.digits, k=7))
+            candidate = rng.choice(string.ascii_lowercase) + "".join(
+                rng.choices(string.ascii_lowercase + string.digits, k=7))
             if candidate not in tokens.values():
                 tokens[name] = candidate
         return tokens[name]
@@ -433,12 +435,15 @@ class Chrome:
         return self.say(DateFormat(fmt.digits, fmt.form, fmt.weekday, "", fmt.clock).render(self.other_moment(before)))
 
     def titles(self, count: int) -> list[str]:
-        return [self.say(title) for title in self.rng.sample(self.others, min(count, len(self.others)))]
+        """Other articles' titles, as HTML."""
+        chosen = self.rng.sample(self.others, min(count, len(self.others)))
+        return [html.escape(self.say(title)) for title in chosen]
 
     def header(self) -> str:
-        return (f'<header class="site-header"><div class="top-bar"><span class="today">{self.say(today_line(self.today))}'
-                '</span></div><nav class="main-menu"><ul><li><a href="/">صفحه اصلی</a></li><li><a href="/category/news/">'
-                'اخبار</a></li><li><a href="/contact/">تماس با ما</a></li></ul></nav></header>')
+        return (f'<header class="site-header"><div class="top-bar"><span class="today">'
+                f'{self.say(today_line(self.today))}</span></div><nav class="main-menu"><ul><li><a href="/">صفحه اصلی'
+                '</a></li><li><a href="/category/news/">اخبار</a></li><li><a href="/contact/">تماس با ما</a></li></ul>'
+                '</nav></header>')
 
     def sidebar(self) -> str:
         latest = "".join(f'<li><a href="/?p={self.rng.randint(100, 99999)}">{title}</a> <span class="date">'
@@ -457,15 +462,15 @@ class Chrome:
     def comments(self) -> str:
         texts = ("سلام، خسته نباشید. کی این طرح در محله ما اجرا می‌شود؟",
                  "بسیار عالی، امیدواریم ادامه داشته باشد و به همه مناطق برسد.")
-        items = "".join(f'<li class="comment"><div class="comment-author">{self.say(name)}</div><div class="comment-date">'
-                        f'{self.other_date(before=False, with_time=True)}</div><p>{self.say(text)}</p></li>'
-                        for name, text in zip(("محمد", "زهرا"), texts))
-        return f'<div class="comments"><h3>{self.say("۲ دیدگاه")}</h3><ol>{items}</ol></div>'
+        items = "".join(f'<li class="comment"><div class="comment-author">{self.say(name)}</div>'
+                        f'<div class="comment-date">{self.other_date(before=False, with_time=True)}</div>'
+                        f'<p>{self.say(text)}</p></li>' for name, text in zip(("محمد", "زهرا"), texts, strict=True))
+        return f'<div class="comment-list"><h3>{self.say("۲ دیدگاه")}</h3><ol>{items}</ol></div>'
 
     def footer(self) -> str:
         jalali_year = jdatetime.date.fromgregorian(date=self.today).year
-        return (f'<footer class="site-footer"><p>{self.say(f"تمامی حقوق محفوظ است. ۱۳۹۵ - {persian(str(jalali_year))}")}'
-                '</p></footer>')
+        rights = self.say(f"تمامی حقوق محفوظ است. ۱۳۹۵ - {persian(str(jalali_year))}")
+        return f'<footer class="site-footer"><p>{rights}</p></footer>'
 
 
 # -- the variants of one golden page ----------------------------------------------------------------
