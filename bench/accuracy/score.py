@@ -92,14 +92,16 @@ def _compact(text: str) -> str:
 def furniture_lines(body: str, variant: Variant) -> list[str]:
     """The lines of a body that are not article text."""
     paragraphs = [_compact(p) for p in variant.expected.get("body", ())]
-    added = [_compact(text) for text in variant.furniture if len(_compact(text)) >= 4]
+    added = {_compact(text) for text in variant.furniture}
+    # A long added text inside a line (a sidebar title with its date) is furniture; a short one only alone.
+    long_added = [text for text in added if len(text) >= 20]
     found = []
     for line in filter(None, (normalize_line(line) for line in body.split("\n"))):
         compact = _compact(line)
         if any(compact in paragraph for paragraph in paragraphs):
             continue
         dated = len(line) <= DATE_LINE_MAX and parse_jalali(line)
-        if dated or FURNITURE_LINE.match(line) or any(text in compact for text in added):
+        if dated or FURNITURE_LINE.match(line) or compact in added or any(text in compact for text in long_added):
             found.append(line)
     return found
 

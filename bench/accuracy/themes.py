@@ -142,7 +142,7 @@ def sahifa(story: Story) -> tuple[str, str, bool]:
     body_class, post_class = wordpress_classes(story)
     content = f"""<div class="wrapper-outer"><div id="wrapper" class="boxed">{c.header()}
 <div id="main-content" class="container"><div class="content">
-<div id="crumbs"><a href="/">خانه</a> / <a href="/category/news/">اخبار</a></div>
+<div id="crumbs"><a href="/">{c.say("خانه")}</a> / <a href="/category/news/">اخبار</a></div>
 <article class="post-listing {post_class}" id="the-post">
 <div class="post-inner">
 {story.kicker('<span class="post-subtitle">{}</span>')}
@@ -214,7 +214,7 @@ def newspaper(story: Story) -> tuple[str, str, bool]:
     body_class, post_class = wordpress_classes(story)
     content = f"""<div id="td-outer-wrap" class="td-theme-wrap">{c.header()}
 <div class="td-main-content-wrap td-container-wrap"><div class="td-container td-post-template-default">
-<div class="td-crumb-container"><div class="entry-crumbs"><span><a href="/">خانه</a></span>
+<div class="td-crumb-container"><div class="entry-crumbs"><span><a href="/">{c.say("خانه")}</a></span>
 <span><a href="/category/news/">اخبار</a></span></div></div>
 <div class="td-pb-row"><div class="td-pb-span8 td-main-content" role="main"><div class="td-ss-main-content">
 <article class="{post_class} format-standard">
@@ -223,7 +223,7 @@ def newspaper(story: Story) -> tuple[str, str, bool]:
 <header class="td-post-title">
 {story.kicker('<p class="td-post-sub-title">{}</p>')}
 <h1 class="entry-title">{story.title}</h1>
-<div class="td-module-meta-info"><div class="td-post-author-name"><div class="td-author-by">توسط</div>
+<div class="td-module-meta-info"><div class="td-post-author-name"><div class="td-author-by">{c.say("توسط")}</div>
 <a href="/author/editor/">{c.say("سردبیر")}</a></div>
 <span class="td-post-date"><time class="entry-date updated td-module-date" datetime="{machine}">{esc(date)}</time>
 </span>
@@ -316,7 +316,8 @@ def nastooh(story: Story) -> tuple[str, str, bool]:
     content = f"""<div class="page">{c.header()}
 <div class="container"><div class="row">
 <main class="col-md-8 main-content">
-<ol class="breadcrumb"><li><a href="/">صفحه نخست</a></li><li><a href="/service/City">شهری</a></li></ol>
+<ol class="breadcrumb"><li><a href="/">{c.say("صفحه نخست")}</a></li><li><a href="/service/City">{c.say("شهری")}</a></li>
+</ol>
 <article class="news-item">
 <div class="item-header">
 {story.kicker('<p class="uptitle">{}</p>')}

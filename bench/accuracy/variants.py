@@ -65,6 +65,8 @@ DATE_LINE_MAX = 80
 # Elements a moved meta line must not take with it.
 LAYOUT_TAGS = {"html", "body", "table", "tbody", "thead", "tr", "td", "th", "article", "main", "header", "section",
                "form", "ul", "ol"}
+MENU = (("/", "صفحه اصلی"), ("/category/news/", "اخبار"), ("/category/photo/", "گزارش تصویری"),
+        ("/contact/", "تماس با ما"))
 INLINE_TAGS = {"span", "a", "time", "small", "b", "i", "em", "strong", "abbr", "font", "label"}
 
 
@@ -440,10 +442,9 @@ class Chrome:
         return [html.escape(self.say(title)) for title in chosen]
 
     def header(self) -> str:
+        menu = "".join(f'<li><a href="{href}">{self.say(name)}</a></li>' for href, name in MENU)
         return (f'<header class="site-header"><div class="top-bar"><span class="today">'
-                f'{self.say(today_line(self.today))}</span></div><nav class="main-menu"><ul><li><a href="/">صفحه اصلی'
-                '</a></li><li><a href="/category/news/">اخبار</a></li><li><a href="/contact/">تماس با ما</a></li></ul>'
-                '</nav></header>')
+                f'{self.say(today_line(self.today))}</span></div><nav class="main-menu"><ul>{menu}</ul></nav></header>')
 
     def sidebar(self) -> str:
         latest = "".join(f'<li><a href="/?p={self.rng.randint(100, 99999)}">{title}</a> <span class="date">'
