@@ -18,10 +18,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from bench.accuracy.variants import Chrome, DateFormat, Golden, Variant, in_digits
+from bench.accuracy.variants import Chrome, DateFormat, Golden, Variant, in_digits, persian
 from crawler.wordpress import WordPressSpider
 
 CAPTION = "عکس: {}"
+CODE_LABELS = ("کد خبر", "شناسه خبر", "کد مطلب")
 PHOTOGRAPHERS = ("علی رضایی", "مریم احمدی", "حسین کریمی")
 
 
@@ -82,8 +83,9 @@ class Story:
     def lead(self, template: str) -> str:
         return template.format(esc(self.item["lead"])) if self.item["lead"] else ""
 
-    def paragraphs(self, caption: bool = True) -> str:
-        """The body's paragraphs, with a captioned photo (its resized copy) after the first one."""
+    def paragraphs(self, caption: bool = True, gallery: bool = False) -> str:
+        """The body's paragraphs, with a captioned photo (a resized copy) after the first one, and a
+        gallery's slide counter («نمای ۱ از ۴») after the last."""
         paragraphs = [f"<p>{esc(p)}</p>" for p in self.golden.paragraphs]
         if caption:
             credit = self.chrome.say(CAPTION.format(self.rng.choice(PHOTOGRAPHERS)))
@@ -91,6 +93,12 @@ class Story:
             photo = (f'<figure class="wp-caption aligncenter"><img src="{image}" width="1024" height="683" alt="">'
                      f'<figcaption class="wp-caption-text">{credit}</figcaption></figure>')
             paragraphs.insert(1, photo)
+        if gallery:
+            slides = "".join(f'<figure class="gallery-item"><img src="https://{self.host}/wp-content/uploads/'
+                             f'slide-{n}-300x200.jpg" alt="">'
+                             f'<figcaption>{self.chrome.say(f"نمای {persian(str(n))} از ۴")}</figcaption></figure>'
+                             for n in range(1, 5))
+            paragraphs.append(f'<div class="gallery">{slides}</div>')
         return "\n".join(paragraphs)
 
     def tags(self, item: str, before: str = "", after: str = "") -> str:
@@ -230,7 +238,7 @@ def newspaper(story: Story) -> tuple[str, str, bool]:
 {views}</div></header></div>
 <div class="td-post-content tagdiv-type">
 {story.lead('<p><strong>{}</strong></p>')}
-{story.paragraphs()}
+{story.paragraphs(gallery=True)}
 </div>
 <footer><div class="td-post-source-tags">{tags}</div>
 {story.share()}</footer>
@@ -280,7 +288,7 @@ def market(story: Story) -> tuple[str, str, bool]:
     c = story.chrome
     digits = story.digits()
     date = story.date(DateFormat(digits, "written", weekday=True, label="label", clock=story.clock(0)))
-    code = f"کد خبر : {story.golden.code}"
+    code = f"{story.rng.choice(CODE_LABELS)} : {story.golden.code}"
     views = story.views('<span class="post-view">بازدید: {}</span>', digits=digits)
     tags = story.tags('<a href="{href}" rel="tag">{tag}</a> ', f'<div class="tags"><span>{c.say("برچسب ها :")}</span> ',
                       "</div>")
@@ -346,6 +354,9 @@ def sigma(story: Story) -> tuple[str, str, bool]:
     digits = story.digits()
     date = story.date(DateFormat(digits, "slash", clock=story.clock(0)))
     views = story.views('<span class="Visit">تعداد بازدید : {}</span>', digits=digits)
+    # A labelled block of plain links: no rel=tag, no tag class.
+    tags = story.tags('<a href="/Portal/Home/Search.aspx?q={tag}">{tag}</a> ، ',
+                      f'<tr><td><span class="Keywords">{c.say("کلیدواژه‌ها :")} ', "</span></td></tr>")
     prefix = "ctl00_ctl00_cphMain_cphMiddle_Sampa_Web_View_NewsUI_NewsView"
     text = "<br><br>".join(esc(p) for p in story.golden.paragraphs)
     content = f"""<form method="post" action="{esc(story.url)}" id="aspnetForm">
@@ -361,6 +372,7 @@ def sigma(story: Story) -> tuple[str, str, bool]:
 <tr><td><span id="{prefix}_lblCreateDate" class="Date">{esc(date)}</span> {views}</td></tr>
 {story.lead('<tr><td><span id="' + prefix + '_lblLead" class="Lead">{}</span></td></tr>')}
 <tr><td><span id="{prefix}_lblBody" class="Content">{text}</span></td></tr>
+{tags}
 </table>
 {c.related()}
 {c.comments()}
