@@ -18,7 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from bench.accuracy.variants import Chrome, DateFormat, Golden, Variant, in_digits, persian
+from bench.accuracy.variants import Chrome, DateFormat, ExpectedDate, Golden, Variant, in_digits, persian
 from crawler.wordpress import WordPressSpider
 
 CAPTION = "عکس: {}"
@@ -38,6 +38,7 @@ class Story:
     chrome: Chrome
     rng: random.Random
     url: str = ""  # where the theme serves the page
+    printed: ExpectedDate | None = None  # what its date line says
 
     @property
     def item(self) -> dict:
@@ -62,6 +63,8 @@ class Story:
         return self.golden.code if wordpress else ""
 
     def date(self, fmt: DateFormat) -> str:
+        """The article's date line in `fmt`, remembered as what the page prints."""
+        self.printed = fmt.expected(self.golden.published)
         return fmt.render(self.golden.published)
 
     def digits(self) -> str:
@@ -143,7 +146,7 @@ def comments_form(story: Story) -> str:
 # -- the themes --------------------------------------------------------------------------------------
 
 
-def sahifa(story: Story) -> tuple[str, str, bool]:
+def sahifa(story: Story) -> tuple[str, bool]:
     c = story.chrome
     date = story.date(DateFormat(story.digits()))
     views = story.views('<span class="post-views"><i class="fa fa-eye"></i>{} بازدید</span>')
@@ -168,10 +171,10 @@ def sahifa(story: Story) -> tuple[str, str, bool]:
 {c.related()}
 <div id="comments">{c.comments()}{comments_form(story)}</div>
 </div>{c.sidebar()}</div>{c.footer()}</div></div>"""
-    return document(story, f"{story.title} - {story.site}", body_class, content), date, bool(views)
+    return document(story, f"{story.title} - {story.site}", body_class, content), bool(views)
 
 
-def jannah(story: Story) -> tuple[str, str, bool]:
+def jannah(story: Story) -> tuple[str, bool]:
     c = story.chrome
     date = story.date(DateFormat(story.digits()))
     views = story.views('<span class="meta-views meta-item"><span class="tie-icon-fire"></span> {} بازديد</span>',
@@ -207,10 +210,10 @@ def jannah(story: Story) -> tuple[str, str, bool]:
 </div>
 <aside class="sidebar tie-col-md-4">{c.sidebar()}</aside>
 </div></div>{c.footer()}</div></div></div>"""
-    return document(story, f"{story.title} - {story.site}", body_class, content), date, bool(views)
+    return document(story, f"{story.title} - {story.site}", body_class, content), bool(views)
 
 
-def newspaper(story: Story) -> tuple[str, str, bool]:
+def newspaper(story: Story) -> tuple[str, bool]:
     c = story.chrome
     date = story.date(DateFormat(story.digits()))
     machine = story.golden.published.isoformat() if story.golden.has_time else story.golden.published.date().isoformat()
@@ -248,10 +251,10 @@ def newspaper(story: Story) -> tuple[str, str, bool]:
 </div></div>
 <div class="td-pb-span4 td-main-sidebar" role="complementary">{c.sidebar()}</div>
 </div></div></div>{c.footer()}</div>"""
-    return document(story, f"{story.title} | {story.site}", body_class, content), date, bool(views)
+    return document(story, f"{story.title} | {story.site}", body_class, content), bool(views)
 
 
-def jnews(story: Story) -> tuple[str, str, bool]:
+def jnews(story: Story) -> tuple[str, bool]:
     c = story.chrome
     date = story.date(DateFormat(story.digits(), "slash"))
     views = story.views('<div class="jeg_meta_views"><span>بازدید: {}</span></div>')
@@ -280,10 +283,10 @@ def jnews(story: Story) -> tuple[str, str, bool]:
 </div>
 <div class="jeg_sidebar col-md-4">{c.sidebar()}</div>
 </div></div></div></div></div>{c.footer()}</div>"""
-    return document(story, f"{story.title} - {story.site}", body_class, content), date, bool(views)
+    return document(story, f"{story.title} - {story.site}", body_class, content), bool(views)
 
 
-def market(story: Story) -> tuple[str, str, bool]:
+def market(story: Story) -> tuple[str, bool]:
     """A Persian market news theme: «تاریخ انتشار : … / کد خبر : …» under the title."""
     c = story.chrome
     digits = story.digits()
@@ -310,10 +313,10 @@ def market(story: Story) -> tuple[str, str, bool]:
 {c.related()}
 <div class="comments">{c.comments()}{comments_form(story)}</div>
 </div><div class="col-md-3 sidebar">{c.sidebar()}</div></div></div>{c.footer()}</div>"""
-    return document(story, f"{story.site} | {story.title}", body_class, content), date, bool(views)
+    return document(story, f"{story.site} | {story.title}", body_class, content), bool(views)
 
 
-def nastooh(story: Story) -> tuple[str, str, bool]:
+def nastooh(story: Story) -> tuple[str, bool]:
     """Nastooh's news page: «.item-date span», «.item-code», itemprop=articleBody; no view count."""
     c = story.chrome
     digits = story.digits()
@@ -344,10 +347,10 @@ def nastooh(story: Story) -> tuple[str, str, bool]:
 </main>
 <aside class="col-md-4">{c.sidebar()}</aside>
 </div></div>{c.footer()}</div>"""
-    return document(story, story.title, "rtl", content), date, False
+    return document(story, story.title, "rtl", content), False
 
 
-def sigma(story: Story) -> tuple[str, str, bool]:
+def sigma(story: Story) -> tuple[str, bool]:
     """An ASP.NET Sigma-style portal: a table layout whose «td.Content» wraps the whole template, the
     title in «…_lblTitle», the text in «span.Content», no <h1>."""
     c = story.chrome
@@ -379,10 +382,10 @@ def sigma(story: Story) -> tuple[str, str, bool]:
 </td></tr></table>
 {c.footer()}
 </td></tr></table></form>"""
-    return document(story, f"{story.site} - {story.title}", "", content), date, bool(views)
+    return document(story, f"{story.site} - {story.title}", "", content), bool(views)
 
 
-THEMES: dict[str, Callable[[Story], tuple[str, str, bool]]] = {
+THEMES: dict[str, Callable[[Story], tuple[str, bool]]] = {
     "sahifa": sahifa, "jannah": jannah, "newspaper": newspaper, "jnews": jnews, "market": market,
     "nastooh": nastooh, "sigma": sigma,
 }
@@ -405,8 +408,8 @@ def transplant(page, theme: str) -> Variant:
     rng = page.rng(kind)
     story = Story(page.golden, Chrome(page.golden, page.others, rng, page.today), rng)
     story.url = URLS[theme](story) if theme in URLS else page.golden.url
-    html, date, prints_views = THEMES[theme](story)
-    expected = page.expected(html, structured=False, printed=date, url=story.url)
+    html, prints_views = THEMES[theme](story)
+    expected = page.expected(html, structured=False, printed=story.printed, url=story.url)
     if not prints_views:
         expected.pop("view_count", None)
     return Variant(page.golden, kind, html, expected, tuple(story.chrome.texts), url=story.url)

@@ -220,8 +220,7 @@ def _elements(tree) -> list:
 
 
 def _hidden(element) -> bool:
-    return any("display:none" in (el.get("style") or "").replace(" ", "") for el in element.iterancestors(None)) or \
-        "display:none" in (element.get("style") or "").replace(" ", "")
+    return any("display:none" in (el.get("style") or "").replace(" ", "") for el in (element, *element.iterancestors()))
 
 
 def title_element(tree, golden: Golden):
@@ -378,6 +377,11 @@ class DateFormat:
             text += CLOCKS[self.clock].format(local.strftime("%H:%M"))
         return in_digits(LABELS.get(self.label, "") + text, self.digits)
 
+    def expected(self, moment: datetime) -> ExpectedDate:
+        """What a date line in this format says of the moment: its day, and its minute if it prints one."""
+        local = moment.astimezone(TEHRAN)
+        return ExpectedDate(local.date(), local.strftime("%H:%M") if self.clock is not None else None)
+
     @staticmethod
     def random(rng: random.Random, with_time: bool) -> DateFormat:
         return DateFormat(
@@ -387,7 +391,7 @@ class DateFormat:
 
 
 def printed_date(text: str, golden: Golden) -> ExpectedDate:
-    """What a printed date line says: its day, and its minute when it prints a time."""
+    """What a golden page's own date line says: its day, and its minute when it prints a time."""
     moment = parse_jalali(text)
     if moment is None or moment.date() != golden.published.date():
         raise ValueError(f"{golden.name}: the printed date {text!r} is not the article's day {golden.published.date()}")
@@ -521,19 +525,19 @@ class Page:
         tree = parse(golden.html)
         title_el = title_element(tree, golden)
         date_el = date_element(tree, golden)
-        printed = text_of(date_el) if date_el is not None else None
+        printed = printed_date(text_of(date_el), golden) if date_el is not None else None
         if drop_date and date_el is not None:
             date_el.drop_tree()
         if date_format is not None or move:
-            text = (date_format or DateFormat()).render(golden.published) if date_format or date_el is None else None
             if date_el is None:
                 date_el = fragment('<div class="post-date"></div>')
                 title_el.addnext(date_el)
-            if text is not None:
+                date_format = date_format or DateFormat()
+            if date_format is not None:
                 for child in list(date_el):
                     child.drop_tree()
-                date_el.text = text
-                printed = text
+                date_el.text = date_format.render(golden.published)
+                printed = date_format.expected(golden.published)
         if move:
             line = meta_line(date_el, title_el)
             if line.tag in {"li", "dd", "dt"}:  # out of its list, an item is a line of its own
@@ -589,8 +593,9 @@ class Page:
         body.append(fragment(chrome.footer()))
         return tuple(chrome.texts)
 
-    def expected(self, html: str, structured: bool, printed: str | None, url: str = "") -> dict[str, Any]:
-        """The fields a variant (at `url`, else the golden URL) prints, with their values."""
+    def expected(self, html: str, structured: bool, printed: ExpectedDate | None, url: str = "") -> dict[str, Any]:
+        """The fields a variant (at `url`, else the golden URL) prints, with their values; `printed`
+        is what its date line says."""
         golden, item = self.golden, self.golden.item
         tree = parse(html)
         expected: dict[str, Any] = {"title": item["title"], "body": golden.paragraphs}
@@ -600,7 +605,7 @@ class Page:
         if structured and provenance in {"jsonld", "meta"}:
             expected["published_at"] = golden.machine_date()
         elif printed:
-            expected["published_at"] = printed_date(printed, golden)
+            expected["published_at"] = printed
         elif provenance == "text":
             expected["published_at"] = ExpectedDate(golden.published.date())
         tags_from_data = item["provenance"].get("tags") in {"jsonld", "meta"}
