@@ -5,6 +5,7 @@ conditional requests, the revisit budget and schedule, stale sources, and the re
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from datetime import datetime, timedelta, timezone
@@ -25,9 +26,10 @@ from crawler.items import ArticleItem
 from crawler.mirror_server import SOFT_404
 from crawler.revisits import budget
 from crawler.storage import Article, ArticleVersion, CrawlRun, Store
-from tests.conftest import scrapy_cli
-from tests.served import Fault, RecordingMirror, article_files, copy_mirror, mirror_url_of
+from tests.conftest import ROOT, scrapy_cli
+from tests.served import Fault, RecordingMirror, copy_mirror
 from tests.system import need
+from tests.test_operations import cron_job
 
 SETTINGS = get_project_settings()
 HOME = "https://news.semnan.ir/"
@@ -343,7 +345,7 @@ def test_the_report_as_text_json_and_an_rtl_page(tmp_path, sqlite_url):
     assert "semnan: 7 new, 1 edited, 1 removed, 0 restored" in text
     assert "hamshahri: 5 new, 0 edited, 0 removed, 0 restored" in text
     assert "ساعت کاری شهرداری سمنان در ایام سرد سال کاهش می‌یابد  (1 edit(s))" in text
-    assert f"  removed  " in text and f"(404, HTTP 404 at {HOME}{NOT_FOUND}/)" in text
+    assert "  removed  " in text and f"(404, HTTP 404 at {HOME}{NOT_FOUND}/)" in text
     assert text.rstrip().endswith("stale sources:\n  hamshahri: no new article for 2 h; usual ≤ 1 h")
 
     report = json.loads(report_json.read_text(encoding="utf-8"))
@@ -352,7 +354,7 @@ def test_the_report_as_text_json_and_an_rtl_page(tmp_path, sqlite_url):
     [removed] = semnan["removed"]
     assert (removed["reason"], removed["status"], removed["url"]) == ("404", 404, f"{HOME}{NOT_FOUND}/")
     assert removed["at_jalali"][:4] == "1405" and len(semnan["new"]) == 7
-    assert all(item["published"].startswith("14") for item in semnan["new"])
+    assert all(re.fullmatch(r"1[34]\d\d-\d\d-\d\d", item["published"]) for item in semnan["new"])
     assert [stale["source"] for stale in report["stale"]] == ["hamshahri"]
 
     shown = subprocess.run([sys.executable, "-c", BROWSER_READS, str(chromium), report_html.as_uri()],
@@ -364,3 +366,27 @@ def test_the_report_as_text_json_and_an_rtl_page(tmp_path, sqlite_url):
     assert page_seen["titles"] == [articles(sqlite_url)[NOT_FOUND].title]
     assert "گزارش پایش اخبار" in page_seen["text"] and "حذف‌شده" in page_seen["text"]
     assert "منابع خاموش" in page_seen["text"] and "hamshahri: no new article for 2 h; usual ≤ 1 h" in page_seen["text"]
+
+
+def test_the_cron_lines_mail_a_stale_source_and_the_daily_report(tmp_path, sqlite_url):
+    logs = tmp_path / "logs"
+    freshness, environment = cron_job("freshness", CRAWLER_HOME=str(ROOT), CRAWLER_LOGS=str(logs),
+                                      DATABASE_URL=sqlite_url)
+    quiet = subprocess.run(["sh", "-c", freshness], env=environment, capture_output=True, text=True, timeout=120)
+    assert (quiet.returncode, quiet.stdout) == (0, "")  # cron mails nothing
+    store_rhythm(sqlite_url, hours_apart=20, count=40)
+    # The last article arrived 30 hours ago.
+    with Session(Store.open(sqlite_url).engine) as session, session.begin():
+        for article in session.scalars(select(Article)):
+            article.first_seen_at -= timedelta(hours=30)
+    mailed = subprocess.run(["sh", "-c", freshness], env=environment, capture_output=True, text=True, timeout=120)
+    assert "STALE: no new article for 30 h; usual ≤ 20 h" in mailed.stdout and "STALE: semnan" in mailed.stdout
+
+    report, environment = cron_job("report", CRAWLER_HOME=str(ROOT), CRAWLER_LOGS=str(logs), DATABASE_URL=sqlite_url)
+    daily = subprocess.run(["sh", "-c", report], env=environment, capture_output=True, text=True, timeout=120)
+    assert daily.returncode == 0, daily.stderr[-2000:]
+    assert "semnan: 0 new, 0 edited, 0 removed, 0 restored" in daily.stdout
+    assert "stale sources:\n  semnan: no new article for 30 h; usual ≤ 20 h" in daily.stdout
+    day = datetime.now().strftime("%Y-%m-%d")
+    assert json.loads((logs / "reports" / f"{day}.json").read_text(encoding="utf-8"))["stale"][0]["source"] == "semnan"
+    assert (logs / "reports" / f"{day}.html").read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
