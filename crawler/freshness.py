@@ -24,6 +24,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from crawler import clock
+from crawler.spiders import NewsSpider
 from crawler.storage import Article, Store
 
 STALE = "freshness/stale"
@@ -105,6 +106,8 @@ class FreshnessAtClose:
         return extension
 
     def spider_closed(self, spider, reason) -> None:
+        if not isinstance(spider, NewsSpider):  # a page fetcher (`scrapy record`), no source
+            return
         stats, settings = self.crawler.stats, self.crawler.settings
         try:
             found = check(Store.for_crawler(self.crawler), spider.name, clock.now(settings), settings)

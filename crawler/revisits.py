@@ -28,6 +28,7 @@ from urllib.parse import urlsplit
 
 import scrapy
 from scrapy import signals
+from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 from sqlalchemy import distinct, func, select
@@ -122,7 +123,6 @@ class Revisits:
         # Articles a check read again, by news code: whether the store keeps a new version of one is known
         # only once the pipelines have written it.
         self.reread: dict[str, int] = {}
-        self.started: datetime | None = None
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -138,11 +138,10 @@ class Revisits:
     # -- planning -------------------------------------------------------------------------------------
 
     def requests(self, spider) -> Iterator[scrapy.Request]:
-        self.started = clock.now(self.settings)
         schedule = schedule_for(self.settings, spider.name)
         try:
             allowed = budget(self.store, spider.name, self.settings)
-            due = due_articles(self.store, spider.name, self.started, schedule, allowed)
+            due = due_articles(self.store, spider.name, clock.now(self.settings), schedule, allowed)
         except SQLAlchemyError as error:
             self.stats.inc_value("revisit/plan_failed")
             logger.error("%s: cannot read the database to plan revisits (%s): none this run",
@@ -192,6 +191,11 @@ class Revisits:
         now = clock.now(self.settings)
         self.stats.inc_value("revisit/checked")
         response = failure.value.response if failure.check(HttpError) else None
+        if response is None and failure.check(IgnoreRequest):
+            # Not asked at all (robots.txt forbids the path now): no evidence either way; on to the next stage.
+            self.stats.inc_value("revisit/not_allowed")
+            self.alive(article, now, not_modified=False, evidence=False)
+            return
         if response is not None and response.status in GONE_STATUSES:
             self.gone(article, now, str(response.status), response.status, response.url)
             return
@@ -210,11 +214,14 @@ class Revisits:
             logger.info("%s: check of %s failed (%s); checked again in %s before it counts as taken down",
                         self.crawler.spider.name, article.url, what, clock.hours(confirm))
 
-    def alive(self, article: Due, now: datetime, not_modified: bool) -> None:
+    def alive(self, article: Due, now: datetime, not_modified: bool, evidence: bool = True) -> None:
         schedule = schedule_for(self.settings, self.crawler.spider.name)
+        next_at = next_check(article.first_seen_at, now, schedule)
         try:
-            restored = self.store.record_alive(article.id, now, next_check(article.first_seen_at, now, schedule),
-                                               not_modified)
+            if not evidence:
+                self.store.record_checked(article.id, now, next_at)
+                return
+            restored = self.store.record_alive(article.id, now, next_at, not_modified)
         except SQLAlchemyError as error:
             self.store_failed(article, error)
             return

@@ -319,6 +319,12 @@ class Store:
                 article.restored_at = now
             return restored
 
+    def record_checked(self, article_id: int, now: datetime, next_check_at: datetime | None) -> None:
+        """A check that found nothing either way (the request was not allowed): on to the next stage."""
+        with Session(self.engine) as session, session.begin():
+            session.execute(update(Article).where(Article.id == article_id)
+                            .values(last_checked_at=now, next_check_at=next_check_at))
+
     def record_removed(self, article_id: int, now: datetime, next_check_at: datetime | None, reason: str,
                        status: int | None, final_url: str) -> bool:
         """The article is gone (404/410, a soft 404, a redirect to a home or listing page, or errors for a
