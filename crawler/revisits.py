@@ -120,9 +120,10 @@ class Revisits:
         self.stats = crawler.stats
         self.store = Store.for_crawler(crawler)
         self.validators: dict[str, tuple[str | None, str | None]] = {}
-        # Articles a check read again, by news code: whether the store keeps a new version of one is known
-        # only once the pipelines have written it.
-        self.reread: dict[str, int] = {}
+        # The ids of articles a check read again: whether the store kept a new version of one is known only
+        # once the pipelines have written it. (These requests are planned from the store, so a job
+        # (JOBDIR) keeps them in memory, not in its queue on disk: a resumed job plans them again.)
+        self.reread: set[int] = set()
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -183,7 +184,7 @@ class Revisits:
             return
         spider.count_provenance(item)
         self.alive(article, now, not_modified=False)
-        self.reread[article.news_code] = article.id
+        self.reread.add(article.id)
         yield item
 
     def check_failed(self, failure: Failure) -> None:
@@ -263,7 +264,7 @@ class Revisits:
             if self.reread:
                 with Session(self.store.engine) as session:
                     edited = session.scalar(select(func.count(distinct(ArticleVersion.article_id))).where(
-                        ArticleVersion.article_id.in_(list(self.reread.values())),
+                        ArticleVersion.article_id.in_(self.reread),
                         ArticleVersion.replaced_at >= self.stats.get_value("start_time")))
                 self.stats.set_value("revisit/edited", edited)
         except SQLAlchemyError as error:

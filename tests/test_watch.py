@@ -5,12 +5,16 @@ conditional requests, the revisit budget and schedule, stale sources, and the re
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 import sys
+import time
+import urllib.error
+import urllib.request
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from urllib.parse import unquote
+from urllib.parse import quote, unquote
 
 import pytest
 import pytest_twisted
@@ -390,3 +394,30 @@ def test_the_cron_lines_mail_a_stale_source_and_the_daily_report(tmp_path, sqlit
     day = datetime.now().strftime("%Y-%m-%d")
     assert json.loads((logs / "reports" / f"{day}.json").read_text(encoding="utf-8"))["stale"][0]["source"] == "semnan"
     assert (logs / "reports" / f"{day}.html").read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+
+
+def test_the_mirror_answers_conditional_requests(tmp_path):
+    root = copy_mirror(tmp_path / "mirror")
+    url_path = "/news.semnan.ir/" + quote(UNTOUCHED) + "/"
+
+    def get(**headers: str) -> tuple[int, dict[str, str]]:
+        request = urllib.request.Request(server.url + url_path, headers=headers)
+        try:
+            with urllib.request.urlopen(request) as response:
+                return response.status, dict(response.headers)
+        except urllib.error.HTTPError as answer:
+            return answer.code, dict(answer.headers)
+
+    with RecordingMirror(root) as server:
+        status, headers = get()
+        etag, modified = headers["ETag"], headers["Last-Modified"]
+        assert status == 200
+        assert get(**{"If-None-Match": etag})[0] == 304
+        assert get(**{"If-Modified-Since": modified})[0] == 304
+        # If-None-Match decides when both are sent; an old ETag gets the page.
+        assert get(**{"If-None-Match": '"0000"', "If-Modified-Since": modified})[0] == 200
+        edited = page(root, UNTOUCHED)
+        edited.write_text(edited.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+        os.utime(edited, (time.time() + 5, time.time() + 5))
+        assert get(**{"If-None-Match": etag})[0] == 200
+        assert get(**{"If-Modified-Since": modified})[0] == 200
