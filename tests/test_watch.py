@@ -18,12 +18,10 @@ from urllib.parse import quote, unquote
 
 import pytest
 import pytest_twisted
-from scrapy.crawler import AsyncCrawlerRunner
 from scrapy.settings import Settings
 from scrapy.utils.project import get_project_settings
 from sqlalchemy import select
 from sqlalchemy.orm import Session
-from twisted.internet.defer import Deferred
 
 from crawler.freshness import usual_gap
 from crawler.items import ArticleItem
@@ -31,8 +29,9 @@ from crawler.mirror_server import SOFT_404
 from crawler.revisits import budget
 from crawler.storage import Article, ArticleVersion, CrawlRun, Store
 from tests.conftest import ROOT, scrapy_cli
-from tests.served import Fault, RecordingMirror, copy_mirror
+from tests.served import SPIDERS, Fault, RecordingMirror, copy_mirror
 from tests.system import need
+from tests.test_browser import crawl as crawl_in_process
 from tests.test_operations import cron_job
 
 SETTINGS = get_project_settings()
@@ -62,13 +61,8 @@ def path_of(slug: str) -> str:
 
 async def crawl(source: str, database_url: str, mirror_url: str, now: datetime, **settings) -> dict:
     """One crawl in this process with the project's settings, through the mirror, at the clock's `now`."""
-    overrides = {"DATABASE_URL": database_url, "MIRROR_URL": mirror_url, "CLOCK_NOW": now.isoformat(), **settings}
-    merged = SETTINGS.copy()
-    merged.setdict(overrides, priority="cmdline")
-    runner = AsyncCrawlerRunner(merged)
-    crawler = runner.create_crawler(source)
-    await Deferred.fromFuture(runner.crawl(crawler))
-    return crawler.stats.get_stats()
+    return await crawl_in_process(SPIDERS.load(source), database_url,
+                                  {"MIRROR_URL": mirror_url, "CLOCK_NOW": now.isoformat(), **settings})
 
 
 def articles(database_url: str) -> dict[str, Article]:
