@@ -23,6 +23,7 @@ from scrapy.utils.project import get_project_settings
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from crawler.commands.report import collect
 from crawler.freshness import usual_gap
 from crawler.items import ArticleItem
 from crawler.mirror_server import SOFT_404
@@ -151,6 +152,12 @@ async def test_edits_takedowns_and_restorations_over_a_month(tmp_path, any_datab
     assert after[FLAKY].removed_at is None and after[FLAKY].failing_since is None
     assert after[NOT_FOUND].restored_at is not None and after[NOT_FOUND].removed_reason == "404"
     assert after[GONE].removed_at == now[GONE].removed_at and after[GONE].restored_at is None
+    # The month as the report tells it (on this database too).
+    month = collect(Store.open(any_database), ["semnan"], start, start + timedelta(days=1, hours=3),
+                    get_project_settings(), limit=100)["sources"][0]
+    assert {kind: month[f"{kind}_count"] for kind in ("new", "edited", "removed", "restored")} == {
+        "new": 7, "edited": 1, "removed": 4, "restored": 1}
+    assert [item["title"] for item in month["restored"]] == [after[NOT_FOUND].title]
 
 
 def test_history_prints_every_version_with_a_word_level_diff(tmp_path, any_database):
