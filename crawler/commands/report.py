@@ -106,14 +106,27 @@ def as_text(report: dict) -> str:
 PAGE_STYLE = """body{font-family:Vazirmatn,Tahoma,sans-serif;margin:2em;line-height:1.7;color:#222}
 table{border-collapse:collapse;width:100%;margin-bottom:1.5em}th,td{border:1px solid #ccc;padding:.3em .6em;
 text-align:right;vertical-align:top}th{background:#f3f3f3}.stale{color:#a00;font-weight:bold}
-.ltr{direction:ltr;unicode-bidi:embed}"""
+.ltr{direction:ltr;unicode-bidi:isolate}.date{direction:ltr;unicode-bidi:isolate;white-space:nowrap}"""
+
+
+def page_details(kind: str, item: dict) -> str:
+    """The last column on the page: how many edits, or the evidence of a takedown (left to right)."""
+    if kind == "edited":
+        return f"{item['edits']} ویرایش"
+    return f"<span class=\"ltr\">{html.escape(describe(kind, item))}</span>" if kind == "removed" else ""
+
+
+def date(text: str) -> str:
+    """A Jalali date (and time) kept left to right and on one line inside the right-to-left page."""
+    return f"<span class=\"date\">{html.escape(text)}</span>"
 
 
 def as_html(report: dict) -> str:
     e = html.escape
     parts = [f"<!DOCTYPE html>\n<html lang=\"fa\" dir=\"rtl\"><head><meta charset=\"utf-8\">"
              f"<title>گزارش پایش اخبار {e(report['until_jalali'])}</title><style>{PAGE_STYLE}</style></head><body>",
-             f"<h1>گزارش پایش اخبار</h1><p>از {e(report['since_jalali'])} تا {e(report['until_jalali'])} (به وقت تهران)</p>"]
+             f"<h1>گزارش پایش اخبار</h1><p>از {date(report['since_jalali'])} تا {date(report['until_jalali'])} "
+             "(به وقت تهران)</p>"]
     for source in report["sources"]:
         counts = "، ".join(f"{source[f'{kind}_count']} {KIND_NAMES[kind]}" for kind in KINDS)
         parts.append(f"<h2 id=\"{e(source['source'])}\">{e(source['source'])}</h2><p>{counts}</p>")
@@ -121,8 +134,8 @@ def as_html(report: dict) -> str:
             if not source[kind]:
                 continue
             rows = "".join(
-                f"<tr><td>{e(item['at_jalali'])}</td><td><a href=\"{e(item['url'])}\">{e(item['title'])}</a></td>"
-                f"<td>{e(item['published'])}</td><td class=\"ltr\">{e(describe(kind, item))}</td></tr>"
+                f"<tr><td>{date(item['at_jalali'])}</td><td><a href=\"{e(item['url'])}\">{e(item['title'])}</a></td>"
+                f"<td>{date(item['published'])}</td><td>{page_details(kind, item)}</td></tr>"
                 for item in source[kind])
             more = source[f"{kind}_count"] - len(source[kind])
             caption = f"{KIND_NAMES[kind]} ({source[f'{kind}_count']}{f'، {more} مورد نشان داده نشده' if more else ''})"
