@@ -14,7 +14,8 @@ status and final URL as evidence; its row and versions stay) when it answers 404
 is no article (a soft 404), or a redirect to a page that is no article URL (the home page, a listing);
 it is restored (`restored_at`) when a later check finds it again. An error that may pass (5xx, a
 timeout, a refused connection) is no takedown: the article is checked again REVISIT_CONFIRM_AFTER
-later, and only when that check fails too is it taken down («unreachable»).
+later, and only when that check fails too, in a run where the site answered other pages, is it taken
+down («unreachable»): a site that is down altogether has not removed its articles.
 """
 
 from __future__ import annotations
@@ -124,6 +125,8 @@ class Revisits:
         # once the pipelines have written it. (These requests are planned from the store, so a job
         # (JOBDIR) keeps them in memory, not in its queue on disk: a resumed job plans them again.)
         self.reread: set[int] = set()
+        # Articles whose checks failed a day apart: (article, when, HTTP status, URL).
+        self.unreachable: list[tuple[Due, datetime, int | None, str]] = []
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -209,11 +212,19 @@ class Revisits:
             self.store_failed(article, error)
             return
         if since is not None and now - since >= confirm:
-            self.gone(article, now, "unreachable", response.status if response is not None else None,
-                      failure.request.url)
+            # Decided when the crawl ends: a site that answers nothing at all is down, its articles are not gone.
+            self.unreachable.append((article, now, response.status if response is not None else None,
+                                     failure.request.url))
         else:
             logger.info("%s: check of %s failed (%s); checked again in %s before it counts as taken down",
                         self.crawler.spider.name, article.url, what, clock.hours(confirm))
+
+    @property
+    def site_answered(self) -> bool:
+        """Whether the site served a listing, an article or a revisited page in this run."""
+        stats = self.stats
+        return bool(stats.get_value("listing/pages") or stats.get_value("article/pages")
+                    or stats.get_value("revisit/checked", 0) > stats.get_value("revisit/failed", 0))
 
     def alive(self, article: Due, now: datetime, not_modified: bool, evidence: bool = True) -> None:
         schedule = schedule_for(self.settings, self.crawler.spider.name)
@@ -257,8 +268,15 @@ class Revisits:
                 self.validators[item.news_code] = found
 
     def spider_closed(self, spider) -> None:
-        """After the pipelines have written every article: the validators, and which re-read articles
-        the store found edited."""
+        """After the pipelines have written every article: the validators, which re-read articles the
+        store found edited, and the articles unreachable for a day, if the site answered this run."""
+        if self.unreachable and not self.site_answered:
+            self.stats.inc_value("revisit/site_down", len(self.unreachable))
+            logger.warning("%s: the site answered no page in this run: %d articles failing for a day are not "
+                           "counted as taken down", spider.name, len(self.unreachable))
+        elif self.unreachable:
+            for article, when, status, url in self.unreachable:
+                self.gone(article, when, "unreachable", status, url)
         try:
             self.store.record_validators(spider.name, self.validators)
             if self.reread:

@@ -200,13 +200,22 @@ async def test_errors_on_two_checks_a_day_apart_are_a_takedown(tmp_path, sqlite_
     with RecordingMirror(root, {path_of(FLAKY): Fault([(503, {})] * 5)}) as server:
         await crawl("semnan", sqlite_url, server.url, start + timedelta(hours=2))
         assert articles(sqlite_url)[FLAKY].removed_at is None
-        # Twelve hours on, the failing article is not due again; a day on it is, and fails again.
+        # Twelve hours on, the failing article is not due again.
         half = await crawl("semnan", sqlite_url, server.url, start + timedelta(hours=14))
         assert half.get("revisit/failed", 0) == 0
-        again = await crawl("semnan", sqlite_url, server.url, start + timedelta(days=1, hours=2, minutes=1))
-    assert again["revisit/removed"] == 1
+    # A day on it is, and fails again, but the whole site is down: that is no takedown.
+    with RecordingMirror(root, {"/news.semnan.ir/": Fault([(503, {})] * 50)}) as server:
+        down = await crawl("semnan", sqlite_url, server.url, start + timedelta(days=1, hours=2, minutes=1),
+                           RETRY_TIMES=0)
+    assert (down["revisit/site_down"], down.get("revisit/removed", 0)) == (1, 0)
+    assert articles(sqlite_url)[FLAKY].removed_at is None
+    # Another day on, the site answers again but that article still fails: taken down.
+    with RecordingMirror(root, {path_of(FLAKY): Fault([(503, {})] * 5)}) as server:
+        again = await crawl("semnan", sqlite_url, server.url, start + timedelta(days=2, hours=3))
+    assert again["revisit/removed"] == 1 and again["revisit/failed"] == 1
     flaky = articles(sqlite_url)[FLAKY]
     assert (flaky.removed_reason, flaky.removed_status) == ("unreachable", 503)
+    assert [slug for slug, row in articles(sqlite_url).items() if row.removed_at] == [FLAKY]
 
 
 @pytest_twisted.ensureDeferred
