@@ -206,7 +206,7 @@ async def test_errors_on_two_checks_a_day_apart_are_a_takedown(tmp_path, sqlite_
     # A day on it is, and fails again, but the whole site is down: that is no takedown.
     with RecordingMirror(root, {"/news.semnan.ir/": Fault([(503, {})] * 50)}) as server:
         down = await crawl("semnan", sqlite_url, server.url, start + timedelta(days=1, hours=2, minutes=1),
-                           RETRY_TIMES=0)
+                           RETRY_TIMES=0, RETRY_BACKOFF_BASE=0)
     assert (down["revisit/site_down"], down.get("revisit/removed", 0)) == (1, 0)
     assert articles(sqlite_url)[FLAKY].removed_at is None
     # Another day on, the site answers again but that article still fails: taken down.
