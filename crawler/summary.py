@@ -108,7 +108,7 @@ class SourceSummary:
         """Why this source's run needs a person's attention; empty when it does not."""
         if self.finished_at is None:
             return [f"did not run to its end ({self.finish_reason})"]
-        return self.failures + [self.stale] * bool(self.stale)
+        return self.failures + ([self.stale] if self.stale else [])
 
     def crawl_run(self, arguments: dict) -> CrawlRun:
         return CrawlRun(source=self.source, started_at=self.started_at, finished_at=self.finished_at,
