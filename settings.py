@@ -82,6 +82,8 @@ CRAWL_LOCK_FILE = os.environ.get("CRAWL_LOCK_FILE", "")
 EXTENSIONS = {
     "crawler.jobdir.KilledJobRecovery": 100,
     "crawler.monitors.ArticleMonitoring": 500,
+    "crawler.revisits.Revisits": 600,
+    "crawler.freshness.FreshnessAtClose": 610,
 }
 
 # Layout-drift alarms (crawler/monitors.py): a source fails its run when the crawl did not finish,
@@ -94,3 +96,27 @@ SPIDERMON_FIELD_COVERAGE_SKIP_NONE = True
 SPIDERMON_FIELD_COVERAGE_SKIP_IF_NO_ITEM = True
 SPIDERMON_DICT_FIELDS_COVERAGE_LEVELS = 0
 SPIDERMON_FIELD_COVERAGE_RULES = {f"ArticleItem/{name}": 0.9 for name in REQUIRED_FIELDS}
+
+# Keeping watch (crawler/revisits.py): stored articles are checked again at these ages since first seen
+# (per source: REVISIT_SCHEDULES = {"imo": ["1d", "7d"]}), the longest due first, by conditional requests.
+# A run checks at most REVISIT_SHARE of its requests (judged by the source's previous run), and at least
+# REVISIT_MIN_PER_RUN. An error that may pass (5xx, timeout) is a takedown only when the check
+# REVISIT_CONFIRM_AFTER later fails too.
+REVISIT_SCHEDULE = ["1h", "6h", "1d", "3d", "7d", "30d"]
+REVISIT_SCHEDULES: dict[str, list[str]] = {}
+REVISIT_SHARE = 0.2
+REVISIT_MIN_PER_RUN = 10
+REVISIT_CONFIRM_AFTER = "1d"
+# Silent sources (crawler/freshness.py): stale when no new article arrived for longer than the usual gap,
+# the FRESHNESS_QUANTILE of the gaps between its articles over FRESHNESS_WINDOW, kept within
+# FRESHNESS_FLOOR and FRESHNESS_CEILING (the ceiling too with fewer than FRESHNESS_MIN_GAPS gaps), or
+# set per source: FRESHNESS_MAX_SILENCE = {"imo": "3d"}.
+FRESHNESS_WINDOW = "60d"
+FRESHNESS_QUANTILE = 0.95
+FRESHNESS_FLOOR = "12h"
+FRESHNESS_CEILING = "7d"
+FRESHNESS_MIN_GAPS = 10
+FRESHNESS_MAX_SILENCE: dict[str, str] = {}
+# «Now» for the schedule, the freshness check and the report: empty for the real time; an ISO instant
+# with its offset (-s CLOCK_NOW=2026-11-30T06:00:00+03:30) replays a past day (the tests move time with it).
+CLOCK_NOW = ""

@@ -6,6 +6,10 @@ string is part of the file name («archive?pi=2»). Used by the demo, the tests 
     python -m crawler.mirror_server tests/mirror            # prints the URL to use as MIRROR_URL
     python -m crawler.mirror_server tests/mirror --faults faults.json
 
+Pages are served with validators, as many sites serve them: an ETag (a digest of the file) and a
+Last-Modified (the file's time); a conditional request (If-None-Match, else If-Modified-Since) for a
+page that has not changed is answered 304 Not Modified, without the page.
+
 Faults, to see a crawl survive a misbehaving site: a JSON object from a request path («/HOST/PATH»,
 as the mirror is asked for it) to a fault kind (every request gets it) or a list of kinds (the
 first requests get them in turn, later ones the page). Kinds: FAULT_KINDS.
@@ -14,12 +18,14 @@ first requests get them in turn, later ones the page). Kinds: FAULT_KINDS.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import socket
 import struct
 import threading
 import time
 from http import HTTPStatus
+from email.utils import formatdate, parsedate_to_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -127,7 +133,23 @@ class MirrorHandler(BaseHTTPRequestHandler):
             self.send(HTTPStatus.NOT_FOUND, b"<html><body><h1>404</h1></body></html>", "text/html")
             return
         body = path.read_bytes()
-        self.send(HTTPStatus.OK, body, content_type(path, body))
+        validators = {"ETag": f'"{hashlib.sha256(body).hexdigest()[:16]}"',
+                      "Last-Modified": formatdate(int(path.stat().st_mtime), usegmt=True)}
+        if self.not_modified(validators["ETag"], int(path.stat().st_mtime)):
+            self.send(HTTPStatus.NOT_MODIFIED, b"", content_type(path, body), validators, length=0)
+            return
+        self.send(HTTPStatus.OK, body, content_type(path, body), validators)
+
+    def not_modified(self, etag: str, modified: int) -> bool:
+        """Whether a conditional request's copy of the page is current: If-None-Match decides when given."""
+        if (tags := self.headers.get("If-None-Match")) is not None:
+            return etag in {tag.strip() for tag in tags.split(",")} or tags.strip() == "*"
+        if (since := self.headers.get("If-Modified-Since")) is not None:
+            try:
+                return modified <= parsedate_to_datetime(since).timestamp()
+            except (TypeError, ValueError):
+                return False
+        return False
 
     def send(self, status: HTTPStatus, body: bytes, kind: str, headers: dict[str, str] | None = None,
              length: int | None = None) -> None:

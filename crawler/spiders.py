@@ -29,6 +29,7 @@ from w3lib.url import safe_url_string
 from crawler.article import ArticlePage, Step
 from crawler.dates import parse_day_bound, parse_jalali, parse_machine_date
 from crawler.items import ArticleItem
+from crawler.revisits import revisit_requests
 from crawler.storage import Store
 from crawler.text import parse_int
 
@@ -215,6 +216,8 @@ class NewsSpider(scrapy.Spider):
     async def start(self) -> AsyncIterator[scrapy.Request]:
         if self.section:
             yield scrapy.Request(self.sections[self.section], self.parse)
+        for request in revisit_requests(self):  # stored articles due for a check (crawler/revisits.py)
+            yield request
 
     @property
     def incremental(self) -> bool:

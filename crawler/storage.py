@@ -12,7 +12,7 @@ from datetime import datetime, timezone
 from enum import Enum
 from pathlib import Path
 
-from sqlalchemy import (JSON, BigInteger, DateTime, Engine, ForeignKey, Integer, String, Text, TypeDecorator,
+from sqlalchemy import (JSON, BigInteger, DateTime, Engine, ForeignKey, Index, Integer, String, Text, TypeDecorator,
                         UniqueConstraint, bindparam, create_engine, event, select, update)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
@@ -79,6 +79,25 @@ class Article(Base):
     content_hash: Mapped[str] = mapped_column(String(64))
     first_seen_at: Mapped[datetime] = mapped_column(AwareDateTime)
     last_seen_at: Mapped[datetime] = mapped_column(AwareDateTime)
+    # Revisits (crawler/revisits.py): the validators the page was last served with, for a conditional
+    # request; when it was last checked and is next due (NULL: not planned yet, or, once checked, the
+    # schedule is done); since when its checks fail with an error that may be passing (5xx, timeout).
+    etag: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    last_modified: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    last_checked_at: Mapped[datetime | None] = mapped_column(AwareDateTime, nullable=True)
+    next_check_at: Mapped[datetime | None] = mapped_column(AwareDateTime, nullable=True)
+    failing_since: Mapped[datetime | None] = mapped_column(AwareDateTime, nullable=True)
+    # Taken down: when it was found gone, why («404», «410», «soft 404», «redirect to home»,
+    # «redirect to listing», «unreachable»), the HTTP status and the URL the check ended at. A
+    # removed article keeps its row and versions; it is removed now while restored_at is NULL or earlier.
+    removed_at: Mapped[datetime | None] = mapped_column(AwareDateTime, nullable=True)
+    removed_reason: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    removed_status: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    removed_url: Mapped[str | None] = mapped_column(Text, nullable=True)
+    restored_at: Mapped[datetime | None] = mapped_column(AwareDateTime, nullable=True)
+
+
+Index("ix_articles_source_next_check_at", Article.source, Article.next_check_at)
 
 
 class ArticleVersion(Base):
@@ -121,6 +140,10 @@ class CrawlRun(Base):
     fallbacks: Mapped[int] = mapped_column(Integer, default=0)
     # Why the run needs a person's attention, one reason per line; empty when it does not.
     problems: Mapped[str] = mapped_column(Text, default="")
+    # Stored articles checked again (crawler/revisits.py), found edited, found taken down.
+    revisited: Mapped[int] = mapped_column(Integer, default=0)
+    edited: Mapped[int] = mapped_column(Integer, default=0)
+    removed: Mapped[int] = mapped_column(Integer, default=0)
 
 
 ARTICLE_COLUMNS = [c.name for c in Article.__table__.columns if c.name not in ("id",)]
@@ -277,3 +300,71 @@ class Store:
         with Session(self.engine) as session:
             return dict(session.execute(select(Article.url, Article.published_at)
                                         .where(Article.source == source, Article.url.in_(urls))).all())
+
+    # -- revisits (crawler/revisits.py): what a check of a stored article found --------------------------
+
+    def record_alive(self, article_id: int, now: datetime, next_check_at: datetime | None,
+                     not_modified: bool) -> bool:
+        """The article answered (200 with an article, or 304): checked now; a 304 also moves last_seen_at
+        (a 200 goes through the upsert, which does). Returns whether it had been removed and is restored."""
+        with Session(self.engine) as session, session.begin():
+            article = session.get(Article, article_id, with_for_update=True)
+            if article is None:
+                return False
+            restored = is_removed(article)
+            article.last_checked_at, article.next_check_at, article.failing_since = now, next_check_at, None
+            if not_modified:
+                article.last_seen_at = now
+            if restored:
+                article.restored_at = now
+            return restored
+
+    def record_checked(self, article_id: int, now: datetime, next_check_at: datetime | None) -> None:
+        """A check that found nothing either way (the request was not allowed): on to the next stage."""
+        with Session(self.engine) as session, session.begin():
+            session.execute(update(Article).where(Article.id == article_id)
+                            .values(last_checked_at=now, next_check_at=next_check_at))
+
+    def record_removed(self, article_id: int, now: datetime, next_check_at: datetime | None, reason: str,
+                       status: int | None, final_url: str) -> bool:
+        """The article is gone (404/410, a soft 404, a redirect to a home or listing page, or errors for a
+        day): removed_at and the evidence, unless it is removed already. The row and its versions stay.
+        Returns whether it is newly removed."""
+        with Session(self.engine) as session, session.begin():
+            article = session.get(Article, article_id, with_for_update=True)
+            if article is None:
+                return False
+            article.last_checked_at, article.next_check_at, article.failing_since = now, next_check_at, None
+            if is_removed(article):
+                return False
+            article.removed_at, article.removed_reason = now, reason
+            article.removed_status, article.removed_url = status, final_url
+            return True
+
+    def record_failing(self, article_id: int, now: datetime, next_check_at: datetime | None) -> datetime | None:
+        """A check failed with an error that may pass (5xx, a timeout): checked now, failing since the first
+        of the consecutive failures, which it returns (None for an article no longer stored)."""
+        with Session(self.engine) as session, session.begin():
+            article = session.get(Article, article_id, with_for_update=True)
+            if article is None:
+                return None
+            article.last_checked_at, article.next_check_at = now, next_check_at
+            article.failing_since = article.failing_since or now
+            return article.failing_since
+
+    def record_validators(self, source: str, validators: dict[str, tuple[str | None, str | None]]) -> None:
+        """The ETag and Last-Modified each article page (by news code) was served with."""
+        if not validators:
+            return
+        with Session(self.engine) as session, session.begin():
+            session.execute(update(Article.__table__)
+                            .where(Article.__table__.c.source == source,
+                                   Article.__table__.c.news_code == bindparam("code"))
+                            .values(etag=bindparam("tag"), last_modified=bindparam("modified")),
+                            [{"code": code, "tag": tag, "modified": modified}
+                             for code, (tag, modified) in validators.items()])
+
+
+def is_removed(article: Article) -> bool:
+    """Taken down and not restored since."""
+    return article.removed_at is not None and (article.restored_at is None or article.restored_at < article.removed_at)

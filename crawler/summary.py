@@ -14,6 +14,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
+from crawler.freshness import STALE
 from crawler.lock import LOCKED_EXIT_STATUS, CrawlLock, LockHeld, lock_path
 from crawler.monitors import ERRORS_DURING_CRAWL, FAILURES
 from crawler.storage import CrawlRun, Store
@@ -64,6 +65,12 @@ class SourceSummary:
     failures: list[str] = field(default_factory=list)
     started_at: datetime | None = None
     finished_at: datetime | None = None
+    # Keeping watch (crawler/revisits.py, crawler/freshness.py): stored articles checked again, found
+    # edited, found taken down; and why the source is stale, if it is.
+    revisited: int = 0
+    edited: int = 0
+    removed: int = 0
+    stale: str = ""
 
     @classmethod
     def from_stats(cls, source: str, stats: dict) -> SourceSummary:
@@ -90,6 +97,10 @@ class SourceSummary:
             failures=list(stats.get(FAILURES, [])),
             started_at=stats.get("start_time"),
             finished_at=stats.get("finish_time"),
+            revisited=stats.get("revisit/checked", 0),
+            edited=stats.get("revisit/edited", 0),
+            removed=stats.get("revisit/removed", 0),
+            stale=stats.get(STALE, ""),
         )
 
     @property
@@ -97,7 +108,7 @@ class SourceSummary:
         """Why this source's run needs a person's attention; empty when it does not."""
         if self.finished_at is None:
             return [f"did not run to its end ({self.finish_reason})"]
-        return self.failures
+        return self.failures + ([self.stale] if self.stale else [])
 
     def crawl_run(self, arguments: dict) -> CrawlRun:
         return CrawlRun(source=self.source, started_at=self.started_at, finished_at=self.finished_at,
@@ -105,7 +116,8 @@ class SourceSummary:
                         listing_pages=self.listing_pages, article_pages=self.article_pages, new=self.new,
                         updated=self.updated, unchanged=self.unchanged, known_skipped=self.known_skipped,
                         dropped=sum(self.dropped.values()), dropped_reasons=self.dropped, errors=self.errors,
-                        fallbacks=self.fallbacks, problems="\n".join(self.problems))
+                        fallbacks=self.fallbacks, problems="\n".join(self.problems), revisited=self.revisited,
+                        edited=self.edited, removed=self.removed)
 
 
 def challenges(row: SourceSummary) -> str:
@@ -116,7 +128,7 @@ def challenges(row: SourceSummary) -> str:
 
 def format_table(rows: list[SourceSummary]) -> str:
     header = ("source", "pages", "new", "updated", "unchanged", "known", "dropped", "errors", "fallbacks",
-              "faults", "challenges", "status")
+              "faults", "challenges", "revisited", "edited", "removed", "status")
     lines = [header]
     for row in rows:
         dropped = sum(row.dropped.values())
@@ -125,7 +137,7 @@ def format_table(rows: list[SourceSummary]) -> str:
         lines.append((row.source, str(row.pages), str(row.new), str(row.updated), str(row.unchanged),
                       str(row.known_skipped), f"{dropped} ({reasons})" if reasons else "0", str(row.errors),
                       str(row.fallbacks), f"{sum(row.faults.values())} ({faults})" if faults else "0", challenges(row),
-                      "; ".join(row.problems) or "ok"))
+                      str(row.revisited), str(row.edited), str(row.removed), "; ".join(row.problems) or "ok"))
     widths = [max(len(line[i]) for line in lines) for i in range(len(header))]
     rendered = ["  ".join(cell.ljust(width) for cell, width in zip(line, widths)).rstrip() for line in lines]
     rendered.insert(1, "  ".join("-" * width for width in widths))

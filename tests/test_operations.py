@@ -57,8 +57,9 @@ def summary_row(output: str, source: str) -> list[str]:
     return next(line for line in output.splitlines() if line.startswith(f"{source} ")).split()
 
 
-def cron_job(**overrides: str) -> tuple[str, dict[str, str]]:
-    """The job line of deploy/crontab and the environment cron gives it, with some variables overridden."""
+def cron_job(job: str = "crawlall", **overrides: str) -> tuple[str, dict[str, str]]:
+    """The line of deploy/crontab that runs `scrapy <job>` and the environment cron gives it, with some
+    variables overridden."""
     environment, command = {}, None
     for line in (ROOT / "deploy" / "crontab").read_text().splitlines():
         if not line.strip() or line.startswith("#"):
@@ -66,8 +67,8 @@ def cron_job(**overrides: str) -> tuple[str, dict[str, str]]:
         if re.match(r"^[A-Z_]+=", line):
             name, value = line.split("=", 1)
             environment[name] = value
-        else:
-            assert command is None, "one job line expected"
+        elif f"scrapy {job} " in line:
+            assert command is None, f"one {job} line expected"
             command = line.split(None, 5)[5].replace("\\%", "%")
     assert command
     return command, {**os.environ, **environment, **overrides}
