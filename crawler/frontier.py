@@ -1,0 +1,210 @@
+"""How far down each newest-first walk of a source is known complete: the watermark.
+
+A walk is a sequence of pages that list a source's articles newest first: a section's listing pages,
+an API's pages of posts. Stopping at the first page of stored articles left holes for good: a run
+killed, limited in pages, or coming after an outage longer than its pages met stored articles at
+once, stopped, and never fetched what lay below them. So the store keeps, per source and walk, its
+*complete segments* (table `watermarks`): date ranges of the walk that some run walked down without a
+gap (every article listed between the segment's newest and oldest date was stored before, or fetched
+in that run), each with the page where the walk below it resumes, or none once the walk reached the
+end of the listing. A first run, or a database older than this table, has none: the whole archive
+is the gap.
+
+A run starts at the first page and goes on past stored articles until a page's last article is a
+stored one dated within a segment: it has joined that segment. If there is a gap below the segment
+(it has a resume page, and is not older than the horizon), the walk jumps to the resume page and
+goes on from there; otherwise the walk is complete and stops. A run with nothing new and no gap thus
+reads one listing page. Every run has a page budget; what it does not reach, the next run continues.
+
+Pages move as articles arrive (page 10 of last night is page 12 today), so pages are recognised by
+what they list, not by their number: a segment is a range of publication dates, and the resume page is
+the last page the walk read in full (not the one after it). Articles published since push the resume
+page's entries down, so on resuming it shows articles of the segment again, then the next ones:
+nothing between is passed over. The last article of a page, not its first, says where the page is:
+a post pinned to the top of a listing keeps its old date.
+
+Only what a run walked in full counts: a page is part of a segment once every article it lists was
+stored or parsed (`Stretch.segment`); the segments are written when the spider closes, after the
+store has written its last batch, and not at all after a store failure. A killed run records
+nothing; the next one walks its pages again and skips the articles it stored.
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timezone
+from typing import Protocol
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from crawler.storage import Store, Watermark
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Segment:
+    """A stretch of a walk known complete: every article listed from `newest` down to `oldest`."""
+
+    newest: datetime
+    oldest: datetime
+    #: The last page read in full at the bottom of the segment, where the walk below it resumes;
+    #: None when the walk reached the end of the listing.
+    resume_url: str | None = None
+    resume_page: int | None = None
+
+    def holds(self, moment: datetime) -> bool:
+        return self.oldest <= moment <= self.newest
+
+    def overlaps(self, other: Segment) -> bool:
+        return self.oldest <= other.newest and other.oldest <= self.newest
+
+    def union(self, other: Segment) -> Segment:
+        """Both, as one segment: the walk resumes below the lower one (on equal dates, the one that got
+        further down the listing)."""
+        lower = min(self, other, key=lambda segment: (segment.oldest, -(segment.resume_page or float("inf"))))
+        return replace(lower, newest=max(self.newest, other.newest))
+
+
+class Page(Protocol):
+    """A page a walk read, as its articles' dates become known (crawler.spiders.ListingAges)."""
+
+    url: str
+    number: int
+    links: int
+    pending: int
+    dates: list[datetime]  # of its articles, as they become known
+    newest: datetime | None
+    middle: datetime | None  # the median date: where the page sits, whatever an odd article says
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where a page sits in a walk: its walk, its number in the listing, the stretch of this run it is part of."""
+
+    walk: str
+    number: int = 1
+    stretch: int = 0
+
+
+@dataclass
+class Stretch:
+    """Pages a run read one after the other: from the first page (`base` None), or from the resume page
+    of a segment (`base`), which the stretch then continues downwards."""
+
+    base: Segment | None
+    pages: list[Page] = field(default_factory=list)
+    reached_end: bool = False
+
+    def segment(self) -> Segment | None:
+        """What this stretch makes complete: its pages read in full, up to the first that was not."""
+        done = list(itertools.takewhile(lambda page: page.pending == 0, self.pages))
+        dated = [page for page in done if page.newest is not None]
+        if not dated:
+            return self.base
+        last = done[-1]
+        ends = len(done) == len(self.pages) and self.reached_end
+        segment = Segment(max(page.newest for page in dated), dated[-1].middle,
+                          None if ends else last.url, None if ends else last.number)
+        if self.base is not None:
+            segment = replace(segment, newest=max(segment.newest, self.base.newest),
+                              oldest=min(segment.oldest, self.base.oldest))
+        return segment
+
+
+@dataclass
+class Frontier:
+    """One walk of one source: its complete segments as stored (newest first), and this run's stretches."""
+
+    source: str
+    walk: str
+    segments: list[Segment]
+    horizon: datetime | None = None
+    stretches: list[Stretch] = field(default_factory=lambda: [Stretch(None)])
+    pages_read: int = 0
+
+    @classmethod
+    def load(cls, store: Store, source: str, walk: str, horizon: datetime | None = None) -> Frontier:
+        with Session(store.engine) as session:
+            rows = session.scalars(select(Watermark).where(Watermark.source == source, Watermark.walk == walk)
+                                   .order_by(Watermark.newest.desc())).all()
+        segments = [Segment(row.newest, row.oldest, row.resume_url, row.resume_page) for row in rows]
+        return cls(source, walk, segments, horizon)
+
+    def save(self, store: Store, segments: list[Segment]) -> None:
+        """Replaces the walk's segments, in one transaction."""
+        now = datetime.now(timezone.utc)
+        with Session(store.engine) as session, session.begin():
+            session.execute(delete(Watermark).where(Watermark.source == self.source, Watermark.walk == self.walk))
+            session.add_all(Watermark(source=self.source, walk=self.walk, newest=segment.newest,
+                                      oldest=segment.oldest, resume_url=segment.resume_url,
+                                      resume_page=segment.resume_page, recorded_at=now) for segment in segments)
+
+    # -- during the run ----------------------------------------------------------------------------
+
+    def read(self, place: Place, page: Page, last: bool) -> Stretch:
+        """Notes a page the walk read at `place`; `last`: the listing has no page after it."""
+        self.pages_read += 1
+        page.number = place.number
+        stretch = self.stretches[place.stretch]
+        stretch.pages.append(page)
+        stretch.reached_end = stretch.reached_end or last
+        return stretch
+
+    def joined(self, place: Place, page: Page) -> Segment | None:
+        """The segment below the stretch's own that at least half of this page's articles, stored ones,
+        belong to (by their dates; a post pinned to the top of a page of new articles is not enough)."""
+        base = self.stretches[place.stretch].base
+        below = self.segments[self.segments.index(base) + 1:] if base is not None else self.segments
+        return next((segment for segment in below
+                     if page.links and 2 * sum(map(segment.holds, page.dates)) >= page.links), None)
+
+    def complete_below(self, segment: Segment) -> bool:
+        """Whether nothing is missing below this segment: the walk reached the end or the horizon there."""
+        return segment.resume_url is None or self.past_horizon(segment.oldest)
+
+    def past_horizon(self, moment: datetime | None) -> bool:
+        return self.horizon is not None and moment is not None and moment < self.horizon
+
+    def resume(self, segment: Segment) -> tuple[str, Place]:
+        """Where the walk goes to fill the gap below a segment: a new stretch from its resume page."""
+        assert segment.resume_url is not None and segment.resume_page is not None
+        self.stretches.append(Stretch(segment))
+        return segment.resume_url, Place(self.walk, segment.resume_page, len(self.stretches) - 1)
+
+    def resumed_where_expected(self, place: Place, page: Page) -> bool:
+        """Whether the page a stretch resumed at still lists an article of its segment, dated on or after the
+        segment's bottom; if not, articles deleted from the site moved pages up, past where the walk left off."""
+        base = self.stretches[place.stretch].base
+        return base is None or (page.newest is not None and page.newest >= base.oldest)
+
+    # -- at the end of the run ---------------------------------------------------------------------
+
+    def finish(self) -> list[Segment]:
+        """The segments once this run's stretches are added: overlapping ones merged, newest first."""
+        found = [*self.segments, *filter(None, (stretch.segment() for stretch in self.stretches))]
+        merged: list[Segment] = []
+        for segment in sorted(found, key=lambda segment: segment.newest, reverse=True):
+            if merged and merged[-1].overlaps(segment):
+                merged[-1] = merged[-1].union(segment)
+            else:
+                merged.append(segment)
+        return merged
+
+    def describe_gaps(self, segments: list[Segment]) -> str:
+        """Where a walk that is behind stands, for the log."""
+        if not segments:
+            return f"{self.walk}: nothing known complete yet; the next runs walk on from the first page"
+        top = segments[0]
+        below = f", and {len(segments) - 1} more below it" if len(segments) > 1 else ""
+        resumes = f"the walk resumes at page {top.resume_page} ({top.resume_url})" if top.resume_url else \
+            f"the walk goes on below it to {segments[1].newest.date()}"
+        return (f"{self.walk}: known complete from {top.newest.date()} down to {top.oldest.date()}{below}; "
+                f"the next runs continue: {resumes}")
+
+    def behind(self, segments: list[Segment]) -> bool:
+        """Whether a gap remains: the walk is not one segment from the top down to the end or the horizon."""
+        return len(segments) != 1 or not self.complete_below(segments[0])
