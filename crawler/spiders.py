@@ -294,7 +294,7 @@ class NewsSpider(scrapy.Spider):
         of the listing), the page where a gap below what is known complete resumes, or nowhere (the walk
         has joined what is complete, reached its date or horizon, or spent its page budget)."""
         frontier = self.frontier(place.walk)
-        frontier.read(place, page, last=next_url is None)
+        stretch = frontier.read(place, page, last=next_url is None)
         budget = self.page_budget
         budget_left = budget is None or frontier.pages_read < budget
         if not frontier.resumed_where_expected(place, page):
@@ -311,7 +311,9 @@ class NewsSpider(scrapy.Spider):
                 if budget_left:
                     logger.info("%s: %s reaches what is known complete; resuming below it", self.name, page.url)
                     return frontier.resume(joined)
-            elif frontier.past_horizon(page.middle):
+            # This page's dates are those of its stored articles; the page before it has had its new
+            # articles parsed by now (they were requested before this page).
+            elif any(frontier.past_horizon(read.middle) for read in stretch.pages[-2:]):
                 logger.info("%s: %s is older than the horizon; not paginating further", self.name, page.url)
                 return None
         elif self.since:
