@@ -10,29 +10,37 @@ in that run), each with the page where the walk below it resumes, or none once t
 end of the listing. A first run, or a database older than this table, has none: the whole archive
 is the gap.
 
-A run starts at the first page and goes on past stored articles until a page's last article is a
-stored one dated within a segment: it has joined that segment. If there is a gap below the segment
-(it has a resume page, and is not older than the horizon), the walk jumps to the resume page and
-goes on from there; otherwise the walk is complete and stops. A run with nothing new and no gap thus
-reads one listing page. Every run has a page budget; what it does not reach, the next run continues.
+A run starts at the first page and goes on past stored articles until at least half of a page's
+articles are stored ones dated within a segment: it has joined that segment. If there is a gap below
+the segment (it has a resume page, and is not older than the horizon, ARCHIVE_HORIZON), the walk
+jumps to the resume page and goes on from there; otherwise the walk is complete and stops. A run with
+nothing new and no gap thus reads one listing page. Every run has a page budget (LISTING_PAGE_BUDGET,
+`-a pages`); what it does not reach, the next run continues. A walk is `behind` while it is not one
+segment from the top down to the end of the listing or the horizon.
 
 Pages move as articles arrive (page 10 of last night is page 12 today), so pages are recognised by
-what they list, not by their number: a segment is a range of publication dates, and the resume page is
-the last page the walk read in full (not the one after it). Articles published since push the resume
-page's entries down, so on resuming it shows articles of the segment again, then the next ones:
-nothing between is passed over. The last article of a page, not its first, says where the page is:
-a post pinned to the top of a listing keeps its old date.
+what they list, not by their number: a segment is a range of publication dates (the stored
+`published_at` of the articles listed), and the resume page is the last page the walk read in full,
+not the one after it. Articles published since push that page's entries down, so on resuming it shows
+articles of the segment again, then the next ones: nothing between is passed over. A page's place in
+time is its median date, so that a post pinned to the top of a listing, or one dated wrongly, does not
+move it; a segment ends at the median date of its last page, claiming a little less than was walked.
 
 Only what a run walked in full counts: a page is part of a segment once every article it lists was
 stored or parsed (`Stretch.segment`); the segments are written when the spider closes, after the
 store has written its last batch, and not at all after a store failure. A killed run records
-nothing; the next one walks its pages again and skips the articles it stored.
+nothing; the next one walks its pages again and skips the articles it stored. A backfill (`-a since`)
+walks every page down to its date, and records what it walked; a resumable job (JOBDIR) records
+nothing, since once restarted it does not begin at the first page.
+
+Any newest-first walk uses the same: it passes each page's article links through
+`NewsSpider.article_requests`, then asks `NewsSpider.walk_on` where to go, with its own walk name
+(the listing's is its section).
 """
 
 from __future__ import annotations
 
 import itertools
-import logging
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from typing import Protocol
@@ -42,12 +50,10 @@ from sqlalchemy.orm import Session
 
 from crawler.storage import Store, Watermark
 
-logger = logging.getLogger(__name__)
-
-
 @dataclass(frozen=True)
 class Segment:
-    """A stretch of a walk known complete: every article listed from `newest` down to `oldest`."""
+    """A stretch of a walk known complete: every article listed from `newest` down to `oldest` (the median
+    date of the last page read)."""
 
     newest: datetime
     oldest: datetime
@@ -56,11 +62,18 @@ class Segment:
     resume_url: str | None = None
     resume_page: int | None = None
 
+    # Both compare strictly at a segment's top: articles published in the same minute (or on the same
+    # day, where a site prints dates only) as its newest may be listed above it, not walked yet.
     def holds(self, moment: datetime) -> bool:
-        return self.oldest <= moment <= self.newest
+        return self.oldest <= moment < self.newest
 
     def overlaps(self, other: Segment) -> bool:
-        return self.oldest <= other.newest and other.oldest <= self.newest
+        """Whether the two are one stretch of the walk: they overlap, or one lies within the other."""
+        return ((self.oldest < other.newest and other.oldest < self.newest) or self.contains(other)
+                or other.contains(self))
+
+    def contains(self, other: Segment) -> bool:
+        return self.oldest <= other.oldest and other.newest <= self.newest
 
     def union(self, other: Segment) -> Segment:
         """Both, as one segment: the walk resumes below the lower one (on equal dates, the one that got
@@ -98,6 +111,8 @@ class Stretch:
     base: Segment | None
     pages: list[Page] = field(default_factory=list)
     reached_end: bool = False
+    #: The segment below that its last page joined.
+    joined: Segment | None = None
 
     def segment(self) -> Segment | None:
         """What this stretch makes complete: its pages read in full, up to the first that was not."""
@@ -109,6 +124,9 @@ class Stretch:
         ends = len(done) == len(self.pages) and self.reached_end
         segment = Segment(max(page.newest for page in dated), dated[-1].middle,
                           None if ends else last.url, None if ends else last.number)
+        if self.joined is not None and len(done) == len(self.pages):
+            # Down to the segment it joined, and on where that one goes on.
+            segment = replace(self.joined, newest=max(segment.newest, self.joined.newest))
         if self.base is not None:
             segment = replace(segment, newest=max(segment.newest, self.base.newest),
                               oldest=min(segment.oldest, self.base.oldest))
@@ -154,13 +172,15 @@ class Frontier:
         stretch.reached_end = stretch.reached_end or last
         return stretch
 
-    def joined(self, place: Place, page: Page) -> Segment | None:
+    def join(self, place: Place, page: Page) -> Segment | None:
         """The segment below the stretch's own that at least half of this page's articles, stored ones,
-        belong to (by their dates; a post pinned to the top of a page of new articles is not enough)."""
-        base = self.stretches[place.stretch].base
-        below = self.segments[self.segments.index(base) + 1:] if base is not None else self.segments
-        return next((segment for segment in below
-                     if page.links and 2 * sum(map(segment.holds, page.dates)) >= page.links), None)
+        belong to (by their dates; a post pinned to the top of a page of new articles is not enough):
+        the stretch has reached it."""
+        stretch = self.stretches[place.stretch]
+        below = self.segments[self.segments.index(stretch.base) + 1:] if stretch.base is not None else self.segments
+        stretch.joined = next((segment for segment in below
+                               if page.links and 2 * sum(map(segment.holds, page.dates)) >= page.links), None)
+        return stretch.joined
 
     def complete_below(self, segment: Segment) -> bool:
         """Whether nothing is missing below this segment: the walk reached the end or the horizon there."""
@@ -176,10 +196,13 @@ class Frontier:
         return segment.resume_url, Place(self.walk, segment.resume_page, len(self.stretches) - 1)
 
     def resumed_where_expected(self, place: Place, page: Page) -> bool:
-        """Whether the page a stretch resumed at still lists an article of its segment, dated on or after the
-        segment's bottom; if not, articles deleted from the site moved pages up, past where the walk left off."""
-        base = self.stretches[place.stretch].base
-        return base is None or (page.newest is not None and page.newest >= base.oldest)
+        """Whether the page a stretch resumed at (once read) still lists an article of its segment, dated on
+        or after the segment's bottom; if not, articles deleted from the site moved pages up, past where
+        the walk had stopped."""
+        stretch = self.stretches[place.stretch]
+        if stretch.base is None or stretch.pages[0] is not page:
+            return True
+        return page.newest is not None and page.newest >= stretch.base.oldest
 
     # -- at the end of the run ---------------------------------------------------------------------
 
@@ -187,7 +210,9 @@ class Frontier:
         """The segments once this run's stretches are added: overlapping ones merged, newest first."""
         found = [*self.segments, *filter(None, (stretch.segment() for stretch in self.stretches))]
         merged: list[Segment] = []
-        for segment in sorted(found, key=lambda segment: segment.newest, reverse=True):
+        # Newest first; of two with the same top, the longer first, so that the other lies within it.
+        ordered = sorted(found, key=lambda segment: (segment.newest, -segment.oldest.timestamp()), reverse=True)
+        for segment in ordered:
             if merged and merged[-1].overlaps(segment):
                 merged[-1] = merged[-1].union(segment)
             else:

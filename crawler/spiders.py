@@ -302,7 +302,7 @@ class NewsSpider(scrapy.Spider):
             logger.warning("%s: %s, where the walk resumed, no longer lists the articles it ended with (deleted "
                            "from the site?): articles listed between may have been passed over", self.name, page.url)
         if self.incremental:
-            joined = frontier.joined(place, page)
+            joined = frontier.join(place, page)
             if joined is not None:
                 if frontier.complete_below(joined):
                     self.crawler.stats.inc_value("listing/stopped_at_known")
@@ -328,8 +328,14 @@ class NewsSpider(scrapy.Spider):
         """The walk's segments known complete, read once per run."""
         if walk not in self.frontiers:
             horizon = self.settings.get("ARCHIVE_HORIZON")
-            self.frontiers[walk] = Frontier.load(Store.for_crawler(self.crawler), self.name, walk,
-                                                 parse_day_bound(horizon) if horizon else None)
+            horizon = parse_day_bound(horizon) if horizon else None
+            try:
+                self.frontiers[walk] = Frontier.load(Store.for_crawler(self.crawler), self.name, walk, horizon)
+            except SQLAlchemyError as error:
+                self.crawler.stats.inc_value("store/lookup_failed")
+                logger.error("%s: cannot read how far %s is complete (%s): walking it as if nothing were",
+                             self.name, walk, str(error).splitlines()[0])
+                self.frontiers[walk] = Frontier(self.name, walk, [], horizon)
         return self.frontiers[walk]
 
     def closed(self, reason: str) -> None:
@@ -337,7 +343,7 @@ class NewsSpider(scrapy.Spider):
         stats = self.crawler.stats
         for frontier in self.frontiers.values():
             segments = frontier.finish()
-            if not self.incremental and not self.since:
+            if self.settings.get("JOBDIR"):
                 segments = frontier.segments  # a resumable job does not walk from the first page
             elif stats.get_value("store/failed"):
                 logger.error("%s: articles were not stored: how far %s is complete stays as it was",
