@@ -11,7 +11,8 @@ end of the listing. A first run, or a database older than this table, has none: 
 is the gap.
 
 A run starts at the first page and goes on past stored articles until at least half of a page's
-articles are stored ones dated within a segment: it has joined that segment. If there is a gap below
+articles were listed on a segment's first page, or are stored ones dated within it: it has joined
+that segment. If there is a gap below
 the segment (it has a resume page, and is not older than the horizon, ARCHIVE_HORIZON), the walk
 jumps to the resume page and goes on from there; otherwise the walk is complete and stops. A run with
 nothing new and no gap thus reads one listing page. Every run has a page budget (LISTING_PAGE_BUDGET,
@@ -61,6 +62,9 @@ class Segment:
     #: None when the walk reached the end of the listing.
     resume_url: str | None = None
     resume_page: int | None = None
+    #: The articles listed on its first page (link keys, crawler.spiders.link_key): a page listing
+    #: mostly these has reached the segment, whatever dates the site prints.
+    top: frozenset[bytes] = field(default=frozenset(), compare=False)
 
     # Both compare strictly at a segment's top: articles published in the same minute (or on the same
     # day, where a site prints dates only) as its newest may be listed above it, not walked yet.
@@ -79,7 +83,13 @@ class Segment:
         """Both, as one segment: the walk resumes below the lower one (on equal dates, the one that got
         further down the listing)."""
         lower = min(self, other, key=lambda segment: (segment.oldest, -(segment.resume_page or float("inf"))))
-        return replace(lower, newest=max(self.newest, other.newest))
+        return lower.below(max(self, other, key=lambda segment: segment.newest))
+
+    def below(self, upper: Segment) -> Segment:
+        """This segment, extended up to the top of `upper`."""
+        if upper.newest < self.newest:
+            return self
+        return replace(self, newest=upper.newest, top=upper.top)
 
 
 class Page(Protocol):
@@ -87,7 +97,6 @@ class Page(Protocol):
 
     url: str
     number: int
-    links: int
     pending: int
     dates: list[datetime]  # of its articles, as they become known
     newest: datetime | None
@@ -110,6 +119,8 @@ class Stretch:
 
     base: Segment | None
     pages: list[Page] = field(default_factory=list)
+    #: The articles its first page lists.
+    top: frozenset[bytes] = frozenset()
     reached_end: bool = False
     #: The segment below that its last page joined.
     joined: Segment | None = None
@@ -123,13 +134,12 @@ class Stretch:
         last = done[-1]
         ends = len(done) == len(self.pages) and self.reached_end
         segment = Segment(max(page.newest for page in dated), dated[-1].middle,
-                          None if ends else last.url, None if ends else last.number)
+                          None if ends else last.url, None if ends else last.number, self.top)
         if self.joined is not None and len(done) == len(self.pages):
             # Down to the segment it joined, and on where that one goes on.
-            segment = replace(self.joined, newest=max(segment.newest, self.joined.newest))
+            segment = self.joined.below(segment)
         if self.base is not None:
-            segment = replace(segment, newest=max(segment.newest, self.base.newest),
-                              oldest=min(segment.oldest, self.base.oldest))
+            segment = replace(segment, oldest=min(segment.oldest, self.base.oldest)).below(self.base)
         return segment
 
 
@@ -149,7 +159,8 @@ class Frontier:
         with Session(store.engine) as session:
             rows = session.scalars(select(Watermark).where(Watermark.source == source, Watermark.walk == walk)
                                    .order_by(Watermark.newest.desc())).all()
-        segments = [Segment(row.newest, row.oldest, row.resume_url, row.resume_page) for row in rows]
+        segments = [Segment(row.newest, row.oldest, row.resume_url, row.resume_page,
+                            frozenset(map(bytes.fromhex, row.top_links))) for row in rows]
         return cls(source, walk, segments, horizon)
 
     def save(self, store: Store, segments: list[Segment]) -> None:
@@ -159,27 +170,33 @@ class Frontier:
             session.execute(delete(Watermark).where(Watermark.source == self.source, Watermark.walk == self.walk))
             session.add_all(Watermark(source=self.source, walk=self.walk, newest=segment.newest,
                                       oldest=segment.oldest, resume_url=segment.resume_url,
-                                      resume_page=segment.resume_page, recorded_at=now) for segment in segments)
+                                      resume_page=segment.resume_page,
+                                      top_links=sorted(key.hex() for key in segment.top), recorded_at=now)
+                            for segment in segments)
 
     # -- during the run ----------------------------------------------------------------------------
 
-    def read(self, place: Place, page: Page, last: bool) -> Stretch:
-        """Notes a page the walk read at `place`; `last`: the listing has no page after it."""
+    def read(self, place: Place, page: Page, links: frozenset[bytes], last: bool) -> Stretch:
+        """Notes a page the walk read at `place`, listing these articles (link keys); `last`: the listing
+        has no page after it."""
         self.pages_read += 1
         page.number = place.number
         stretch = self.stretches[place.stretch]
+        if not stretch.pages:
+            stretch.top = links
         stretch.pages.append(page)
         stretch.reached_end = stretch.reached_end or last
         return stretch
 
-    def join(self, place: Place, page: Page) -> Segment | None:
-        """The segment below the stretch's own that at least half of this page's articles, stored ones,
-        belong to (by their dates; a post pinned to the top of a page of new articles is not enough):
-        the stretch has reached it."""
+    def join(self, place: Place, page: Page, links: frozenset[bytes]) -> Segment | None:
+        """The segment below the stretch's own that at least half of this page's articles belong to (a
+        post pinned to the top of a page of new articles is not enough): listed on its first page, or
+        stored and dated within it. The stretch has reached it."""
         stretch = self.stretches[place.stretch]
         below = self.segments[self.segments.index(stretch.base) + 1:] if stretch.base is not None else self.segments
-        stretch.joined = next((segment for segment in below
-                               if page.links and 2 * sum(map(segment.holds, page.dates)) >= page.links), None)
+        stretch.joined = next((segment for segment in below if links and (
+            2 * len(links & segment.top) >= len(links) or 2 * sum(map(segment.holds, page.dates)) >= len(links))),
+            None)
         return stretch.joined
 
     def complete_below(self, segment: Segment) -> bool:

@@ -99,7 +99,6 @@ class ListingAges:
 
     url: str = ""
     number: int = 1
-    links: int = 0
     pending: int = 0
     older: int = 0
     recent: int = 0
@@ -180,7 +179,7 @@ class NewsSpider(scrapy.Spider):
         # URLs); the links of the last page read by each stretch of a walk.
         self.requested: dict[str, list[ListingAges]] = {}
         self.article_dates: dict[bytes, datetime | None] = {}
-        self.previous_page_links: dict[tuple[str, int], set[bytes]] = {}
+        self.previous_page_links: dict[tuple[str, int], frozenset[bytes]] = {}
         if render is not None:
             self.render = render.lower() in ("1", "true", "yes")
         self._article_url = re.compile(self.article_url)
@@ -270,7 +269,7 @@ class NewsSpider(scrapy.Spider):
             logger.warning("%s: listing %s links to no article: the listing layout may have changed",
                            self.name, response.url)
             yield from self.discovery_without_listing()
-        keys = {link_key(url) for url in links}
+        keys = frozenset(map(link_key, links))
         repeated = keys == self.previous_page_links.get((place.walk, place.stretch))
         self.previous_page_links[(place.walk, place.stretch)] = keys
         yield from self.article_requests(response.url, links)
@@ -281,20 +280,21 @@ class NewsSpider(scrapy.Spider):
             logger.info("%s: %s lists the articles of the page before it; not paginating further", self.name,
                         response.url)
             next_url = None
-        following = self.walk_on(place, self.listing_ages[response.url], next_url)
+        following = self.walk_on(place, self.listing_ages[response.url], keys, next_url)
         if following:
             url, place = following
             # After this page's articles, so that in a backfill their dates are known by the time
             # the next page is read. A jump may lead to a page this run read already.
             yield scrapy.Request(url, self.parse, cb_kwargs={"place": place}, priority=-1, dont_filter=place.stretch > 0)
 
-    def walk_on(self, place: Place, page: ListingAges, next_url: str | None) -> tuple[str, Place] | None:
+    def walk_on(self, place: Place, page: ListingAges, links: frozenset[bytes],
+                next_url: str | None) -> tuple[str, Place] | None:
         """Whether a newest-first walk (listing pages, an API's pages) goes on past the page at `place`,
-        whose links went through `article_requests`, and where: the next page (`next_url`, None at the end
+        whose links went through `article_requests` (`links`: their link keys), and where: the next page (`next_url`, None at the end
         of the listing), the page where a gap below what is known complete resumes, or nowhere (the walk
         has joined what is complete, reached its date or horizon, or spent its page budget)."""
         frontier = self.frontier(place.walk)
-        stretch = frontier.read(place, page, last=next_url is None)
+        stretch = frontier.read(place, page, links, last=next_url is None)
         budget = self.page_budget
         budget_left = budget is None or frontier.pages_read < budget
         if not frontier.resumed_where_expected(place, page):
@@ -302,7 +302,7 @@ class NewsSpider(scrapy.Spider):
             logger.warning("%s: %s, where the walk resumed, no longer lists the articles it ended with (deleted "
                            "from the site?): articles listed between may have been passed over", self.name, page.url)
         if self.incremental:
-            joined = frontier.join(place, page)
+            joined = frontier.join(place, page, links)
             if joined is not None:
                 if frontier.complete_below(joined):
                     self.crawler.stats.inc_value("listing/stopped_at_known")
@@ -372,7 +372,7 @@ class NewsSpider(scrapy.Spider):
         stored = self.stored_dates([url for url in links
                                     if url not in self.requested and keys[url] not in self.article_dates])
         self.crawler.stats.inc_value("listing/known_skipped", len(stored))
-        ages = self.listing_ages[listing] = ListingAges(listing, links=len(links))
+        ages = self.listing_ages[listing] = ListingAges(listing)
         for url in links:
             if url in self.requested:  # by another page; its date is still to come
                 self.requested[url].append(ages)

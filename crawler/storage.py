@@ -141,6 +141,8 @@ class Watermark(Base):
     # The last page read in full at the segment's bottom, and its number; none: the listing ends there.
     resume_url: Mapped[str | None] = mapped_column(Text, nullable=True)
     resume_page: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    # The articles its first page lists (hex link keys): a page listing mostly these has reached it.
+    top_links: Mapped[list] = mapped_column(JsonList, default=list)
     recorded_at: Mapped[datetime] = mapped_column(AwareDateTime)
 
 

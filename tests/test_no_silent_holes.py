@@ -148,32 +148,47 @@ def day(number: int) -> datetime:
     return datetime(2025, 2, number, 12, tzinfo=TEHRAN)
 
 
-def page(url: str, *days: int, links: int | None = None) -> ListingAges:
-    ages = ListingAges(url, links=len(days) if links is None else links)
+def page(url: str, *days: int) -> ListingAges:
+    ages = ListingAges(url)
     for number in days:
         ages.place(day(number))
     return ages
 
 
+def links(url: str, count: int) -> frozenset[bytes]:
+    return frozenset(f"{url} {position}".encode() for position in range(count))
+
+
 def test_a_post_pinned_to_the_top_of_a_page_of_new_articles_is_not_a_join():
     complete = Segment(day(12), day(1))
     frontier = Frontier("hamshahri", "archive", [complete])
-    pinned = page("p1", 2, links=10)  # one stored article, dated within the segment; nine new ones
-    frontier.read(Place("archive"), pinned, last=False)
-    assert frontier.join(Place("archive"), pinned) is None
+    pinned = page("p1", 2)  # one stored article, dated within the segment; nine new ones
+    frontier.read(Place("archive"), pinned, links("p1", 10), last=False)
+    assert frontier.join(Place("archive"), pinned, links("p1", 10)) is None
     quiet = page("p1", 2, 12, 11, 10, 9)  # the same pinned post over articles of the segment
-    assert frontier.join(Place("archive"), quiet) is complete
+    assert frontier.join(Place("archive"), quiet, links("p1", 5)) is complete
     # An article published in the same minute as the segment's newest may be listed above it.
-    assert frontier.join(Place("archive"), page("p1", 12, 12, 12)) is None
+    assert frontier.join(Place("archive"), page("p1", 12, 12, 12), links("p1", 3)) is None
+
+
+def test_a_page_listing_the_articles_of_a_segment_s_first_page_joins_it_whatever_their_dates():
+    complete = Segment(day(12), day(1), top=links("p1", 10))
+    frontier = Frontier("hamshahri", "archive", [complete])
+    # Four new articles, then six of the segment's first page, dated anyhow.
+    listed = links("new", 4) | set(sorted(links("p1", 10))[:6])
+    assert frontier.join(Place("archive"), page("p1", 20, 20, 20, 20, 20, 20), frozenset(listed)) is complete
+    listed = links("new", 6) | set(sorted(links("p1", 10))[:4])
+    assert frontier.join(Place("archive"), page("p1", 20, 20, 20, 20), frozenset(listed)) is None
 
 
 def test_a_stretch_counts_only_the_pages_read_in_full():
     frontier = Frontier("hamshahri", "archive", [])
     pages = [page("p1", 20, 19), page("p2", 18, 17), page("p3", 16, 15)]
     for number, listed in enumerate(pages, start=1):
-        frontier.read(Place("archive", number), listed, last=number == 3)
+        frontier.read(Place("archive", number), listed, links(listed.url, 2), last=number == 3)
     pages[1].pending = 1  # an article of page 2 was not fetched
     assert frontier.finish() == [Segment(day(20), day(19), "p1", 1)]
+    assert frontier.finish()[0].top == links("p1", 2)
     assert frontier.behind(frontier.finish())
     pages[1].pending = 0
     assert frontier.finish() == [Segment(day(20), day(15))]  # the end of the listing: nothing below
@@ -184,11 +199,12 @@ def test_a_resumed_stretch_joins_the_segment_it_continues():
     top, lower = Segment(day(20), day(15), "p3", 3), Segment(day(8), day(1))
     frontier = Frontier("hamshahri", "archive", [top, lower])
     first = page("p1", 21, 19)
-    frontier.read(Place("archive"), first, last=False)
-    assert frontier.join(Place("archive"), first) is top
+    frontier.read(Place("archive"), first, links("p1", 2), last=False)
+    assert frontier.join(Place("archive"), first, links("p1", 2)) is top
     url, resumed = frontier.resume(top)
     assert (url, resumed) == ("p3", Place("archive", 3, 1))
     for number, listed in ((3, page("p3", 16, 15)), (4, page("p4", 12, 11)), (5, page("p5", 9, 7))):
-        frontier.read(Place("archive", number, 1), listed, last=False)
-    assert frontier.join(Place("archive", 5, 1), listed) is lower
+        frontier.read(Place("archive", number, 1), listed, links(listed.url, 2), last=False)
+    assert frontier.join(Place("archive", 5, 1), listed, links("p5", 2)) is lower
     assert frontier.finish() == [Segment(day(21), day(1))]
+    assert frontier.finish()[0].top == links("p1", 2)

@@ -74,11 +74,11 @@ def test_what_is_known_complete_reads_back_as_it_was_written(database_url):
     store = Store.open(database_url)
     summer, winter = ZoneInfo("Asia/Tehran"), timezone(timedelta(hours=3, minutes=30))
     segments = [Segment(datetime(2025, 7, 14, 20, 5, tzinfo=winter), datetime(2025, 7, 5, 17, 40, tzinfo=winter),
-                        "https://www.hamshahrionline.ir/archive?pi=3", 3),
+                        "https://www.hamshahrionline.ir/archive?pi=3", 3, frozenset({bytes(16), bytes(range(16))})),
                 Segment(datetime(2021, 8, 6, 18, 45, tzinfo=summer), datetime(2021, 6, 1, 9, 0, tzinfo=summer))]
     Frontier("hamshahri", "archive", []).save(store, [Segment(segments[0].newest, segments[0].newest)])
     Frontier("hamshahri", "archive", []).save(store, segments)
     Frontier("hamshahri", "city", []).save(store, segments[:1])
     loaded = Frontier.load(store, "hamshahri", "archive").segments
-    assert loaded == segments
+    assert loaded == segments and [segment.top for segment in loaded] == [segment.top for segment in segments]
     assert Frontier.load(store, "semnan", "archive").segments == []

@@ -10,7 +10,7 @@ from typing import Sequence, Union
 import sqlalchemy as sa
 from alembic import op
 
-from crawler.migrations.columns import Id, Instant
+from crawler.migrations.columns import Id, Instant, Json
 
 revision: str = "0004"
 down_revision: Union[str, Sequence[str], None] = "0002"
@@ -28,6 +28,7 @@ def upgrade() -> None:
         sa.Column("oldest", Instant, nullable=False),
         sa.Column("resume_url", sa.Text(), nullable=True),
         sa.Column("resume_page", sa.Integer(), nullable=True),
+        sa.Column("top_links", Json, nullable=False),
         sa.Column("recorded_at", Instant, nullable=False),
     )
     op.create_index("ix_watermarks_source_walk", "watermarks", ["source", "walk"])
