@@ -285,14 +285,16 @@ class NewsSpider(scrapy.Spider):
             url, place = following
             # After this page's articles, so that in a backfill their dates are known by the time
             # the next page is read. A jump may lead to a page this run read already.
-            yield scrapy.Request(url, self.parse, cb_kwargs={"place": place}, priority=-1, dont_filter=place.stretch > 0)
+            yield scrapy.Request(url, self.parse, cb_kwargs={"place": place}, priority=-1,
+                                 dont_filter=place.stretch > 0)
 
     def walk_on(self, place: Place, page: ListingAges, links: frozenset[bytes],
                 next_url: str | None) -> tuple[str, Place] | None:
         """Whether a newest-first walk (listing pages, an API's pages) goes on past the page at `place`,
-        whose links went through `article_requests` (`links`: their link keys), and where: the next page (`next_url`, None at the end
-        of the listing), the page where a gap below what is known complete resumes, or nowhere (the walk
-        has joined what is complete, reached its date or horizon, or spent its page budget)."""
+        whose links went through `article_requests` (`links`: their link keys), and where: the next page
+        (`next_url`, None at the end of the listing), the page where a gap below what is known complete
+        resumes, or nowhere (the walk has joined what is complete, reached its date or horizon, or spent
+        its page budget)."""
         frontier = self.frontier(place.walk)
         stretch = frontier.read(place, page, links, last=next_url is None)
         budget = self.page_budget

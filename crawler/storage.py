@@ -12,8 +12,8 @@ from datetime import datetime, timezone
 from enum import Enum
 from pathlib import Path
 
-from sqlalchemy import (JSON, BigInteger, Boolean, DateTime, Engine, ForeignKey, Index, Integer, String, Text, TypeDecorator,
-                        UniqueConstraint, bindparam, create_engine, event, false, select, update)
+from sqlalchemy import (JSON, BigInteger, Boolean, DateTime, Engine, ForeignKey, Index, Integer, String, Text,
+                        TypeDecorator, UniqueConstraint, bindparam, create_engine, event, false, select, update)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 

@@ -84,8 +84,9 @@ def test_a_run_stopped_mid_crawl_leaves_no_hole(tmp_path, database_url, stop):
     # articles stored; the 150 articles below were never reached.
     with RecordingMirror(archive.root, hold=f"{HOST}/archive?page=16") as server:
         environment = {**os.environ, "MIRROR_URL": server.url, "DATABASE_URL": database_url}
-        stopped = subprocess.Popen([str(SCRAPY), "crawl", "hamshahri", "-a", "pages=100", "-s", "STORE_FLUSH_SECONDS=1"],
-                                   cwd=ROOT, env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        command = [str(SCRAPY), "crawl", "hamshahri", "-a", "pages=100", "-s", "STORE_FLUSH_SECONDS=1"]
+        stopped = subprocess.Popen(command, cwd=ROOT, env=environment, stdout=subprocess.DEVNULL,
+                                   stderr=subprocess.DEVNULL)
         try:
             wait_for(lambda: has_articles_table(database_url) and len(stored_codes(database_url)) >= 100)
             wait_for(lambda: f"/{HOST}/archive?page=16" in server.served.paths(HOST))
