@@ -51,6 +51,7 @@ from sqlalchemy.orm import Session
 
 from crawler.storage import Store, Watermark
 
+
 @dataclass(frozen=True)
 class Segment:
     """A stretch of a walk known complete: every article listed from `newest` down to `oldest` (the median
