@@ -70,6 +70,13 @@ RETRY_HTTP_CODES = [429, 500, 502, 503, 504, 522, 524, 408]
 LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
 FEED_EXPORT_ENCODING = "utf-8"
 
+# Listing pages a run reads at most (`-a pages=N` for one run): a run walks the listing past stored
+# articles down to where it is known complete, and what it does not reach the next run continues
+# (crawler/frontier.py). The walk goes down to the end of the listing, or to ARCHIVE_HORIZON when set
+# (a date, Jalali or Gregorian: «1400-01-01», «2021-03-21»); empty: the whole archive.
+LISTING_PAGE_BUDGET = 10
+ARCHIVE_HORIZON = os.environ.get("ARCHIVE_HORIZON", "")
+
 # Retries back off: a site answering 429/5xx or timing out gets a growing delay between requests
 # (RETRY_BACKOFF_BASE seconds, doubled on each retry of a request, or the Retry-After it asks for,
 # at most RETRY_BACKOFF_MAX); AutoThrottle brings it down again as good responses come (crawler/backoff.py).

@@ -1,11 +1,12 @@
 """The base every source's spider describes itself over: discovery through listing pages,
 article parsing through the extraction chain, and the news-code rule.
 
-Discovery is incremental: articles already stored are not fetched again, and an ordinary run stops
-paginating at the first listing page that holds only stored articles, so a run with nothing new costs
-one listing request per source. A backfill (`since`) walks on past stored articles until a listing
-page holds only articles older than its date. An article is recognised as stored by its news code
-where the article URL carries one (the «code» group of `article_url`), otherwise by its stored URL.
+Discovery is incremental: articles already stored are not fetched again, and an ordinary run walks
+the listing down to where it is known complete (crawler/frontier.py), within a page budget, so a run
+with nothing new costs one listing request per source. A backfill (`since`) walks on past stored
+articles until a listing page holds only articles older than its date. An article is recognised as
+stored by its news code where the article URL carries one (the «code» group of `article_url`),
+otherwise by its stored URL.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import itertools
 import logging
 import re
 from collections.abc import AsyncIterator, Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, ClassVar
 from urllib.parse import urlsplit, urlunsplit
@@ -28,6 +29,7 @@ from w3lib.url import safe_url_string
 
 from crawler.article import ArticlePage, Step
 from crawler.dates import parse_day_bound, parse_jalali, parse_machine_date
+from crawler.frontier import Frontier, Place
 from crawler.items import ArticleItem
 from crawler.revisits import revisit_requests
 from crawler.storage import Store
@@ -93,11 +95,30 @@ def url_variants(url: str) -> set[str]:
 
 @dataclass
 class ListingAges:
-    """How the articles of one listing page compare with a backfill's date, as their dates become known."""
+    """A page that links to articles (a listing, a feed): how its articles compare with a backfill's
+    date, and where in time the page sits, as their dates become known."""
 
+    url: str = ""
+    number: int = 1
     pending: int = 0
     older: int = 0
     recent: int = 0
+    #: The dates of its articles known so far: stored ones when the page is read, the others as they are parsed.
+    dates: list[datetime] = field(default_factory=list)
+
+    def place(self, published_at: datetime | None) -> None:
+        if published_at is not None:
+            self.dates.append(published_at)
+
+    @property
+    def newest(self) -> datetime | None:
+        return max(self.dates, default=None)
+
+    @property
+    def middle(self) -> datetime | None:
+        """The page's median date (the lower one): where it sits in a newest-first walk, whatever a post
+        pinned to the top of the listing, or one dated wrongly, says."""
+        return sorted(self.dates)[(len(self.dates) - 1) // 2] if self.dates else None
 
     def count(self, published_at: datetime | None, since: datetime) -> None:
         # An undated article says nothing about where the listing has reached.
@@ -142,8 +163,6 @@ class NewsSpider(scrapy.Spider):
     #: Whether the site's pages need a browser: their links or text are written by JavaScript.
     render: ClassVar[bool] = False
 
-    default_max_pages = 10
-
     def __init__(self, *args: Any, section: str | None = None, pages: str | int | None = None,
                  since: str | None = None, render: str | None = None, **kwargs: Any):
         super().__init__(*args, **kwargs)
@@ -151,16 +170,17 @@ class NewsSpider(scrapy.Spider):
             raise ValueError(f"{self.name}: unknown section {section!r}; known: {', '.join(self.sections)}")
         self.section = section or next(iter(self.sections), None)
         self.since = parse_day_bound(since) if since else None
-        # A backfill's bound is its date; an incremental run's, a page limit.
-        self.max_pages = int(pages) if pages is not None else (None if self.since else self.default_max_pages)
+        self.pages = int(pages) if pages is not None else None
         self.listing_ages: dict[str, ListingAges] = {}
         self.past_since = False
-        # Article URLs requested and not parsed yet, with the listing pages waiting for their dates;
-        # those parsed, with their dates in a backfill; every article URL a listing page linked to.
-        # The last two grow with the crawl, so they hold link keys, not URLs.
-        self.requested: dict[str, list[str]] = {}
+        # Each newest-first walk of this run (crawler/frontier.py), by name.
+        self.frontiers: dict[str, Frontier] = {}
+        # Article URLs requested and not parsed yet, with the pages waiting for their dates; those
+        # parsed, with their dates in a backfill (it grows with the crawl, so it holds link keys, not
+        # URLs); the links of the last page read by each stretch of a walk.
+        self.requested: dict[str, list[ListingAges]] = {}
         self.article_dates: dict[bytes, datetime | None] = {}
-        self.listed: set[bytes] = set()
+        self.previous_page_links: dict[tuple[str, int], frozenset[bytes]] = {}
         if render is not None:
             self.render = render.lower() in ("1", "true", "yes")
         self._article_url = re.compile(self.article_url)
@@ -221,14 +241,22 @@ class NewsSpider(scrapy.Spider):
 
     @property
     def incremental(self) -> bool:
-        """Whether to stop at the first listing page of stored articles. Not in a backfill, which walks
-        down to its date, nor in a resumable job (JOBDIR): restarted after a kill, it must walk past
-        the pages the killed run stored to reach those it had not."""
+        """Whether the walk follows what is known complete (crawler/frontier.py): joining it, it jumps to
+        where a gap below resumes, or stops. Not in a backfill, which walks down to its date, nor in a
+        resumable job (JOBDIR): restarted, it does not start at the first page, so it walks every
+        page up to its page limit and records nothing."""
         return self.since is None and not self.settings.get("JOBDIR")
 
-    def parse(self, response: Response, page: int = 1) -> Iterator[scrapy.Request]:
-        """A listing page: its articles not stored yet, then the next listing page unless this one
-        shows the crawl has reached what is stored (or, in a backfill, its date), or the page limit."""
+    @property
+    def page_budget(self) -> int | None:
+        """Listing pages a run may read: «-a pages», else LISTING_PAGE_BUDGET; a backfill's bound is its date."""
+        if self.pages is not None:
+            return self.pages
+        return None if self.since else self.settings.getint("LISTING_PAGE_BUDGET", 10)
+
+    def parse(self, response: Response, place: Place | None = None) -> Iterator[scrapy.Request]:
+        """A listing page: its articles not stored yet, then the page `walk_on` says the walk goes to."""
+        place = place or Place(self.section or "")
         stats = self.crawler.stats
         stats.inc_value("listing/pages")
         if self.older_than_since(response):
@@ -244,26 +272,99 @@ class NewsSpider(scrapy.Spider):
             logger.warning("%s: listing %s links to no article: the listing layout may have changed",
                            self.name, response.url)
             yield from self.discovery_without_listing()
-        keys = [link_key(url) for url in links]
-        repeated = sum(key in self.listed for key in keys)
-        self.listed.update(keys)
+        keys = frozenset(map(link_key, links))
+        repeated = keys == self.previous_page_links.get((place.walk, place.stretch))
+        self.previous_page_links[(place.walk, place.stretch)] = keys
         yield from self.article_requests(response.url, links)
-        ages = self.listing_ages[response.url]
-        if links and repeated == len(links):
+        next_url = self.next_page_url(response, place.number)
+        if links and repeated:
             # A site that answers any page number past its last page with the last page again.
             stats.inc_value("listing/repeated")
-            logger.info("%s: %s lists only articles listed before; not paginating further", self.name, response.url)
-            return
-        if self.incremental and links and not ages.pending:
-            stats.inc_value("listing/stopped_at_known")
-            logger.info("%s: every article on %s is stored already; not paginating further", self.name, response.url)
-            return
-        self.check_past_since(response.url)
-        next_url = self.next_page_url(response, page)
-        if next_url and not self.past_since and (self.max_pages is None or page < self.max_pages):
+            logger.info("%s: %s lists the articles of the page before it; not paginating further", self.name,
+                        response.url)
+            next_url = None
+        following = self.walk_on(place, self.listing_ages[response.url], keys, next_url)
+        if following:
+            url, place = following
             # After this page's articles, so that in a backfill their dates are known by the time
-            # the next page is read.
-            yield scrapy.Request(next_url, self.parse, cb_kwargs={"page": page + 1}, priority=-1)
+            # the next page is read. A jump may lead to a page this run read already.
+            yield scrapy.Request(url, self.parse, cb_kwargs={"place": place}, priority=-1,
+                                 dont_filter=place.stretch > 0)
+
+    def walk_on(self, place: Place, page: ListingAges, links: frozenset[bytes],
+                next_url: str | None) -> tuple[str, Place] | None:
+        """Whether a newest-first walk (listing pages, an API's pages) goes on past the page at `place`,
+        whose links went through `article_requests` (`links`: their link keys), and where: the next page
+        (`next_url`, None at the end of the listing), the page where a gap below what is known complete
+        resumes, or nowhere (the walk has joined what is complete, reached its date or horizon, or spent
+        its page budget)."""
+        frontier = self.frontier(place.walk)
+        stretch = frontier.read(place, page, links, last=next_url is None)
+        budget = self.page_budget
+        budget_left = budget is None or frontier.pages_read < budget
+        if not frontier.resumed_where_expected(place, page):
+            self.crawler.stats.inc_value("listing/resume_moved")
+            logger.warning("%s: %s, where the walk resumed, no longer lists the articles it ended with (deleted "
+                           "from the site?): articles listed between may have been passed over", self.name, page.url)
+        if self.incremental:
+            joined = frontier.join(place, page, links)
+            if joined is not None:
+                if frontier.complete_below(joined):
+                    self.crawler.stats.inc_value("listing/stopped_at_known")
+                    logger.info("%s: %s reaches what is known complete; not paginating further", self.name, page.url)
+                    return None
+                if budget_left:
+                    logger.info("%s: %s reaches what is known complete; resuming below it", self.name, page.url)
+                    return frontier.resume(joined)
+            # This page's dates are those of its stored articles; the page before it has had its new
+            # articles parsed by now (they were requested before this page).
+            elif any(frontier.past_horizon(read.middle) for read in stretch.pages[-2:]):
+                logger.info("%s: %s is older than the horizon; not paginating further", self.name, page.url)
+                return None
+        elif self.since:
+            self.check_past_since(page)
+            if self.past_since:
+                return None
+        if next_url is None or not budget_left:
+            return None
+        return next_url, Place(place.walk, place.number + 1, place.stretch)
+
+    def frontier(self, walk: str) -> Frontier:
+        """The walk's segments known complete, read once per run."""
+        if walk not in self.frontiers:
+            horizon = self.settings.get("ARCHIVE_HORIZON")
+            horizon = parse_day_bound(horizon) if horizon else None
+            try:
+                self.frontiers[walk] = Frontier.load(Store.for_crawler(self.crawler), self.name, walk, horizon)
+            except SQLAlchemyError as error:
+                self.crawler.stats.inc_value("store/lookup_failed")
+                logger.error("%s: cannot read how far %s is complete (%s): walking it as if nothing were",
+                             self.name, walk, str(error).splitlines()[0])
+                self.frontiers[walk] = Frontier(self.name, walk, [], horizon)
+        return self.frontiers[walk]
+
+    def closed(self, reason: str) -> None:
+        """Records how far each walk is now known complete, and whether a gap remains (`frontier/behind`)."""
+        stats = self.crawler.stats
+        for frontier in self.frontiers.values():
+            segments = frontier.finish()
+            if self.settings.get("JOBDIR"):
+                segments = frontier.segments  # a resumable job does not walk from the first page
+            elif stats.get_value("store/failed"):
+                logger.error("%s: articles were not stored: how far %s is complete stays as it was",
+                             self.name, frontier.walk)
+                segments = frontier.segments
+            else:
+                try:
+                    frontier.save(Store.for_crawler(self.crawler), segments)
+                except SQLAlchemyError as error:
+                    logger.error("%s: cannot record how far %s is complete (%s)", self.name, frontier.walk,
+                                 str(error).splitlines()[0])
+                    segments = frontier.segments
+            behind = frontier.behind(segments)
+            stats.max_value("frontier/behind", int(behind))
+            if behind:
+                logger.warning("%s: %s", self.name, frontier.describe_gaps(segments))
 
     def discovery_without_listing(self) -> Iterator[scrapy.Request]:
         """Where else to find the newest articles when a listing page links to none (a feed, say)."""
@@ -276,17 +377,18 @@ class NewsSpider(scrapy.Spider):
         stored = self.stored_dates([url for url in links
                                     if url not in self.requested and keys[url] not in self.article_dates])
         self.crawler.stats.inc_value("listing/known_skipped", len(stored))
-        ages = self.listing_ages[listing] = ListingAges()
+        ages = self.listing_ages[listing] = ListingAges(listing)
         for url in links:
             if url in self.requested:  # by another page; its date is still to come
-                self.requested[url].append(listing)
+                self.requested[url].append(ages)
                 ages.pending += 1
             elif keys[url] in self.article_dates or url in stored:
+                published_at = self.article_dates[keys[url]] if keys[url] in self.article_dates else stored[url]
+                ages.place(published_at)
                 if self.since:
-                    ages.count(self.article_dates[keys[url]] if keys[url] in self.article_dates else stored[url],
-                               self.since)
+                    ages.count(published_at, self.since)
             else:
-                self.requested[url] = [listing]
+                self.requested[url] = [ages]
                 ages.pending += 1
                 yield scrapy.Request(url, self.parse_article, cb_kwargs={"link": url})
 
@@ -309,10 +411,10 @@ class NewsSpider(scrapy.Spider):
             return {}
         return dates
 
-    def check_past_since(self, listing: str) -> None:
+    def check_past_since(self, page: ListingAges) -> None:
         """In a backfill: once a whole listing page is older than `since`, the pages after it are too."""
-        if self.since and self.listing_ages[listing].all_older:
-            self.reach_since(listing)
+        if self.since and page.all_older:
+            self.reach_since(page.url)
 
     def reach_since(self, listing: str) -> None:
         if not self.past_since:
@@ -352,12 +454,12 @@ class NewsSpider(scrapy.Spider):
             published_at = item.published_at if item else None
             # Only a backfill compares dates; an incremental crawl keeps no date per article.
             self.article_dates[link_key(link)] = published_at if self.since else None
-            for listing in self.requested.pop(link, ()):
-                ages = self.listing_ages[listing]
+            for ages in self.requested.pop(link, ()):
                 ages.pending -= 1
+                ages.place(published_at)
                 if self.since:
                     ages.count(published_at, self.since)
-                self.check_past_since(listing)
+                self.check_past_since(ages)
         if item is None:
             return
         if self.since and item.published_at and item.published_at < self.since:

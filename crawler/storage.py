@@ -12,8 +12,8 @@ from datetime import datetime, timezone
 from enum import Enum
 from pathlib import Path
 
-from sqlalchemy import (JSON, BigInteger, DateTime, Engine, ForeignKey, Index, Integer, String, Text, TypeDecorator,
-                        UniqueConstraint, bindparam, create_engine, event, select, update)
+from sqlalchemy import (JSON, BigInteger, Boolean, DateTime, Engine, ForeignKey, Index, Integer, String, Text,
+                        TypeDecorator, UniqueConstraint, bindparam, create_engine, event, false, select, update)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
@@ -144,6 +144,29 @@ class CrawlRun(Base):
     revisited: Mapped[int] = mapped_column(Integer, default=0)
     edited: Mapped[int] = mapped_column(Integer, default=0)
     removed: Mapped[int] = mapped_column(Integer, default=0)
+    # Whether part of the source's listing was left unwalked, for the next runs (crawler/frontier.py).
+    behind: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+
+
+class Watermark(Base):
+    """A complete segment of a source's walk (a listing, an API's pages): every article listed from
+    `newest` down to `oldest` was stored; the walk below it resumes at `resume_url` (see crawler/frontier.py)."""
+
+    __tablename__ = "watermarks"
+    __table_args__ = (Index("ix_watermarks_source_walk", "source", "walk"),)
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer(), "sqlite"), primary_key=True)
+    source: Mapped[str] = mapped_column(String(40))
+    # The walk: a section of the source's listings, or another newest-first discovery path.
+    walk: Mapped[str] = mapped_column(String(80))
+    newest: Mapped[datetime] = mapped_column(AwareDateTime)
+    oldest: Mapped[datetime] = mapped_column(AwareDateTime)
+    # The last page read in full at the segment's bottom, and its number; none: the listing ends there.
+    resume_url: Mapped[str | None] = mapped_column(Text, nullable=True)
+    resume_page: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    # The articles its first page lists (hex link keys): a page listing mostly these has reached it.
+    top_links: Mapped[list] = mapped_column(JsonList, default=list)
+    recorded_at: Mapped[datetime] = mapped_column(AwareDateTime)
 
 
 ARTICLE_COLUMNS = [c.name for c in Article.__table__.columns if c.name not in ("id",)]

@@ -63,6 +63,8 @@ class SourceSummary:
     faults: dict[str, int] = field(default_factory=dict)
     finish_reason: str = ""
     failures: list[str] = field(default_factory=list)
+    #: Part of the listing was left unwalked; the next runs go on with it (crawler/frontier.py).
+    behind: bool = False
     started_at: datetime | None = None
     finished_at: datetime | None = None
     # Keeping watch (crawler/revisits.py, crawler/freshness.py): stored articles checked again, found
@@ -95,6 +97,7 @@ class SourceSummary:
             faults=faults_from_stats(stats),
             finish_reason=str(stats.get("finish_reason", "not started")),
             failures=list(stats.get(FAILURES, [])),
+            behind=bool(stats.get("frontier/behind")),
             started_at=stats.get("start_time"),
             finished_at=stats.get("finish_time"),
             revisited=stats.get("revisit/checked", 0),
@@ -110,6 +113,12 @@ class SourceSummary:
             return [f"did not run to its end ({self.finish_reason})"]
         return self.failures + ([self.stale] if self.stale else [])
 
+    @property
+    def status(self) -> str:
+        """What the summary's last column says: the problems, «behind» while a gap in the listing remains
+        (not a problem: the next runs fill it), else «ok»."""
+        return "; ".join(self.problems + ["behind"] * self.behind) or "ok"
+
     def crawl_run(self, arguments: dict) -> CrawlRun:
         return CrawlRun(source=self.source, started_at=self.started_at, finished_at=self.finished_at,
                         finish_reason=self.finish_reason, arguments=arguments, pages=self.pages,
@@ -117,7 +126,7 @@ class SourceSummary:
                         updated=self.updated, unchanged=self.unchanged, known_skipped=self.known_skipped,
                         dropped=sum(self.dropped.values()), dropped_reasons=self.dropped, errors=self.errors,
                         fallbacks=self.fallbacks, problems="\n".join(self.problems), revisited=self.revisited,
-                        edited=self.edited, removed=self.removed)
+                        edited=self.edited, removed=self.removed, behind=self.behind)
 
 
 def challenges(row: SourceSummary) -> str:
@@ -137,7 +146,7 @@ def format_table(rows: list[SourceSummary]) -> str:
         lines.append((row.source, str(row.pages), str(row.new), str(row.updated), str(row.unchanged),
                       str(row.known_skipped), f"{dropped} ({reasons})" if reasons else "0", str(row.errors),
                       str(row.fallbacks), f"{sum(row.faults.values())} ({faults})" if faults else "0", challenges(row),
-                      str(row.revisited), str(row.edited), str(row.removed), "; ".join(row.problems) or "ok"))
+                      str(row.revisited), str(row.edited), str(row.removed), row.status))
     widths = [max(len(line[i]) for line in lines) for i in range(len(header))]
     rendered = ["  ".join(cell.ljust(width) for cell, width in zip(line, widths)).rstrip() for line in lines]
     rendered.insert(1, "  ".join("-" * width for width in widths))

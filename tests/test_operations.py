@@ -132,9 +132,11 @@ def test_backfill_walks_past_stored_pages_down_to_its_date(mirror, database_url,
     assert first.returncode == 0
     page_one = ["628431", "961950", "962182"]
     assert stored_codes(database_url) == page_one
-    # An incremental run stops at the first page: all of it is stored.
-    incremental = scrapy_cli("crawl", "hamshahri", mirror_url=mirror, database_url=database_url)
+    # An incremental run with the same budget spends it on the first page, all of it stored, and says
+    # the source is behind.
+    incremental = scrapy_cli("crawl", "hamshahri", "-a", "pages=1", mirror_url=mirror, database_url=database_url)
     assert incremental.returncode == 0 and stored_codes(database_url) == page_one
+    assert summary_row(incremental.stdout, "hamshahri")[-1] == "behind"
     # The backfill walks on: 962500 (1404-04-23) is stored, 960310 (1404-04-14) is older than the date.
     backfill = scrapy_cli("crawl", "hamshahri", "-a", f"since={since}", mirror_url=mirror, database_url=database_url)
     assert backfill.returncode == 0, backfill.stdout + backfill.stderr[-3000:]

@@ -3,6 +3,9 @@ types; a database made before migrations is adopted."""
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
+
 import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
@@ -10,7 +13,8 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import text
 
 from crawler import migrations
-from crawler.storage import Base, Store, make_engine
+from crawler.frontier import Frontier, Segment
+from crawler.storage import Article, ArticleVersion, Base, Store, make_engine
 
 HEAD = "0006"
 
@@ -64,3 +68,19 @@ def test_a_database_made_before_migrations_is_adopted_with_its_rows(database_url
     with Store.open(database_url).engine.connect() as connection:
         assert connection.execute(text("select version_num from alembic_version")).scalar_one() == HEAD
         assert connection.execute(text("select news_code from articles")).scalar_one() == "1"
+
+
+def test_what_is_known_complete_reads_back_as_it_was_written(database_url):
+    """The watermarks of a walk, replaced as a whole, the same instants (before 2022, Tehran's summer
+    time was +04:30)."""
+    store = Store.open(database_url)
+    summer, winter = ZoneInfo("Asia/Tehran"), timezone(timedelta(hours=3, minutes=30))
+    segments = [Segment(datetime(2025, 7, 14, 20, 5, tzinfo=winter), datetime(2025, 7, 5, 17, 40, tzinfo=winter),
+                        "https://www.hamshahrionline.ir/archive?pi=3", 3, frozenset({bytes(16), bytes(range(16))})),
+                Segment(datetime(2021, 8, 6, 18, 45, tzinfo=summer), datetime(2021, 6, 1, 9, 0, tzinfo=summer))]
+    Frontier("hamshahri", "archive", []).save(store, [Segment(segments[0].newest, segments[0].newest)])
+    Frontier("hamshahri", "archive", []).save(store, segments)
+    Frontier("hamshahri", "city", []).save(store, segments[:1])
+    loaded = Frontier.load(store, "hamshahri", "archive").segments
+    assert loaded == segments and [segment.top for segment in loaded] == [segment.top for segment in segments]
+    assert Frontier.load(store, "semnan", "archive").segments == []
