@@ -2,6 +2,8 @@
 
 Layout of a mirror directory: one folder per host; a path ending in «/» is its «index.html»; a query
 string is part of the file name («archive?pi=2»). Used by the demo, the tests and the benchmarks.
+A file may come with response headers of its own (WordPress's «X-WP-TotalPages» on a page of its REST
+API, say): «NAME.headers» next to it, one «Header: value» a line, sent with NAME.
 
     python -m crawler.mirror_server tests/mirror            # prints the URL to use as MIRROR_URL
     python -m crawler.mirror_server tests/mirror --faults faults.json
@@ -100,6 +102,18 @@ def mirror_path(root: Path, url: str) -> Path:
     return path
 
 
+HEADERS_SUFFIX = ".headers"
+
+
+def own_headers(path: Path) -> dict[str, str]:
+    """The headers the mirror sends with this file: those of its «.headers» file, if it has one."""
+    sidecar = path.with_name(path.name + HEADERS_SUFFIX)
+    if not sidecar.is_file():
+        return {}
+    lines = (line.partition(":") for line in sidecar.read_text().splitlines() if ":" in line)
+    return {name.strip(): value.strip() for name, _, value in lines}
+
+
 def content_type(path: Path, body: bytes) -> str:
     head = body[:200].lstrip().lower()
     if path.name == "robots.txt":
@@ -127,7 +141,7 @@ class MirrorHandler(BaseHTTPRequestHandler):
             self.send(HTTPStatus.NOT_FOUND, b"<html><body><h1>404</h1></body></html>", "text/html")
             return
         body = path.read_bytes()
-        self.send(HTTPStatus.OK, body, content_type(path, body))
+        self.send(HTTPStatus.OK, body, content_type(path, body), own_headers(path))
 
     def send(self, status: HTTPStatus, body: bytes, kind: str, headers: dict[str, str] | None = None,
              length: int | None = None) -> None:

@@ -18,7 +18,7 @@ import re
 from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeVar
 from urllib.parse import urlsplit, urlunsplit
 
 import scrapy
@@ -33,6 +33,7 @@ from crawler.storage import Store
 from crawler.text import parse_int
 
 logger = logging.getLogger(__name__)
+T = TypeVar("T")
 
 # Provenance steps that mean the site's own markup did not give the field.
 FALLBACK_STEPS = {"fallback", "text", "url_hash"}
@@ -258,9 +259,12 @@ class NewsSpider(scrapy.Spider):
         self.check_past_since(response.url)
         next_url = self.next_page_url(response, page)
         if next_url and not self.past_since and (self.max_pages is None or page < self.max_pages):
-            # After this page's articles, so that in a backfill their dates are known by the time
-            # the next page is read.
-            yield scrapy.Request(next_url, self.parse, cb_kwargs={"page": page + 1}, priority=-1)
+            yield self.listing_request(next_url, page + 1)
+
+    def listing_request(self, url: str, page: int) -> scrapy.Request:
+        """The request of a listing page after the first. After the articles of the page before it, so
+        that in a backfill their dates are known by the time this page is read."""
+        return scrapy.Request(url, self.parse, cb_kwargs={"page": page}, priority=-1)
 
     def discovery_without_listing(self) -> Iterator[scrapy.Request]:
         """Where else to find the newest articles when a listing page links to none (a feed, say)."""
@@ -285,26 +289,38 @@ class NewsSpider(scrapy.Spider):
             else:
                 self.requested[url] = [listing]
                 ages.pending += 1
-                yield scrapy.Request(url, self.parse_article, cb_kwargs={"link": url})
+                yield from self.article_request(url)
+
+    def article_request(self, url: str) -> Iterator[scrapy.Request]:
+        """The requests that read a linked article not stored yet: its page."""
+        yield scrapy.Request(url, self.parse_article, cb_kwargs={"link": url})
 
     def stored_dates(self, links: list[str]) -> dict[str, datetime]:
         """The links to articles already stored, with their publication instants. When the database
         cannot be read, none: every article is fetched, so the store names each one it cannot keep."""
-        store = Store.for_crawler(self.crawler)
         codes = {link: code for link in links if (code := self.code_in_url(link))}
         spellings = {variant: link for link in links if link not in codes for variant in url_variants(link)}
-        try:
+
+        def lookup(store: Store) -> dict[str, datetime]:
             found = store.dates_by_code(self.name, list(codes.values())) if codes else {}
             dates = {link: found[code] for link, code in codes.items() if code in found}
             if spellings:
                 found = store.dates_by_url(self.name, list(spellings))
                 dates.update((spellings[url], moment) for url, moment in found.items())
+            return dates
+
+        return self.read_store(lookup, {})
+
+    def read_store(self, lookup: Callable[[Store], T], unreadable: T) -> T:
+        """What the lookup reads from the store; `unreadable` when the database cannot be read (logged
+        and counted: the crawl then fetches every linked article, so the store names each one it cannot keep)."""
+        try:
+            return lookup(Store.for_crawler(self.crawler))
         except SQLAlchemyError as error:
             self.crawler.stats.inc_value("store/lookup_failed")
             logger.error("%s: cannot read the database (%s): fetching every linked article",
                          self.name, str(error).splitlines()[0])
-            return {}
-        return dates
+            return unreadable
 
     def check_past_since(self, listing: str) -> None:
         """In a backfill: once a whole listing page is older than `since`, the pages after it are too."""
@@ -342,9 +358,12 @@ class NewsSpider(scrapy.Spider):
         return None
 
     def parse_article(self, response: Response, link: str | None = None) -> Iterator[ArticleItem]:
-        """An article page; its date tells the listing pages that linked to it (`link`) where a
-        backfill has reached."""
-        item = self.read_article(response)
+        """An article page, linked from the listings as `link`."""
+        yield from self.article_read(link, self.read_article(response))
+
+    def article_read(self, link: str | None, item: ArticleItem | None) -> Iterator[ArticleItem]:
+        """The article read for a listed link (or None when its page was none): its date tells the
+        listing pages that linked to it where a backfill has reached."""
         if link is not None:
             published_at = item.published_at if item else None
             # Only a backfill compares dates; an incremental crawl keeps no date per article.
@@ -363,6 +382,15 @@ class NewsSpider(scrapy.Spider):
         yield item
 
     def read_article(self, response: Response) -> ArticleItem | None:
+        page = self.article_page(response)
+        if page is None:
+            return None
+        item = page.item()
+        self.count_provenance(item)
+        return item
+
+    def article_page(self, response: Response) -> ArticlePage | None:
+        """The fetched page as an article page, or None (logged and counted) when it is none."""
         stats = self.crawler.stats
         stats.inc_value("article/pages")
         if not isinstance(response, TextResponse):
@@ -375,9 +403,7 @@ class NewsSpider(scrapy.Spider):
             stats.inc_value("article/not_article")
             logger.warning("%s: %s is not an article page (no article metadata or markup)", self.name, response.url)
             return None
-        item = page.item()
-        self.count_provenance(item)
-        return item
+        return page
 
     def count_provenance(self, item: ArticleItem) -> None:
         stats = self.crawler.stats

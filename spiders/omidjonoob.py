@@ -18,6 +18,8 @@ class OmidJonoobSpider(WordPressSpider):
     site_name = "امید جنوب"
     home = HOME
     sections = {"news": HOME}
+    # Not in its REST API: the kicker (a custom field), the view counter and the images.
+    page_fields = ("kicker", "view_count", "images")
     listing_links = ".news-list article h3.title a::attr(href)"
     listing_dates = ".news-list article .date"
     selectors = WordPressSpider.selectors | {

@@ -18,6 +18,8 @@ class RashtSpider(WordPressSpider):
     site_name = "شهرداری رشت"
     home = HOME
     sections = {"news": HOME}
+    # Not in its REST API: the kicker (a custom field), the images.
+    page_fields = ("kicker", "images")
     sitemaps = ("wp-sitemap.xml",)
     next_page = ".posts-navigation .nav-previous a::attr(href)"
     listing_dates = ".site-main article .entry-meta .posted-on"

@@ -17,6 +17,8 @@ class SemnanSpider(WordPressSpider):
     site_name = "پایگاه خبری شهرداری سمنان"
     home = HOME
     sections = {"news": HOME}
+    # Not in its REST API: the kicker (a custom field), the view counter, the author's name and the images.
+    page_fields = ("kicker", "view_count", "authors", "images")
     listing_links = ".post-listing article h2.post-box-title a::attr(href)"
     listing_dates = ".post-listing article .post-meta .tie-date"
     next_page = "#tie-next-page a::attr(href)"

@@ -12,7 +12,7 @@ from sqlalchemy import text
 from crawler import migrations
 from crawler.storage import Article, ArticleVersion, Base, Store, make_engine
 
-HEAD = "0002"
+HEAD = "0005"
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
