@@ -94,3 +94,8 @@ SPIDERMON_FIELD_COVERAGE_SKIP_NONE = True
 SPIDERMON_FIELD_COVERAGE_SKIP_IF_NO_ITEM = True
 SPIDERMON_DICT_FIELDS_COVERAGE_LEVELS = 0
 SPIDERMON_FIELD_COVERAGE_RULES = {f"ArticleItem/{name}": 0.9 for name in REQUIRED_FIELDS}
+
+# WordPress sources (crawler/wordpress.py, crawler/wpapi.py): posts asked per page of the REST API (at
+# most 100), and the share of posts whose page may disagree with them before the source needs attention.
+WORDPRESS_API_PER_PAGE = 10
+WORDPRESS_API_DISAGREEMENT_MAX = 0.1

@@ -169,6 +169,10 @@ class WordPressSpider(NewsSpider, SitemapSpider):
             return [link for link in self.posts if self.owns_url(link)]
         return super().article_links(response)
 
+    def older_than_since(self, response: Response) -> bool:
+        # A page of posts holds none older than «since»: it asks for those «after» it.
+        return not is_api(response) and super().older_than_since(response)
+
     def next_page_url(self, response: TextResponse, page: int) -> str | None:
         if not is_api(response):
             return super().next_page_url(response, page)

@@ -114,10 +114,14 @@ def write(root: Path, url: str, data: object, headers: dict[str, str] | None = N
         path.with_name(path.name + HEADERS_SUFFIX).write_text("".join(f"{k}: {v}\n" for k, v in headers.items()))
 
 
-def write_terms(root: Path, home: str, posts: list[FixturePost], names: dict[str, dict[int, str]]) -> None:
-    """The names the crawler asks for after reading these posts: one request per taxonomy."""
+def write_terms(root: Path, home: str, posts: list[FixturePost], names: dict[str, dict[int, str]],
+                asked: dict[str, set[int]] | None = None) -> None:
+    """The names the crawler asks for after reading these posts: one request per taxonomy, for the ids
+    not `asked` earlier in the run."""
+    asked = asked if asked is not None else {"tags": set(), "categories": set()}
     for taxonomy in ("tags", "categories"):
-        ids = sorted({term for post in posts for term in getattr(post, taxonomy)})
+        ids = sorted({term for post in posts for term in getattr(post, taxonomy)} - asked[taxonomy])
+        asked[taxonomy].update(ids)
         if ids:
             write(root, terms_url(home, taxonomy, ids), [{"id": term, "name": names[taxonomy][term]} for term in ids])
 
@@ -131,11 +135,12 @@ def write_source(root: Path, source: str) -> dict[str, str]:
     for per_page, after in queries:
         listed = [post for post in posts if after is None or post.published_at > after]
         pages = max(1, -(-len(listed) // per_page))
+        asked: dict[str, set[int]] = {"tags": set(), "categories": set()}
         for page in range(1, pages + 1):
             chunk = listed[(page - 1) * per_page:page * per_page]
             write(root, posts_url(home, page, per_page, after), [post.json() for post in chunk],
                   {"X-WP-Total": str(len(listed)), "X-WP-TotalPages": str(pages)})
-            write_terms(root, home, chunk, names)
+            write_terms(root, home, chunk, names, asked)
     for post in posts:
         write(root, post_url(home, post.id), post.json())
         write(root, post_by_slug_url(home, unquote(post.slug)), [post.json()])
