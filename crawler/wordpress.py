@@ -305,8 +305,11 @@ class WordPressSpider(NewsSpider, SitemapSpider):
         page_item = page.item() if page else None
         if page_item:
             self.count_provenance(page_item)
-        item = self.post_item(post, page, page_item)
-        self.check(item, page_item)
+        item = self.post_item(post, page)
+        # The fields of a page that is another article (a soft 404, a redirect elsewhere) are not this one's.
+        check = self.check(item, page_item)
+        if page_item is not None and "news_code" not in check.differences:
+            self.take_page_fields(item, page_item)
         yield from self.article_read(link, item)
 
     def page_failed(self, failure: Failure) -> Iterator[ArticleItem]:
@@ -315,10 +318,10 @@ class WordPressSpider(NewsSpider, SitemapSpider):
         self.crawler.stats.inc_value("wpapi/page_failed")
         logger.warning("%s: the page of post %s (%s) was not fetched (%s): storing the post without %s",
                        self.name, post.id, link, failure.getErrorMessage(), ", ".join(self.page_fields))
-        yield from self.article_read(link, self.post_item(post, None, None))
+        yield from self.article_read(link, self.post_item(post, None))
 
-    def post_item(self, post: Post, page: ArticlePage | None, page_item: ArticleItem | None) -> ArticleItem:
-        """The article from its post, with the fields of `page_fields` from its page."""
+    def post_item(self, post: Post, page: ArticlePage | None) -> ArticleItem:
+        """The article from its post (its body cleaned by the rules of its page)."""
         # The post's content is cleaned by the rules of the site's pages (an empty page without one).
         page = page or ArticlePage(self, HtmlResponse(post.link, body=b"<html></html>", encoding="utf-8"))
         title = normalize_line(html_text(post.title))
@@ -334,13 +337,16 @@ class WordPressSpider(NewsSpider, SitemapSpider):
             tags=tags, crawled_at=page.now, modified_at=post.modified_at)
         item.provenance = {name: "api" for name in ("news_code", "title", "lead", "body", "published_at", "category",
                                                      "tags") if getattr(item, name)}
-        for name in self.page_fields if page_item else ():
+        return item
+
+    def take_page_fields(self, item: ArticleItem, page_item: ArticleItem) -> None:
+        """The fields of `page_fields` from the post's page, with their provenance."""
+        for name in self.page_fields:
             setattr(item, name, getattr(page_item, name))
             if name in page_item.provenance:
                 item.provenance[name] = page_item.provenance[name]
-        return item
 
-    def check(self, item: ArticleItem, page_item: ArticleItem | None) -> None:
+    def check(self, item: ArticleItem, page_item: ArticleItem | None) -> SelfCheck:
         """The self-check: the HTML reader's article against the post's, counted and, when they differ, logged."""
         check = SelfCheck.compare(item, page_item)
         stats = self.crawler.stats
@@ -350,6 +356,7 @@ class WordPressSpider(NewsSpider, SitemapSpider):
         if not check.agrees:
             logger.warning("%s: the page of post %s (%s) disagrees with the REST API on %s: is the HTML reader wrong?",
                            self.name, item.news_code, item.url, ", ".join(check.differences))
+        return check
 
     def discovery_without_listing(self) -> Iterator[scrapy.Request]:
         """The feeds name the newest posts whatever the theme's listing looks like."""
