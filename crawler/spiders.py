@@ -295,6 +295,11 @@ class NewsSpider(scrapy.Spider):
         """The requests that read a linked article not stored yet: its page."""
         yield scrapy.Request(url, self.parse_article, cb_kwargs={"link": url})
 
+    def refetch_requests(self, url: str, callback: Callable, errback: Callable, **cb_kwargs: Any
+                         ) -> Iterator[scrapy.Request]:
+        """The requests that read the article at `url` again now (`scrapy refetch`): its page."""
+        yield scrapy.Request(url, callback, errback=errback, dont_filter=True, cb_kwargs=cb_kwargs)
+
     def stored_dates(self, links: list[str]) -> dict[str, datetime]:
         """The links to articles already stored, with their publication instants. When the database
         cannot be read, none: every article is fetched, so the store names each one it cannot keep."""

@@ -9,10 +9,10 @@ the selectors where its theme differs.
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator, Iterable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator
 from datetime import datetime
 from typing import Any, ClassVar
-from urllib.parse import urljoin
+from urllib.parse import unquote, urljoin, urlsplit
 
 import scrapy
 from scrapy.http import HtmlResponse, Response, TextResponse
@@ -26,7 +26,8 @@ from crawler.items import ArticleItem
 from crawler.spiders import NewsSpider
 from crawler.text import normalize_line
 from crawler.wpapi import (MAX_PER_PAGE, TAXONOMIES, ApiClosed, MalformedJson, Post, SelfCheck, html_text, is_api,
-                           posts_url, read_json, read_posts, read_terms, refusal, terms_url, total_pages)
+                           post_by_slug_url, post_url, posts_url, read_json, read_posts, read_terms, refusal,
+                           terms_url, total_pages)
 
 logger = logging.getLogger(__name__)
 
@@ -269,20 +270,28 @@ class WordPressSpider(NewsSpider, SitemapSpider):
                 yield request
 
     def api_failed(self, failure: Failure) -> Iterator[scrapy.Request]:
-        """A page of posts the site did not serve (401/403/404, rest_disabled, robots.txt, no answer)."""
+        """A page of posts the site did not serve."""
+        yield from self.close_api(self.refused(failure))
+
+    @staticmethod
+    def refused(failure: Failure) -> ApiClosed:
+        """How the site refused an API request: 401/403/404, with «rest_disabled» or the like; robots.txt; no answer."""
         response = getattr(failure.value, "response", None)
         if response is None:
-            reason = failure.getErrorMessage() or failure.type.__name__
-        else:
-            try:
-                code = refusal(read_json(response))
-            except ApiClosed:
-                code = ""
-            reason = f"HTTP {response.status}" + (f" {code}" if code else "")
-        yield from self.close_api(ApiClosed(reason))
+            return ApiClosed(failure.getErrorMessage() or failure.type.__name__)
+        try:
+            code = refusal(read_json(response))
+        except ApiClosed:
+            code = ""
+        return ApiClosed(f"HTTP {response.status}" + (f" {code}" if code else ""))
 
     def close_api(self, closed: ApiClosed) -> Iterator[scrapy.Request]:
         """The HTML path for the rest of the run (said once): the posts listed so far are read as they were."""
+        if self.api_state == "open":
+            self.api_closed(closed)
+            yield from self.html_discovery()
+
+    def api_closed(self, closed: ApiClosed) -> None:
         if self.api_state != "open":
             return
         stats = self.crawler.stats
@@ -292,7 +301,41 @@ class WordPressSpider(NewsSpider, SitemapSpider):
             stats.inc_value("wpapi/malformed_json")
         logger.warning("%s: the REST API is closed (%s): reading the HTML pages for the rest of the run",
                        self.name, closed)
-        yield from self.html_discovery()
+
+    def refetch_requests(self, url: str, callback: Callable, errback: Callable, **cb_kwargs: Any
+                         ) -> Iterator[scrapy.Request]:
+        """The post from the REST API (by its id when the URL carries it, else by its slug), then its page."""
+        page = next(super().refetch_requests(url, callback, errback, **cb_kwargs))
+        if self.api_state != "open":
+            yield page
+            return
+        code = self.code_in_url(url)
+        lookup = post_url(self.home, int(code)) if code else post_by_slug_url(
+            self.home, unquote(urlsplit(url).path.rstrip("/").rsplit("/", 1)[-1]))
+        yield scrapy.Request(lookup, self.parse_post_lookup, errback=self.post_lookup_failed, dont_filter=True,
+                             cb_kwargs={"page": page})
+
+    def parse_post_lookup(self, response: Response, page: scrapy.Request) -> Iterator[scrapy.Request]:
+        try:
+            posts = read_posts(response)
+        except ApiClosed as closed:
+            self.api_closed(closed)
+            yield page
+            return
+        if not posts:
+            logger.warning("%s: the REST API knows no post at %s; reading its page", self.name, page.url)
+            yield page
+            return
+        post = posts[0]
+        yield from self.post_page_request(page.replace(url=post.link, cb_kwargs={**page.cb_kwargs, "post": post}))
+        yield from self.terms_requests()
+
+    def post_lookup_failed(self, failure: Failure) -> Iterator[scrapy.Request]:
+        """The page, either way; a refusal other than a 404 (a post the API does not know) closes the API."""
+        refused = self.refused(failure)
+        if not str(refused).startswith("HTTP 404"):
+            self.api_closed(refused)
+        yield failure.request.cb_kwargs["page"]
 
     # -- a post and its page -----------------------------------------------------------------------
 

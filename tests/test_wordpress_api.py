@@ -249,3 +249,29 @@ def test_the_mirror_sends_a_file_s_own_headers(tmp_path):
             headers, posts = answer.headers, json.load(answer)
     assert (headers["X-WP-TotalPages"], headers["X-WP-Total"], headers["Content-Type"]) == ("2", "5", "application/json")
     assert [post["id"] for post in posts] == [24302, 24110, 23905]
+
+
+def test_refetch_asks_the_api_for_the_post_by_id_or_by_slug_then_reads_its_page(database_url):
+    semnan, omidjonoob = golden_items("semnan")["8731"], golden_items("omidjonoob")["16002"]
+    with RecordingMirror(DEFAULT_ROOT) as server:
+        # A shortlink carries the post id; a permalink only its slug.
+        result = scrapy_cli("refetch", "https://news.semnan.ir/?p=8731", omidjonoob["url"], mirror_url=server.url,
+                            database_url=database_url)
+        paths = server.served.paths()
+    assert result.returncode == 0, result.stderr[-3000:]
+    decoder, text, records = json.JSONDecoder(), result.stdout.strip(), []
+    while text:
+        record, end = decoder.raw_decode(text)
+        records.append(record)
+        text = text[end:].strip()
+    by_code = {record["news_code"]: record for record in records}
+    for source, item in (("semnan", semnan), ("omidjonoob", omidjonoob)):
+        record = by_code[item["news_code"]]
+        assert (record["url"], record["title"], record["body"], record["kicker"]) == \
+            (item["url"], item["title"], item["body"], item["kicker"])
+        assert record["published_at"] == exact_instants(source)[item["news_code"]]
+        assert record["provenance"]["published_at"] == "api"
+    assert len(api_requests(paths, "posts/8731")) == 1
+    assert [query["slug"] for query in api_requests(paths, "posts")] == \
+        [[unquote(urlsplit(omidjonoob["url"]).path.strip("/"))]]
+    assert site_path(semnan["url"]) in paths and site_path(omidjonoob["url"]) in paths
