@@ -248,6 +248,8 @@ class WordPressSpider(NewsSpider, SitemapSpider):
         except ApiClosed as unreadable:
             names = {}
             self.crawler.stats.inc_value(f"wpapi/{taxonomy}_unreadable")
+            if isinstance(unreadable, MalformedJson):
+                self.crawler.stats.inc_value("wpapi/malformed_json")
             logger.warning("%s: the names of %s %s are unreadable (%s)", self.name, taxonomy, ids, unreadable)
         self.term_names[taxonomy].update(names)
         yield from self.terms_answered(taxonomy, ids)
