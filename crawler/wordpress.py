@@ -272,7 +272,12 @@ class WordPressSpider(NewsSpider, SitemapSpider):
                 yield request
 
     def api_failed(self, failure: Failure) -> Iterator[scrapy.Request]:
-        """A page of posts the site did not serve."""
+        """A page of posts the site did not serve. A 400 after the first page is WordPress's answer to a page
+        past the last one (asked for when the site sends no X-WP-TotalPages): the end of the posts."""
+        response = getattr(failure.value, "response", None)
+        if response is not None and response.status == 400 and failure.request.cb_kwargs.get("page", 1) > 1:
+            logger.info("%s: %s is past the last page of posts", self.name, failure.request.url)
+            return
         yield from self.close_api(self.refused(failure))
 
     @staticmethod

@@ -275,3 +275,17 @@ def test_refetch_asks_the_api_for_the_post_by_id_or_by_slug_then_reads_its_page(
     assert [query["slug"] for query in api_requests(paths, "posts")] == \
         [[unquote(urlsplit(omidjonoob["url"]).path.strip("/"))]]
     assert site_path(semnan["url"]) in paths and site_path(omidjonoob["url"]) in paths
+
+
+def test_malformed_json_of_tag_names_is_a_counted_fault_and_loses_no_article(database_url):
+    tags = f"/{host('rasht')}/{API_ROOT}tags"
+    malformed = Fault([(200, {"Content-Type": "application/json"})], b'[{"id": 100, "name": "')
+    with RecordingMirror(DEFAULT_ROOT, faults={tags: malformed}) as server:
+        result = crawl("rasht", server.url, database_url)
+    assert result.returncode == 0, result.stdout + result.stderr[-3000:]
+    rows = stored(database_url, "rasht")
+    assert set(rows) == set(golden_items("rasht"))
+    assert all(json.loads(row["tags"]) == [] for row in rows.values())  # the names were unreadable
+    row = summary(result.stdout, "rasht")
+    assert (row["faults"], row["api"], row["status"]) == ("1 (malformed json 1)", "api", "ok")
+    assert "the names of tags" in result.stderr and "unreadable" in result.stderr
