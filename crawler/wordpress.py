@@ -271,6 +271,13 @@ class WordPressSpider(NewsSpider, SitemapSpider):
             else:
                 yield request
 
+    def closed(self, reason: str) -> None:
+        if self.waiting_for_terms:  # stopped before the names came (Ctrl-C, a closespider limit)
+            self.crawler.stats.set_value("wpapi/not_requested", len(self.waiting_for_terms))
+            logger.warning("%s: the run stopped before the names of the tags of %d new posts came; their pages "
+                           "were not requested (a later run or a backfill reads them)", self.name,
+                           len(self.waiting_for_terms))
+
     def api_failed(self, failure: Failure) -> Iterator[scrapy.Request]:
         """A page of posts the site did not serve. A 400 after the first page is WordPress's answer to a page
         past the last one (asked for when the site sends no X-WP-TotalPages): the end of the posts."""

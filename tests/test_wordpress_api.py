@@ -289,3 +289,22 @@ def test_malformed_json_of_tag_names_is_a_counted_fault_and_loses_no_article(dat
     row = summary(result.stdout, "rasht")
     assert (row["faults"], row["api"], row["status"]) == ("1 (malformed json 1)", "api", "ok")
     assert "the names of tags" in result.stderr and "unreadable" in result.stderr
+
+
+def test_without_x_wp_totalpages_a_full_page_is_followed_and_a_400_past_the_last_ends_the_walk(tmp_path,
+                                                                                               database_url):
+    root = copy_mirror(tmp_path / "mirror")
+    for headers in (root / host("semnan")).rglob("*.headers"):  # a proxy that drops the API's headers
+        headers.unlink()
+    # Seven posts, three a page: pages 1 and 2 are full; the site answers page 3 with its 400 (here it
+    # stands for the page past the last one).
+    past_the_last = urlsplit(posts_url(home("semnan"), 3, 3))
+    fault = {f"/{host('semnan')}{past_the_last.path}?{unquote(past_the_last.query)}": Fault([(400, {})])}
+    with RecordingMirror(root, faults=fault) as server:
+        result = crawl("semnan", server.url, database_url, "-s", "WORDPRESS_API_PER_PAGE=3")
+        paths = server.served.paths()
+    assert result.returncode == 0, result.stdout + result.stderr[-3000:]
+    assert [query["page"] for query in api_requests(paths, "posts")] == [["1"], ["2"], ["3"]]
+    assert summary(result.stdout, "semnan")["api"] == "api" and "REST API is closed" not in result.stderr
+    assert len(stored(database_url, "semnan")) == 6
+    assert not [path for path in paths if "/page/" in path or "/feed/" in path]
