@@ -100,7 +100,7 @@ class WordPressSpider(NewsSpider, SitemapSpider):
         #: "open", "closed: <how the site refused>" or "off".
         self.api_state = "open" if self.api else "off"
         self.api_pages_read = 0
-        # The posts of the posts page being read, by link; the names of tags and categories by id;
+        # The posts of the pages of posts being read, by link; the names of tags and categories by id;
         # the ids asked for (ever, since the last request, not answered yet); pages waiting for names.
         self.posts: dict[str, Post] = {}
         self.term_names: dict[str, dict[int, str]] = {taxonomy: {} for taxonomy in TAXONOMIES}
@@ -160,14 +160,16 @@ class WordPressSpider(NewsSpider, SitemapSpider):
             return
         self.api_pages_read += 1
         self.crawler.stats.inc_value("wpapi/posts_pages")
-        self.posts = {post.link: post for post in posts}
+        self.posts.update((post.link, post) for post in posts)
+        response.meta["posts"] = [post.link for post in posts]
         yield from super().parse(response, page)
-        self.posts = {}
+        for post in posts:  # read or stored: their contents are not kept for the rest of the run
+            self.posts.pop(post.link, None)
         yield from self.terms_requests()
 
     def article_links(self, response: Response) -> list[str]:
         if is_api(response):
-            return [link for link in self.posts if self.owns_url(link)]
+            return [link for link in dict.fromkeys(response.meta["posts"]) if self.owns_url(link)]
         return super().article_links(response)
 
     def older_than_since(self, response: Response) -> bool:
@@ -179,7 +181,7 @@ class WordPressSpider(NewsSpider, SitemapSpider):
             return super().next_page_url(response, page)
         # Without the X-WP-TotalPages header, a full page may be followed by another.
         pages = total_pages(response)
-        more = page < pages if pages is not None else len(self.posts) >= self.per_page
+        more = page < pages if pages is not None else len(response.meta["posts"]) >= self.per_page
         return posts_url(self.home, page + 1, self.per_page, self.since) if more else None
 
     def listing_request(self, url: str, page: int) -> scrapy.Request:
