@@ -84,7 +84,8 @@ def crawl(mirror_root: Path, database_url: str, work: Path, name: str) -> CrawlR
     stats_dir = work / f"{name}-stats"
     shutil.rmtree(stats_dir, ignore_errors=True)
     settings = {**CRAWL_SETTINGS, "STATS_CLASS": STATS_CLASS, "BENCH_STATS_DIR": str(stats_dir)}
-    command = [str(SCRAPY), "crawlall", "-a", "pages=1000000"]
+    # The synthetic mirror is of pages only (no WordPress REST API): the WordPress sources' HTML path.
+    command = [str(SCRAPY), "crawlall", "-a", "pages=1000000", "-a", "api=0"]
     for key, value in settings.items():
         command += ["-s", f"{key}={value}"]
     with MirrorServer(mirror_root) as server:

@@ -72,6 +72,14 @@ def _unique(values: Iterable[str]) -> list[str]:
     return list(dict.fromkeys(v for v in values if v))
 
 
+def lead_or_nothing(text: str, body: str) -> str:
+    """The text as a lead, or "" when it is none: empty of words, or a CMS auto-excerpt of the body."""
+    text = normalize_text(text)
+    if not _has_words(text) or TRUNCATED.search(text) or body.startswith(text):
+        return ""
+    return text
+
+
 class ArticlePage:
     """One fetched article page of a site, read through the site's description (its spider)."""
 
@@ -176,10 +184,7 @@ class ArticlePage:
 
     def lead(self, body: str) -> str:
         def usable(text: str) -> str:
-            text = normalize_text(text)
-            if not _has_words(text) or TRUNCATED.search(text) or body.startswith(text):
-                return ""  # a CMS auto-excerpt of the body, not a lead
-            return text
+            return lead_or_nothing(text, body)
 
         return self._record("lead", [
             ("jsonld", lambda: usable(self.data.text("description"))),
@@ -258,17 +263,23 @@ class ArticlePage:
         return self.container.css(marked).get() or self.container.css("time::attr(datetime)").get() or ""
 
     def _selected_body(self) -> str:
-        nodes = self._css("body")
-        if not nodes:
-            return ""
+        return "\n".join(self._article_text(node.root) for node in self._css("body"))
+
+    def _article_text(self, element) -> str:
+        """The element's text without what the site puts in its articles that is not the article."""
         drop = _compiled(", ".join(self.site.drop_from_body))
-        texts = []
-        for node in nodes:
-            element = copy.deepcopy(node.root)
-            for unwanted in drop(element) if drop else []:
-                unwanted.drop_tree()
-            texts.append(block_text(element))
-        return "\n".join(texts)
+        element = copy.deepcopy(element)
+        for unwanted in drop(element) if drop else []:
+            unwanted.drop_tree()
+        return block_text(element)
+
+    def body_of(self, content_html: str, title: str) -> str:
+        """The body from the post's content as the CMS stores it (WordPress's «content.rendered»),
+        cleaned by the same rules as the body of this page."""
+        if not content_html.strip():
+            return ""
+        return self._clean_body(self._article_text(lxml.html.fragment_fromstring(content_html, create_parent="div")),
+                                title)
 
     def _clean_body(self, text: str, title: str) -> str:
         lines = [line for line in normalize_text(text).split("\n") if _has_words(line)]

@@ -28,5 +28,7 @@ class ArticleItem:
     images: list[str] = field(default_factory=list)
     view_count: int | None = None
     crawled_at: datetime | None = None
+    # When the site last edited the article, where it says so exactly (WordPress's REST API).
+    modified_at: datetime | None = None
     # Which step of the extraction chain gave each field: "jsonld", "meta", "selector", "fallback", "text", "url".
     provenance: dict[str, str] = field(default_factory=dict)

@@ -2,6 +2,8 @@
 
 Layout of a mirror directory: one folder per host; a path ending in «/» is its «index.html»; a query
 string is part of the file name («archive?pi=2»). Used by the demo, the tests and the benchmarks.
+A file may come with response headers of its own (WordPress's «X-WP-TotalPages» on a page of its REST
+API, say): «NAME.headers» next to it, one «Header: value» a line, sent with NAME.
 
     python -m crawler.mirror_server tests/mirror            # prints the URL to use as MIRROR_URL
     python -m crawler.mirror_server tests/mirror --faults faults.json
@@ -106,6 +108,18 @@ def mirror_path(root: Path, url: str) -> Path:
     return path
 
 
+HEADERS_SUFFIX = ".headers"
+
+
+def own_headers(path: Path) -> dict[str, str]:
+    """The headers the mirror sends with this file: those of its «.headers» file, if it has one."""
+    sidecar = path.with_name(path.name + HEADERS_SUFFIX)
+    if not sidecar.is_file():
+        return {}
+    lines = (line.partition(":") for line in sidecar.read_text().splitlines() if ":" in line)
+    return {name.strip(): value.strip() for name, _, value in lines}
+
+
 def content_type(path: Path, body: bytes) -> str:
     head = body[:200].lstrip().lower()
     if path.name == "robots.txt":
@@ -136,9 +150,9 @@ class MirrorHandler(BaseHTTPRequestHandler):
         validators = {"ETag": f'"{hashlib.sha256(body).hexdigest()[:16]}"',
                       "Last-Modified": formatdate(int(path.stat().st_mtime), usegmt=True)}
         if self.not_modified(validators["ETag"], int(path.stat().st_mtime)):
-            self.send(HTTPStatus.NOT_MODIFIED, b"", content_type(path, body), validators, length=0)
+            self.send(HTTPStatus.NOT_MODIFIED, b"", content_type(path, body), {**validators, **own_headers(path)}, length=0)
             return
-        self.send(HTTPStatus.OK, body, content_type(path, body), validators)
+        self.send(HTTPStatus.OK, body, content_type(path, body), {**validators, **own_headers(path)})
 
     def not_modified(self, etag: str, modified: int) -> bool:
         """Whether a conditional request's copy of the page is current: If-None-Match decides when given."""

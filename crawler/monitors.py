@@ -3,8 +3,9 @@
 A source needs a person's attention when its crawl did not finish, when it fetched article pages but
 produced no article, when its listing pages link to no article, when a page raised an error in the
 spider, when articles could not be stored, when a page was given up after its retries or
-in a redirect loop, when a CDN challenge could not be solved, or when the coverage of a required field fell below its
-threshold (SPIDERMON_FIELD_COVERAGE_RULES). spidermon's own ItemCountMonitor does not fit: it wants a
+in a redirect loop, when a CDN challenge could not be solved, when more than WORDPRESS_API_DISAGREEMENT_MAX of
+a WordPress source's pages disagree with their posts in its REST API, or when the coverage of a required field
+fell below its threshold (SPIDERMON_FIELD_COVERAGE_RULES). spidermon's own ItemCountMonitor does not fit: it wants a
 fixed minimum of items, which an incremental run with nothing new rightly does not reach.
 Failed monitors are recorded in the crawl stats under `monitors/failures`; the end-of-run summary
 shows them and the command's exit status follows them.
@@ -105,6 +106,20 @@ class ArticlesMonitor(BaseScrapyMonitor):
         self.assertFalse(failed, msg=f"{failed} CDN challenges NOT SOLVED: the pages behind them were skipped")
 
 
+@monitors.name("WordPress REST API")
+class ApiSelfCheckMonitor(BaseScrapyMonitor):
+    """The HTML reader against the REST API (crawler/wpapi.py's SelfCheck), for the posts whose page was read."""
+
+    @monitors.name("pages agree with their posts")
+    def test_pages_agree_with_their_posts(self):
+        agree = self.stats.get("wpapi/selfcheck/agree", 0)
+        disagree = self.stats.get("wpapi/selfcheck/disagree", 0)
+        most = self.crawler.settings.getfloat("WORDPRESS_API_DISAGREEMENT_MAX", 0.1)
+        self.assertFalse(disagree > most * (agree + disagree),
+                         msg=f"{disagree} of {agree + disagree} pages disagree with the REST API (title, date, news code "
+                             f"or body; see the log): has the layout changed?")
+
+
 class SourceHealth(MonitorSuite):
-    monitors = [FinishReasonMonitor, ArticlesMonitor, FieldCoverageMonitor]
+    monitors = [FinishReasonMonitor, ArticlesMonitor, ApiSelfCheckMonitor, FieldCoverageMonitor]
     monitors_failed_actions = [RecordFailures]

@@ -19,7 +19,7 @@ import re
 from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeVar
 from urllib.parse import urlsplit, urlunsplit
 
 import scrapy
@@ -36,6 +36,7 @@ from crawler.storage import Store
 from crawler.text import parse_int
 
 logger = logging.getLogger(__name__)
+T = TypeVar("T")
 
 # Provenance steps that mean the site's own markup did not give the field.
 FALLBACK_STEPS = {"fallback", "text", "url_hash"}
@@ -234,10 +235,15 @@ class NewsSpider(scrapy.Spider):
     # -- crawling --------------------------------------------------------------------------------
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
-        if self.section:
-            yield scrapy.Request(self.sections[self.section], self.parse)
+        for request in self.discovery():
+            yield request
         for request in revisit_requests(self):  # stored articles due for a check (crawler/revisits.py)
             yield request
+
+    def discovery(self) -> Iterator[scrapy.Request]:
+        """Where a run starts looking for new articles: the first page of the section's listing."""
+        if self.section:
+            yield scrapy.Request(self.sections[self.section], self.parse)
 
     @property
     def incremental(self) -> bool:
@@ -286,10 +292,7 @@ class NewsSpider(scrapy.Spider):
         following = self.walk_on(place, self.listing_ages[response.url], keys, next_url)
         if following:
             url, place = following
-            # After this page's articles, so that in a backfill their dates are known by the time
-            # the next page is read. A jump may lead to a page this run read already.
-            yield scrapy.Request(url, self.parse, cb_kwargs={"place": place}, priority=-1,
-                                 dont_filter=place.stretch > 0)
+            yield self.listing_request(url, place)
 
     def walk_on(self, place: Place, page: ListingAges, links: frozenset[bytes],
                 next_url: str | None) -> tuple[str, Place] | None:
@@ -366,6 +369,13 @@ class NewsSpider(scrapy.Spider):
             if behind:
                 logger.warning("%s: %s", self.name, frontier.describe_gaps(segments))
 
+    def listing_request(self, url: str, place: Place) -> scrapy.Request:
+        """The request of a listing page after the first. After the articles of the page before it, so
+        that in a backfill their dates are known by the time this page is read. A jump may lead to a
+        page this run read already."""
+        return scrapy.Request(url, self.parse, cb_kwargs={"place": place}, priority=-1,
+                              dont_filter=place.stretch > 0)
+
     def discovery_without_listing(self) -> Iterator[scrapy.Request]:
         """Where else to find the newest articles when a listing page links to none (a feed, say)."""
         return iter(())
@@ -390,26 +400,43 @@ class NewsSpider(scrapy.Spider):
             else:
                 self.requested[url] = [ages]
                 ages.pending += 1
-                yield scrapy.Request(url, self.parse_article, cb_kwargs={"link": url})
+                yield from self.article_request(url)
+
+    def article_request(self, url: str) -> Iterator[scrapy.Request]:
+        """The requests that read a linked article not stored yet: its page."""
+        yield scrapy.Request(url, self.parse_article, cb_kwargs={"link": url})
+
+    def refetch_requests(self, url: str, callback: Callable, errback: Callable, **cb_kwargs: Any
+                         ) -> Iterator[scrapy.Request]:
+        """The requests that read the article at `url` again now (`scrapy refetch`): its page."""
+        yield scrapy.Request(url, callback, errback=errback, dont_filter=True, cb_kwargs=cb_kwargs)
 
     def stored_dates(self, links: list[str]) -> dict[str, datetime]:
         """The links to articles already stored, with their publication instants. When the database
         cannot be read, none: every article is fetched, so the store names each one it cannot keep."""
-        store = Store.for_crawler(self.crawler)
         codes = {link: code for link in links if (code := self.code_in_url(link))}
         spellings = {variant: link for link in links if link not in codes for variant in url_variants(link)}
-        try:
+
+        def lookup(store: Store) -> dict[str, datetime]:
             found = store.dates_by_code(self.name, list(codes.values())) if codes else {}
             dates = {link: found[code] for link, code in codes.items() if code in found}
             if spellings:
                 found = store.dates_by_url(self.name, list(spellings))
                 dates.update((spellings[url], moment) for url, moment in found.items())
+            return dates
+
+        return self.read_store(lookup, {})
+
+    def read_store(self, lookup: Callable[[Store], T], unreadable: T) -> T:
+        """What the lookup reads from the store; `unreadable` when the database cannot be read (logged
+        and counted: the crawl then fetches every linked article, so the store names each one it cannot keep)."""
+        try:
+            return lookup(Store.for_crawler(self.crawler))
         except SQLAlchemyError as error:
             self.crawler.stats.inc_value("store/lookup_failed")
             logger.error("%s: cannot read the database (%s): fetching every linked article",
                          self.name, str(error).splitlines()[0])
-            return {}
-        return dates
+            return unreadable
 
     def check_past_since(self, page: ListingAges) -> None:
         """In a backfill: once a whole listing page is older than `since`, the pages after it are too."""
@@ -447,9 +474,12 @@ class NewsSpider(scrapy.Spider):
         return None
 
     def parse_article(self, response: Response, link: str | None = None) -> Iterator[ArticleItem]:
-        """An article page; its date tells the listing pages that linked to it (`link`) where a
-        backfill has reached."""
-        item = self.read_article(response)
+        """An article page, linked from the listings as `link`."""
+        yield from self.article_read(link, self.read_article(response))
+
+    def article_read(self, link: str | None, item: ArticleItem | None) -> Iterator[ArticleItem]:
+        """The article read for a listed link (or None when its page was none): its date tells the
+        listing pages that linked to it where a backfill has reached."""
         if link is not None:
             published_at = item.published_at if item else None
             # Only a backfill compares dates; an incremental crawl keeps no date per article.
@@ -468,6 +498,15 @@ class NewsSpider(scrapy.Spider):
         yield item
 
     def read_article(self, response: Response) -> ArticleItem | None:
+        page = self.article_page(response)
+        if page is None:
+            return None
+        item = page.item()
+        self.count_provenance(item)
+        return item
+
+    def article_page(self, response: Response) -> ArticlePage | None:
+        """The fetched page as an article page, or None (logged and counted) when it is none."""
         stats = self.crawler.stats
         stats.inc_value("article/pages")
         if not isinstance(response, TextResponse):
@@ -480,9 +519,7 @@ class NewsSpider(scrapy.Spider):
             stats.inc_value("article/not_article")
             logger.warning("%s: %s is not an article page (no article metadata or markup)", self.name, response.url)
             return None
-        item = page.item()
-        self.count_provenance(item)
-        return item
+        return page
 
     def count_provenance(self, item: ArticleItem) -> None:
         stats = self.crawler.stats

@@ -13,7 +13,7 @@ from enum import Enum
 from pathlib import Path
 
 from sqlalchemy import (JSON, BigInteger, Boolean, DateTime, Engine, ForeignKey, Index, Integer, String, Text,
-                        TypeDecorator, UniqueConstraint, bindparam, create_engine, event, false, select, update)
+                        TypeDecorator, UniqueConstraint, bindparam, create_engine, event, false, func, select, update)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
@@ -75,6 +75,9 @@ class Article(Base):
     images: Mapped[list] = mapped_column(JsonList, default=list)
     view_count: Mapped[int | None] = mapped_column(Integer, nullable=True)
     crawled_at: Mapped[datetime] = mapped_column(AwareDateTime)
+    # The site's own «last edited» instant (WordPress's modified_gmt): a later one means the article
+    # changed and is read again. None where the site does not say.
+    modified_at: Mapped[datetime | None] = mapped_column(AwareDateTime, nullable=True)
     provenance: Mapped[dict] = mapped_column(JsonList, default=dict)
     content_hash: Mapped[str] = mapped_column(String(64))
     first_seen_at: Mapped[datetime] = mapped_column(AwareDateTime)
@@ -138,6 +141,11 @@ class CrawlRun(Base):
     dropped_reasons: Mapped[dict] = mapped_column(JsonList, default=dict)
     errors: Mapped[int] = mapped_column(Integer, default=0)
     fallbacks: Mapped[int] = mapped_column(Integer, default=0)
+    # WordPress sources: whether the REST API was read ("open"), refused ("closed: <how>") or not tried ("off");
+    # and the self-check of the HTML reader against it, in posts whose page agreed / disagreed.
+    api: Mapped[str] = mapped_column(Text, default="")
+    api_agreements: Mapped[int] = mapped_column(Integer, default=0)
+    api_disagreements: Mapped[int] = mapped_column(Integer, default=0)
     # Why the run needs a person's attention, one reason per line; empty when it does not.
     problems: Mapped[str] = mapped_column(Text, default="")
     # Stored articles checked again (crawler/revisits.py), found edited, found taken down.
@@ -274,9 +282,11 @@ class Store:
             outcomes.update((index, Outcome.NEW) for index in fresh if keys[index] in inserted)
         if seen_again:
             session.execute(update(articles).where(articles.c.id == bindparam("row_id"))
-                            .values(last_seen_at=now, view_count=bindparam("views")),
-                            [{"row_id": stored[keys[index]].id, "views": items[index].view_count}
-                             for index in seen_again])
+                            .values(last_seen_at=now, view_count=bindparam("views"),
+                                    modified_at=func.coalesce(bindparam("modified", type_=AwareDateTime),
+                                                              articles.c.modified_at)),
+                            [{"row_id": stored[keys[index]].id, "views": items[index].view_count,
+                              "modified": items[index].modified_at} for index in seen_again])
             outcomes.update((index, Outcome.UNCHANGED) for index in seen_again)
         return outcomes
 
@@ -304,10 +314,13 @@ class Store:
             # Another writer inserted it between our select and insert: read theirs.
         if current.content_hash == digest:
             session.execute(update(Article).where(Article.id == current.id)
-                            .values(last_seen_at=now, view_count=item.view_count))
+                            .values(last_seen_at=now, view_count=item.view_count,
+                                    modified_at=item.modified_at or current.modified_at))
             return Outcome.UNCHANGED
         session.add(ArticleVersion(article_id=current.id, title=current.title, lead=current.lead,
                                    body=current.body, content_hash=current.content_hash, replaced_at=now))
+        # A reading that does not say when the site edited it keeps what one that did said.
+        values["modified_at"] = item.modified_at or current.modified_at
         session.execute(update(Article).where(Article.id == current.id)
                         .values(**values, content_hash=digest, last_seen_at=now))
         return Outcome.UPDATED
@@ -317,6 +330,13 @@ class Store:
         with Session(self.engine) as session:
             return dict(session.execute(select(Article.news_code, Article.published_at)
                                         .where(Article.source == source, Article.news_code.in_(codes))).all())
+
+    def dates_and_edits_by_code(self, source: str, codes: list[str]) -> dict[str, tuple[datetime, datetime | None]]:
+        """For those of these news codes of a source that are stored: when published, when last edited."""
+        with Session(self.engine) as session:
+            rows = session.execute(select(Article.news_code, Article.published_at, Article.modified_at)
+                                   .where(Article.source == source, Article.news_code.in_(codes))).all()
+        return {code: (published_at, modified_at) for code, published_at, modified_at in rows}
 
     def dates_by_url(self, source: str, urls: list[str]) -> dict[str, datetime]:
         """The publication instants of the stored articles of a source among these URLs."""

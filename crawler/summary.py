@@ -39,6 +39,8 @@ def faults_from_stats(stats: dict) -> dict[str, int]:
             name = FAILURE_NAMES.get(exception, exception)
         elif key == "redirect/loop":
             name = "redirect loop"
+        elif key == "wpapi/malformed_json":
+            name = "malformed json"
         else:
             continue
         faults[name] = faults.get(name, 0) + value
@@ -62,6 +64,11 @@ class SourceSummary:
     challenges_failed: int = 0
     faults: dict[str, int] = field(default_factory=dict)
     finish_reason: str = ""
+    # WordPress's REST API (crawler/wpapi.py): "open", "closed: <how>", "off", or "" for other sources;
+    # the self-check's posts whose page agreed and disagreed with them.
+    api: str = ""
+    api_agreements: int = 0
+    api_disagreements: int = 0
     failures: list[str] = field(default_factory=list)
     #: Part of the listing was left unwalked; the next runs go on with it (crawler/frontier.py).
     behind: bool = False
@@ -96,6 +103,9 @@ class SourceSummary:
             challenges_failed=stats.get("challenge/failed", 0),
             faults=faults_from_stats(stats),
             finish_reason=str(stats.get("finish_reason", "not started")),
+            api=str(stats.get("wpapi/state", "")),
+            api_agreements=stats.get("wpapi/selfcheck/agree", 0),
+            api_disagreements=stats.get("wpapi/selfcheck/disagree", 0),
             failures=list(stats.get(FAILURES, [])),
             behind=bool(stats.get("frontier/behind")),
             started_at=stats.get("start_time"),
@@ -125,8 +135,9 @@ class SourceSummary:
                         listing_pages=self.listing_pages, article_pages=self.article_pages, new=self.new,
                         updated=self.updated, unchanged=self.unchanged, known_skipped=self.known_skipped,
                         dropped=sum(self.dropped.values()), dropped_reasons=self.dropped, errors=self.errors,
-                        fallbacks=self.fallbacks, problems="\n".join(self.problems), revisited=self.revisited,
-                        edited=self.edited, removed=self.removed, behind=self.behind)
+                        fallbacks=self.fallbacks, api=self.api, api_agreements=self.api_agreements,
+                        api_disagreements=self.api_disagreements, problems="\n".join(self.problems),
+                        revisited=self.revisited, edited=self.edited, removed=self.removed, behind=self.behind)
 
 
 def challenges(row: SourceSummary) -> str:
@@ -135,9 +146,17 @@ def challenges(row: SourceSummary) -> str:
     return ", ".join(counts) or "0"
 
 
+def api_columns(row: SourceSummary) -> tuple[str, str]:
+    """Which path a WordPress source took («api»: its REST API; «closed»: the site refused it, so its HTML;
+    «off»), and its self-check: posts whose page agreed with them, of those checked. «-» elsewhere."""
+    path = row.api.split(":")[0] if row.api else "-"
+    checked = row.api_agreements + row.api_disagreements
+    return ("api" if path == "open" else path), (f"{row.api_agreements}/{checked}" if checked else "-")
+
+
 def format_table(rows: list[SourceSummary]) -> str:
     header = ("source", "pages", "new", "updated", "unchanged", "known", "dropped", "errors", "fallbacks",
-              "faults", "challenges", "revisited", "edited", "removed", "status")
+              "faults", "challenges", "api", "agree", "revisited", "edited", "removed", "status")
     lines = [header]
     for row in rows:
         dropped = sum(row.dropped.values())
@@ -146,7 +165,7 @@ def format_table(rows: list[SourceSummary]) -> str:
         lines.append((row.source, str(row.pages), str(row.new), str(row.updated), str(row.unchanged),
                       str(row.known_skipped), f"{dropped} ({reasons})" if reasons else "0", str(row.errors),
                       str(row.fallbacks), f"{sum(row.faults.values())} ({faults})" if faults else "0", challenges(row),
-                      str(row.revisited), str(row.edited), str(row.removed), row.status))
+                      *api_columns(row), str(row.revisited), str(row.edited), str(row.removed), row.status))
     widths = [max(len(line[i]) for line in lines) for i in range(len(header))]
     rendered = ["  ".join(cell.ljust(width) for cell, width in zip(line, widths)).rstrip() for line in lines]
     rendered.insert(1, "  ".join("-" * width for width in widths))

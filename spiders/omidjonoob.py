@@ -1,10 +1,13 @@
 """Omid Jonoob (امید جنوب), a news site of Ahvaz: WordPress with a Persian news theme, no SEO plugin.
 
-News code: the printed «کد خبر : 14491», which is the WordPress post id (the shortlink «?p=14491»
-is the fallback).
-Dates: the line under the title, «21 مهر 1401 - 10:37». The header prints today's date in three
-calendars on every page: it is never the article's date.
-Discovery: the home page and «page/N/», the feed, WordPress core's «wp-sitemap.xml» (named in robots.txt).
+News code: the printed «کد خبر : 14491», which is the WordPress post id (the shortlink «?p=14491» is the
+fallback).
+Dates: the post's «date_gmt» (REST API), exact; on the HTML path, the line under the title, «21 مهر 1401
+- 10:37». The header prints today's date in three calendars on every page: it is never the article's
+date.
+Discovery: its REST API (posts, tags, categories; each new post's page read too, for the fields in
+page_fields); closed, the home page and «page/N/», the feed, WordPress core's «wp-sitemap.xml» (named in
+robots.txt).
 """
 
 from crawler.wordpress import WordPressSpider
@@ -18,6 +21,8 @@ class OmidJonoobSpider(WordPressSpider):
     site_name = "امید جنوب"
     home = HOME
     sections = {"news": HOME}
+    # Not in its REST API: the kicker (a custom field), the view counter and the images.
+    page_fields = ("kicker", "view_count", "images")
     listing_links = ".news-list article h3.title a::attr(href)"
     listing_dates = ".news-list article .date"
     selectors = WordPressSpider.selectors | {

@@ -1,10 +1,13 @@
 """Rasht municipality (شهرداری رشت): WordPress (the host rasht.ir and the theme's markup are assumed).
 
-News code: the WordPress post id; the theme drops the shortlink and the body classes, so it comes
-from the article's id «post-ID».
-Dates: single posts print none and carry no metadata, so the first Jalali date of the article's own
-text is used, date only («امروز سه شنبه ۱۰ اسفند ۱۴۰۰»), with provenance "text" (a counted fallback).
-Discovery: the home page and «page/N/», the feed, WordPress core's «wp-sitemap.xml» (robots.txt names none).
+News code: the WordPress post id; the theme drops the shortlink and the body classes, so it comes from
+the article's id «post-ID».
+Dates: the post's «date_gmt» (REST API), exact; on the HTML path, single posts print none and carry no
+metadata, so the first Jalali date of the article's own text is used, date only («امروز سه شنبه ۱۰ اسفند
+۱۴۰۰»), with provenance "text" (a counted fallback).
+Discovery: its REST API (posts, tags, categories; each new post's page read too, for the fields in
+page_fields); closed, the home page and «page/N/», the feed, WordPress core's «wp-sitemap.xml»
+(robots.txt names none).
 """
 
 from crawler.wordpress import WordPressSpider
@@ -18,6 +21,8 @@ class RashtSpider(WordPressSpider):
     site_name = "شهرداری رشت"
     home = HOME
     sections = {"news": HOME}
+    # Not in its REST API: the kicker (a custom field), the images.
+    page_fields = ("kicker", "images")
     sitemaps = ("wp-sitemap.xml",)
     next_page = ".posts-navigation .nav-previous a::attr(href)"
     listing_dates = ".site-main article .entry-meta .posted-on"

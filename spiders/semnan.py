@@ -1,9 +1,12 @@
 """Semnan municipality's news portal (پایگاه خبری شهرداری سمنان): WordPress, the Sahifa theme, Yoast SEO.
 
-News code: the WordPress post id, from the shortlink «?p=ID» or else the body class «postid-ID»;
-the site prints no «کد خبر».
-Dates: Yoast's metadata (UTC), else the meta line under the title («۶ شهریور ۱۴۰۰», date only).
-Discovery: the home page and «page/N/», the feed, Yoast's «sitemap_index.xml» (named in robots.txt).
+News code: the WordPress post id, from the shortlink «?p=ID» or else the body class «postid-ID»; the site
+prints no «کد خبر».
+Dates: the post's «date_gmt» (REST API), exact; on the HTML path, Yoast's metadata (UTC), else the meta
+line under the title («۶ شهریور ۱۴۰۰», date only).
+Discovery: its REST API (posts, tags, categories; each new post's page read too, for the fields in
+page_fields); closed, the home page and «page/N/», the feed, Yoast's «sitemap_index.xml» (named in
+robots.txt).
 """
 
 from crawler.wordpress import WordPressSpider
@@ -17,6 +20,8 @@ class SemnanSpider(WordPressSpider):
     site_name = "پایگاه خبری شهرداری سمنان"
     home = HOME
     sections = {"news": HOME}
+    # Not in its REST API: the kicker (a custom field), the view counter, the author's name and the images.
+    page_fields = ("kicker", "view_count", "authors", "images")
     listing_links = ".post-listing article h2.post-box-title a::attr(href)"
     listing_dates = ".post-listing article .post-meta .tie-date"
     next_page = "#tie-next-page a::attr(href)"

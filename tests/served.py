@@ -45,9 +45,11 @@ def article_files(root: Path, source: str) -> list[Path]:
 
 @dataclass
 class Fault:
-    """How the server answers a path before serving it normally: one (status, headers) per request."""
+    """How the server answers a path before serving it normally: one (status, headers) per request, with
+    `body` (by default a small HTML page naming the status)."""
 
     answers: list[tuple[int, dict[str, str]]]
+    body: bytes | None = None
 
 
 @dataclass
@@ -78,7 +80,7 @@ class RecordingMirror(MirrorServer):
                     answer = fault.answers.pop(0) if fault else None
                 if answer:
                     status, headers = answer
-                    body = f"<html><body><h1>{status}</h1></body></html>".encode()
+                    body = fault.body or f"<html><body><h1>{status}</h1></body></html>".encode()
                     self.send_response(status)
                     headers = {"Content-Type": "text/html", "Content-Length": str(len(body)), **headers}
                     for name, value in headers.items():

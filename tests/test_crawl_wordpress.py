@@ -1,5 +1,6 @@
-"""`scrapy crawl` of the WordPress sources end to end: the bundled mirror over real HTTP into a real
-SQLite file; backfills through the sitemaps; the «since» bound on listings, feeds and sitemaps."""
+"""`scrapy crawl` of the WordPress sources' HTML path end to end (`-a api=0`; the REST API path is in
+test_wordpress_api.py): the bundled mirror over real HTTP into a real SQLite file; backfills through the
+sitemaps; the «since» bound on listings, feeds and sitemaps."""
 
 from __future__ import annotations
 
@@ -59,7 +60,7 @@ async def crawl_in_process(source: str, mirror: str, database_url: str, **argume
 @pytest.mark.parametrize("source", SOURCES)
 def test_crawl_stores_every_article_once_then_nothing_new(source, mirror, database_url):
     articles = expected(source)
-    first = scrapy_cli("crawl", source, mirror_url=mirror, database_url=database_url)
+    first = scrapy_cli("crawl", source, "-a", "api=0", mirror_url=mirror, database_url=database_url)
     assert first.returncode == 0, first.stderr[-3000:]
     rows = stored(database_url)
     assert set(rows) == set(articles)
@@ -77,7 +78,7 @@ def test_crawl_stores_every_article_once_then_nothing_new(source, mirror, databa
     assert (row["new"], row["dropped"], row["errors"], row["status"]) == (str(len(articles)), "0", "0", "ok")
     assert row["fallbacks"] == str(fallbacks)
 
-    second = scrapy_cli("crawl", source, mirror_url=mirror, database_url=database_url)
+    second = scrapy_cli("crawl", source, "-a", "api=0", mirror_url=mirror, database_url=database_url)
     assert second.returncode == 0, second.stderr[-3000:]
     assert stored(database_url).keys() == rows.keys()
     row = summary(second.stdout, source)
@@ -100,7 +101,7 @@ def test_backfill_reaches_old_articles_through_the_sitemap(source, since, old, o
     feed = (DEFAULT_ROOT / HOME[source] / "feed" / "index.html").read_text()
     assert old_url not in first_listing and old_url not in feed  # only page 3 and the sitemap know it
 
-    result = scrapy_cli("crawl", source, "-a", "pages=1", "-a", f"since={since}", mirror_url=mirror,
+    result = scrapy_cli("crawl", source, "-a", "api=0", "-a", "pages=1", "-a", f"since={since}", mirror_url=mirror,
                         database_url=database_url)
     assert result.returncode == 0, result.stderr[-3000:]
     rows = stored(database_url)
@@ -112,7 +113,7 @@ def test_backfill_reaches_old_articles_through_the_sitemap(source, since, old, o
 
 @pytest_twisted.ensureDeferred
 async def test_feed_and_sitemap_entries_older_than_since_are_not_fetched(mirror, database_url):
-    stats = await crawl_in_process("semnan", mirror, database_url, pages="1", since="1400-09-01")
+    stats = await crawl_in_process("semnan", mirror, database_url, api="0", pages="1", since="1400-09-01")
     recent = published_since("semnan", "1400-09-01")
     # Only the recent posts are fetched: not the seed post of 1400-06 (in the feed and the second post
     # sitemap), nor Yoast's first post sitemap (its «lastmod» is of 1398), nor its posts.
@@ -129,7 +130,7 @@ LISTING_WALKS = [("semnan", "1400-09-01", 5), ("omidjonoob", "1401-08-01", 4)]
 @pytest.mark.parametrize(("source", "since", "on_first_pages"), LISTING_WALKS, ids=[w[0] for w in LISTING_WALKS])
 @pytest_twisted.ensureDeferred
 async def test_since_ends_the_listing_walk(source, since, on_first_pages, mirror, database_url):
-    stats = await crawl_in_process(source, mirror, database_url, since=since)
+    stats = await crawl_in_process(source, mirror, database_url, api="0", since=since)
     # Listing page 3 is older than «since»: the walk ends there and its articles are not requested.
     assert (stats["listing/pages"], stats["listing/past_since"]) == (3, 1)
     assert stats["article/pages"] == on_first_pages

@@ -1,8 +1,9 @@
 """`scrapy record URL`: fetches a page through the mirror, saves it and writes its golden file."""
 
 import json
+import sqlite3
 
-from crawler.mirror_server import DEFAULT_ROOT, mirror_path
+from crawler.mirror_server import DEFAULT_ROOT, MirrorServer, mirror_path
 from tests.conftest import scrapy_cli
 from tests.golden import GOLDEN_ROOT
 
@@ -32,3 +33,32 @@ def test_record_refuses_what_it_cannot_record(mirror, database_url, tmp_path):
     assert "NOT RECORDED https://rasht.ir/no-such-post/: HTTP 404" in result.stdout
     assert "NOT RECORDED https://rasht.ir/: https://rasht.ir/ gives 0 articles" in result.stdout
     assert not (tmp_path / "mirror").exists() and not (tmp_path / "golden").exists()
+
+
+def test_record_saves_the_api_answers_of_a_wordpress_post_so_that_it_replays_offline(mirror, database_url, tmp_path):
+    expected = json.loads((GOLDEN_ROOT / "omidjonoob" / "15208.json").read_text())
+    url = expected["url"]
+    result = scrapy_cli("record", url, "--mirror", str(tmp_path / "mirror"), "--golden", str(tmp_path / "golden"),
+                        mirror_url=mirror, database_url=database_url)
+    assert result.returncode == 0, result.stderr[-3000:]
+    api = sorted(path.name for path in (tmp_path / "mirror" / "omidjonob.ir" / "wp-json" / "wp" / "v2").iterdir())
+    assert len(api) == 2 and api[0].startswith("posts?") and "slug=" in api[0] and api[1].startswith("tags?")
+    assert not has_articles(database_url)  # recorded, not stored
+
+    # Offline: only what was recorded, served again.
+    with MirrorServer(tmp_path / "mirror") as recorded:
+        replay = scrapy_cli("refetch", url, mirror_url=recorded.url, database_url=database_url)
+    assert replay.returncode == 0, replay.stderr[-3000:]
+    record = json.loads(replay.stdout)
+    assert (record["title"], record["body"], record["tags"]) == \
+        (expected["item"]["title"], expected["item"]["body"], expected["item"]["tags"])
+    assert record["provenance"]["published_at"] == "api" and record["kicker"] == expected["item"]["kicker"]
+
+
+def has_articles(database_url: str) -> bool:
+    path = database_url.removeprefix("sqlite:///")
+    try:
+        with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as connection:
+            return bool(connection.execute("select count(*) from articles").fetchone()[0])
+    except sqlite3.OperationalError:  # no database, or no table: nothing stored
+        return False

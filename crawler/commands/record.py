@@ -3,6 +3,10 @@
 Fetches each page as a crawl would (robots.txt, User-Agent, MIRROR_URL), saves it into the mirror
 at tests/mirror/<host>/<path>, parses it with the source that owns the host and writes the expected
 JSON to tests/golden/<source>/<news_code>.json. Review every field before committing both.
+
+For a source read through the WordPress REST API, the answers `scrapy refetch` gets from the API for
+the page (the post, the names of its tags and categories) are saved into the mirror as well, with
+their «X-WP-Total…» headers, so that the post replays offline.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import scrapy
+from scrapy import signals
 from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 from scrapy.http import Response
@@ -21,7 +26,12 @@ from twisted.python.failure import Failure
 from w3lib.url import is_url
 
 from crawler import golden
-from crawler.mirror_server import DEFAULT_ROOT, mirror_path
+from crawler.commands.refetch import Refetch
+from crawler.mirror_server import DEFAULT_ROOT, HEADERS_SUFFIX, mirror_path
+from crawler.wpapi import is_api
+
+# The API's headers a replay needs.
+API_HEADERS = ("X-WP-Total", "X-WP-TotalPages")
 
 
 class PageFetcher(scrapy.Spider):
@@ -71,10 +81,36 @@ class Command(ScrapyCommand):
             raise UsageError(f"no source knows the host of {', '.join(unknown)}; nothing fetched")
         fetched: dict[str, Response | str] = {}
         self.crawler_process.crawl(PageFetcher, urls=args, fetched=fetched)
+        for name in sorted({name for url in args for name in loader.find_by_request(scrapy.Request(url))}):
+            spider = loader.load(name)
+            if getattr(spider, "api", False):
+                self.record_api(spider, [url for url in args if name in loader.find_by_request(scrapy.Request(url))],
+                                opts.mirror)
         self.crawler_process.start()
         for url in args:
             if not self.record(url, fetched.get(url, "not fetched (see the log)"), opts):
                 self.exitcode = 1
+
+    def record_api(self, spider: type[scrapy.Spider], urls: list[str], mirror: Path) -> None:
+        """The source's spider reading the URLs as a refetch does, its API answers saved into the mirror
+        and nothing stored."""
+        crawler = self.crawler_process.create_crawler(type(spider.__name__, (Refetch, spider), {}))
+        crawler.settings.set("ITEM_PIPELINES", {}, priority="cmdline")
+        crawler.settings.set("SPIDERMON_ENABLED", False, priority="cmdline")
+
+        def save(response: Response, request: scrapy.Request, spider: scrapy.Spider) -> None:
+            if not is_api(response) or response.status != 200:
+                return
+            path = mirror_path(mirror, response.url)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(response.body)
+            headers = {name: response.headers[name].decode() for name in API_HEADERS if name in response.headers}
+            if headers:
+                path.with_name(path.name + HEADERS_SUFFIX).write_text("".join(f"{k}: {v}\n" for k, v in headers.items()))
+            print(path)
+
+        crawler.signals.connect(save, signal=signals.response_received, weak=False)
+        self.crawler_process.crawl(crawler, refetch=urls)
 
     def record(self, url: str, response: Response | str, opts: argparse.Namespace) -> bool:
         if isinstance(response, str):

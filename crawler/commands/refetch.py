@@ -9,7 +9,6 @@ import sys
 from datetime import datetime
 from urllib.parse import urlsplit
 
-import scrapy
 from scrapy import signals
 from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
@@ -40,11 +39,12 @@ class Refetch:
 
     async def start(self):
         for url in self.refetch:
-            yield scrapy.Request(url, self.parse_refetched, errback=self.fetch_failed, dont_filter=True,
-                                 cb_kwargs={"asked": url})
+            for request in self.refetch_requests(url, self.parse_refetched, self.fetch_failed, asked=url):
+                yield request
 
-    def parse_refetched(self, response, asked: str):
-        items = list(self.parse_article(response))
+    def parse_refetched(self, response, asked: str, **read_with):
+        # read_with: what the source read of the article before its page (a WordPress post).
+        items = list(self.parse_article(response, **read_with))
         if not items:
             self.not_stored[asked] = (f"not an article page ({response.url} has no article markup or metadata: "
                                       "a listing, a soft 404 or an error page?)")
