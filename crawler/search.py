@@ -1,0 +1,106 @@
+"""Persian full-text search: the folding that makes the spellings a reader types find the same words.
+
+The stored text is already normalized (crawler/text.py: letters unified, ZWNJ kept). Search folds it
+further, the same way for the index and for the query:
+
+- Arabic letter forms → their Persian ones (ي ى → ی, ك ڪ → ک, ۀ ة → ه, أ إ ٱ → ا, ؤ → و);
+- harakat, Quranic marks and tatweel removed (کِتـــاب → کتاب);
+- ZWNJ and punctuation → a space, so «کتاب‌ها» is the words کتاب and ها;
+- Persian and Arabic-Indic digits → Latin ones (۱۴۰۲ and 1402 are one number); A–Z → a–z.
+
+A word written with a ZWNJ is indexed a second time joined (کتاب‌ها also as کتابها), so the query
+کتابها, written without it, finds it too; the query کتاب ها or کتاب‌ها finds both words.
+
+Folding is a character table (`FOLDING`): Python translates with it, and the database runs the same
+table: on SQLite as the functions `persian_fold` / `persian_search_text` that every connection of the
+store and of Datasette registers (`register`), on PostgreSQL as SQL functions of the same names made
+from the same table (`POSTGRESQL_FUNCTIONS`, created by the migration).
+"""
+
+from __future__ import annotations
+
+import re
+import string
+
+from sqlalchemy import Connection
+from sqlalchemy import text as sql
+
+from crawler.text import ZWNJ, normalize_text
+
+_LETTERS = {"ي": "ی", "ى": "ی", "ك": "ک", "ڪ": "ک", "ۀ": "ه", "ة": "ه", "أ": "ا", "إ": "ا", "ٱ": "ا", "ؤ": "و"}
+_MARKS = ([chr(c) for c in range(0x064B, 0x0660)] + ["\u0670", "\u0640"]
+          + [chr(c) for c in range(0x06D6, 0x06DD)] + [chr(c) for c in range(0x06DF, 0x06E9)]
+          + [chr(c) for c in range(0x06EA, 0x06EE)])
+_SEPARATORS = (ZWNJ + string.punctuation + "«»‹›،؛؟٪٫٬…–—‐‑‒―‘’‚“”„•·٭۔")
+_DIGITS = dict(zip("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩", "01234567890123456789"))
+_UPPER = dict(zip(string.ascii_uppercase, string.ascii_lowercase))
+
+#: character → what it folds to: a letter, a space, or nothing.
+FOLDING: dict[str, str] = {**_LETTERS, **_DIGITS, **_UPPER, **dict.fromkeys(_SEPARATORS, " "),
+                           **dict.fromkeys(_MARKS, "")}
+_TABLE = str.maketrans(FOLDING)
+# A word with a ZWNJ in it, with whatever punctuation clings to it (folded away afterwards).
+_JOINED_WORD = re.compile(f"\\S*{ZWNJ}\\S*")
+
+
+def fold(text: str | None) -> str:
+    """Text as search sees it: normalized, folded, one space between words."""
+    return " ".join(normalize_text(text).translate(_TABLE).split())
+
+
+def search_text(text: str | None) -> str:
+    """What the index holds for a text: its folded words, then each ZWNJ-joined word again, joined."""
+    normalized = normalize_text(text)
+    joined = " ".join(word.replace(ZWNJ, "") for word in _JOINED_WORD.findall(normalized))
+    return " ".join(filter(None, (fold(normalized), fold(joined))))
+
+
+def fts_query(text: str | None) -> str:
+    """An FTS5 query for what a reader typed: every folded word must occur (each quoted, so nothing in
+    the text is read as query syntax)."""
+    return " ".join(f'"{word}"' for word in fold(text).split())
+
+
+def register(dbapi_connection) -> None:
+    """The folding functions on a SQLite connection: the index triggers and the search queries call them."""
+    for name, function in (("persian_fold", fold), ("persian_search_text", search_text),
+                           ("persian_fts_query", fts_query)):
+        dbapi_connection.create_function(name, 1, function, deterministic=True)
+
+
+def _literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+# translate() maps the n-th character of `from` to the n-th of `to` and drops those past its end.
+_KEPT = [char for char in FOLDING if FOLDING[char]]
+_DROPPED = [char for char in FOLDING if not FOLDING[char]]
+
+_FOLD_FROM = _literal("".join(_KEPT + _DROPPED))
+_FOLD_TO = _literal("".join(FOLDING[char] for char in _KEPT))
+_JOINED_WORD_SQL = _literal(f"(\\S*{ZWNJ}\\S*)")
+
+#: The same folding on PostgreSQL (the trigger and a psql user call them; on text already normalized).
+POSTGRESQL_FUNCTIONS = (f"""
+CREATE FUNCTION persian_fold(text) RETURNS text LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $fold$
+  SELECT btrim(regexp_replace(translate($1, {_FOLD_FROM}, {_FOLD_TO}), '\\s+', ' ', 'g'))
+$fold$""", f"""
+CREATE FUNCTION persian_search_text(text) RETURNS text LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $search$
+  SELECT btrim(persian_fold($1) || ' ' || coalesce(persian_fold(
+    (SELECT string_agg(replace(word[1], {_literal(ZWNJ)}, ''), ' ')
+       FROM regexp_matches($1, {_JOINED_WORD_SQL}, 'g') AS word)), ''))
+$search$""")
+
+
+def find(connection: Connection, text: str, limit: int = 100) -> list[int]:
+    """The ids of the articles that hold every word of `text`, best first (title before lead before body)."""
+    if connection.dialect.name == "postgresql":
+        statement = sql("SELECT article_id FROM article_search, plainto_tsquery('simple', :words) AS query"
+                        " WHERE document @@ query ORDER BY ts_rank(document, query) DESC, article_id LIMIT :limit")
+        return list(connection.execute(statement, {"words": fold(text), "limit": limit}).scalars())
+    query = fts_query(text)
+    if not query:
+        return []
+    statement = sql("SELECT rowid FROM articles_fts WHERE articles_fts MATCH :query"
+                    " ORDER BY bm25(articles_fts, 5.0, 2.0, 1.0), rowid LIMIT :limit")
+    return list(connection.execute(statement, {"query": query, "limit": limit}).scalars())
