@@ -82,7 +82,12 @@ CRAWL_LOCK_FILE = os.environ.get("CRAWL_LOCK_FILE", "")
 EXTENSIONS = {
     "crawler.jobdir.KilledJobRecovery": 100,
     "crawler.monitors.ArticleMonitoring": 500,
+    "crawler.copies.LinkCopies": 600,
 }
+# Syndicated copies (crawler/copies.py): every article stored new or updated is linked with the stored
+# articles whose body is this similar (Jaccard similarity of word shingles); both stay.
+COPIES_ENABLED = True
+COPIES_THRESHOLD = 0.8
 
 # Layout-drift alarms (crawler/monitors.py): a source fails its run when the crawl did not finish,
 # fetched article pages but produced no article, or a required field's coverage over the articles
