@@ -3,6 +3,7 @@
 
     python3 tasks.py demo    # crawl the bundled offline mirror of all sources into SQLite, print a summary
     python3 tasks.py test    # run the whole test suite
+    python3 tasks.py browse  # browse and search the demo database (or DATABASE_URL's SQLite file) in the browser
     python3 tasks.py bench   # the benchmarks (bench/): five figures against references measured in the same run
     python3 tasks.py setup   # only create/refresh the virtual environment at .venv
 
@@ -61,6 +62,12 @@ def demo() -> int:
         mirror.wait()
 
 
+def browse(extra: list[str]) -> int:
+    """Datasette on the demo database, or on DATABASE_URL's when it is set (`scrapy browse`)."""
+    env = {**os.environ, "DATABASE_URL": os.environ.get("DATABASE_URL", DEMO_DATABASE)}
+    return run(BIN / "scrapy", "browse", *extra, env=env)
+
+
 def test(extra: list[str]) -> int:
     return run(PYTHON, "-m", "pytest", *extra)
 
@@ -71,12 +78,14 @@ def bench(extra: list[str]) -> int:
 
 def main() -> None:
     command, *extra = sys.argv[1:] or ["help"]
-    if command not in {"setup", "demo", "test", "bench"}:
+    if command not in {"setup", "demo", "browse", "test", "bench"}:
         print(__doc__)
         sys.exit(0 if command == "help" else 2)
     setup()
     if command == "demo":
         sys.exit(demo())
+    if command == "browse":
+        sys.exit(browse(extra))
     if command == "test":
         sys.exit(test(extra))
     if command == "bench":

@@ -57,8 +57,8 @@ def search_text(text: str | None) -> str:
 
 def fts_query(text: str | None) -> str:
     """An FTS5 query for what a reader typed: every folded word must occur (each quoted, so nothing in
-    the text is read as query syntax)."""
-    return " ".join(f'"{word}"' for word in fold(text).split())
+    the text is read as query syntax). No word at all: a query that matches nothing."""
+    return " ".join(f'"{word}"' for word in fold(text).split()) or '""'
 
 
 def register(dbapi_connection) -> None:
@@ -99,8 +99,6 @@ def find(connection: Connection, text: str, limit: int = 100) -> list[int]:
                         " WHERE document @@ query ORDER BY ts_rank(document, query) DESC, article_id LIMIT :limit")
         return list(connection.execute(statement, {"words": fold(text), "limit": limit}).scalars())
     query = fts_query(text)
-    if not query:
-        return []
     statement = sql("SELECT rowid FROM articles_fts WHERE articles_fts MATCH :query"
                     " ORDER BY bm25(articles_fts, 5.0, 2.0, 1.0), rowid LIMIT :limit")
     return list(connection.execute(statement, {"query": query, "limit": limit}).scalars())
