@@ -181,7 +181,10 @@ def extra_template_vars(view_name, database, table, request, datasette):
 
     async def article_page():
         db = datasette.get_database(database)
-        article_id = request.url_vars.get("pks", "")
+        try:
+            article_id = int(request.url_vars.get("pks", ""))
+        except ValueError:
+            return {}
         copies = (await db.execute(
             """select a.id, a.source, a.title, a.published_at, k.similarity
                from copies k join articles a on a.id = case k.original_id when :id then k.copy_id else k.original_id end
