@@ -17,31 +17,38 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import zlib
 from datetime import datetime, timezone
 
 from datasketch import MinHash, MinHashLSH
 from scrapy.exceptions import NotConfigured
-from sqlalchemy import Connection, Engine, delete, or_, select
+from sqlalchemy import Engine, delete, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from crawler.items import ArticleItem
-from crawler.search import fold
+from crawler.search import fold_characters
 from crawler.storage import Article, ArticleCopy, CopyBand, Outcome, Store
 from pipelines.store import articles_stored
 
 logger = logging.getLogger(__name__)
 
 SHINGLE_WORDS = 3
+# A body shorter than this is not compared (a photo report's caption, a one-line notice): such bodies
+# repeat without being the same news.
+MIN_WORDS = 40
+# Articles linked per transaction (their band keys are bound parameters of one statement).
+BATCH = 500
 PERMUTATIONS = 128
 # Named, not datasketch's default: the bands stored in copy_bands are only comparable under one scheme.
 SCHEME = "affine32"
 
 
 def shingles(body: str) -> set[str]:
-    """The body's runs of SHINGLE_WORDS consecutive folded words (a shorter body: itself)."""
-    words = fold(body).split()
-    if len(words) <= SHINGLE_WORDS:
-        return {" ".join(words)} if words else set()
+    """The (stored, so normalized) body's runs of SHINGLE_WORDS consecutive folded words; none for a body
+    shorter than MIN_WORDS."""
+    words = fold_characters(body).split()
+    if len(words) < MIN_WORDS:
+        return set()
     return {" ".join(words[at:at + SHINGLE_WORDS]) for at in range(len(words) - SHINGLE_WORDS + 1)}
 
 
@@ -60,53 +67,67 @@ class CopyFinder:
         self._permutations = MinHash(num_perm=PERMUTATIONS, seed=1, scheme=SCHEME).permutations
 
     def link(self, article_ids: list[int]) -> int:
-        """Finds the copies of these articles (new or changed) and records them, replacing what was known
-        of them; returns the number of pairs linked. One transaction."""
-        linked = 0
-        with self.engine.begin() as connection:
-            for article_id in article_ids:
-                linked += self._link(connection, article_id)
-        return linked
+        """Finds the copies of these articles (new or changed) among all stored articles and records them,
+        replacing what was known of them; returns the number of pairs linked."""
+        return sum(self._link(article_ids[at:at + BATCH]) for at in range(0, len(article_ids), BATCH))
 
-    def _link(self, connection: Connection, article_id: int) -> int:
+    def _link(self, article_ids: list[int]) -> int:
+        """`link` for a batch: one transaction, a few statements."""
         articles = Article.__table__
-        me = connection.execute(select(articles.c.id, articles.c.body, articles.c.content_hash,
-                                       articles.c.published_at).where(articles.c.id == article_id)).one()
-        # Its body may have changed: what linked it before is found again below, or no longer holds.
-        connection.execute(delete(CopyBand).where(CopyBand.article_id == article_id))
-        connection.execute(delete(ArticleCopy).where(or_(ArticleCopy.original_id == article_id,
-                                                         ArticleCopy.copy_id == article_id)))
-        mine = shingles(me.body)
-        keys = self._band_keys(mine)
-        similar: dict[int, float] = dict.fromkeys(connection.execute(
-            select(articles.c.id).where(articles.c.content_hash == me.content_hash, articles.c.id != article_id)
-        ).scalars(), 1.0)
-        candidates = connection.execute(
-            select(articles.c.id, articles.c.body).where(articles.c.id.in_(
-                select(CopyBand.article_id).where(CopyBand.key.in_(keys), CopyBand.article_id != article_id)))).all()
-        for candidate in candidates:
-            similarity = similar.get(candidate.id) or jaccard(mine, shingles(candidate.body))
-            if similarity >= self.threshold:
-                similar[candidate.id] = similarity
-        connection.execute(self._insert(CopyBand), [{"article_id": article_id, "band": band, "key": key}
-                                                    for band, key in enumerate(keys)])
-        if not similar:
-            return 0
-        published = dict(connection.execute(select(articles.c.id, articles.c.published_at)
-                                            .where(articles.c.id.in_(list(similar)))).all())
-        now = datetime.now(timezone.utc)
-        pairs = []
-        for other, similarity in similar.items():
-            # The original is the one published first (the one stored first when they tie).
-            first, then = sorted(((me.published_at, article_id), (published[other], other)))
-            pairs.append({"original_id": first[1], "copy_id": then[1], "similarity": round(similarity, 4),
-                          "found_at": now})
-        connection.execute(self._insert(ArticleCopy).on_conflict_do_nothing(
-            index_elements=["original_id", "copy_id"]), pairs)
+        with self.engine.begin() as connection:
+            # Their bodies may have changed: what linked them before is found again below, or no longer holds.
+            connection.execute(delete(CopyBand).where(CopyBand.article_id.in_(article_ids)))
+            connection.execute(delete(ArticleCopy).where(or_(ArticleCopy.original_id.in_(article_ids),
+                                                             ArticleCopy.copy_id.in_(article_ids))))
+            mine = {row.id: row for row in connection.execute(
+                select(articles.c.id, articles.c.body, articles.c.content_hash, articles.c.published_at)
+                .where(articles.c.id.in_(article_ids)))}
+            words = {article_id: shingles(row.body) for article_id, row in mine.items()}
+            words = {article_id: shingles_ for article_id, shingles_ in words.items() if shingles_}
+            if not words:
+                return 0
+            pairs: dict[tuple[int, int], float] = {}
+            bands = [{"article_id": article_id, "band": band, "key": key} for article_id in words
+                     for band, key in enumerate(self._band_keys(words[article_id]))]
+            connection.execute(self._insert(CopyBand), bands)
+            # Pairs sharing a band (the batch's own articles included), then those with the same content.
+            owners: dict[int, list[int]] = {}
+            for band in bands:
+                owners.setdefault(band["key"], []).append(band["article_id"])
+            candidates = {(article_id, other) for other, key in connection.execute(
+                select(CopyBand.article_id, CopyBand.key).where(CopyBand.key.in_(list(owners))))
+                for article_id in owners[key] if other != article_id}
+            hashes: dict[str, list[int]] = {}
+            for article_id in words:
+                hashes.setdefault(mine[article_id].content_hash, []).append(article_id)
+            exact = {(article_id, other) for other, digest in connection.execute(
+                select(articles.c.id, articles.c.content_hash).where(articles.c.content_hash.in_(list(hashes))))
+                for article_id in hashes[digest] if other != article_id}
+            others = {other for _, other in candidates | exact}
+            theirs = {row.id: row for row in connection.execute(
+                select(articles.c.id, articles.c.body, articles.c.published_at).where(articles.c.id.in_(list(others))))}
+            for article_id, other in candidates | exact:
+                if (article_id, other) in exact:
+                    similarity = 1.0
+                else:
+                    similarity = jaccard(words[article_id], words.get(other) or shingles(theirs[other].body))
+                if similarity >= self.threshold:
+                    # The original is the one published first (the one stored first when they tie).
+                    first, then = sorted(((mine[article_id].published_at, article_id),
+                                          (theirs[other].published_at, other)))
+                    pairs[first[1], then[1]] = round(similarity, 4)
+            if pairs:
+                now = datetime.now(timezone.utc)
+                connection.execute(self._insert(ArticleCopy).on_conflict_do_nothing(
+                    index_elements=["original_id", "copy_id"]),
+                    [{"original_id": original, "copy_id": copy, "similarity": similarity, "found_at": now}
+                     for (original, copy), similarity in pairs.items()])
         return len(pairs)
 
     def _band_keys(self, words: set[str]) -> list[int]:
-        signature = MinHash(num_perm=PERMUTATIONS, permutations=self._permutations, scheme=SCHEME)
+        # CRC-32 hashes a shingle in C, several times faster than datasketch's SHA-1 in Python, and is as
+        # stable across processes (the scheme mixes its bits before permuting).
+        signature = MinHash(num_perm=PERMUTATIONS, permutations=self._permutations, scheme=SCHEME, hashfunc=zlib.crc32)
         signature.update_batch([shingle.encode() for shingle in words])
         keys = []
         for band, (start, end) in enumerate(self.bands):

@@ -1,7 +1,7 @@
 """Persian full-text search: the folding that makes the spellings a reader types find the same words.
 
-The stored text is already normalized (crawler/text.py: letters unified, ZWNJ kept). Search folds it
-further, the same way for the index and for the query:
+The stored text is normalized (crawler/text.py: letters unified, ZWNJ kept, invisible characters
+gone), and what a reader types is normalized the same way. Search folds both further, alike:
 
 - Arabic letter forms → their Persian ones (ي ى → ی, ك ڪ → ک, ۀ ة → ه, أ إ ٱ → ا, ؤ → و);
 - harakat, Quranic marks and tatweel removed (کِتـــاب → کتاب);
@@ -38,21 +38,27 @@ _UPPER = dict(zip(string.ascii_uppercase, string.ascii_lowercase))
 #: character → what it folds to: a letter, a space, or nothing.
 FOLDING: dict[str, str] = {**_LETTERS, **_DIGITS, **_UPPER, **dict.fromkeys(_SEPARATORS, " "),
                            **dict.fromkeys(_MARKS, "")}
-_TABLE = str.maketrans(FOLDING)
+# The characters to fold, found by one regular expression: faster than str.translate on long Persian text.
+_FOLDED = re.compile("[" + re.escape("".join(FOLDING)) + "]")
 # A word with a ZWNJ in it, with whatever punctuation clings to it (folded away afterwards).
 _JOINED_WORD = re.compile(f"\\S*{ZWNJ}\\S*")
 
 
+def fold_characters(text: str | None) -> str:
+    """Text folded by the table, one space between words: what the database's `persian_fold` does."""
+    return " ".join(_FOLDED.sub(lambda match: FOLDING[match.group()], text or "").split())
+
+
 def fold(text: str | None) -> str:
-    """Text as search sees it: normalized, folded, one space between words."""
-    return " ".join(normalize_text(text).translate(_TABLE).split())
+    """What a reader typed, as search sees it: normalized (crawler/text.py), then folded."""
+    return fold_characters(normalize_text(text))
 
 
 def search_text(text: str | None) -> str:
-    """What the index holds for a text: its folded words, then each ZWNJ-joined word again, joined."""
-    normalized = normalize_text(text)
-    joined = " ".join(word.replace(ZWNJ, "") for word in _JOINED_WORD.findall(normalized))
-    return " ".join(filter(None, (fold(normalized), fold(joined))))
+    """What the index holds for a stored text (normalized when it was stored): its folded words, then
+    each ZWNJ-joined word again, joined. The database's `persian_search_text`."""
+    joined = " ".join(word.replace(ZWNJ, "") for word in _JOINED_WORD.findall(text or ""))
+    return " ".join(filter(None, (fold_characters(text), fold_characters(joined))))
 
 
 def fts_query(text: str | None) -> str:
@@ -63,7 +69,7 @@ def fts_query(text: str | None) -> str:
 
 def register(dbapi_connection) -> None:
     """The folding functions on a SQLite connection: the index triggers and the search queries call them."""
-    for name, function in (("persian_fold", fold), ("persian_search_text", search_text),
+    for name, function in (("persian_fold", fold_characters), ("persian_search_text", search_text),
                            ("persian_fts_query", fts_query)):
         dbapi_connection.create_function(name, 1, function, deterministic=True)
 

@@ -55,9 +55,8 @@ def database_url(request) -> str:
 
 
 def store_as_a_crawl(database_url: str, *items) -> dict:
-    """The items through the store pipeline and the copy linking, with the project's settings."""
+    """The items through the store pipeline, with the project's settings (its extensions link the copies)."""
     crawler = get_crawler(settings_dict={**get_project_settings().copy_to_dict(), "DATABASE_URL": database_url})
-    LinkCopies.from_crawler(crawler)
     store = StorePipeline.from_crawler(crawler)
     for item in items:
         store.process_item(item)
@@ -112,3 +111,10 @@ def test_without_copy_detection_nothing_is_linked(sqlite_url):
 
     with pytest.raises(NotConfigured):
         LinkCopies.from_crawler(crawler)
+
+
+def test_short_bodies_are_not_compared(sqlite_url):
+    """A photo report's one-line caption repeats across unrelated reports: not the same news."""
+    captions = [article(news_code=str(code), body="گزارش تصویری از بازدید شهردار") for code in (1, 2, 3)]
+    store_as_a_crawl(sqlite_url, *captions)
+    assert links(sqlite_url) == set()
