@@ -65,7 +65,10 @@ def demo() -> int:
 def browse(extra: list[str]) -> int:
     """Datasette on the demo database, or on DATABASE_URL's when it is set (`scrapy browse`)."""
     env = {**os.environ, "DATABASE_URL": os.environ.get("DATABASE_URL", DEMO_DATABASE)}
-    return run(BIN / "scrapy", "browse", *extra, env=env)
+    try:
+        return run(BIN / "scrapy", "browse", *extra, env=env)
+    except KeyboardInterrupt:  # Ctrl-C stops the server too (same terminal)
+        return 0
 
 
 def test(extra: list[str]) -> int:
