@@ -27,7 +27,9 @@ FAIR = [
     "معاون فرهنگی شهرداری گفت خرید کتاب در این نمایشگاه با بیست درصد تخفیف انجام می‌شود.",
     "وی افزود برنامه‌های قصه‌گویی و نقاشی برای کودکان هر روز عصر در محل نمایشگاه اجرا خواهد شد.",
     "نمایشگاه تا پایان هفته از ساعت نه صبح تا هشت شب پذیرای علاقه‌مندان است.",
-    "ورود برای همه شهروندان رایگان است و پارکینگ نگارخانه نیز در اختیار بازدیدکنندگان قرار دارد.",
+    "در روزهای پایانی نمایشگاه نشست‌هایی با حضور نویسندگان کتاب کودک و تصویرگران برگزار خواهد شد.",
+    "کتابخانه‌های عمومی شهر نیز بخشی از کتاب‌های مورد نیاز خود را از همین نمایشگاه تهیه می‌کنند.",
+    "ورود برای همه شهروندان رایگان است.",
 ]
 ORIGINAL = article(source="semnan", news_code="5501", url="https://news.semnan.ir/?p=5501",
                    title="نمایشگاه کتاب‌های کودکان در سمنان", body="\n".join(FAIR), published_at=MORNING,
@@ -137,3 +139,57 @@ def test_a_reader_searches_opens_an_article_and_sees_its_copies(chromium, desk):
                 browser.close()
 
     in_a_thread(read)
+
+
+def served(path: Path, *paths: str) -> list:
+    """Responses of Datasette (with the project's plugin, as `scrapy browse` serves it) to these paths."""
+    import asyncio
+
+    from datasette.app import Datasette
+
+    async def get_all():
+        datasette = Datasette([str(path)])
+        await datasette.invoke_startup()
+        return [await datasette.client.get(url) for url in paths]
+
+    return in_a_thread(lambda: asyncio.run(get_all()))
+
+
+def test_removed_articles_are_a_query_once_the_store_records_removals(tmp_path):
+    import sqlite3
+
+    path = tmp_path / "news.db"
+    store_as_a_crawl(f"sqlite:///{path}", ORIGINAL, COPY)
+    (before,) = served(path, "/news.json")
+    assert "removed_articles" not in {query["name"] for query in before.json()["queries"]}
+    with sqlite3.connect(path) as connection:
+        connection.execute("alter table articles add column removed_at varchar(40)")
+        connection.execute("update articles set removed_at = '2024-11-21T08:00:00+00:00' where news_code = '930001'")
+    (after,) = served(path, "/news/removed_articles.json?_shape=array")
+    assert [row["title"] for row in after.json()] == [COPY.title]
+
+
+def test_search_results_export_as_csv_and_facets_by_jalali_month(tmp_path):
+    path = tmp_path / "news.db"
+    store_as_a_crawl(f"sqlite:///{path}", ORIGINAL, COPY, BOOKS, PARKS)
+    exported, listing, everywhere = served(
+        path, "/news/search.csv?q=نمايشگاه+كتابهاي+كودكان", "/news/article_list.json?_facet=jalali_month&_size=0",
+        "/news/articles.json?_search=كتابها&_shape=array")
+    rows = exported.text.splitlines()
+    assert rows[0] == "article,title,source,published_jalali,published_at,copies"
+    assert [row.split(",")[1:3] + row.split(",")[-1:] for row in rows[1:]] == [
+        [ORIGINAL.title, "semnan", "1"], [COPY.title, "hamshahri", "1"]]
+    facets = listing.json()["facet_results"]
+    assert {value["value"]: value["count"] for value in facets["jalali_month"]["results"]} == {"1403-08": 2, "1400-06": 2}
+    assert {row["news_code"] for row in everywhere.json()} == {BOOKS.news_code}
+
+
+def test_browse_needs_a_sqlite_file(tmp_path):
+    def browse(database_url: str, *args: str) -> subprocess.CompletedProcess:
+        return subprocess.run([str(SCRAPY), "browse", *args], cwd=ROOT, capture_output=True, text=True, timeout=60,
+                              env={**os.environ, "DATABASE_URL": database_url})
+
+    server_store = browse("postgresql+psycopg://crawler@db.example/news")
+    assert server_store.returncode == 2 and "scrapy snapshot PATH.db" in server_store.stderr
+    missing = browse(f"sqlite:///{tmp_path / 'none.db'}")
+    assert missing.returncode == 2 and "no database at" in missing.stderr
