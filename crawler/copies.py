@@ -82,8 +82,7 @@ class CopyFinder:
             mine = {row.id: row for row in connection.execute(
                 select(articles.c.id, articles.c.body, articles.c.content_hash, articles.c.published_at)
                 .where(articles.c.id.in_(article_ids)))}
-            words = {article_id: shingles(row.body) for article_id, row in mine.items()}
-            words = {article_id: shingles_ for article_id, shingles_ in words.items() if shingles_}
+            words = {article_id: found for article_id, row in mine.items() if (found := shingles(row.body))}
             if not words:
                 return 0
             pairs: dict[tuple[int, int], float] = {}
@@ -127,7 +126,8 @@ class CopyFinder:
     def _band_keys(self, words: set[str]) -> list[int]:
         # CRC-32 hashes a shingle in C, several times faster than datasketch's SHA-1 in Python, and is as
         # stable across processes (the scheme mixes its bits before permuting).
-        signature = MinHash(num_perm=PERMUTATIONS, permutations=self._permutations, scheme=SCHEME, hashfunc=zlib.crc32)
+        signature = MinHash(num_perm=PERMUTATIONS, permutations=self._permutations, scheme=SCHEME,
+                            hashfunc=zlib.crc32)
         signature.update_batch([shingle.encode() for shingle in words])
         keys = []
         for band, (start, end) in enumerate(self.bands):
