@@ -91,7 +91,15 @@ EXTENSIONS = {
     "crawler.monitors.ArticleMonitoring": 500,
     "crawler.revisits.Revisits": 600,
     "crawler.freshness.FreshnessAtClose": 610,
+    "crawler.copies.LinkCopies": 620,
 }
+# Syndicated copies (crawler/copies.py): every article stored new or updated is linked with the stored
+# articles whose body is this similar (Jaccard similarity of word shingles); both stay.
+COPIES_ENABLED = True
+COPIES_THRESHOLD = 0.8
+# `scrapy snapshot` into an existing snapshot copies again the articles last seen this long before the
+# newest it has: a crawl's transaction may still have been committing when the previous snapshot read.
+SNAPSHOT_OVERLAP_SECONDS = 300
 
 # Layout-drift alarms (crawler/monitors.py): a source fails its run when the crawl did not finish,
 # fetched article pages but produced no article, or a required field's coverage over the articles

@@ -3,6 +3,7 @@
 
     python3 tasks.py demo      # crawl the bundled offline mirror of all sources into SQLite, print a summary
     python3 tasks.py test      # run the whole test suite
+    python3 tasks.py browse    # browse and search the demo database (or DATABASE_URL's SQLite file) in the browser
     python3 tasks.py bench     # the benchmarks (bench/): five figures against references measured in the same run
     python3 tasks.py accuracy  # the robustness corpus: every golden page in other themes, each field scored
     python3 tasks.py setup     # only create/refresh the virtual environment at .venv
@@ -62,6 +63,15 @@ def demo() -> int:
         mirror.wait()
 
 
+def browse(extra: list[str]) -> int:
+    """Datasette on the demo database, or on DATABASE_URL's when it is set (`scrapy browse`)."""
+    env = {**os.environ, "DATABASE_URL": os.environ.get("DATABASE_URL", DEMO_DATABASE)}
+    try:
+        return run(BIN / "scrapy", "browse", *extra, env=env)
+    except KeyboardInterrupt:  # Ctrl-C stops the server too (same terminal)
+        return 0
+
+
 def test(extra: list[str]) -> int:
     return run(PYTHON, "-m", "pytest", *extra)
 
@@ -76,12 +86,14 @@ def accuracy(extra: list[str]) -> int:
 
 def main() -> None:
     command, *extra = sys.argv[1:] or ["help"]
-    if command not in {"setup", "demo", "test", "bench", "accuracy"}:
+    if command not in {"setup", "demo", "browse", "test", "bench", "accuracy"}:
         print(__doc__)
         sys.exit(0 if command == "help" else 2)
     setup()
     if command == "demo":
         sys.exit(demo())
+    if command == "browse":
+        sys.exit(browse(extra))
     if command == "test":
         sys.exit(test(extra))
     if command == "bench":

@@ -1,7 +1,8 @@
 """The benchmarks: five figures, each against a reference measured in the same run.
 
     python3 tasks.py bench                      # the quick default: a 10,000-article synthetic mirror
-    python3 tasks.py bench --pages 100000 --dedupe-rows 1000000   # the full figures (~10 GB of mirror)
+    python3 tasks.py bench --pages 100000 --dedupe-rows 1000000 --search-articles 100000   # the full figures (~10 GB of mirror)
+    python3 tasks.py bench --only desk          # only the reader's desk: Persian search, store with index and copies
 
 Prints a table and writes bench/out/<time>-<commit>.json to compare commits. The synthetic mirror
 and the databases live in bench/out/work (deleted at the end unless --keep).
@@ -22,11 +23,11 @@ from dataclasses import asdict
 from datetime import datetime, timezone
 from pathlib import Path
 
-from bench import figures
+from bench import desk, figures
 from bench.synthetic import generate
 
 OUT = Path(__file__).resolve().parent / "out"
-STEPS = ("crawl", "parse", "store", "dedupe")
+STEPS = ("crawl", "parse", "store", "dedupe", "desk")
 
 
 def machine() -> dict:
@@ -77,6 +78,10 @@ def main() -> None:
     parser.add_argument("--dedupe-rows", type=int, default=1_000_000, help="rows stored for the dedupe figure (1M)")
     parser.add_argument("--parse-sample", type=int, default=200, help="article pages timed for the parse figure")
     parser.add_argument("--store-articles", type=int, default=10_000, help="articles stored for the store figure")
+    parser.add_argument("--search-articles", type=int, default=20_000,
+                        help="synthetic articles searched for the search figures (20,000; 100,000 for the full ones)")
+    parser.add_argument("--desk-store-articles", type=int, default=2_000,
+                        help="articles stored with and without the search index and copy detection (2,000)")
     parser.add_argument("--only", default=",".join(STEPS), help=f"comma-separated subset of {', '.join(STEPS)}")
     parser.add_argument("--keep", action="store_true", help="keep the synthetic mirror and databases")
     args = parser.parse_args()
@@ -114,6 +119,11 @@ def main() -> None:
         if "dedupe" in steps:
             print(f"dedupe + store against 10,000 and {args.dedupe_rows:,} stored rows ...", flush=True)
             results.append(figures.dedupe_figure(work, args.dedupe_rows))
+        if "desk" in steps:
+            print(f"searching {args.search_articles:,} articles; storing {args.desk_store_articles:,} with and without "
+                  "the search index and copy detection ...", flush=True)
+            results += desk.search_figures(work, args.search_articles)
+            results.append(desk.store_figure(work, args.desk_store_articles))
     finally:
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)

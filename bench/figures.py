@@ -22,7 +22,9 @@ SCRAPY = Path(sys.executable).parent / "scrapy"
 STATS_CLASS = "bench.stats_file.JsonFileStatsCollector"
 # The crawl runs with Scrapy's default per-domain concurrency, as `scrapy bench` does: the figure is
 # the crawler's capacity, not the politeness towards a live site (2 per domain in settings.py).
-CRAWL_SETTINGS = {"CONCURRENT_REQUESTS_PER_DOMAIN": "8", "LOG_LEVEL": "INFO"}
+# Copy detection is off: the synthetic articles are copies of a few dozen templates, and linking them
+# would measure a copy explosion no real crawl has (bench/desk.py measures it on realistic articles).
+CRAWL_SETTINGS = {"CONCURRENT_REQUESTS_PER_DOMAIN": "8", "LOG_LEVEL": "INFO", "COPIES_ENABLED": "False"}
 
 
 @dataclass
@@ -222,7 +224,7 @@ def _articles(count: int, first_code: int = 1):
             for code in range(first_code, first_code + count)]
 
 
-def _project_crawler(database_url: str):
+def _project_crawler(database_url: str, **settings_overrides):
     from scrapy.utils.project import get_project_settings
     from scrapy.utils.reactor import install_reactor, is_reactor_installed
     from scrapy.utils.test import get_crawler
@@ -230,7 +232,7 @@ def _project_crawler(database_url: str):
     settings = get_project_settings()
     if not is_reactor_installed():
         install_reactor(settings["TWISTED_REACTOR"])
-    return get_crawler(settings_dict={**settings.copy_to_dict(), "DATABASE_URL": database_url})
+    return get_crawler(settings_dict={**settings.copy_to_dict(), "DATABASE_URL": database_url, **settings_overrides})
 
 
 def _store_rate(database_url: str, count: int) -> tuple[float, float, dict]:
@@ -240,7 +242,8 @@ def _store_rate(database_url: str, count: int) -> tuple[float, float, dict]:
     from crawler.storage import Article, Store, content_hash
     from pipelines.store import StorePipeline
 
-    crawler = _project_crawler(database_url)
+    # The articles are one body under many codes: copy detection is measured in bench/desk.py.
+    crawler = _project_crawler(database_url, COPIES_ENABLED=False)
     pipeline = StorePipeline.from_crawler(crawler)
     items = _articles(count)
     started = time.perf_counter()
@@ -316,7 +319,7 @@ def _dedupe_cost(database_url: str, stored: int, count: int) -> float:
     items += [replace(template, news_code=str(code), url=f"https://bench/{code}")
               for code in range(stored + 1, stored + 1 + count - len(items))]
     rng.shuffle(items)
-    crawler = _project_crawler(database_url)
+    crawler = _project_crawler(database_url, COPIES_ENABLED=False)
     dedupe, store = DedupePipeline.from_crawler(crawler), StorePipeline.from_crawler(crawler)
     started = time.perf_counter()
     for item in items:

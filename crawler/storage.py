@@ -12,12 +12,13 @@ from datetime import datetime, timezone
 from enum import Enum
 from pathlib import Path
 
-from sqlalchemy import (JSON, BigInteger, Boolean, DateTime, Engine, ForeignKey, Index, Integer, String, Text,
-                        TypeDecorator, UniqueConstraint, bindparam, create_engine, event, false, func, select, update)
+from sqlalchemy import (JSON, BigInteger, Boolean, DateTime, Engine, Float, ForeignKey, Index, Integer, String,
+                        Text, TypeDecorator, UniqueConstraint, bindparam, create_engine, event, false, func, select,
+                        update)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
-from crawler import migrations
+from crawler import migrations, search
 from crawler.items import CONTENT_FIELDS, ArticleItem
 
 DEFAULT_DATABASE_URL = "sqlite:///data/articles.db"
@@ -117,6 +118,36 @@ class ArticleVersion(Base):
     replaced_at: Mapped[datetime] = mapped_column(AwareDateTime)
 
 
+# Exact copies of an article (crawler/copies.py) are found by its content hash.
+Index("ix_articles_content_hash", Article.content_hash)
+
+
+class ArticleCopy(Base):
+    """Two stored articles with the same or nearly the same body: news syndicated by another source (or
+    republished by the same one). Both stay; `original_id` is the one published first."""
+
+    __tablename__ = "copies"
+    __table_args__ = (UniqueConstraint("original_id", "copy_id", name="uq_copies_original_id_copy_id"),)
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer(), "sqlite"), primary_key=True)
+    original_id: Mapped[int] = mapped_column(ForeignKey("articles.id"), index=True)
+    copy_id: Mapped[int] = mapped_column(ForeignKey("articles.id"), index=True)
+    # The Jaccard similarity of the two bodies' word shingles (1.0: the same text).
+    similarity: Mapped[float] = mapped_column(Float)
+    found_at: Mapped[datetime] = mapped_column(AwareDateTime)
+
+
+class CopyBand(Base):
+    """One band of an article body's MinHash signature: articles sharing a band are candidate copies
+    (locality-sensitive hashing kept in the database, so every writer sees every article)."""
+
+    __tablename__ = "copy_bands"
+
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id"), primary_key=True)
+    band: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key: Mapped[int] = mapped_column(BigInteger, index=True)
+
+
 class CrawlRun(Base):
     """One source's part of a crawl, as its end-of-run summary shows it."""
 
@@ -208,6 +239,8 @@ def make_engine(url: str) -> Engine:
     engine = create_engine(url, connect_args=waits, json_serializer=lambda value: json.dumps(value, ensure_ascii=False))
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
+        # The search index's triggers fold text with the project's own Python (crawler/search.py).
+        event.listen(engine, "connect", lambda dbapi_connection, _record: search.register(dbapi_connection))
     return engine
 
 

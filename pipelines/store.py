@@ -9,6 +9,10 @@ from crawler.storage import Outcome, Store
 
 logger = logging.getLogger(__name__)
 
+#: Sent after each successful write with `items` and their `outcomes` (what comes after the store
+#: listens to it: the articles are in the database only once their batch is written).
+articles_stored = object()
+
 
 class StorePipeline:
     """Upserts each article into the SQL store and counts new / updated / unchanged.
@@ -61,8 +65,7 @@ class StorePipeline:
                 logger.warning("a batch of %d articles was not stored (%s); storing them one by one",
                                len(batch), str(error).splitlines()[0])
             else:
-                for outcome in outcomes:
-                    self._count(outcome)
+                self._stored(batch, outcomes)
                 return
         for item in batch:
             self._store_alone(item)
@@ -75,7 +78,9 @@ class StorePipeline:
             logger.error("%s: news code %s (%s) NOT STORED: %s", item.source, item.news_code, item.url,
                          str(error).splitlines()[0])
             return
-        self._count(outcome)
+        self._stored([item], [outcome])
 
-    def _count(self, outcome: Outcome) -> None:
-        self.stats.inc_value(f"store/{outcome.value}")
+    def _stored(self, items: list[ArticleItem], outcomes: list[Outcome]) -> None:
+        for outcome in outcomes:
+            self.stats.inc_value(f"store/{outcome.value}")
+        self.crawler.signals.send_catch_log(articles_stored, items=items, outcomes=outcomes)

@@ -13,6 +13,7 @@ the models, on SQLite and PostgreSQL; `alembic check` says whether anything is m
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from alembic import command
@@ -22,6 +23,9 @@ from sqlalchemy import Connection, Engine, inspect, text
 DIRECTORY = Path(__file__).resolve().parent
 #: The revision whose schema Base.metadata.create_all made before migrations existed.
 INITIAL_REVISION = "0001"
+# The search index's tables, made by the migrations and kept by triggers, with no model (crawler/search.py):
+# SQLite's FTS5 table and its shadow tables, PostgreSQL's tsvector table.
+_SEARCH_INDEX_TABLES = re.compile(r"articles_fts(_(data|idx|docsize|config|content))?|article_search")
 # Any constant number: the PostgreSQL advisory lock that lets one process migrate at a time.
 _MIGRATION_LOCK = 61_857_120
 
@@ -31,6 +35,11 @@ def alembic_config(connection: Connection | None = None) -> Config:
     config.set_main_option("script_location", str(DIRECTORY))
     config.attributes["connection"] = connection
     return config
+
+
+def include_name(name: str | None, type_: str, _parent_names) -> bool:
+    """Whether the models describe this object: what autogenerate and the schema check compare."""
+    return not (type_ == "table" and name and _SEARCH_INDEX_TABLES.fullmatch(name))
 
 
 def _lock(connection: Connection) -> None:

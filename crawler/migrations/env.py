@@ -7,12 +7,14 @@ import os
 
 from alembic import context
 
+from crawler.migrations import include_name
 from crawler.storage import DEFAULT_DATABASE_URL, Base, make_engine
 
 
 def run_migrations(connection) -> None:
     # Batch mode lets later migrations alter SQLite tables (it copies the table, as SQLite requires).
-    context.configure(connection=connection, target_metadata=Base.metadata, render_as_batch=True)
+    context.configure(connection=connection, target_metadata=Base.metadata, render_as_batch=True,
+                      include_name=include_name)
     with context.begin_transaction():
         context.run_migrations()
 

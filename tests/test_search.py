@@ -1,0 +1,115 @@
+"""Persian full-text search: the spellings a reader types find the article, on SQLite and PostgreSQL, and
+the index follows every write of the store (triggers: the upsert does nothing for it)."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import text
+
+from crawler.search import FOLDING, find, fold, fold_characters, fts_query, search_text
+from crawler.storage import Outcome, Store
+from tests.test_pipelines import article
+
+BOOKS = article(news_code="1001", title="نمایشگاه کتاب تهران",
+                body="نمایشگاه کتاب‌ها در سال ۱۴۰۲ با حضور ناشران برگزار شد.\nبازدید از غرفه‌ها رایگان است.")
+PARKS = article(news_code="1002", title="بوستان‌های شهر",
+                body="شهرداری سه بوستان تازه در منطقه ۵ گشود.\nدرختکاری در پاییز ادامه دارد.")
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request) -> str:
+    return request.getfixturevalue(f"{request.param}_url")
+
+
+def found(database_url: str, query: str) -> list[str]:
+    with Store.open(database_url).engine.connect() as connection:
+        ids = find(connection, query)
+        codes = dict(connection.execute(text("select id, news_code from articles")).all())
+    return [codes[i] for i in ids]
+
+
+@pytest.mark.parametrize(("typed", "folded"), [
+    ("كتاب", "کتاب"),                       # Arabic kaf
+    ("كتابهاي", "کتابهای"),                  # Arabic kaf and yeh
+    ("کتاب‌ها", "کتاب ها"),                  # ZWNJ
+    ("کتاب\u200cها", "کتاب ها"),
+    ("کِتابُ", "کتاب"),                       # harakat
+    ("کتـــاب", "کتاب"),                      # tatweel
+    ("۱۴۰۲", "1402"), ("١٤٠٢", "1402"),       # Persian, Arabic-Indic digits
+    ("«خانهٔ» ما،", "خانه ما"),               # punctuation; hamza above
+    ("ISNA", "isna"),
+    ("کتاب‏­ها &amp; ", "کتابها"),    # what normalization removes: bidi mark, soft hyphen, entity
+])
+def test_folding(typed, folded):
+    assert fold(typed) == folded
+
+
+def test_a_word_with_a_zwnj_is_indexed_split_and_joined():
+    assert search_text("کتاب‌ها و می‌خواهند") == "کتاب ها و می خواهند کتابها میخواهند"
+    assert fts_query('کتاب‌ها "OR" ۲') == '"کتاب" "ها" "or" "2"'
+
+
+@pytest.mark.parametrize("query", ["کتاب‌ها", "کتاب ها", "كتابها", "کتابها", "كتاب‌ها", "نمایشگاه ۱۴۰۲",
+                                   "نمايشگاه 1402", "١٤٠٢", "غرفه‌ها", "غرفه ها", "غرفهها", "کِتاب"])
+def test_every_spelling_finds_the_article(database_url, query):
+    store = Store.open(database_url)
+    store.upsert_many([BOOKS, PARKS])
+    assert found(database_url, query) == ["1001"]
+
+
+@pytest.mark.parametrize("query", ["کتابخانه", "1403", "بوستان کتاب", "کتب", "«»"])
+def test_other_words_do_not(database_url, query):
+    Store.open(database_url).upsert_many([BOOKS, PARKS])
+    assert found(database_url, query) == []
+
+
+def test_the_title_ranks_first(database_url):
+    in_the_body = article(news_code="1003", title="خبر شهری", body="امروز از کتاب و شهر گفتند.")
+    in_the_title = article(news_code="1004", title="کتاب شهر", body="امروز از چیزی دیگر گفتند.")
+    Store.open(database_url).upsert_many([in_the_body, in_the_title])
+    assert found(database_url, "کتاب") == ["1004", "1003"]
+
+
+def test_the_index_follows_insert_update_and_versions(database_url):
+    store = Store.open(database_url)
+    assert store.upsert(BOOKS) is Outcome.NEW
+    assert found(database_url, "ناشران") == ["1001"]
+    # Seen again unchanged: nothing to index, nothing lost.
+    assert store.upsert(BOOKS) is Outcome.UNCHANGED
+    assert found(database_url, "ناشران") == ["1001"]
+    # The site rewrites it: the old words leave the index, the new ones come in (the old text is a version).
+    rewritten = article(news_code="1001", title="نمایشگاه کتاب تهران",
+                        body="نمایشگاه مطبوعات در سال ۱۴۰۳ برگزار می‌شود.")
+    assert store.upsert(rewritten) is Outcome.UPDATED
+    assert found(database_url, "ناشران") == []
+    assert found(database_url, "مطبوعات ۱۴۰۳") == ["1001"]
+    assert found(database_url, "ميشود") == ["1001"]
+    # Written back: found by its first words again, once.
+    assert store.upsert(BOOKS) is Outcome.UPDATED
+    assert found(database_url, "ناشران") == ["1001"]
+    assert found(database_url, "مطبوعات") == []
+    with store.engine.connect() as connection:
+        assert connection.execute(text("select count(*) from article_versions")).scalar_one() == 2
+
+
+def test_rows_stored_before_the_index_existed_are_indexed(sqlite_url):
+    """The migration indexes what is already stored (a database upgraded in place)."""
+    from alembic import command
+
+    from crawler import migrations
+
+    store = Store.open(sqlite_url)
+    with store.engine.begin() as connection:
+        command.downgrade(migrations.alembic_config(connection), "0002")
+    store.upsert_many([BOOKS, PARKS])
+    migrations.upgrade(store.engine)
+    assert found(sqlite_url, "كتابها") == ["1001"]
+
+
+def test_postgresql_folds_exactly_as_python(postgresql_url):
+    every_character = " ".join(f"ا{char}ب" for char in FOLDING) + " کتاب‌ها  «می‌روند» ۱۲"
+    with Store.open(postgresql_url).engine.connect() as connection:
+        folded, indexed = connection.execute(text("select persian_fold(:t), persian_search_text(:t)"),
+                                             {"t": every_character}).one()
+    assert folded == fold_characters(every_character)
+    assert indexed == search_text(every_character)
