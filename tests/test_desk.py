@@ -155,18 +155,21 @@ def served(path: Path, *paths: str) -> list:
     return in_a_thread(lambda: asyncio.run(get_all()))
 
 
-def test_removed_articles_are_a_query_once_the_store_records_removals(tmp_path):
+def test_removed_articles_lists_those_taken_down_and_not_back(tmp_path):
     import sqlite3
 
     path = tmp_path / "news.db"
-    store_as_a_crawl(f"sqlite:///{path}", ORIGINAL, COPY)
-    (before,) = served(path, "/news.json")
-    assert "removed_articles" not in {query["name"] for query in before.json()["queries"]}
+    store_as_a_crawl(f"sqlite:///{path}", ORIGINAL, COPY, BOOKS)
+    (before,) = served(path, "/news/removed_articles.json?_shape=array")
+    assert before.json() == []
     with sqlite3.connect(path) as connection:
-        connection.execute("alter table articles add column removed_at varchar(40)")
-        connection.execute("update articles set removed_at = '2024-11-21T08:00:00+00:00' where news_code = '930001'")
+        connection.execute("update articles set removed_at = '2024-11-21T08:00:00+00:00', removed_reason = '404',"
+                           " removed_status = 404 where news_code in (?, ?)", (COPY.news_code, BOOKS.news_code))
+        # Back on the site a day later: no longer removed.
+        connection.execute("update articles set restored_at = '2024-11-22T08:00:00+00:00' where news_code = ?",
+                           (BOOKS.news_code,))
     (after,) = served(path, "/news/removed_articles.json?_shape=array")
-    assert [row["title"] for row in after.json()] == [COPY.title]
+    assert [(row["title"], row["removed_status"]) for row in after.json()] == [(COPY.title, 404)]
 
 
 def test_search_results_export_as_csv_and_facets_by_jalali_month(tmp_path):

@@ -63,6 +63,14 @@ TABLES = {
 # A column named `article` in a query's result is an article's id: shown as a link to its page.
 ARTICLE_LINK = "article"
 QUERIES = {
+    # Taken down by the site and not back (crawler/revisits.py); the stored text is still there to read.
+    "removed_articles": {
+        "title": "خبرهای حذف‌شده",
+        "description": "خبرهایی که سایت منبع برداشت؛ متن نگه‌داشته‌شده همچنان خواندنی است.",
+        "sql": """select id as article, title, source, published_at, removed_at, removed_reason, removed_status
+from articles where removed_at is not null and (restored_at is null or restored_at < removed_at)
+order by removed_at desc""",
+    },
     "search": {
         "title": "جست‌وجوی خبرها",
         "description": "واژه‌ها را همان‌گونه که می‌نویسید وارد کنید: كتاب‌ها، کتاب ها و کتابها یکی‌اند.",
@@ -109,14 +117,6 @@ from copies k join articles o on o.id = k.original_id join articles c on c.id = 
 order by k.found_at desc""",
     },
 }
-# Only once the store records that a site took an article down (the column `removed_at`).
-REMOVED = {
-    "title": "خبرهای حذف‌شده",
-    "description": "خبرهایی که سایت منبع برداشت؛ متن نگه‌داشته‌شده همچنان خواندنی است.",
-    "sql": """select id as article, title, source, published_at, removed_at
-from articles where removed_at is not null
-order by removed_at desc""",
-}
 
 RIGHT_TO_LEFT = """
 document.documentElement.dir = "rtl";
@@ -154,8 +154,7 @@ def canned_queries(datasette, database):
         db = datasette.get_database(database)
         if "articles" not in await db.table_names():
             return {}
-        removals = "removed_at" in await db.table_columns("articles")
-        return {**QUERIES, **({"removed_articles": REMOVED} if removals else {})}
+        return QUERIES
 
     return queries
 
