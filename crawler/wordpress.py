@@ -277,6 +277,7 @@ class WordPressSpider(NewsSpider, SitemapSpider):
                 yield request
 
     def closed(self, reason: str) -> None:
+        super().closed(reason)
         if self.waiting_for_terms:  # stopped before the names came (Ctrl-C, a closespider limit)
             self.crawler.stats.set_value("wpapi/not_requested", len(self.waiting_for_terms))
             logger.warning("%s: the run stopped before the names of the tags of %d new posts came; their pages "
