@@ -26,6 +26,8 @@ ITEM_PIPELINES = {
     "pipelines.store.StorePipeline": 400,
 }
 DOWNLOADER_MIDDLEWARES = {
+    # Outermost: sees each listing page's final answer, after retries and redirects.
+    "crawler.listings.ListingOutcomes": 50,
     "crawler.backoff.RetryBackoffMiddleware": 560,
     # Sees a redirect before Scrapy's RedirectMiddleware (600) follows it.
     "crawler.redirects.RedirectLoops": 650,

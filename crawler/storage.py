@@ -13,7 +13,7 @@ from enum import Enum
 from pathlib import Path
 
 from sqlalchemy import (JSON, BigInteger, DateTime, Engine, ForeignKey, Integer, String, Text, TypeDecorator,
-                        UniqueConstraint, bindparam, create_engine, event, select, update)
+                        UniqueConstraint, bindparam, create_engine, event, false, select, update)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
@@ -147,8 +147,9 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
 
 
 def make_engine(url: str) -> Engine:
-    if url.startswith("sqlite:///") and not url.startswith("sqlite:///:memory:"):
-        Path(url.removeprefix("sqlite:///")).expanduser().parent.mkdir(parents=True, exist_ok=True)
+    if url == DEFAULT_DATABASE_URL:
+        # The project's own data/ directory; any other database's directory must exist (crawler/preflight.py).
+        Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
     # SQLite waits this long for another writer's lock unless the URL says otherwise (?timeout=).
     waits = {"timeout": 30} if url.startswith("sqlite") and "timeout=" not in url else {}
     engine = create_engine(url, connect_args=waits, json_serializer=lambda value: json.dumps(value, ensure_ascii=False))
@@ -265,6 +266,14 @@ class Store:
         session.execute(update(Article).where(Article.id == current.id)
                         .values(**values, content_hash=digest, last_seen_at=now))
         return Outcome.UPDATED
+
+    def check_writable(self) -> None:
+        """Raises the database's error unless articles and crawl runs can be written (nothing is kept)."""
+        with Session(self.engine) as session:
+            session.execute(update(Article).where(false()).values(title=""))
+            session.add(CrawlRun(source="", finish_reason="write check"))
+            session.flush()
+            session.rollback()
 
     def dates_by_code(self, source: str, codes: list[str]) -> dict[str, datetime]:
         """The publication instants of those of these news codes of a source that are stored."""
