@@ -8,27 +8,33 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime, timezone, tzinfo
 from enum import Enum
 from pathlib import Path
 
-from sqlalchemy import (JSON, BigInteger, DateTime, Engine, ForeignKey, Integer, String, Text, TypeDecorator,
+from sqlalchemy import (JSON, BigInteger, DateTime, Engine, ForeignKey, Index, Integer, String, Text, TypeDecorator,
                         UniqueConstraint, bindparam, create_engine, event, false, select, update)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
 from crawler import migrations
+from crawler.dates import TEHRAN
 from crawler.items import CONTENT_FIELDS, ArticleItem
 
 DEFAULT_DATABASE_URL = "sqlite:///data/articles.db"
 
 
 class AwareDateTime(TypeDecorator):
-    """A timezone-aware instant: timestamptz where the database has one; in SQLite ISO 8601 text
-    that keeps its UTC offset, so the instant (and the local time the site printed) reads back exactly."""
+    """A timezone-aware instant: timestamptz where the database has one; in SQLite ISO 8601 text in
+    UTC, so that the text's order is the instants' order (`order by published_at` sorts by time).
+    Read back on `clock`: UTC, or Tehran's for a publication time, the clock the sites print."""
 
     impl = String(40)
     cache_ok = True
+
+    def __init__(self, clock: tzinfo = timezone.utc):
+        super().__init__()
+        self.clock = clock
 
     def load_dialect_impl(self, dialect):
         if dialect.name == "sqlite":
@@ -40,12 +46,12 @@ class AwareDateTime(TypeDecorator):
             return None
         if value.tzinfo is None:
             raise ValueError(f"naive datetime {value!r}: every stored instant carries its offset")
-        return value.isoformat() if dialect.name == "sqlite" else value
+        return value.astimezone(timezone.utc).isoformat() if dialect.name == "sqlite" else value
 
     def process_result_value(self, value, dialect):
         if value is None:
             return None
-        return datetime.fromisoformat(value) if isinstance(value, str) else value
+        return (datetime.fromisoformat(value) if isinstance(value, str) else value).astimezone(self.clock)
 
 
 JsonList = JSON().with_variant(postgresql.JSONB(), "postgresql")
@@ -57,7 +63,14 @@ class Base(DeclarativeBase):
 
 class Article(Base):
     __tablename__ = "articles"
-    __table_args__ = (UniqueConstraint("source", "news_code", name="uq_articles_source_news_code"),)
+    __table_args__ = (
+        UniqueConstraint("source", "news_code", name="uq_articles_source_news_code"),
+        # The crawl looks articles up by URL (those whose URL carries no news code); equality only, so a
+        # hash index in PostgreSQL (no length limit on the URL, where a btree's key is limited to ~2.7 KB).
+        Index("ix_articles_url", "url", postgresql_using="hash"),
+        # Readers list articles by publication time.
+        Index("ix_articles_published_at", "published_at"),
+    )
 
     id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer(), "sqlite"), primary_key=True)
     source: Mapped[str] = mapped_column(String(40))
@@ -66,7 +79,7 @@ class Article(Base):
     title: Mapped[str] = mapped_column(Text)
     lead: Mapped[str] = mapped_column(Text, default="")
     body: Mapped[str] = mapped_column(Text)
-    published_at: Mapped[datetime] = mapped_column(AwareDateTime)
+    published_at: Mapped[datetime] = mapped_column(AwareDateTime(TEHRAN))
     published_jalali: Mapped[str] = mapped_column(String(10))
     kicker: Mapped[str] = mapped_column(Text, default="")
     category: Mapped[str] = mapped_column(Text, default="")
