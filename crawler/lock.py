@@ -19,6 +19,8 @@ from pathlib import Path
 
 from sqlalchemy.engine import make_url
 
+from crawler.storage import sqlite_file
+
 # Exit status of a run that found another one holding the lock (sysexits.h EX_TEMPFAIL: try again later).
 LOCKED_EXIT_STATUS = 75
 STATE_DIRECTORY = "iran-municipal-news"
@@ -36,9 +38,10 @@ def state_directory() -> Path:
 def lock_path(database_url: str, lock_file: str = "") -> Path:
     if lock_file:
         return Path(lock_file).expanduser().absolute()
+    database = sqlite_file(database_url)
+    if database is not None:
+        return database.with_name(f"{database.name}.lock").absolute()
     parsed = make_url(database_url)
-    if parsed.get_backend_name() == "sqlite" and parsed.database and parsed.database != ":memory:":
-        return Path(f"{parsed.database}.lock").expanduser().absolute()
     name = re.sub(r"[^A-Za-z0-9.-]+", "_",
                   f"{parsed.host or 'localhost'}_{parsed.port or 'default'}_{parsed.database or parsed.drivername}")
     return state_directory() / f"{name}.lock"

@@ -1,6 +1,6 @@
 """Layout-drift alarms: spidermon monitors run when each source's crawl closes.
 
-A source needs a person's attention when its crawl did not finish, when it fetched article pages but
+A source needs a person's attention when it fetched article pages but
 produced no article, when its listing pages link to no article, when a page raised an error in the
 spider, when articles could not be stored, when a page was given up after its retries, in a redirect
 loop or at a redirect the crawler refused (crawler/redirects.py), or when the coverage of a required
@@ -20,7 +20,7 @@ from scrapy import signals
 from scrapy.exceptions import ScrapyDeprecationWarning
 from spidermon import MonitorSuite, monitors
 from spidermon.contrib.scrapy.extensions import Spidermon
-from spidermon.contrib.scrapy.monitors import FieldCoverageMonitor, FinishReasonMonitor
+from spidermon.contrib.scrapy.monitors import FieldCoverageMonitor
 from spidermon.contrib.scrapy.monitors.base import BaseScrapyMonitor
 from spidermon.core.actions import Action
 
@@ -104,5 +104,6 @@ class ArticlesMonitor(BaseScrapyMonitor):
 
 
 class SourceHealth(MonitorSuite):
-    monitors = [FinishReasonMonitor, ArticlesMonitor, FieldCoverageMonitor]
+    # A crawl that did not finish is the summary's `stopped` (crawler/summary.py), not a monitor's.
+    monitors = [ArticlesMonitor, FieldCoverageMonitor]
     monitors_failed_actions = [RecordFailures]

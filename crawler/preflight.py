@@ -7,14 +7,13 @@ from __future__ import annotations
 
 import functools
 import sys
-from pathlib import Path
 from urllib.parse import urlsplit
 
 from scrapy.exceptions import UsageError
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
 
-from crawler.storage import DEFAULT_DATABASE_URL, Store
+from crawler.storage import DEFAULT_DATABASE_URL, Store, sqlite_file
 
 
 class DatabaseUnavailable(Exception):
@@ -64,15 +63,12 @@ def check_database_url(url: str | None) -> None:
                          "(sqlite, postgresql+psycopg)") from None
     if parsed.get_backend_name() != "sqlite":
         return
-    database = parsed.database or ""
-    if database in ("", ":memory:") or parsed.query.get("mode") == "memory":
+    database = sqlite_file(url)
+    if database is None:
         raise UsageError(f"DATABASE_URL {url} is a database in memory: everything stored would be lost at exit; "
                          "give a file, such as sqlite:///data/articles.db")
-    if parsed.query.get("uri"):
-        database = urlsplit(database).path
-    directory = Path(database).expanduser().parent
-    if url != DEFAULT_DATABASE_URL and not directory.is_dir():
-        raise UsageError(f"DATABASE_URL {url}: the directory {directory.resolve()} does not exist")
+    if url != DEFAULT_DATABASE_URL and not database.parent.is_dir():
+        raise UsageError(f"DATABASE_URL {url}: the directory {database.parent.resolve()} does not exist")
 
 
 def check_mirror_url(url: str | None) -> None:

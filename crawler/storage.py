@@ -11,10 +11,12 @@ from dataclasses import dataclass
 from datetime import datetime, timezone, tzinfo
 from enum import Enum
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from sqlalchemy import (JSON, BigInteger, DateTime, Engine, ForeignKey, Index, Integer, String, Text, TypeDecorator,
                         UniqueConstraint, bindparam, create_engine, event, false, select, update)
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import make_url
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
 from crawler import migrations
@@ -157,6 +159,18 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.close()
+
+
+def sqlite_file(url: str) -> Path | None:
+    """The file of a SQLite database URL, plain (sqlite:///path) or URI (sqlite:///file:path?uri=true);
+    None for another database, or one in memory."""
+    parsed = make_url(url)
+    database = parsed.database or ""
+    if parsed.get_backend_name() != "sqlite" or database in ("", ":memory:") or parsed.query.get("mode") == "memory":
+        return None
+    if parsed.query.get("uri"):
+        database = urlsplit(database).path
+    return Path(database).expanduser()
 
 
 def make_engine(url: str) -> Engine:

@@ -162,7 +162,7 @@ def counted(failures: dict[str, int], what: str) -> list[str]:
 
 
 def not_finished(row: SourceSummary) -> list[str]:
-    if row.finished_at is None:
+    if row.finished_at is None or row.finish_reason != "finished":
         return [f"did not run to its end ({row.finish_reason})"]
     return []
 

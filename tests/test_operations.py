@@ -385,10 +385,13 @@ def test_refetch_refuses_a_foreign_host_without_fetching(tmp_path, database_url)
     assert "hamshahrionline.ir" in result.stderr
 
 
-def test_the_lock_file_sits_next_to_a_sqlite_database_or_in_data():
+def test_the_lock_file_sits_next_to_a_sqlite_database_or_in_the_state_directory(monkeypatch, tmp_path):
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path))
     assert lock_path("sqlite:////srv/news/articles.db") == Path("/srv/news/articles.db.lock")
-    assert lock_path("sqlite:///data/articles.db?timeout=5") == Path("data/articles.db.lock")
-    assert lock_path("postgresql+psycopg://crawler:secret@db.example:5432/news") == Path("data/db.example_news.lock")
+    assert lock_path("sqlite:///data/articles.db?timeout=5") == Path.cwd() / "data" / "articles.db.lock"
+    assert lock_path("sqlite:///file:/srv/news/articles.db?mode=ro&uri=true") == Path("/srv/news/articles.db.lock")
+    assert lock_path("postgresql+psycopg://crawler:secret@db.example:5432/news") == \
+        tmp_path / "iran-municipal-news" / "db.example_5432_news.lock"
     assert lock_path("postgresql+psycopg://db/news", "/run/crawl.lock") == Path("/run/crawl.lock")
 
 
