@@ -51,6 +51,8 @@ BROWSER_TIMEOUT = 20
 
 # Requests go only to the source's own hosts, on ports 80/443, at public addresses (crawler/redirects.py).
 TWISTED_DNS_RESOLVER = "crawler.redirects.PublicAddressResolver"
+# Origins (http://127.0.0.1:PORT) crawled as live sites although on loopback: the browser tests' sites only.
+LOOPBACK_SITES: list[str] = []
 
 # Security: Scrapy 2.19's RemoteControl runs Python sent to a local HTTP port. Never on here.
 REMOTE_CONTROL_ENABLED = False

@@ -10,6 +10,8 @@ all, may be fetched.
 - `PublicAddressResolver` (TWISTED_DNS_RESOLVER) refuses a name that resolves to a loopback, private,
   link-local, multicast or otherwise non-public address, so a source's host cannot be pointed inward
   either; with MIRROR_URL set, the mirror's own address is the one exception.
+- LOOPBACK_SITES (empty; `http://127.0.0.1:PORT` origins) lets the browser tests crawl their sites on
+  loopback as live sites, which no other setting allows.
 - `RedirectLoops` names a redirect back to a page already fetched, which Scrapy's duplicate filter
   would drop without a word.
 """
@@ -70,6 +72,11 @@ def is_public(address: str) -> bool:
         return False
 
 
+def origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}".lower()
+
+
 class HostGuard:
     """Downloader middleware: refuses any request the crawl must not send (see above), when it is
     scheduled (where Scrapy's offsite check would drop an offsite redirect with a debug line) and
@@ -79,6 +86,7 @@ class HostGuard:
     def __init__(self, crawler):
         self.crawler = crawler
         self.max_length = crawler.settings.getint("URLLENGTH_LIMIT") or 2083
+        self.loopback_sites = {origin(url) for url in crawler.settings.getlist("LOOPBACK_SITES")}
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -94,7 +102,7 @@ class HostGuard:
             self.process_request(request)
 
     def problem(self, request: Request) -> str | None:
-        problem = url_problem(request.url, self.max_length)
+        problem = None if origin(request.url) in self.loopback_sites else url_problem(request.url, self.max_length)
         spider = self.crawler.spider
         if problem is None and hasattr(spider, "owns_url") and not spider.owns_url(request.url):
             problem = f"{urlsplit(request.url).hostname} is not a host of {spider.name}"
@@ -121,8 +129,8 @@ class PublicAddressResolver(CachingThreadedResolver):
     @classmethod
     def from_crawler(cls, crawler, reactor):
         resolver = super().from_crawler(crawler, reactor)
-        mirror_host = urlsplit(crawler.settings.get("MIRROR_URL") or "").hostname
-        resolver.allowed = {mirror_host} if mirror_host else set()
+        sites = [crawler.settings.get("MIRROR_URL") or "", *crawler.settings.getlist("LOOPBACK_SITES")]
+        resolver.allowed = {host for url in sites if (host := urlsplit(url).hostname)}
         return resolver
 
     def getHostByName(self, name: str, timeout=()):  # noqa: N802 - Twisted's name

@@ -5,13 +5,16 @@ from __future__ import annotations
 import itertools
 import os
 import shutil
+import sqlite3
 import subprocess
 import sys
 import tempfile
+from datetime import datetime
 from pathlib import Path
 
 import pytest
 
+from crawler.dates import TEHRAN
 from crawler.mirror_server import DEFAULT_ROOT, MirrorServer
 
 CHECKOUT_BEFORE = pytest.StashKey[set]()
@@ -67,6 +70,17 @@ def sqlite_url(tmp_path) -> str:
 @pytest.fixture
 def database_url(sqlite_url) -> str:
     return sqlite_url
+
+
+def stored_articles(database_url: str) -> dict[str, dict]:
+    """The rows of a SQLite database's articles by news code, as stored, but for `published_at`: ISO
+    text in UTC there, given here on Tehran's clock as the store reads it (and the golden files hold it)."""
+    with sqlite3.connect(database_url.removeprefix("sqlite:///")) as connection:
+        connection.row_factory = sqlite3.Row
+        rows = {row["news_code"]: dict(row) for row in connection.execute("select * from articles")}
+    for row in rows.values():
+        row["published_at"] = datetime.fromisoformat(row["published_at"]).astimezone(TEHRAN).isoformat()
+    return rows
 
 
 def scrapy_cli(*args: str, mirror_url: str, database_url: str, timeout: float = 120,

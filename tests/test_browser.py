@@ -50,7 +50,8 @@ async def crawl(spidercls: type[NewsSpider], database_url: str, settings: dict |
                 **arguments: str) -> dict:
     """One crawl in this process with the project's settings (plain loopback HTTP: no mirror)."""
     overrides = {"DATABASE_URL": database_url, "MIRROR_URL": "", "DOWNLOAD_DELAY": 0, "AUTOTHROTTLE_ENABLED": False,
-                 **(settings or {})}
+                 # The loopback site is crawled as a live site: on loopback and its own port.
+                 "LOOPBACK_SITES": list(spidercls.sections.values()), **(settings or {})}
     settings = SETTINGS.copy()
     settings.setdict(overrides, priority="cmdline")
     runner = AsyncCrawlerRunner(settings)
