@@ -12,8 +12,9 @@ seen again (the cookies expired) it is solved again. The CDN's JavaScript runs n
 
 The browser starts on the first request that needs it: a crawl that never needs it never starts it.
 With the offline mirror (MIRROR_URL), plain requests still go through the mirror's download handler,
-and every request the browser makes is answered from the mirror too (`serve_from_mirror` in
-crawler/chromium.py, the browser session itself, loaded on first use).
+and every request the browser makes is answered from the mirror too (`guarded_fetch` in
+crawler/chromium.py, the browser session itself, loaded on first use). In the browser too, a page is
+fetched only from its source's hosts (crawler/redirects.py).
 """
 
 from __future__ import annotations

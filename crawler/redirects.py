@@ -12,6 +12,9 @@ all, may be fetched.
   either; with MIRROR_URL set, the mirror's own address is the one exception.
 - LOOPBACK_SITES (empty; `http://127.0.0.1:PORT` origins) lets the browser tests crawl their sites on
   loopback as live sites, which no other setting allows.
+- In the browser (crawler/chromium.py) every request of a page goes through the same check, one
+  redirect at a time: a page and the pages it redirects to, only to the source's hosts; its scripts
+  and styles, to any host on the web's ports.
 - `RedirectLoops` names a redirect back to a page already fetched, which Scrapy's duplicate filter
   would drop without a word.
 """
@@ -101,15 +104,17 @@ class HostGuard:
         if not request.dont_filter:
             self.process_request(request)
 
-    def problem(self, request: Request) -> str | None:
-        problem = None if origin(request.url) in self.loopback_sites else url_problem(request.url, self.max_length)
+    def problem(self, url: str, own_hosts_only: bool = True) -> str | None:
+        """Why the crawl may not fetch this URL, or None; any public host when not `own_hosts_only`
+        (a rendered page's scripts and styles)."""
+        problem = None if origin(url) in self.loopback_sites else url_problem(url, self.max_length)
         spider = self.crawler.spider
-        if problem is None and hasattr(spider, "owns_url") and not spider.owns_url(request.url):
-            problem = f"{urlsplit(request.url).hostname} is not a host of {spider.name}"
+        if problem is None and own_hosts_only and hasattr(spider, "owns_url") and not spider.owns_url(url):
+            problem = f"{urlsplit(url).hostname} is not a host of {spider.name}"
         return problem
 
     def process_request(self, request: Request) -> None:
-        problem = self.problem(request)
+        problem = self.problem(request.url)
         if problem is None:
             return
         redirected_from = request.meta.get("redirect_urls")

@@ -4,6 +4,7 @@ the URL comes from a listing, a redirect or `scrapy refetch` (whose requests ski
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 
 import pytest
@@ -15,6 +16,7 @@ from w3lib.url import safe_url_string
 from crawler.redirects import PublicAddressResolver, url_problem
 from tests.conftest import scrapy_cli
 from tests.served import Fault, RecordingMirror, copy_mirror
+from tests.test_browser import chromium  # noqa: F401 - the fixture
 
 ARTICLE = "https://www.hamshahrionline.ir/news/962182/فروزنده-نواحی"
 ARTICLE_PATH = "/www.hamshahrionline.ir/news/962182/"
@@ -116,3 +118,27 @@ async def test_the_mirror_address_is_the_one_exception():
     assert await resolver({"127.0.0.1"}).getHostByName("127.0.0.1") == "127.0.0.1"
     with pytest.raises(DNSLookupError, match="127.0.0.2 resolves to 127.0.0.2"):
         await resolver({"127.0.0.1"}).getHostByName("127.0.0.2")
+
+
+def test_the_browser_does_not_follow_a_redirect_off_the_source(tmp_path, database_url, inward, chromium):
+    """`-a render=1` through the mirror: the browser's requests go through the same guard, one redirect
+    at a time."""
+    faults = {ARTICLE_PATH: Fault([(302, {"Location": f"{inward.url}/x"})] * 8)}
+    with RecordingMirror(copy_mirror(tmp_path / "mirror"), faults=faults) as server:
+        result = scrapy_cli("crawl", "hamshahri", "-a", "render=1", "-s", "RETRY_TIMES=0", mirror_url=server.url,
+                            database_url=database_url)
+    assert f"to {inward.url}/x: port" in result.stderr and "the browser did not follow the redirect from" in result.stderr
+    assert inward.served.requests == []
+    assert article_count(database_url) == 4
+    assert result.returncode == 1 and "pages given up: 1" in result.stdout
+
+
+def test_the_browser_follows_a_redirect_within_the_source(tmp_path, database_url, chromium):
+    root = copy_mirror(tmp_path / "mirror")
+    listing = root / "www.hamshahrionline.ir" / "archive"
+    listing.write_text(re.sub(r'href="[^"]*/news/962182/[^"]*"', 'href="/news/962182/x"', listing.read_text()))
+    faults = {"/www.hamshahrionline.ir/news/962182/x": Fault([(301, {"Location": safe_url_string(ARTICLE)})] * 3)}
+    with RecordingMirror(root, faults=faults) as server:
+        result = scrapy_cli("crawl", "hamshahri", "-a", "render=1", mirror_url=server.url, database_url=database_url)
+    assert result.returncode == 0, result.stdout + result.stderr[-3000:]
+    assert article_count(database_url) == 5
