@@ -148,12 +148,13 @@ class SourceSummary:
                         fallbacks=self.fallbacks, problems="\n".join(self.problems))
 
 
-def listing_failures(row: SourceSummary, kinds: Callable[[str], bool]) -> dict[str, int]:
+def failures_of_kind(row: SourceSummary, kinds: Callable[[str], bool]) -> dict[str, int]:
+    """The source's listing pages given up, of the kinds chosen."""
     return {kind: n for kind, n in sorted(row.listing_failures.items()) if kinds(kind)}
 
 
 def counted(failures: dict[str, int], what: str) -> list[str]:
-    """«2 listing pages answered 403», «1 listing page: dns»."""
+    """«2 listing pages answered 403», «1 listing page not fetched: dns»."""
     if not failures:
         return []
     total = sum(failures.values())
@@ -168,18 +169,18 @@ def not_finished(row: SourceSummary) -> list[str]:
 
 
 def blocked(row: SourceSummary) -> list[str]:
-    found = counted(listing_failures(row, BLOCKING_STATUSES.__contains__), "answered")
+    found = counted(failures_of_kind(row, BLOCKING_STATUSES.__contains__), "answered")
     if row.challenges_failed:
         found.append(f"{row.challenges_failed} CDN challenge(s) NOT SOLVED: the pages behind them were skipped")
     return found
 
 
 def unreachable(row: SourceSummary) -> list[str]:
-    return counted(listing_failures(row, UNREACHABLE.__contains__), "not fetched:")
+    return counted(failures_of_kind(row, UNREACHABLE.__contains__), "not fetched:")
 
 
 def listing_failed(row: SourceSummary) -> list[str]:
-    found = counted(listing_failures(row, lambda kind: kind not in BLOCKING_STATUSES | UNREACHABLE), "answered")
+    found = counted(failures_of_kind(row, lambda kind: kind not in BLOCKING_STATUSES | UNREACHABLE), "answered")
     if row.finished_at is not None and not row.listing_pages:
         found.append("no listing page fetched: nothing was discovered")
     return found
