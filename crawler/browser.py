@@ -166,7 +166,8 @@ class ChallengeMiddleware:
     def fail(self, host: str, why: str) -> None:
         self.stats.inc_value("challenge/failed")
         self.given_up.add(host)
-        logger.error("CDN challenge of %s NOT SOLVED (%s): its pages are skipped in this crawl", host, why)
+        logger.error("CDN challenge of %s NOT SOLVED (%s): its pages are skipped in this crawl", host, why,
+                     extra={"spider": self.crawler.spider})
 
 
 def cookie_for_scrapy(cookie: dict) -> dict:

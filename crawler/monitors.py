@@ -14,6 +14,7 @@ status follows both.
 
 from __future__ import annotations
 
+import logging
 import warnings
 
 from scrapy import signals
@@ -38,6 +39,22 @@ def incomplete(item) -> bool:
     return isinstance(item, ArticleItem) and not all(getattr(item, name) for name in REQUIRED_FIELDS)
 
 
+class SourceErrors(logging.Handler):
+    """Counts the errors logged for one source: records carrying its spider (Scrapy's own, and the
+    crawler's, log them with `extra={"spider": …}`). Scrapy's log_count/ERROR counts every error in
+    the process, those of the other sources crawled alongside in `crawlall` included."""
+
+    def __init__(self, crawler):
+        super().__init__(level=logging.ERROR)
+        self.crawler = crawler
+        self.count = 0
+
+    def emit(self, record: logging.LogRecord) -> None:
+        spider = getattr(record, "spider", None)
+        if spider is not None and spider is self.crawler.spider:
+            self.count += 1
+
+
 class ArticleMonitoring(Spidermon):
     """Spidermon, with field coverage counted over every article parsed, those dropped for lacking a
     required field included: a field that stops parsing then lowers its coverage, where counting only
@@ -48,6 +65,8 @@ class ArticleMonitoring(Spidermon):
         extension = super().from_crawler(crawler)
         if crawler.settings.getbool("SPIDERMON_ADD_FIELD_COVERAGE"):
             crawler.signals.connect(extension.item_dropped, signal=signals.item_dropped)
+        extension.errors = SourceErrors(crawler)
+        logging.root.addHandler(extension.errors)
         return extension
 
     def item_dropped(self, item, response, exception, spider):
@@ -55,9 +74,9 @@ class ArticleMonitoring(Spidermon):
             self.item_scraped(item, response, spider)
 
     def spider_closed(self, spider):
-        # The crawl's own errors, before failed monitors add theirs to the log.
-        stats = self.crawler.stats
-        stats.set_value(ERRORS_DURING_CRAWL, stats.get_value("log_count/ERROR", 0))
+        # The source's own errors, before failed monitors add theirs to the log.
+        logging.root.removeHandler(self.errors)
+        self.crawler.stats.set_value(ERRORS_DURING_CRAWL, self.errors.count)
         super().spider_closed(spider)
 
 

@@ -345,7 +345,7 @@ class NewsSpider(scrapy.Spider):
         except SQLAlchemyError as error:
             self.crawler.stats.inc_value("store/lookup_failed")
             logger.error("%s: cannot read the database (%s): fetching every linked article",
-                         self.name, str(error).splitlines()[0])
+                         self.name, str(error).splitlines()[0], extra={"spider": self})
             return {}
         return dates
 
