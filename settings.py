@@ -26,6 +26,11 @@ ITEM_PIPELINES = {
     "pipelines.store.StorePipeline": 400,
 }
 DOWNLOADER_MIDDLEWARES = {
+    # Outermost: sees each listing page's final answer, after retries and redirects.
+    "crawler.listings.ListingOutcomes": 30,
+    # Before anything else sees a request (Scrapy's offsite check at 50, which lets dont_filter requests
+    # through and drops an offsite redirect with no more than a debug line; robots.txt's at 100).
+    "crawler.redirects.HostGuard": 40,
     "crawler.backoff.RetryBackoffMiddleware": 560,
     # Sees a redirect before Scrapy's RedirectMiddleware (600) follows it.
     "crawler.redirects.RedirectLoops": 650,
@@ -43,6 +48,11 @@ ADDONS = {
 BROWSER_EXECUTABLE = os.environ.get("BROWSER_EXECUTABLE", "/usr/bin/chromium")
 # Seconds a rendered page may take to get past a CDN challenge and show its content.
 BROWSER_TIMEOUT = 20
+
+# Requests go only to the source's own hosts, on ports 80/443, at public addresses (crawler/redirects.py).
+TWISTED_DNS_RESOLVER = "crawler.redirects.PublicAddressResolver"
+# Origins (http://127.0.0.1:PORT) crawled as live sites although on loopback: the browser tests' sites only.
+LOOPBACK_SITES: list[str] = []
 
 # Security: Scrapy 2.19's RemoteControl runs Python sent to a local HTTP port. Never on here.
 REMOTE_CONTROL_ENABLED = False

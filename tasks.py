@@ -51,8 +51,11 @@ def setup() -> None:
 
 
 def demo() -> int:
-    """The cron job's crawl of every source, against the bundled mirror on loopback, into data/demo.db."""
-    env = {**os.environ, "DATABASE_URL": os.environ.get("DATABASE_URL", DEMO_DATABASE)}
+    """The cron job's crawl of every source, against the bundled mirror on loopback, into data/demo.db
+    only: never into the database the shell's DATABASE_URL names (the fixture articles would count as
+    known there, and the real ones would never be fetched)."""
+    (ROOT / "data").mkdir(exist_ok=True)
+    env = {**os.environ, "DATABASE_URL": DEMO_DATABASE, "CRAWL_LOCK_FILE": ""}
     mirror = subprocess.Popen([PYTHON, "-m", "crawler.mirror_server"], cwd=ROOT, stdout=subprocess.PIPE, text=True)
     try:
         env["MIRROR_URL"] = mirror.stdout.readline().strip()

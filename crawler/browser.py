@@ -12,8 +12,9 @@ seen again (the cookies expired) it is solved again. The CDN's JavaScript runs n
 
 The browser starts on the first request that needs it: a crawl that never needs it never starts it.
 With the offline mirror (MIRROR_URL), plain requests still go through the mirror's download handler,
-and every request the browser makes is answered from the mirror too (`serve_from_mirror` in
-crawler/chromium.py, the browser session itself, loaded on first use).
+and every request the browser makes is answered from the mirror too (`guarded_fetch` in
+crawler/chromium.py, the browser session itself, loaded on first use). In the browser too, a page is
+fetched only from its source's hosts (crawler/redirects.py).
 """
 
 from __future__ import annotations
@@ -165,7 +166,8 @@ class ChallengeMiddleware:
     def fail(self, host: str, why: str) -> None:
         self.stats.inc_value("challenge/failed")
         self.given_up.add(host)
-        logger.error("CDN challenge of %s NOT SOLVED (%s): its pages are skipped in this crawl", host, why)
+        logger.error("CDN challenge of %s NOT SOLVED (%s): its pages are skipped in this crawl", host, why,
+                     extra={"spider": self.crawler.spider})
 
 
 def cookie_for_scrapy(cookie: dict) -> dict:

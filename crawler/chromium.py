@@ -8,11 +8,13 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+from urllib.parse import urljoin
 
 from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import Page, Route
 from playwright.async_api import Request as BrowserRequest
 from scrapy import Request, signals
+from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
 from scrapy.utils.misc import build_from_crawler
 from scrapy_playwright.handler import ScrapyPlaywrightDownloadHandler
@@ -20,11 +22,14 @@ from scrapy_playwright.page import PageMethod
 
 from crawler.browser import is_challenge
 from crawler.mirror import mirrored_url
+from crawler.redirects import HostGuard
 
 logger = logging.getLogger(__name__)
 
 # What a page needs no browser to fetch for us: we read text.
 UNNEEDED_RESOURCES = {"image", "media", "font"}
+# Redirects followed for one request of a page answered from the mirror (Scrapy's REDIRECT_MAX_TIMES).
+MAX_REDIRECTS = 20
 
 
 def is_unneeded(request: BrowserRequest) -> bool:
@@ -70,15 +75,41 @@ async def stop_navigating(page: Page) -> None:
         pass
 
 
-def serve_from_mirror(mirror_url: str):
-    """A page init callback: every request of the page is answered from the mirror, so the page sees its
-    own URL (https://HOST/…) and the browser never leaves loopback."""
+def guarded_fetch(guard: HostGuard, mirror_url: str, stats):
+    """A page init callback: every request of the page goes through the crawl's host guard. With the
+    mirror, every request is answered from it, fetched without following redirects, so that each
+    redirect comes back here to be checked, the page sees its own URL (https://HOST/…) and the browser
+    never leaves loopback. Without it the browser fetches (a CDN's challenge must see the browser
+    itself), following redirects on its own: `Browser.download` checks where the page ended up."""
     async def answer(route: Route) -> None:
-        if is_unneeded(route.request):
+        request = route.request
+        if is_unneeded(request):
             await route.abort()
             return
-        response = await route.fetch(url=mirrored_url(mirror_url, route.request.url),
-                                     headers=await route.request.all_headers())
+        own_hosts_only = request.is_navigation_request()
+        problem = guard.problem(request.url, own_hosts_only)
+        if problem:
+            stats.inc_value("browser/refused")
+            logger.warning("the browser did not fetch %s: %s", request.url, problem)
+            await route.abort("blockedbyclient")
+            return
+        if not mirror_url:
+            await route.fallback()
+            return
+        # Redirects followed here, each checked (Chromium would follow a fulfilled one past this route).
+        url, headers = request.url, await request.all_headers()
+        for _ in range(MAX_REDIRECTS + 1):
+            response = await route.fetch(url=mirrored_url(mirror_url, url), headers=headers, max_redirects=0)
+            location = response.headers.get("location")
+            if not (300 <= response.status < 400 and location):
+                break
+            target = urljoin(url, location)
+            if problem := guard.problem(target, own_hosts_only):
+                stats.inc_value("redirect/refused")
+                logger.warning("the browser did not follow the redirect from %s to %s: %s", url, target, problem)
+                await route.abort("blockedbyclient")
+                return
+            url = target
         await route.fulfill(response=response)
 
     async def init_page(page: Page, _request) -> None:
@@ -98,6 +129,7 @@ class Browser:
         self.settings = crawler.settings
         self._handler: ScrapyPlaywrightDownloadHandler | None = None
         self._starting = asyncio.Lock()
+        self.guard = HostGuard(crawler)
         crawler.signals.connect(self.close, signals.engine_stopped)
 
     @classmethod
@@ -131,8 +163,8 @@ class Browser:
             # reloading itself may never reach its load event).
             meta.setdefault("playwright_page_goto_kwargs", {"wait_until": "commit"})
         meta.setdefault("playwright_context_kwargs", {"user_agent": self.settings.get("USER_AGENT")})
-        if self.settings.get("MIRROR_URL"):
-            meta["playwright_page_init_callback"] = serve_from_mirror(self.settings["MIRROR_URL"])
+        meta["playwright_page_init_callback"] = guarded_fetch(self.guard, self.settings.get("MIRROR_URL"),
+                                                              self.crawler.stats)
         # A bound on the whole visit (navigation, waits, page content): a browser call that never
         # returns (seen when closing a page a reload loop was navigating) must not stall the crawl.
         limit = 2 * self.settings.getfloat("DOWNLOAD_TIMEOUT") + self.settings.getfloat("BROWSER_TIMEOUT")
@@ -140,6 +172,11 @@ class Browser:
             response = await asyncio.wait_for(handler.download_request(request), limit)
         except TimeoutError:
             raise TimeoutError(f"the browser took more than {limit:.0f} s on {request.url}") from None
+        if problem := self.guard.problem(response.url):
+            self.crawler.stats.inc_value("redirect/refused")
+            logger.warning("the browser was redirected from %s to %s, which is refused: %s; not read",
+                           request.url, response.url, problem)
+            raise IgnoreRequest(f"redirected to {response.url}, which is refused: {problem}")
         self.crawler.stats.inc_value("browser/pages")
         if meta.get("render"):
             meta["browser_outcome"] = outcome = meta["playwright_page_methods"][0].result

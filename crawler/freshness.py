@@ -116,5 +116,5 @@ class FreshnessAtClose:
             return
         stats.set_value("freshness/usual_hours", found.as_dict()["usual_hours"])
         if found.stale:
-            stats.set_value(STALE, f"stale: {found.figures}")
+            stats.set_value(STALE, found.figures)
             spider.logger.warning("%s is STALE: %s (%s)", spider.name, found.figures, found.basis)

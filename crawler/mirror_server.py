@@ -34,6 +34,8 @@ from urllib.parse import unquote, urlsplit
 
 DEFAULT_ROOT = Path(__file__).resolve().parent.parent / "tests" / "mirror"
 FAULT_KINDS = {
+    "403": "HTTP 403 (a firewall or CDN turning the crawler away)",
+    "404": "HTTP 404",
     "500": "HTTP 500",
     "503": "HTTP 503 with Retry-After",
     "429": "HTTP 429 with Retry-After",
@@ -42,6 +44,7 @@ FAULT_KINDS = {
     "truncated": "half the body of the page, then the connection closed",
     "redirect_loop": "a 302 to the page itself",
     "soft404": "a 200 «page not found» page in the site's chrome",
+    "garbage": "bytes that are not HTTP, then the connection closed",
 }
 STALL_SECONDS = 5.0
 SOFT_404 = """<!DOCTYPE html><html lang="fa" dir="rtl"><head><meta charset="utf-8">
@@ -177,7 +180,7 @@ class MirrorHandler(BaseHTTPRequestHandler):
 
     def misbehave(self, fault: str) -> None:
         error = b"<html><body><h1>error</h1></body></html>"
-        if fault in ("500", "503", "429"):
+        if fault in ("403", "404", "500", "503", "429"):
             retry_after = {} if fault == "500" else {"Retry-After": "1"}
             self.send(HTTPStatus(int(fault)), error, "text/html", retry_after)
         elif fault == "soft404":
@@ -189,6 +192,9 @@ class MirrorHandler(BaseHTTPRequestHandler):
             path = resolve(self.root, self.path)
             body = path.read_bytes() if path else error
             self.send(HTTPStatus.OK, body[: len(body) // 2], content_type(path or Path(), body), length=len(body))
+            self.close_connection = True
+        elif fault == "garbage":
+            self.wfile.write(b"\x16\x03\x01 not a web server \x00\xff\r\n\r\n")
             self.close_connection = True
         elif fault == "stall":
             time.sleep(STALL_SECONDS)

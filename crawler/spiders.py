@@ -94,6 +94,38 @@ def url_variants(url: str) -> set[str]:
                                                                     ("", "/"), cases)}
 
 
+SWITCH_VALUES = {"1": True, "true": True, "yes": True, "0": False, "false": False, "no": False}
+
+
+def parse_switch(name: str, value: str | bool) -> bool:
+    if isinstance(value, bool):
+        return value
+    if value.lower() not in SWITCH_VALUES:
+        raise ValueError(f"-a {name}={value}: give 1 or 0 (true/false, yes/no)")
+    return SWITCH_VALUES[value.lower()]
+
+
+def parse_pages(value: str | int) -> int:
+    try:
+        pages = int(value)
+    except ValueError:
+        pages = 0
+    if pages < 1:
+        raise ValueError(f"-a pages={value}: give a whole number of listing pages, 1 or more")
+    return pages
+
+
+def parse_since(value: str) -> datetime:
+    """A backfill's date: Jalali or Gregorian, not in the future."""
+    try:
+        since = parse_day_bound(value)
+    except ValueError:
+        raise ValueError(f"-a since={value}: not a date (YYYY-MM-DD, Jalali like 1403-01-01 or Gregorian)") from None
+    if since > datetime.now(since.tzinfo):
+        raise ValueError(f"-a since={value}: {since.date()} is in the future")
+    return since
+
+
 @dataclass
 class ListingAges:
     """A page that links to articles (a listing, a feed): how its articles compare with a backfill's
@@ -164,14 +196,17 @@ class NewsSpider(scrapy.Spider):
     #: Whether the site's pages need a browser: their links or text are written by JavaScript.
     render: ClassVar[bool] = False
 
+    #: The spider arguments (`-a NAME=VALUE`) a source takes; commands refuse any other name.
+    arguments: ClassVar[tuple[str, ...]] = ("section", "pages", "since", "render")
+
     def __init__(self, *args: Any, section: str | None = None, pages: str | int | None = None,
                  since: str | None = None, render: str | None = None, **kwargs: Any):
         super().__init__(*args, **kwargs)
         if section is not None and section not in self.sections:
             raise ValueError(f"{self.name}: unknown section {section!r}; known: {', '.join(self.sections)}")
         self.section = section or next(iter(self.sections), None)
-        self.since = parse_day_bound(since) if since else None
-        self.pages = int(pages) if pages is not None else None
+        self.since = parse_since(since) if since else None
+        self.pages = parse_pages(pages) if pages is not None else None
         self.listing_ages: dict[str, ListingAges] = {}
         self.past_since = False
         # Each newest-first walk of this run (crawler/frontier.py), by name.
@@ -183,10 +218,19 @@ class NewsSpider(scrapy.Spider):
         self.article_dates: dict[bytes, datetime | None] = {}
         self.previous_page_links: dict[tuple[str, int], frozenset[bytes]] = {}
         if render is not None:
-            self.render = render.lower() in ("1", "true", "yes")
+            self.render = parse_switch("render", render)
         self._article_url = re.compile(self.article_url)
         self._hosts = {bare_host(h) for h in self.hosts}
         self.allowed_domains = sorted(self._hosts)
+
+    @classmethod
+    def check_arguments(cls, arguments: dict[str, str]) -> None:
+        """Raises ValueError, saying what is wrong, unless the spider arguments would start a crawl."""
+        unknown = sorted(set(arguments) - set(cls.arguments))
+        if unknown:
+            raise ValueError(f"unknown spider argument(s) {', '.join(f'-a {name}' for name in unknown)}; "
+                             f"{cls.name} takes {', '.join(f'-a {name}' for name in cls.arguments)}")
+        cls(**arguments)
 
     # -- what the site looks like ----------------------------------------------------------------
 
@@ -435,7 +479,7 @@ class NewsSpider(scrapy.Spider):
         except SQLAlchemyError as error:
             self.crawler.stats.inc_value("store/lookup_failed")
             logger.error("%s: cannot read the database (%s): fetching every linked article",
-                         self.name, str(error).splitlines()[0])
+                         self.name, str(error).splitlines()[0], extra={"spider": self})
             return unreadable
 
     def check_past_since(self, page: ListingAges) -> None:

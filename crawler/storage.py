@@ -8,28 +8,36 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime, timezone, tzinfo
 from enum import Enum
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from sqlalchemy import (JSON, BigInteger, Boolean, DateTime, Engine, Float, ForeignKey, Index, Integer, String,
                         Text, TypeDecorator, UniqueConstraint, bindparam, create_engine, event, false, func, select,
                         update)
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import make_url
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
 from crawler import migrations, search
+from crawler.dates import TEHRAN
 from crawler.items import CONTENT_FIELDS, ArticleItem
 
 DEFAULT_DATABASE_URL = "sqlite:///data/articles.db"
 
 
 class AwareDateTime(TypeDecorator):
-    """A timezone-aware instant: timestamptz where the database has one; in SQLite ISO 8601 text
-    that keeps its UTC offset, so the instant (and the local time the site printed) reads back exactly."""
+    """A timezone-aware instant: timestamptz where the database has one; in SQLite ISO 8601 text in
+    UTC, so that the text's order is the instants' order (`order by published_at` sorts by time).
+    Read back on `clock`: UTC, or Tehran's for a publication time, the clock the sites print."""
 
     impl = String(40)
     cache_ok = True
+
+    def __init__(self, clock: tzinfo = timezone.utc):
+        super().__init__()
+        self.clock = clock
 
     def load_dialect_impl(self, dialect):
         if dialect.name == "sqlite":
@@ -41,12 +49,12 @@ class AwareDateTime(TypeDecorator):
             return None
         if value.tzinfo is None:
             raise ValueError(f"naive datetime {value!r}: every stored instant carries its offset")
-        return value.isoformat() if dialect.name == "sqlite" else value
+        return value.astimezone(timezone.utc).isoformat() if dialect.name == "sqlite" else value
 
     def process_result_value(self, value, dialect):
         if value is None:
             return None
-        return datetime.fromisoformat(value) if isinstance(value, str) else value
+        return (datetime.fromisoformat(value) if isinstance(value, str) else value).astimezone(self.clock)
 
 
 JsonList = JSON().with_variant(postgresql.JSONB(), "postgresql")
@@ -58,7 +66,14 @@ class Base(DeclarativeBase):
 
 class Article(Base):
     __tablename__ = "articles"
-    __table_args__ = (UniqueConstraint("source", "news_code", name="uq_articles_source_news_code"),)
+    __table_args__ = (
+        UniqueConstraint("source", "news_code", name="uq_articles_source_news_code"),
+        # The crawl looks articles up by URL (those whose URL carries no news code); equality only, so a
+        # hash index in PostgreSQL (no length limit on the URL, where a btree's key is limited to ~2.7 KB).
+        Index("ix_articles_url", "url", postgresql_using="hash"),
+        # Readers list articles by publication time.
+        Index("ix_articles_published_at", "published_at"),
+    )
 
     id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer(), "sqlite"), primary_key=True)
     source: Mapped[str] = mapped_column(String(40))
@@ -67,7 +82,7 @@ class Article(Base):
     title: Mapped[str] = mapped_column(Text)
     lead: Mapped[str] = mapped_column(Text, default="")
     body: Mapped[str] = mapped_column(Text)
-    published_at: Mapped[datetime] = mapped_column(AwareDateTime)
+    published_at: Mapped[datetime] = mapped_column(AwareDateTime(TEHRAN))
     published_jalali: Mapped[str] = mapped_column(String(10))
     kicker: Mapped[str] = mapped_column(Text, default="")
     category: Mapped[str] = mapped_column(Text, default="")
@@ -231,9 +246,22 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.close()
 
 
+def sqlite_file(url: str) -> Path | None:
+    """The file of a SQLite database URL, plain (sqlite:///path) or URI (sqlite:///file:path?uri=true);
+    None for another database, or one in memory."""
+    parsed = make_url(url)
+    database = parsed.database or ""
+    if parsed.get_backend_name() != "sqlite" or database in ("", ":memory:") or parsed.query.get("mode") == "memory":
+        return None
+    if parsed.query.get("uri"):
+        database = urlsplit(database).path
+    return Path(database).expanduser()
+
+
 def make_engine(url: str) -> Engine:
-    if url.startswith("sqlite:///") and not url.startswith("sqlite:///:memory:"):
-        Path(url.removeprefix("sqlite:///")).expanduser().parent.mkdir(parents=True, exist_ok=True)
+    if url == DEFAULT_DATABASE_URL:
+        # The project's own data/ directory; any other database's directory must exist (crawler/preflight.py).
+        Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
     # SQLite waits this long for another writer's lock unless the URL says otherwise (?timeout=).
     waits = {"timeout": 30} if url.startswith("sqlite") and "timeout=" not in url else {}
     engine = create_engine(url, connect_args=waits, json_serializer=lambda value: json.dumps(value, ensure_ascii=False))
@@ -357,6 +385,14 @@ class Store:
         session.execute(update(Article).where(Article.id == current.id)
                         .values(**values, content_hash=digest, last_seen_at=now))
         return Outcome.UPDATED
+
+    def check_writable(self) -> None:
+        """Raises the database's error unless articles and crawl runs can be written (nothing is kept)."""
+        with Session(self.engine) as session:
+            session.execute(update(Article).where(false()).values(title=""))
+            session.add(CrawlRun(source="", finish_reason="write check"))
+            session.flush()
+            session.rollback()
 
     def dates_by_code(self, source: str, codes: list[str]) -> dict[str, datetime]:
         """The publication instants of those of these news codes of a source that are stored."""

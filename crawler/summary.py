@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -15,8 +16,10 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from crawler.freshness import STALE
+from crawler.listings import LISTING_FAILED
 from crawler.lock import LOCKED_EXIT_STATUS, CrawlLock, LockHeld, lock_path
 from crawler.monitors import ERRORS_DURING_CRAWL, FAILURES
+from crawler.preflight import check_database_url, check_mirror_url, check_spider_arguments, one_line_errors, open_writable
 from crawler.storage import CrawlRun, Store
 
 # Download failures (Scrapy's exception_type_count stats) by the name an operator knows them by.
@@ -24,8 +27,18 @@ FAILURE_NAMES = {
     "DownloadTimeoutError": "timeout", "TimeoutError": "timeout", "ResponseDataLossError": "truncated",
     "DownloadFailedError": "connection lost", "ConnectionLost": "connection lost", "ConnectionDone": "connection lost",
     "DownloadConnectionRefusedError": "refused", "ConnectionRefusedError": "refused", "CannotResolveHostError": "dns",
-    "DNSLookupError": "dns",
+    "DNSLookupError": "dns", "IgnoreRequest": "refused by the crawler", "NotSupported": "not supported",
 }
+# Answers that mean the site turns the crawler away, rather than failing.
+BLOCKING_STATUSES = {"403", "429"}
+# Download failures that mean the site could not be reached at all.
+UNREACHABLE = {"timeout", "connection lost", "refused", "dns", "not supported"}
+
+
+def failure_name(key: str) -> str:
+    """A failed download's stats name («…/twisted.internet.error.DNSLookupError», «…/404») as an operator knows it."""
+    exception = key.rsplit("/", 1)[1].rsplit(".", 1)[-1]
+    return FAILURE_NAMES.get(exception, exception)
 
 
 def faults_from_stats(stats: dict) -> dict[str, int]:
@@ -35,8 +48,7 @@ def faults_from_stats(stats: dict) -> dict[str, int]:
         if key.startswith("downloader/response_status_count/") and int(key.rsplit("/", 1)[1]) >= 400:
             name = key.rsplit("/", 1)[1]
         elif key.startswith("downloader/exception_type_count/"):
-            exception = key.rsplit("/", 1)[1].rsplit(".", 1)[-1]
-            name = FAILURE_NAMES.get(exception, exception)
+            name = failure_name(key)
         elif key == "redirect/loop":
             name = "redirect loop"
         elif key == "wpapi/malformed_json":
@@ -63,6 +75,10 @@ class SourceSummary:
     challenges_solved: int = 0
     challenges_failed: int = 0
     faults: dict[str, int] = field(default_factory=dict)
+    #: Listing pages given up, by final status or failure («403», «dns»…; crawler/listings.py).
+    listing_failures: dict[str, int] = field(default_factory=dict)
+    #: Feeds (-o/-O) that could not be written.
+    outputs_failed: int = 0
     finish_reason: str = ""
     # WordPress's REST API (crawler/wpapi.py): "open", "closed: <how>", "off", or "" for other sources;
     # the self-check's posts whose page agreed and disagreed with them.
@@ -87,6 +103,11 @@ class SourceSummary:
                    if key.startswith("dropped/") and not key.startswith("dropped/missing_")}
         dropped.update({key.removeprefix("article/"): value for key, value in stats.items()
                         if key in ("article/not_article",)})
+        listing_failures: dict[str, int] = {}
+        for key, value in stats.items():
+            if key.startswith(LISTING_FAILED):
+                name = failure_name(key)
+                listing_failures[name] = listing_failures.get(name, 0) + value
         return cls(
             source=source,
             pages=stats.get("response_received_count", 0),
@@ -102,6 +123,8 @@ class SourceSummary:
             challenges_solved=stats.get("challenge/solved", 0),
             challenges_failed=stats.get("challenge/failed", 0),
             faults=faults_from_stats(stats),
+            listing_failures=listing_failures,
+            outputs_failed=sum(value for key, value in stats.items() if key.startswith("feedexport/failed_count/")),
             finish_reason=str(stats.get("finish_reason", "not started")),
             api=str(stats.get("wpapi/state", "")),
             api_agreements=stats.get("wpapi/selfcheck/agree", 0),
@@ -117,17 +140,29 @@ class SourceSummary:
         )
 
     @property
-    def problems(self) -> list[str]:
-        """Why this source's run needs a person's attention; empty when it does not."""
-        if self.finished_at is None:
-            return [f"did not run to its end ({self.finish_reason})"]
-        return self.failures + ([self.stale] if self.stale else [])
+    def findings(self) -> list[tuple[StatusRule, list[str]]]:
+        """The status rules that apply to this run, in STATUS_RULES order, with what each found."""
+        return [(rule, reasons) for rule in STATUS_RULES if (reasons := rule.reasons(self))]
 
     @property
     def status(self) -> str:
-        """What the summary's last column says: the problems, «behind» while a gap in the listing remains
-        (not a problem: the next runs fill it), else «ok»."""
-        return "; ".join(self.problems + ["behind"] * self.behind) or "ok"
+        """The first status rule that applies, or «ok»."""
+        findings = self.findings
+        return findings[0][0].status if findings else "ok"
+
+    @property
+    def needs_attention(self) -> bool:
+        return any(rule.attention for rule, _ in self.findings)
+
+    @property
+    def problems(self) -> list[str]:
+        """Why this run needs a person's attention, one «status: reason» each (crawl_runs.problems); empty when
+        it does not."""
+        return [f"{rule.status}: {reason}" for rule, reasons in self.findings if rule.attention for reason in reasons]
+
+    def describe(self) -> str:
+        """The status column: «ok», or each rule that applies with what it found."""
+        return "; ".join(f"{rule.status}: {'; '.join(reasons)}" for rule, reasons in self.findings) or self.status
 
     def crawl_run(self, arguments: dict) -> CrawlRun:
         return CrawlRun(source=self.source, started_at=self.started_at, finished_at=self.finished_at,
@@ -138,6 +173,76 @@ class SourceSummary:
                         fallbacks=self.fallbacks, api=self.api, api_agreements=self.api_agreements,
                         api_disagreements=self.api_disagreements, problems="\n".join(self.problems),
                         revisited=self.revisited, edited=self.edited, removed=self.removed, behind=self.behind)
+
+
+def failures_of_kind(row: SourceSummary, kinds: Callable[[str], bool]) -> dict[str, int]:
+    """The source's listing pages given up, of the kinds chosen."""
+    return {kind: n for kind, n in sorted(row.listing_failures.items()) if kinds(kind)}
+
+
+def counted(failures: dict[str, int], what: str) -> list[str]:
+    """«2 listing pages answered 403», «1 listing page not fetched: dns»."""
+    if not failures:
+        return []
+    total = sum(failures.values())
+    kinds = ", ".join(f"{kind} ×{n}" if n > 1 else kind for kind, n in failures.items())
+    return [f"{total} listing page{'s' if total > 1 else ''} {what} {kinds}"]
+
+
+def not_finished(row: SourceSummary) -> list[str]:
+    if row.finished_at is None or row.finish_reason != "finished":
+        return [f"did not run to its end ({row.finish_reason})"]
+    return []
+
+
+def blocked(row: SourceSummary) -> list[str]:
+    found = counted(failures_of_kind(row, BLOCKING_STATUSES.__contains__), "answered")
+    if row.challenges_failed:
+        found.append(f"{row.challenges_failed} CDN challenge(s) NOT SOLVED: the pages behind them were skipped")
+    return found
+
+
+def unreachable(row: SourceSummary) -> list[str]:
+    return counted(failures_of_kind(row, UNREACHABLE.__contains__), "not fetched:")
+
+
+def listing_failed(row: SourceSummary) -> list[str]:
+    found = counted(failures_of_kind(row, lambda kind: kind not in BLOCKING_STATUSES | UNREACHABLE), "answered")
+    if row.finished_at is not None and not row.listing_pages:
+        found.append("no listing page fetched: nothing was discovered")
+    return found
+
+
+def errors(row: SourceSummary) -> list[str]:
+    found = [f"{row.errors} error{'s' if row.errors > 1 else ''} logged (see the log)"] if row.errors else []
+    if row.outputs_failed:
+        found.append(f"{row.outputs_failed} output feed(s) NOT WRITTEN (-o/-O)")
+    return found
+
+
+@dataclass(frozen=True)
+class StatusRule:
+    """One way a source's run can go wrong: the word the summary's status shows, and what it found in
+    the run (nothing when the rule does not apply). A rule with `attention` makes the exit status 1."""
+
+    status: str
+    reasons: Callable[[SourceSummary], list[str]]
+    attention: bool = True
+
+
+#: In order: a source's status is the first rule that applies; every rule that applies is listed.
+STATUS_RULES: list[StatusRule] = [
+    StatusRule("stopped", not_finished),
+    StatusRule("blocked", blocked),
+    StatusRule("unreachable", unreachable),
+    StatusRule("listing failed", listing_failed),
+    StatusRule("failing", lambda row: row.failures),
+    StatusRule("errors", errors),
+    StatusRule("stale", lambda row: [row.stale] if row.stale else []),
+    # Part of the listing is still to be walked: the next runs go on with it (crawler/frontier.py).
+    StatusRule("behind", lambda row: ["part of the listing is still to be walked"] if row.behind else [],
+               attention=False),
+]
 
 
 def challenges(row: SourceSummary) -> str:
@@ -165,7 +270,7 @@ def format_table(rows: list[SourceSummary]) -> str:
         lines.append((row.source, str(row.pages), str(row.new), str(row.updated), str(row.unchanged),
                       str(row.known_skipped), f"{dropped} ({reasons})" if reasons else "0", str(row.errors),
                       str(row.fallbacks), f"{sum(row.faults.values())} ({faults})" if faults else "0", challenges(row),
-                      *api_columns(row), str(row.revisited), str(row.edited), str(row.removed), row.status))
+                      *api_columns(row), str(row.revisited), str(row.edited), str(row.removed), row.describe()))
     widths = [max(len(line[i]) for line in lines) for i in range(len(header))]
     rendered = ["  ".join(cell.ljust(width) for cell, width in zip(line, widths)).rstrip() for line in lines]
     rendered.insert(1, "  ".join("-" * width for width in widths))
@@ -183,14 +288,31 @@ def describe_database(url: str) -> str:
 class SummarizedCrawl(BaseRunSpiderCommand):
     """Runs sources in one process while holding the database's crawl lock, then prints a summary
     table, records it in `crawl_runs` and sets the exit status: 1 when any source needs a person's
-    attention, 75 when another crawl holds the lock (nothing was crawled)."""
+    attention, 2 for a usage error, 75 when another crawl holds the lock (nothing was crawled).
+    The command line and the settings are checked before the first request (crawler/preflight.py)."""
 
     requires_project = True
+    #: The command's name, as the lock file shows who holds it.
+    name = "crawl"
+
+    def sources(self, args: list[str], opts: argparse.Namespace) -> list[str]:
+        """The sources to crawl, from the command line; raises UsageError."""
+        raise NotImplementedError
+
+    @one_line_errors
+    def run(self, args: list[str], opts: argparse.Namespace) -> None:
+        assert self.crawler_process and self.settings
+        names = self.sources(args, opts)
+        loader = self.crawler_process.spider_loader
+        check_spider_arguments([loader.load(name) for name in names], opts.spargs)
+        check_database_url(self.settings.get("DATABASE_URL"))
+        check_mirror_url(self.settings.get("MIRROR_URL"))
+        self.crawl_sources(names, opts)
 
     def crawl_sources(self, names: list[str], opts: argparse.Namespace) -> None:
         assert self.crawler_process and self.settings
         database_url = self.settings.get("DATABASE_URL")
-        lock = CrawlLock(lock_path(database_url, self.settings.get("CRAWL_LOCK_FILE", "")))
+        lock = CrawlLock(lock_path(database_url, self.settings.get("CRAWL_LOCK_FILE", "")), self.name)
         try:
             lock.acquire()
         except LockHeld as held:
@@ -198,6 +320,7 @@ class SummarizedCrawl(BaseRunSpiderCommand):
             self.exitcode = LOCKED_EXIT_STATUS
             return
         try:
+            open_writable(database_url)
             rows = self.run_crawlers(names, opts)
             print()
             print(format_table(rows))
@@ -209,7 +332,7 @@ class SummarizedCrawl(BaseRunSpiderCommand):
                 self.exitcode = 1
         finally:
             lock.release()
-        failing = [row.source for row in rows if row.problems]
+        failing = [row.source for row in rows if row.needs_attention]
         if failing or self.crawler_process.bootstrap_failed:
             print(f"NEEDS ATTENTION: {', '.join(failing) or 'a crawler failed to start'}")
             self.exitcode = 1

@@ -24,7 +24,7 @@ from crawler.article import ArticlePage, lead_or_nothing
 from crawler.dates import TEHRAN, jalali_day, parse_machine_date
 from crawler.items import ArticleItem
 from crawler.frontier import Place
-from crawler.spiders import NewsSpider
+from crawler.spiders import NewsSpider, parse_switch
 from crawler.text import normalize_line
 from crawler.wpapi import (MAX_PER_PAGE, TAXONOMIES, ApiClosed, MalformedJson, Post, SelfCheck, html_text, is_api,
                            post_by_slug_url, post_url, posts_url, read_json, read_posts, read_terms, refusal,
@@ -55,6 +55,7 @@ class WordPressSpider(NewsSpider, SitemapSpider):
 
     #: Whether the site is read through its REST API first («-a api=0»: its HTML only).
     api: ClassVar[bool] = True
+    arguments = (*NewsSpider.arguments, "api")
     #: What the site's pages print and its REST API lacks: taken from the page, read for each new post.
     page_fields: ClassVar[tuple[str, ...]] = ("kicker", "view_count", "images")
 
@@ -100,7 +101,7 @@ class WordPressSpider(NewsSpider, SitemapSpider):
     def __init__(self, *args: Any, api: str | None = None, **kwargs: Any):
         super().__init__(*args, **kwargs)
         if api is not None:
-            self.api = api.lower() in ("1", "true", "yes")
+            self.api = parse_switch("api", api)
         #: "open", "closed: <how the site refused>" or "off".
         self.api_state = "open" if self.api else "off"
         self.api_pages_read = 0

@@ -76,7 +76,7 @@ class StorePipeline:
         except Exception as error:  # noqa: BLE001 - a database error or a value it refused: reported, not lost
             self.stats.inc_value("store/failed")
             logger.error("%s: news code %s (%s) NOT STORED: %s", item.source, item.news_code, item.url,
-                         str(error).splitlines()[0])
+                         str(error).splitlines()[0], extra={"spider": self.crawler.spider})
             return
         self._stored([item], [outcome])
 

@@ -4,17 +4,55 @@ from __future__ import annotations
 
 import itertools
 import os
+import shutil
+import sqlite3
 import subprocess
 import sys
+import tempfile
+from datetime import datetime
 from pathlib import Path
 
 import pytest
 
+from crawler.dates import TEHRAN
 from crawler.mirror_server import DEFAULT_ROOT, MirrorServer
+
+CHECKOUT_BEFORE = pytest.StashKey[set]()
 
 ROOT = Path(__file__).resolve().parent.parent
 SCRAPY = Path(sys.executable).parent / "scrapy"
 DATABASE_NUMBERS = itertools.count(1)
+
+# The suite writes nothing into the checkout: whatever reaches for the default database or the crawl
+# lock's state directory (an in-process spider reading a listing page looks up stored articles) gets
+# a temporary directory instead. Set before the project's settings are first read.
+SCRATCH = Path(tempfile.mkdtemp(prefix="crawler-tests-"))
+os.environ["DATABASE_URL"] = f"sqlite:///{SCRATCH / 'articles.db'}"
+os.environ["XDG_STATE_HOME"] = str(SCRATCH / "state")
+os.environ.pop("CRAWL_LOCK_FILE", None)
+# What may appear in the checkout while the suite runs: Python's and pytest's caches.
+CACHES = {".venv", ".git", "__pycache__", ".pytest_cache", ".hypothesis"}
+
+
+def checkout_files() -> set[Path]:
+    found = set()
+    for directory, subdirectories, files in os.walk(ROOT):
+        subdirectories[:] = [name for name in subdirectories if name not in CACHES]
+        found.update(Path(directory, name).relative_to(ROOT) for name in files)
+    return found
+
+
+def pytest_sessionstart(session) -> None:
+    session.config.stash[CHECKOUT_BEFORE] = checkout_files()
+
+
+def pytest_sessionfinish(session, exitstatus) -> None:
+    """Fails the run when a test left a file in the checkout (a database, a lock file)."""
+    left = sorted(map(str, checkout_files() - session.config.stash[CHECKOUT_BEFORE]))
+    shutil.rmtree(SCRATCH, ignore_errors=True)
+    if left:
+        print(f"\nFAILED: the test suite wrote into the checkout: {', '.join(left)}", file=sys.stderr)
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 
 @pytest.fixture(scope="session")
@@ -32,6 +70,17 @@ def sqlite_url(tmp_path) -> str:
 @pytest.fixture
 def database_url(sqlite_url) -> str:
     return sqlite_url
+
+
+def stored_articles(database_url: str) -> dict[str, dict]:
+    """The rows of a SQLite database's articles by news code, as stored, but for `published_at`: ISO
+    text in UTC there, given here on Tehran's clock as the store reads it (and the golden files hold it)."""
+    with sqlite3.connect(database_url.removeprefix("sqlite:///")) as connection:
+        connection.row_factory = sqlite3.Row
+        rows = {row["news_code"]: dict(row) for row in connection.execute("select * from articles")}
+    for row in rows.values():
+        row["published_at"] = datetime.fromisoformat(row["published_at"]).astimezone(TEHRAN).isoformat()
+    return rows
 
 
 def scrapy_cli(*args: str, mirror_url: str, database_url: str, timeout: float = 120,

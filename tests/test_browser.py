@@ -50,7 +50,8 @@ async def crawl(spidercls: type[NewsSpider], database_url: str, settings: dict |
                 **arguments: str) -> dict:
     """One crawl in this process with the project's settings (plain loopback HTTP: no mirror)."""
     overrides = {"DATABASE_URL": database_url, "MIRROR_URL": "", "DOWNLOAD_DELAY": 0, "AUTOTHROTTLE_ENABLED": False,
-                 **(settings or {})}
+                 # The loopback site is crawled as a live site: on loopback and its own port.
+                 "LOOPBACK_SITES": list(spidercls.sections.values()), **(settings or {})}
     settings = SETTINGS.copy()
     settings.setdict(overrides, priority="cmdline")
     runner = AsyncCrawlerRunner(settings)
@@ -125,10 +126,11 @@ async def test_an_unsolvable_challenge_is_counted_and_named(chromium, database_u
     assert stats["challenge/failed"] == 1 and "challenge/solved" not in stats
     assert bodies(database_url) == {}
     assert "NOT SOLVED" in caplog.text
-    # The run needs attention: the monitors say why, and the summary shows it.
+    # The run needs attention: the summary says the source is blocked, and why.
     summary = SourceSummary.from_stats("loopback", stats)
     assert challenges(summary) == "1 failed"
-    assert any("CDN challenges NOT SOLVED" in problem for problem in summary.problems)
+    assert summary.status == "blocked" and summary.needs_attention
+    assert "blocked: 1 CDN challenge(s) NOT SOLVED: the pages behind them were skipped" in summary.problems
 
 
 def test_rendering_through_the_offline_mirror_stores_the_same_articles(chromium, mirror, database_url):

@@ -1,18 +1,11 @@
 """`scrapy crawl hamshahri` end to end: the bundled mirror over real HTTP into a real SQLite file."""
 
 import json
-import sqlite3
 
-from tests.conftest import scrapy_cli
+from tests.conftest import scrapy_cli, stored_articles as stored
 from tests.golden import GOLDEN_ROOT
 
 EXPECTED = {path.stem: json.loads(path.read_text())["item"] for path in (GOLDEN_ROOT / "hamshahri").glob("*.json")}
-
-
-def stored(database_url):
-    with sqlite3.connect(database_url.removeprefix("sqlite:///")) as connection:
-        connection.row_factory = sqlite3.Row
-        return {row["news_code"]: dict(row) for row in connection.execute("select * from articles")}
 
 
 def test_crawl_stores_every_article_once_then_nothing_new(mirror, database_url):

@@ -1,25 +1,18 @@
 """`scrapy crawl imo` end to end: the IMO mini-site over real HTTP into a real SQLite file."""
 
 import json
-import sqlite3
 from urllib.parse import quote
 
 import pytest
 
 from crawler.mirror_server import DEFAULT_ROOT
-from tests.conftest import scrapy_cli
+from tests.conftest import scrapy_cli, stored_articles as stored
 from tests.golden import GOLDEN_ROOT
 
 GOLDEN = {path.stem: json.loads(path.read_text()) for path in (GOLDEN_ROOT / "imo").glob("*.json")}
 EXPECTED = {code: golden["item"] for code, golden in GOLDEN.items()}
 ARTICLE_PAGES = sorted((DEFAULT_ROOT / "imo.org.ir" / "RContent").iterdir())
 OLD_PAGE = next(page for page in ARTICLE_PAGES if page.name.startswith("4KD-"))
-
-
-def stored(database_url):
-    with sqlite3.connect(database_url.removeprefix("sqlite:///")) as connection:
-        connection.row_factory = sqlite3.Row
-        return {row["news_code"]: dict(row) for row in connection.execute("select * from articles")}
 
 
 def summary_counts(stdout: str) -> dict[str, str]:

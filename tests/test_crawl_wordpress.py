@@ -5,7 +5,6 @@ sitemaps; the «since» bound on listings, feeds and sitemaps."""
 from __future__ import annotations
 
 import json
-import sqlite3
 from datetime import datetime
 
 import pytest
@@ -16,7 +15,7 @@ from scrapy.utils.project import get_project_settings
 from crawler.dates import parse_day_bound
 from crawler.mirror_server import DEFAULT_ROOT
 from crawler.spiders import FALLBACK_STEPS
-from tests.conftest import scrapy_cli
+from tests.conftest import scrapy_cli, stored_articles as stored
 from tests.golden import GOLDEN_ROOT
 
 SOURCES = ("semnan", "omidjonoob", "rasht")
@@ -25,12 +24,6 @@ HOME = {"semnan": "news.semnan.ir", "omidjonoob": "omidjonob.ir", "rasht": "rash
 
 def expected(source: str) -> dict[str, dict]:
     return {path.stem: json.loads(path.read_text())["item"] for path in (GOLDEN_ROOT / source).glob("*.json")}
-
-
-def stored(database_url: str) -> dict[str, dict]:
-    with sqlite3.connect(database_url.removeprefix("sqlite:///")) as connection:
-        connection.row_factory = sqlite3.Row
-        return {row["news_code"]: dict(row) for row in connection.execute("select * from articles")}
 
 
 def summary(stdout: str, source: str) -> dict[str, str]:

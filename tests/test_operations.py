@@ -308,19 +308,18 @@ def test_connection_failures_back_off_and_are_reported(tmp_path, database_url):
     assert "waiting 0.1s between its requests" in result.stderr  # 0.05 s, doubled on the second retry
 
 
-def test_an_unreadable_database_makes_the_run_fail_and_names_what_was_not_stored(mirror, database_url):
-    # A database whose articles table lacks columns: looking up stored articles fails on every listing,
-    # so every linked article is fetched and the store names each one it could not keep. (It has those
-    # the migrations index: a schema they cannot upgrade stops the crawl before it starts.)
+def test_a_database_the_store_cannot_use_is_refused_before_any_request(tmp_path, database_url):
+    # A database whose articles table lacks columns: its schema cannot be brought up to date, so nothing
+    # is crawled (rather than every article fetched and then NOT STORED).
     with sqlite3.connect(database_url.removeprefix("sqlite:///")) as connection:
-        connection.execute("create table articles (id integer primary key, source text, news_code text, title text,"
-                           " lead text, body text, content_hash text)")
-    result = scrapy_cli("crawl", "hamshahri", mirror_url=mirror, database_url=database_url)
-    assert result.returncode == 1
-    assert "NEEDS ATTENTION: hamshahri" in result.stdout
-    assert "articles NOT STORED" in " ".join(summary_row(result.stdout, "hamshahri"))
-    assert "cannot read the database" in result.stderr
-    assert result.stderr.count("NOT STORED") >= 5
+        connection.execute("create table articles (id integer primary key, source text, news_code text)")
+    with RecordingMirror(copy_mirror(tmp_path / "mirror")) as server:
+        result = scrapy_cli("crawl", "hamshahri", mirror_url=server.url, database_url=database_url)
+        assert server.served.requests == []
+    assert result.returncode == 1 and result.stdout == ""
+    [line] = [line for line in result.stderr.splitlines() if line.startswith("error:")]
+    assert line.startswith(f"error: cannot open and write the database {database_url}: ")
+    assert line.endswith("; nothing crawled")
 
 
 # -- refetch ----------------------------------------------------------------------------------------
@@ -397,10 +396,13 @@ def test_refetch_refuses_a_foreign_host_without_fetching(tmp_path, database_url)
     assert "hamshahrionline.ir" in result.stderr
 
 
-def test_the_lock_file_sits_next_to_a_sqlite_database_or_in_data():
+def test_the_lock_file_sits_next_to_a_sqlite_database_or_in_the_state_directory(monkeypatch, tmp_path):
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path))
     assert lock_path("sqlite:////srv/news/articles.db") == Path("/srv/news/articles.db.lock")
-    assert lock_path("sqlite:///data/articles.db?timeout=5") == Path("data/articles.db.lock")
-    assert lock_path("postgresql+psycopg://crawler:secret@db.example:5432/news") == Path("data/db.example_news.lock")
+    assert lock_path("sqlite:///data/articles.db?timeout=5") == Path.cwd() / "data" / "articles.db.lock"
+    assert lock_path("sqlite:///file:/srv/news/articles.db?mode=ro&uri=true") == Path("/srv/news/articles.db.lock")
+    assert lock_path("postgresql+psycopg://crawler:secret@db.example:5432/news") == \
+        tmp_path / "iran-municipal-news" / "db.example_5432_news.lock"
     assert lock_path("postgresql+psycopg://db/news", "/run/crawl.lock") == Path("/run/crawl.lock")
 
 

@@ -113,12 +113,14 @@ def test_published_at_reads_back_as_the_same_instant(crawler, database_url):
     assert value.astimezone(TEHRAN).isoformat() == "2021-08-28T10:00:00+04:30"
 
 
-def test_published_at_keeps_the_sites_offset_in_sqlite(sqlite_url):
-    # (PostgreSQL's timestamptz keeps the instant; it reads back in the session's time zone.)
+def test_published_at_is_stored_in_utc_in_sqlite_and_read_on_tehran_clock(sqlite_url):
+    # UTC text sorts by instant; the store reads it back as the site printed it (PostgreSQL's
+    # timestamptz keeps the instant, and the store reads it on Tehran's clock too).
     StorePipeline.from_crawler(get_crawler(settings_dict={"DATABASE_URL": sqlite_url})).process_item(article())
     with Store.open(sqlite_url).engine.connect() as connection:
         raw = connection.exec_driver_sql("select published_at from articles").scalar_one()
-    assert raw == "2021-08-28T10:00:00+04:30"
+    assert raw == "2021-08-28T05:30:00+00:00"
+    assert rows(sqlite_url, Article.published_at)[0][0].isoformat() == "2021-08-28T10:00:00+04:30"
 
 
 def test_json_columns_hold_lists(crawler, database_url):

@@ -10,9 +10,12 @@ import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import text
+
+from sqlalchemy import inspect, select, text
+from sqlalchemy.orm import Session
 
 from crawler import migrations
+from crawler.dates import TEHRAN
 from crawler.frontier import Frontier, Segment
 from crawler.storage import Article, ArticleVersion, Base, Store, make_engine
 
@@ -72,6 +75,9 @@ def test_a_database_made_before_migrations_is_adopted_with_its_rows(database_url
     with Store.open(database_url).engine.connect() as connection:
         assert connection.execute(text("select version_num from alembic_version")).scalar_one() == HEAD
         assert connection.execute(text("select news_code from articles")).scalar_one() == "1"
+        # The same instant, in UTC.
+        assert connection.execute(text("select published_at from articles")).scalar_one() in (
+            "2021-08-28T05:30:00+00:00", datetime(2021, 8, 28, 5, 30, tzinfo=timezone.utc))
 
 
 def test_what_is_known_complete_reads_back_as_it_was_written(database_url):
@@ -88,3 +94,28 @@ def test_what_is_known_complete_reads_back_as_it_was_written(database_url):
     loaded = Frontier.load(store, "hamshahri", "archive").segments
     assert loaded == segments and [segment.top for segment in loaded] == [segment.top for segment in segments]
     assert Frontier.load(store, "semnan", "archive").segments == []
+
+
+def test_sqlite_sorts_publication_times_by_instant_and_reads_them_on_tehran_clock(sqlite_url):
+    """Two articles, the later one (in UTC) published at an earlier Tehran clock time in summer 2021
+    (+04:30, daylight time) than the other in winter (+03:30) would read as text."""
+    store = Store.open(sqlite_url)
+    summer = datetime(2021, 8, 28, 10, 0, tzinfo=TEHRAN)   # 05:30 UTC
+    winter = datetime(2021, 8, 28, 9, 45, tzinfo=timezone(timedelta(hours=3, minutes=30)))  # 06:15 UTC
+    with store.engine.begin() as connection:
+        for code, moment in (("1", summer), ("2", winter)):
+            connection.execute(Article.__table__.insert().values(
+                source="s", news_code=code, url=f"u{code}", title="t", lead="", body="b", published_at=moment,
+                published_jalali="1400-06-06", kicker="", category="", tags=[], authors=[], images=[],
+                crawled_at=moment, provenance={}, content_hash="h", first_seen_at=moment, last_seen_at=moment))
+    with Session(store.engine) as session:
+        ordered = session.execute(select(Article.news_code, Article.published_at).order_by(Article.published_at)).all()
+    assert [code for code, _ in ordered] == ["1", "2"]
+    assert [moment.utcoffset() for _, moment in ordered] == [timedelta(hours=4, minutes=30)] * 2
+    assert ordered[1][1] == winter and ordered[1][1].isoformat() == "2021-08-28T10:45:00+04:30"
+
+
+def test_articles_are_indexed_by_url_and_publication_time(database_url):
+    with Store.open(database_url).engine.connect() as connection:
+        indexes = {index["name"]: index["column_names"] for index in inspect(connection).get_indexes("articles")}
+    assert indexes["ix_articles_url"] == ["url"] and indexes["ix_articles_published_at"] == ["published_at"]

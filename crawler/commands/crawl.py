@@ -1,3 +1,4 @@
+"""Project commands (COMMANDS_MODULE): `crawl` with a summary, `crawlall` for cron."""
 from __future__ import annotations
 
 import argparse
@@ -10,13 +11,19 @@ from crawler.summary import SummarizedCrawl
 class Command(SummarizedCrawl):
     """Scrapy's `crawl` for one source, ending with the run summary and a meaningful exit status."""
 
+    name = "crawl"
+
     def syntax(self) -> str:
         return "[options] <source>"
 
     def short_desc(self) -> str:
         return "Crawl one source and print its summary"
 
-    def run(self, args: list[str], opts: argparse.Namespace) -> None:
+    def sources(self, args: list[str], opts: argparse.Namespace) -> list[str]:
+        assert self.crawler_process
         if len(args) != 1:
             raise UsageError("give exactly one source; `scrapy crawlall` crawls them all")
-        self.crawl_sources(args, opts)
+        known = sorted(self.crawler_process.spider_loader.list())
+        if args[0] not in known:
+            raise UsageError(f"unknown source {args[0]!r}; known: {', '.join(known)}")
+        return args

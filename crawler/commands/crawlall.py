@@ -10,6 +10,8 @@ from crawler.summary import SummarizedCrawl
 class Command(SummarizedCrawl):
     """Every source in one process: the cron job."""
 
+    name = "crawlall"
+
     def syntax(self) -> str:
         return "[options]"
 
@@ -18,13 +20,19 @@ class Command(SummarizedCrawl):
 
     def add_options(self, parser: argparse.ArgumentParser) -> None:
         super().add_options(parser)
-        parser.add_argument("--sources", default="", help="comma-separated sources; default: all")
+        parser.add_argument("--sources", help="comma-separated sources; default: all")
 
-    def run(self, args: list[str], opts: argparse.Namespace) -> None:
+    def sources(self, args: list[str], opts: argparse.Namespace) -> list[str]:
         assert self.crawler_process
         known = sorted(self.crawler_process.spider_loader.list())
-        wanted = [s.strip() for s in opts.sources.split(",") if s.strip()] or known
+        if args:
+            raise UsageError(f"crawlall takes no arguments ({' '.join(args)}); use --sources a,b")
+        if opts.sources is None:
+            return known
+        wanted = [s.strip() for s in opts.sources.split(",") if s.strip()]
+        if not wanted:
+            raise UsageError(f"--sources names no source; known: {', '.join(known)} (leave it out to crawl all)")
         unknown = sorted(set(wanted) - set(known))
-        if unknown or args:
-            raise UsageError(f"unknown sources: {', '.join(unknown or args)}; known: {', '.join(known)}")
-        self.crawl_sources(wanted, opts)
+        if unknown:
+            raise UsageError(f"unknown sources: {', '.join(unknown)}; known: {', '.join(known)}")
+        return wanted

@@ -7,7 +7,6 @@ import argparse
 import json
 import sys
 from datetime import datetime
-from urllib.parse import urlsplit
 
 from scrapy import signals
 from scrapy.commands import ScrapyCommand
@@ -16,6 +15,8 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from crawler.preflight import check_database_url, check_mirror_url, one_line_errors, open_writable
+from crawler.redirects import url_problem
 from crawler.spiders import NewsSpider, bare_host
 from crawler.storage import Article, ArticleVersion, Store
 
@@ -102,6 +103,7 @@ class Command(ScrapyCommand):
                 "article_versions). Exits 1 when a URL stored nothing (a listing, a soft 404, an error status), "
                 "2 when a URL belongs to no source (then nothing is fetched).")
 
+    @one_line_errors
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
         assert self.crawler_process and self.settings
         if not args:
@@ -110,12 +112,17 @@ class Command(ScrapyCommand):
         spiders = [loader.load(name) for name in sorted(loader.list())]
         by_source: dict[type[NewsSpider], list[str]] = {}
         for url in args:
-            spider = source_for(url, spiders) if urlsplit(url).scheme in ("http", "https") else None
+            if problem := url_problem(url, self.settings.getint("URLLENGTH_LIMIT")):
+                raise UsageError(f"{url[:200]}{'…' if len(url) > 200 else ''}: {problem}; nothing fetched")
+            spider = source_for(url, spiders)
             if spider is None:
                 hosts = ", ".join(sorted({bare_host(h) for s in spiders for h in s.hosts}))
                 raise UsageError(f"{url}: no source answers to this host (sources' hosts, with or without www.: "
                                  f"{hosts}); nothing fetched", print_help=False)
             by_source.setdefault(spider, []).append(url)
+        check_database_url(self.settings.get("DATABASE_URL"))
+        check_mirror_url(self.settings.get("MIRROR_URL"))
+        open_writable(self.settings.get("DATABASE_URL"))
 
         crawlers = []
         for spider, urls in by_source.items():
@@ -134,6 +141,6 @@ class Command(ScrapyCommand):
             if record is not None and not stats.get_value("store/failed"):
                 print(json.dumps(record, ensure_ascii=False, indent=2))
                 continue
-            reason = spider.not_stored.get(url, "NOT STORED: a database error (see the log)")
+            reason = spider.not_stored.get(url, "NOT STORED (see the log)")
             print(f"{url}: {reason}", file=sys.stderr)
             self.exitcode = 1

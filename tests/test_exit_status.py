@@ -1,0 +1,260 @@
+"""The exit status and the summary's status, one test per line of the README's tables, each run as
+the operator runs it (`scrapy crawl`/`crawlall` in a subprocess) against a real server on loopback."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import stat
+import subprocess
+import sys
+
+import pytest
+
+from crawler.lock import CrawlLock, lock_path
+from crawler.mirror_server import DEFAULT_ROOT, MirrorServer
+from crawler.summary import STATUS_RULES
+from tests.conftest import ROOT, scrapy_cli
+from tests.served import Fault, RecordingMirror, copy_mirror
+
+LISTING = "/www.hamshahrionline.ir/archive"
+QUICK = ["-s", "RETRY_TIMES=0"]
+
+
+def status_cell(output: str, source: str = "hamshahri") -> str:
+    """The status column of a source's summary row (the last column, which may hold spaces)."""
+    header = next(line for line in output.splitlines() if line.startswith("source "))
+    row = next(line for line in output.splitlines() if line.startswith(f"{source} "))
+    return row[header.index("status"):]
+
+
+def problems(database_url: str) -> str:
+    with sqlite3.connect(database_url.removeprefix("sqlite:///")) as connection:
+        return connection.execute("select problems from crawl_runs order by id desc limit 1").fetchone()[0]
+
+
+def error_lines(stderr: str) -> list[str]:
+    """What the command itself said, Scrapy's start-up log lines aside."""
+    return [line for line in stderr.splitlines() if line.startswith("error:")]
+
+
+def test_the_statuses_are_those_the_readme_lists():
+    readme = (ROOT / "README.md").read_text()
+    for rule in STATUS_RULES:
+        assert f"| `{rule.status}` |" in readme, rule.status
+
+
+# -- 0: every source ok ---------------------------------------------------------------------------------
+
+def test_a_clean_run_is_ok_and_exits_0(mirror, database_url):
+    result = scrapy_cli("crawl", "hamshahri", mirror_url=mirror, database_url=database_url)
+    assert result.returncode == 0, result.stdout + result.stderr[-2000:]
+    assert status_cell(result.stdout) == "ok" and problems(database_url) == ""
+
+
+# -- 1: a source needs attention ------------------------------------------------------------------------
+
+@pytest.mark.parametrize("answer, status, reason", [
+    ((403, {}), "blocked", "1 listing page answered 403"),
+    ((429, {"Retry-After": "1"}), "blocked", "1 listing page answered 429"),
+    ((404, {}), "listing failed", "1 listing page answered 404"),
+    ((500, {}), "listing failed", "1 listing page answered 500"),
+])
+def test_a_listing_answering_an_error_is_not_ok(tmp_path, database_url, answer, status, reason):
+    with RecordingMirror(copy_mirror(tmp_path / "mirror"), faults={LISTING: Fault([answer])}) as server:
+        result = scrapy_cli("crawl", "hamshahri", *QUICK, mirror_url=server.url, database_url=database_url)
+    assert result.returncode == 1, result.stdout
+    cell = status_cell(result.stdout)
+    assert cell.startswith(f"{status}: {reason}"), cell
+    assert "no listing page fetched: nothing was discovered" in cell
+    assert "NEEDS ATTENTION: hamshahri" in result.stdout
+    assert f"{status}: {reason}" in problems(database_url).splitlines()
+
+
+def test_a_section_whose_listing_is_gone_is_not_ok(mirror, database_url):
+    """The mirror has no `iran` listing: it answers 404, as a section a site removed would."""
+    result = scrapy_cli("crawl", "hamshahri", "-a", "section=iran", mirror_url=mirror, database_url=database_url)
+    assert result.returncode == 1
+    assert status_cell(result.stdout).startswith("listing failed: 1 listing page answered 404")
+
+
+@pytest.mark.parametrize("fault, reason", [("garbage", "connection lost"), ("reset", "connection lost")])
+def test_a_site_answering_garbage_or_resetting_is_unreachable(database_url, fault, reason):
+    with MirrorServer(DEFAULT_ROOT, faults={LISTING: fault}) as server:
+        result = scrapy_cli("crawl", "hamshahri", *QUICK, mirror_url=server.url, database_url=database_url)
+    assert result.returncode == 1
+    assert status_cell(result.stdout).startswith(f"unreachable: 1 listing page not fetched: {reason}")
+
+
+def test_a_site_nothing_answers_at_is_unreachable(database_url):
+    with MirrorServer(DEFAULT_ROOT) as server:
+        closed = server.url  # nothing listens there once the server is gone
+    result = scrapy_cli("crawlall", *QUICK, mirror_url=closed, database_url=database_url)
+    assert result.returncode == 1
+    for source in ("hamshahri", "imo", "omidjonoob", "rasht", "semnan"):
+        assert status_cell(result.stdout, source).startswith("unreachable: 1 listing page not fetched: refused")
+    assert "NEEDS ATTENTION: hamshahri, imo, omidjonoob, rasht, semnan" in result.stdout
+
+
+def test_an_output_that_cannot_be_written_is_not_ok(mirror, database_url):
+    result = scrapy_cli("crawl", "hamshahri", "-O", "/proc/articles.json", mirror_url=mirror,
+                        database_url=database_url)
+    assert result.returncode == 1
+    assert status_cell(result.stdout).startswith("errors: ")
+    assert "errors logged (see the log)" in status_cell(result.stdout)
+
+
+def test_a_crawl_cut_short_is_stopped(mirror, database_url):
+    result = scrapy_cli("crawl", "hamshahri", "-s", "CLOSESPIDER_PAGECOUNT=3", mirror_url=mirror,
+                        database_url=database_url)
+    assert result.returncode == 1
+    assert status_cell(result.stdout).startswith("stopped: did not run to its end (closespider_pagecount)")
+
+
+# -- 1: the database cannot be used (checked before the first request) ----------------------------------
+
+def test_a_database_that_cannot_be_written_is_refused_before_any_request(tmp_path, database_url):
+    path = tmp_path / "articles.db"
+    assert scrapy_cli("crawl", "hamshahri", "-a", "pages=1", mirror_url="http://127.0.0.1:9",
+                      database_url=database_url).returncode == 1  # made the schema; the mirror is closed
+    read_only = f"sqlite:///file:{path}?mode=ro&uri=true"
+    with RecordingMirror(copy_mirror(tmp_path / "mirror")) as server:
+        result = scrapy_cli("crawl", "hamshahri", mirror_url=server.url, database_url=read_only)
+        assert server.served.requests == []
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert error_lines(result.stderr) == [
+        f"error: cannot open and write the database {read_only}: attempt to write a readonly database; nothing crawled"]
+
+
+def test_postgresql_down_is_one_line(tmp_path):
+    with MirrorServer(DEFAULT_ROOT) as server:
+        closed = server.url.rsplit(":", 1)[1]
+    url = f"postgresql+psycopg://crawler:secret@127.0.0.1:{closed}/news"
+    result = scrapy_cli("crawlall", mirror_url="http://127.0.0.1:9", database_url=url,
+                        XDG_STATE_HOME=str(tmp_path))
+    assert result.returncode == 1
+    [line] = error_lines(result.stderr)
+    assert line.startswith(f"error: cannot open and write the database postgresql+psycopg://crawler:***@127.0.0.1:{closed}/news")
+    assert "secret" not in result.stderr and "Traceback" not in result.stderr
+    assert len(result.stderr.splitlines()) < 20  # Scrapy's start-up lines and this one
+
+
+def test_a_postgresql_role_that_may_not_write_is_refused(postgresql_server, postgresql_url, tmp_path):
+    from sqlalchemy import create_engine, text
+    from crawler.storage import Store
+
+    Store.open(postgresql_url)  # the schema, made by its owner
+    engine = create_engine(postgresql_url)
+    with engine.begin() as connection:
+        connection.execute(text("drop role if exists reader"))
+        connection.execute(text("create role reader login"))
+        connection.execute(text("grant select on all tables in schema public to reader"))
+    engine.dispose()
+    as_reader = postgresql_url.replace(postgresql_url.split("://", 1)[1].split("@", 1)[0], "reader", 1)
+    result = scrapy_cli("crawl", "hamshahri", mirror_url="http://127.0.0.1:9", database_url=as_reader,
+                        XDG_STATE_HOME=str(tmp_path))
+    assert result.returncode == 1
+    [line] = error_lines(result.stderr)
+    assert "permission denied" in line and line.endswith("nothing crawled")
+
+
+# -- 2: usage errors ------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("arguments, message", [
+    (["crawl", "nowhere"], "unknown source 'nowhere'; known: hamshahri, imo, omidjonoob, rasht, semnan"),
+    (["crawl", "hamshahri", "-a", "since=yesterday"], "-a since=yesterday: not a date"),
+    (["crawl", "hamshahri", "-a", "since=1499-01-01"], "-a since=1499-01-01: 2120-03-21 is in the future"),
+    (["crawl", "hamshahri", "-a", "pages=ten"], "-a pages=ten: give a whole number of listing pages, 1 or more"),
+    (["crawl", "hamshahri", "-a", "pages=0"], "-a pages=0: give a whole number of listing pages, 1 or more"),
+    (["crawl", "hamshahri", "-a", "section=sport"], "hamshahri: unknown section 'sport'; known: archive, city"),
+    (["crawl", "hamshahri", "-a", "render=maybe"], "-a render=maybe: give 1 or 0"),
+    (["crawl", "hamshahri", "-a", "page=3"], "unknown spider argument(s) -a page; hamshahri takes -a section"),
+    (["crawlall", "-a", "pages=-1"], "-a pages=-1: give a whole number"),
+    (["crawlall", "--sources", ""], "--sources names no source"),
+    (["crawlall", "--sources", " , "], "--sources names no source"),
+    (["crawlall", "--sources", "hamshahri,nowhere"], "unknown sources: nowhere"),
+])
+def test_a_usage_error_is_one_line_and_exits_2(tmp_path, database_url, arguments, message):
+    with RecordingMirror(copy_mirror(tmp_path / "mirror")) as server:
+        result = scrapy_cli(*arguments, mirror_url=server.url, database_url=database_url)
+        assert server.served.requests == []
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr and "Task exception" not in result.stderr
+    [line] = error_lines(result.stderr)
+    assert line.startswith(f"error: {message}"), line
+    assert result.stdout == ""
+
+
+@pytest.mark.parametrize("database_url, message", [
+    ("", "DATABASE_URL is empty"),
+    ("not a url", "DATABASE_URL is not a database URL"),
+    ("sqlite://", "DATABASE_URL sqlite:// is a database in memory: everything stored would be lost at exit"),
+    ("sqlite:///:memory:", "DATABASE_URL sqlite:///:memory: is a database in memory"),
+    ("sqlite:///{tmp}/missing/articles.db", "DATABASE_URL sqlite:///{tmp}/missing/articles.db: the directory "
+                                            "{tmp}/missing does not exist"),
+])
+def test_an_unusable_database_url_is_one_line_and_exits_2(tmp_path, database_url, message):
+    database_url, message = database_url.format(tmp=tmp_path), message.format(tmp=tmp_path)
+    with RecordingMirror(copy_mirror(tmp_path / "mirror")) as server:
+        result = scrapy_cli("crawlall", mirror_url=server.url, database_url=database_url)
+        assert server.served.requests == []
+    assert result.returncode == 2
+    [line] = error_lines(result.stderr)
+    assert line.startswith(f"error: {message}"), line
+    assert not (tmp_path / "missing").exists()
+
+
+@pytest.mark.parametrize("mirror_url", ["garbage", "127.0.0.1:8000", "http://127.0.0.1:port"])
+def test_an_unusable_mirror_url_is_one_line_and_exits_2(database_url, mirror_url):
+    result = scrapy_cli("crawl", "hamshahri", mirror_url=mirror_url, database_url=database_url)
+    assert result.returncode == 2
+    assert error_lines(result.stderr) == [f"error: MIRROR_URL {mirror_url!r} is not an http(s) URL such as "
+                                          "http://127.0.0.1:8000"]
+
+
+# -- the lock -------------------------------------------------------------------------------------------
+
+def test_the_lock_file_is_private_and_names_no_command_line_value(tmp_path, mirror):
+    """A -s DATABASE_URL=… with a password: the lock file, 0600, says pid, start time and command only."""
+    database_url = f"sqlite:///{tmp_path / 'articles.db'}?timeout=30"
+    path = lock_path(database_url)
+    holder = subprocess.Popen(
+        [sys.executable, "-c", "import sys, time; from pathlib import Path; from crawler.lock import CrawlLock;"
+         "lock = CrawlLock(Path(sys.argv[1]), 'crawlall'); lock.acquire(); print('held', flush=True); time.sleep(60)",
+         str(path), "--password=hunter2"], stdout=subprocess.PIPE, text=True, cwd=ROOT)
+    try:
+        assert holder.stdout.readline() == "held\n"
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600
+        content = path.read_text()
+        assert content.startswith(f"pid {holder.pid}, started ") and content.endswith(": scrapy crawlall\n")
+        refused = scrapy_cli("crawl", "hamshahri", "-s", f"DATABASE_URL={database_url}&password=hunter2",
+                             mirror_url=mirror, database_url=database_url)
+    finally:
+        holder.kill()
+        holder.wait()
+    assert refused.returncode == 75
+    assert "hunter2" not in refused.stderr.split("Overridden settings")[0] + refused.stderr.splitlines()[-1]
+    assert f"another crawl holds {path} (pid {holder.pid}" in refused.stderr
+
+
+def test_the_lock_file_does_not_depend_on_the_current_directory(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+    server = "postgresql+psycopg://crawler:secret@db.example:5432/news"
+    here = lock_path(server)
+    monkeypatch.chdir(tmp_path)
+    assert lock_path(server) == here == tmp_path / "state" / "iran-municipal-news" / "db.example_5432_news.lock"
+    # A SQLite database's lock is next to it: a relative database path is the current directory's.
+    assert lock_path("sqlite:///data/articles.db") == tmp_path / "data" / "articles.db.lock"
+    assert lock_path(server, "/run/crawl.lock").as_posix() == "/run/crawl.lock"
+
+
+def test_a_lock_file_left_readable_by_all_becomes_private(tmp_path):
+    path = tmp_path / "old.lock"
+    path.write_text("pid 1, started 2026-01-01: scrapy crawlall -s DATABASE_URL=postgresql://u:pw@h/db\n")
+    path.chmod(0o644)
+    lock = CrawlLock(path, "crawl")
+    lock.acquire()
+    try:
+        assert stat.S_IMODE(os.stat(path).st_mode) == 0o600 and "pw@" not in path.read_text()
+    finally:
+        lock.release()
