@@ -145,6 +145,7 @@ class LinkCopies:
     A failure is logged and counted (copies/failed); the articles themselves are stored already."""
 
     def __init__(self, crawler):
+        self.crawler = crawler
         self.stats = crawler.stats
         store = Store.for_crawler(crawler)
         self.finder = CopyFinder(store.engine, crawler.settings.getfloat("COPIES_THRESHOLD", 0.8))
@@ -171,4 +172,5 @@ class LinkCopies:
         except Exception as error:  # noqa: BLE001 - the articles are stored; only their links are missing
             failed = sum(map(len, changed.values()))
             self.stats.inc_value("copies/failed", failed)
-            logger.error("copies of %d stored articles not linked: %s", failed, str(error).splitlines()[0])
+            logger.error("copies of %d stored articles not linked: %s", failed, str(error).splitlines()[0],
+                         extra={"spider": self.crawler.spider})

@@ -149,7 +149,7 @@ class Revisits:
         except SQLAlchemyError as error:
             self.stats.inc_value("revisit/plan_failed")
             logger.error("%s: cannot read the database to plan revisits (%s): none this run",
-                         spider.name, str(error).splitlines()[0])
+                         spider.name, str(error).splitlines()[0], extra={"spider": spider})
             return
         self.stats.set_value("revisit/budget", allowed)
         self.stats.set_value("revisit/requested", len(due))
@@ -257,7 +257,7 @@ class Revisits:
     def store_failed(self, article: Due, error: SQLAlchemyError) -> None:
         self.stats.inc_value("store/failed")
         logger.error("%s: the check of %s was NOT RECORDED: %s", self.crawler.spider.name, article.url,
-                     str(error).splitlines()[0])
+                     str(error).splitlines()[0], extra={"spider": self.crawler.spider})
 
     # -- validators and counts ------------------------------------------------------------------------
 
@@ -287,7 +287,8 @@ class Revisits:
                 self.stats.set_value("revisit/edited", edited)
         except SQLAlchemyError as error:
             self.stats.inc_value("store/failed")
-            logger.error("%s: validators and edit counts NOT RECORDED: %s", spider.name, str(error).splitlines()[0])
+            logger.error("%s: validators and edit counts NOT RECORDED: %s", spider.name, str(error).splitlines()[0],
+                         extra={"spider": spider})
 
 
 def revisit_requests(spider) -> Iterator[scrapy.Request]:

@@ -386,7 +386,7 @@ class NewsSpider(scrapy.Spider):
             except SQLAlchemyError as error:
                 self.crawler.stats.inc_value("store/lookup_failed")
                 logger.error("%s: cannot read how far %s is complete (%s): walking it as if nothing were",
-                             self.name, walk, str(error).splitlines()[0])
+                             self.name, walk, str(error).splitlines()[0], extra={"spider": self})
                 self.frontiers[walk] = Frontier(self.name, walk, [], horizon)
         return self.frontiers[walk]
 
@@ -399,14 +399,14 @@ class NewsSpider(scrapy.Spider):
                 segments = frontier.segments  # a resumable job does not walk from the first page
             elif stats.get_value("store/failed"):
                 logger.error("%s: articles were not stored: how far %s is complete stays as it was",
-                             self.name, frontier.walk)
+                             self.name, frontier.walk, extra={"spider": self})
                 segments = frontier.segments
             else:
                 try:
                     frontier.save(Store.for_crawler(self.crawler), segments)
                 except SQLAlchemyError as error:
                     logger.error("%s: cannot record how far %s is complete (%s)", self.name, frontier.walk,
-                                 str(error).splitlines()[0])
+                                 str(error).splitlines()[0], extra={"spider": self})
                     segments = frontier.segments
             behind = frontier.behind(segments)
             stats.max_value("frontier/behind", int(behind))
