@@ -10,16 +10,16 @@ empty fall back to the first date of their own text (date-only, provenance «tex
 
 Old items (assumed: 1380s) are still served in the old table template and in windows-1256 (declared
 in their meta charset). Its markup shares no class with the current one, but WebForms keeps the
-server-control ids («…_lblNewsDate», «…_lblNewsText»), so date and body are read there in both; the
-title comes from the generic fallback and is counted.
+server-control ids («…_lblNewsDate», «…_lblNewsText»), which the ASP.NET family reads, so date and body
+are read there in both; the title comes from the generic fallback and is counted.
 """
 
-from crawler.spiders import NewsSpider
+from crawler.families.aspnet import AspNetPortalSpider
 
 BASE = "https://imo.org.ir"
 
 
-class ImoSpider(NewsSpider):
+class ImoSpider(AspNetPortalSpider):
     name = "imo"
     hosts = ("imo.org.ir", "www.imo.org.ir")
     site_name = "سازمان شهرداری‌ها و دهیاری‌های کشور"
@@ -33,11 +33,13 @@ class ImoSpider(NewsSpider):
         "title": ".NewsView .NewsTitle",
         "kicker": ".NewsView .RooTitr",
         "lead": ".NewsView .Lead",
-        "body": ".NewsView .NewsBody, span[id$=_lblNewsText]",
-        "date": ".NewsView .NewsDate, span[id$=_lblNewsDate]",
+        "body": ".NewsView .NewsBody",
+        "date": ".NewsView .NewsDate",
         "views": ".NewsView .Visit",
         "category": ".Breadcrumb a",
         "tags": ".NewsView .NewsTags a",
         "images": ".NewsView .NewsImage img, .NewsView .Gallery img",
     }
     drop_from_body = ("script", "style", ".Gallery", ".NewsTags", ".Share", ".Comments")
+    # Items whose date field is empty carry it in their first sentence.
+    usual_steps = {"published_at": ("text",)}

@@ -1,0 +1,217 @@
+"""Where things sit on an article page, read from its structure alone: a theme may name its classes
+anything, so the tags (header, nav, footer, aside), the title's element, the start of the body text
+and links to other articles decide; class and id words are only extra evidence.
+
+The generic steps of the extraction chain (the date finder, the view count, the news code label) take
+only what sits next to the article's title, never what page chrome or another article's entry prints.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from functools import cached_property
+from urllib.parse import unquote, urljoin
+
+from lxml import etree
+
+from crawler.blocks import SKIP_TAGS
+from crawler.text import normalize_line
+
+HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
+# Elements that are page chrome wherever they are, unless they hold the title (an article's own <header>).
+CHROME_TAGS = {"nav", "aside", "header", "footer", "menu", "select", "marquee"}
+# Class and id words of chrome: side columns, widgets, related posts, comments, menus, tickers.
+CHROME_WORDS = re.compile(
+    r"side|widget|related|relevant|comment|respond|footer|header|menu|nav|breadcrumb|crumbs|ticker|marquee"
+    r"|today|top-?bar|popular|most|latest|last-?news|archive|newsletter|poll|banner|advert", re.I)
+# Another calendar printed beside a Jalali date: an element showing today in three calendars.
+OTHER_CALENDAR = re.compile(
+    r"محرم|صفر|ربیع|جمادی|رجب|شعبان|رمضان|شوال|ذی ?القعده|ذی ?الحجه|ذیقعده|ذیحجه|قمری|میلادی|هجری"
+    r"|January|February|March|April|May|June|July|August|September|October|November|December"
+    r"|ژانویه|فوریه|مارس|آوریل|ژوئن|ژوئیه|ژوئیه|اوت|سپتامبر|اکتبر|نوامبر|دسامبر", re.I)
+# Text nodes shorter than this are not matched against the body's opening.
+_MIN_PROBE = 4
+_LETTERS = str.maketrans({"ي": "ی", "ى": "ی", "ك": "ک", "\u200c": None})
+
+
+def _squeezed(text: str) -> str:
+    """Text reduced for matching: Persian letters, no spaces or ZWNJ."""
+    return "".join(text.translate(_LETTERS).split())
+
+
+def element_text(element: etree._Element) -> str:
+    return normalize_line(" ".join(element.itertext()))
+
+
+def text_nodes(root: etree._Element) -> Iterator[tuple[etree._Element, str]]:
+    """(the element a text belongs to, the text) for every text and tail, scripts and forms' controls left out."""
+    for element in root.iter():
+        tag = element.tag if isinstance(element.tag, str) else ""
+        if tag and tag not in SKIP_TAGS and element.text:
+            yield element, element.text
+        parent = element.getparent()
+        if element.tail and parent is not None:
+            yield parent, element.tail
+
+
+class PageLayout:
+    """The article's title element, the start of its body text, and how any other element relates to them."""
+
+    def __init__(self, root: etree._Element, title: str, body: str, url: str,
+                 is_article_url: Callable[[str], bool]):
+        self.root = root
+        self.title = title
+        # The first line of prose: a short first line may be a caption or a repeated heading.
+        opening = next((line for line in body.split("\n") if len(line) >= 60 and title not in line), "")
+        self.body_opening = _squeezed(opening)[:200]
+        self.url = url
+        self.is_article_url = is_article_url
+
+    @cached_property
+    def order(self) -> dict[etree._Element, int]:
+        return {element: index for index, element in enumerate(self.root.iter())}
+
+    @cached_property
+    def title_element(self) -> etree._Element | None:
+        """The heading that prints the title, else the smallest element whose text is the title."""
+        if not self.title:
+            return None
+        for heading in self.root.iter(*HEADINGS):
+            if element_text(heading) == self.title:
+                return heading
+        wanted = _squeezed(self.title)
+        for element in self.root.iter():
+            if isinstance(element.tag, str) and element.text and wanted.startswith(_squeezed(element.text)[:20] or "\0"):
+                if _squeezed("".join(element.itertext())) == wanted:
+                    return element
+        return None
+
+    @cached_property
+    def body_start(self) -> etree._Element | None:
+        """The element where the body's first line begins (after the title when there is one)."""
+        if len(self.body_opening) < _MIN_PROBE:
+            return None
+        after = self.order.get(self.title_element, -1) if self.title_element is not None else -1
+        for element, text in text_nodes(self.root):
+            key = _squeezed(text)
+            if len(key) >= _MIN_PROBE and self.body_opening.startswith(key[: len(self.body_opening)]) \
+                    and self.order[element] > after:
+                return element
+        return None
+
+    @cached_property
+    def title_ancestors(self) -> set[etree._Element]:
+        return set(self.title_element.iterancestors()) | {self.title_element} if self.title_element is not None \
+            else set()
+
+    @cached_property
+    def title_block(self) -> etree._Element | None:
+        """The largest element around the title that does not reach the body: the title's head block,
+        where themes print the meta line (date, views, code)."""
+        block = self.title_element
+        if block is None:
+            return None
+        body_ancestors = set(self.body_start.iterancestors()) if self.body_start is not None else set()
+        # Without the body's start, no further than the title's near blocks.
+        levels = 99 if self.body_start is not None else 2
+        while (parent := block.getparent()) is not None and parent not in body_ancestors and levels \
+                and parent.tag not in ("body", "html") and not self._holds_chrome(parent):
+            block = parent
+            levels -= 1
+        return block
+
+    def _holds_chrome(self, element: etree._Element) -> bool:
+        return any(child.tag in CHROME_TAGS for child in element.iterchildren())
+
+    def _last_descendant(self, element: etree._Element) -> int:
+        last = element
+        for last in element.iter():
+            pass
+        return self.order[last]
+
+    def _inside(self, element: etree._Element, container: etree._Element | None) -> bool:
+        if container is None:
+            return False
+        return container is element or any(ancestor is container for ancestor in element.iterancestors())
+
+    @cached_property
+    def _near_span(self) -> tuple[int, int] | None:
+        """Document positions from the block above the title to the start of the body: the article's head."""
+        block = self.title_block
+        start_node = self.body_start
+        if block is None and start_node is None:
+            return None
+        if block is None:
+            # No title element: the two blocks just above the body's start.
+            anchor = start_node
+            for _ in range(2):
+                if anchor.getparent() is not None and anchor.getparent().tag not in ("body", "html"):
+                    anchor = anchor.getparent()
+        else:
+            anchor = block
+        previous = [sibling for sibling in anchor.itersiblings(preceding=True)
+                    if isinstance(sibling.tag, str)][:2]
+        first = self.order[previous[-1]] if previous else self.order[anchor]
+        if start_node is not None and self.order[start_node] > first:
+            last = self.order[start_node] - 1
+        else:
+            last = self._last_descendant(anchor)
+            following = [s for s in anchor.itersiblings() if isinstance(s.tag, str)][:2]
+            if following:
+                last = self._last_descendant(following[-1])
+        return first, last
+
+    def is_chrome(self, element: etree._Element) -> bool:
+        """Inside a header, nav, footer or side column (by tag, or by class/id words), outside the title's own."""
+        for ancestor in (element, *element.iterancestors()):
+            if ancestor in self.title_ancestors:
+                return False
+            if not isinstance(ancestor.tag, str):
+                continue
+            if ancestor.tag in CHROME_TAGS:
+                return True
+            if CHROME_WORDS.search(f"{ancestor.get('class', '')} {ancestor.get('id', '')}"):
+                return True
+        return False
+
+    def _same_page(self, href: str) -> bool:
+        def key(url: str) -> str:
+            return unquote(url.split("#")[0]).rstrip("/").split("://")[-1].removeprefix("www.").lower()
+        return key(urljoin(self.url, href)) == key(self.url)
+
+    def beside_other_article(self, element: etree._Element, levels: int = 3) -> bool:
+        """Whether the element belongs to another article's entry (a listing, related posts): it or one
+        of its nearest blocks links to another article of the site."""
+        node = element
+        for _ in range(levels):
+            if node is None or node in self.title_ancestors:
+                return False
+            for link in node.iter("a"):
+                href = (link.get("href") or "").strip()
+                if href and not href.startswith(("#", "javascript:")) and not self._same_page(href) \
+                        and self.is_article_url(urljoin(self.url, href)):
+                    return True
+            node = node.getparent()
+        return False
+
+    def prints_other_calendar(self, element: etree._Element) -> bool:
+        """Whether the element's block also prints a Hijri or Gregorian date: a header's today."""
+        block = element
+        for _ in range(2):
+            if block.getparent() is not None and len(element_text(block.getparent())) <= 300:
+                block = block.getparent()
+        return bool(OTHER_CALENDAR.search(element_text(block)))
+
+    def near_title(self, element: etree._Element) -> bool:
+        """In the article's head: the title's block, the two blocks above it, or between it and the body."""
+        span = self._near_span
+        if span is None or element not in self.order:
+            return False
+        if self.title_element is not None and self._inside(element, self.title_element):
+            return False
+        return span[0] <= self.order[element] <= span[1]
+
+    def in_article_head(self, element: etree._Element) -> bool:
+        """Near the title and belonging to this article: not chrome, not another article's entry."""
+        return self.near_title(element) and not self.is_chrome(element) and not self.beside_other_article(element)
