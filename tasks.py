@@ -4,6 +4,7 @@
     python3 tasks.py demo    # crawl the bundled offline mirror of all sources into SQLite, print a summary
     python3 tasks.py test    # run the whole test suite
     python3 tasks.py bench   # the benchmarks (bench/): five figures against references measured in the same run
+    python3 tasks.py accuracy  # the robustness corpus: every golden page in other themes, each field scored
     python3 tasks.py setup   # only create/refresh the virtual environment at .venv
 
 Each command first makes sure `.venv` exists and holds the dependencies declared in pyproject.toml
@@ -69,9 +70,13 @@ def bench(extra: list[str]) -> int:
     return run(PYTHON, "-m", "bench", *extra)
 
 
+def accuracy(extra: list[str]) -> int:
+    return run(PYTHON, "-m", "bench.accuracy", *extra)
+
+
 def main() -> None:
     command, *extra = sys.argv[1:] or ["help"]
-    if command not in {"setup", "demo", "test", "bench"}:
+    if command not in {"setup", "demo", "test", "bench", "accuracy"}:
         print(__doc__)
         sys.exit(0 if command == "help" else 2)
     setup()
@@ -81,6 +86,8 @@ def main() -> None:
         sys.exit(test(extra))
     if command == "bench":
         sys.exit(bench(extra))
+    if command == "accuracy":
+        sys.exit(accuracy(extra))
 
 
 if __name__ == "__main__":
