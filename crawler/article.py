@@ -65,8 +65,8 @@ SEARCH_URL = re.compile(r"[?&](s|q|query|search|keyword)=|/search\b|/جستجو"
 # A resized copy WordPress makes of an uploaded image: «reje-1-1024x683.jpg» is «reje-1.jpg».
 RESIZED = re.compile(r"-\d{2,4}x\d{2,4}(?=\.\w+$)")
 ARABIC_YEH = str.maketrans({"ي": "ی"})
-# A body without a line this long is a list of links or excerpts, not prose.
-PROSE_LINE = 60
+# A body without a sentence this long (in words) is a list of links or headings, not prose.
+PROSE_WORDS = 6
 
 
 def _first(steps: Iterable[Step[T]]) -> tuple[T | None, str | None]:
@@ -108,6 +108,7 @@ class ArticlePage:
         self._selected: dict[str, SelectorList] = {}
         # A line of the body holding only a date, taken out of the body by _clean_body.
         self.dateline: datetime | None = None
+        self._title = ""
 
     # -- selectors -------------------------------------------------------------------------------
 
@@ -139,9 +140,8 @@ class ArticlePage:
 
     @cached_property
     def layout(self) -> PageLayout:
-        """Where the title and the body sit, once both are read (the generic steps need them)."""
-        return PageLayout(self.response.selector.root, self._title, self._body, self.response.url,
-                          self.site.is_article_url)
+        """Where the title and the body sit, once the title is read (the generic steps need them)."""
+        return PageLayout(self.response.selector.root, self._title, self.response.url, self.site.is_article_url)
 
     def not_an_article(self, item: ArticleItem | None = None) -> str:
         """Why the page is not one article («» when it is). Structured data or the site's markup say so
@@ -161,7 +161,7 @@ class ArticlePage:
             return "" if not self._is_listing() else "a listing of excerpts"
         if not item.title:
             return "no title"
-        if not any(len(line) >= PROSE_LINE for line in item.body.split("\n")):
+        if not any(len(line.split()) >= PROSE_WORDS for line in item.body.split("\n")):
             return "no block of prose"
         if self._is_listing():
             return "a listing of excerpts"
@@ -198,7 +198,8 @@ class ArticlePage:
 
     def item(self) -> ArticleItem:
         title = self._title = self.title()
-        body = self._body = self.body(title)
+        body = self.body(title)
+        self.layout.read_body(body)
         published_at = self.published_at(body)
         item = ArticleItem(
             source=self.site.name,
@@ -286,8 +287,9 @@ class ArticlePage:
             # A dateline printed above the text as it stands.
             ("dateline", lambda: self._plausible(self.dateline)),
             # The first date of the prose is an event's, date-only (a time there is an event's too),
-            # unless the text says it is today's or the site declares its text dates are its own.
-            ("text", lambda: self._plausible(_day_of(self._text_date(body)))),
+            # unless the text says it is today's or the site declares its text dates are its own; never
+            # when the article's head prints dates that disagree.
+            ("text", lambda: self._plausible(_day_of(self._text_date(body))) if evidence != ["disagree"] else None),
         ])
         if self.provenance.get("published_at") == "near_title":
             self.provenance["published_at"] = evidence[0]
@@ -472,7 +474,10 @@ class ArticlePage:
             main = trafilatura.extract(self.response.text, output_format="html", include_comments=False,
                                        include_tables=False, fast=True, **favour)
             if main:
-                return block_text(lxml.html.fromstring(main))
+                # Less what lies outside the page's main block of text (trafilatura keeps a side
+                # column's or a comment's paragraph when the theme's class names tell it nothing).
+                return "\n".join(self.layout.text_block(normalize_text(block_text(lxml.html.fromstring(main)))
+                                                         .split("\n")))
         return ""
 
     def _without_site_name(self, title: str) -> str:

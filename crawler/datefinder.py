@@ -85,14 +85,14 @@ def _marked(layout: PageLayout) -> list[Found]:
 
 
 def find_published(layout: PageLayout, plausible) -> tuple[datetime | None, str | None]:
-    """The article's publication instant and the evidence for it («label» or «near_title»), or
-    (None, None) when the head prints no date or its dates disagree."""
+    """The article's publication instant and the evidence for it («label» or «near_title»); (None, None)
+    when the head prints no date; (None, «disagree») when its dates name different days."""
     candidates = [c for c in (*_marked(layout), *_printed(layout)) if plausible(c.moment)]
     if any(c.labelled for c in candidates):
         candidates = [c for c in candidates if c.labelled]
     days = {c.moment.astimezone(TEHRAN).date() for c in candidates}
     if len(days) != 1:
-        return None, None
+        return None, "disagree" if days else None
     # The most precise of the agreeing dates: a machine date, else one printed with its time.
     best = max(candidates, key=lambda c: (c.machine, c.moment.astimezone(TEHRAN).time() != datetime.min.time()))
     return best.moment, "label" if best.labelled else "near_title"

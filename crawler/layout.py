@@ -58,15 +58,54 @@ def text_nodes(root: etree._Element) -> Iterator[tuple[etree._Element, str]]:
 class PageLayout:
     """The article's title element, the start of its body text, and how any other element relates to them."""
 
-    def __init__(self, root: etree._Element, title: str, body: str, url: str,
-                 is_article_url: Callable[[str], bool]):
+    def __init__(self, root: etree._Element, title: str, url: str, is_article_url: Callable[[str], bool]):
         self.root = root
         self.title = title
-        # The first line of prose: a short first line may be a caption or a repeated heading.
-        opening = next((line for line in body.split("\n") if len(line) >= 60 and title not in line), "")
-        self.body_opening = _squeezed(opening)[:200]
+        self.body_opening = ""
         self.url = url
         self.is_article_url = is_article_url
+
+    def read_body(self, body: str) -> None:
+        """The article's text, once read: where its first line of prose begins places the article's head.
+        A short first line may be a caption or a repeated heading."""
+        opening = next((line for line in body.split("\n") if len(line) >= 60 and self.title not in line), "")
+        self.body_opening = _squeezed(opening)[:200]
+        self.__dict__.pop("body_start", None)
+        self.__dict__.pop("title_block", None)
+        self.__dict__.pop("_near_span", None)
+
+    @cached_property
+    def _text_index(self) -> list[tuple[etree._Element, str]]:
+        return [(element, key) for element, text in text_nodes(self.root) if len(key := _squeezed(text)) >= _MIN_PROBE]
+
+    def locate(self, line: str) -> etree._Element | None:
+        """The element where a line of extracted text begins (after the title when there is one)."""
+        key = _squeezed(line)
+        after = self.order.get(self.title_element, -1) if self.title_element is not None else -1
+        for element, text in self._text_index:
+            if (key.startswith(text) or text.startswith(key)) and self.order[element] > after:
+                return element
+        return None
+
+    def text_block(self, lines: list[str]) -> list[str]:
+        """The lines that belong to the page's main block of text: the container holding most of their
+        text, widened while a quarter of the located text lies outside it; sidebars, comments, kickers
+        and leads printed apart from the text fall outside. Lines that cannot be located are kept."""
+        located = [(line, self.locate(line)) for line in lines]
+        weights: dict[etree._Element, int] = {}
+        for line, element in located:
+            if element is not None and element.getparent() is not None:
+                weights[element.getparent()] = weights.get(element.getparent(), 0) + len(line)
+        if not weights:
+            return lines
+        total = sum(len(line) for line, element in located if element is not None)
+        block = max(weights, key=weights.get)
+        while True:
+            inside = sum(len(line) for line, element in located if element is not None and self._inside(element, block))
+            if inside >= 0.75 * total or block.getparent() is None or block.getparent().tag in ("body", "html"):
+                break
+            block = block.getparent()
+        return [line for line, element in located if element is None or self._inside(element, block)]
 
     @cached_property
     def order(self) -> dict[etree._Element, int]:
@@ -163,7 +202,10 @@ class PageLayout:
         return first, last
 
     def is_chrome(self, element: etree._Element) -> bool:
-        """Inside a header, nav, footer or side column (by tag, or by class/id words), outside the title's own."""
+        """Inside a header, nav, footer or side column (by tag, or by class/id words outside the title's
+        block: inside it, «item-nav» is the article's own meta row)."""
+        head = self.title_block
+        in_head = head is not None and self._inside(element, head)
         for ancestor in (element, *element.iterancestors()):
             if ancestor in self.title_ancestors:
                 return False
@@ -171,7 +213,9 @@ class PageLayout:
                 continue
             if ancestor.tag in CHROME_TAGS:
                 return True
-            if CHROME_WORDS.search(f"{ancestor.get('class', '')} {ancestor.get('id', '')}"):
+            if ancestor is head:
+                in_head = False
+            elif not in_head and CHROME_WORDS.search(f"{ancestor.get('class', '')} {ancestor.get('id', '')}"):
                 return True
         return False
 
