@@ -473,12 +473,15 @@ class ArticlePage:
         for favour in ({"favor_precision": True}, {"favor_recall": True}):
             main = trafilatura.extract(self.response.text, output_format="html", include_comments=False,
                                        include_tables=False, fast=True, **favour)
-            if main:
-                # Less what lies outside the page's main block of text (trafilatura keeps a side
-                # column's or a comment's paragraph when the theme's class names tell it nothing).
-                return "\n".join(self.layout.text_block(normalize_text(block_text(lxml.html.fromstring(main)))
-                                                         .split("\n")))
-        return ""
+            # Less what lies outside the page's main block of text (trafilatura keeps a side column's or a
+            # comment's paragraph, or only an excerpt above the title, when class names tell it nothing).
+            lines = self.layout.text_block(normalize_text(block_text(lxml.html.fromstring(main))).split("\n")) \
+                if main else []
+            if any(len(line.split()) >= PROSE_WORDS for line in lines):
+                return "\n".join(lines)
+        block = self.layout.prose_block()
+        return "\n".join(self.layout.text_block(normalize_text(block_text(block)).split("\n"))) if block is not None \
+            else ""
 
     def _without_site_name(self, title: str) -> str:
         site_name = normalize_line(self.data.meta("og:site_name")) or self.site.site_name

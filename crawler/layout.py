@@ -21,7 +21,8 @@ from crawler.text import normalize_line
 HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 # Elements that are page chrome wherever they are, unless they hold the title (an article's own <header>).
 CHROME_TAGS = {"nav", "aside", "header", "footer", "menu", "select", "marquee"}
-# Class and id words of chrome: side columns, widgets, related posts, comments, menus, tickers.
+# Class and id names that start with a word of chrome: side columns, widgets, related posts, comments,
+# menus, tickers («sidebar», «widget», «comments-box», «RelatedNews»; not «elementor-widget-…»).
 CHROME_WORDS = re.compile(
     r"side|widget|related|relevant|comment|respond|footer|header|menu|nav|breadcrumb|crumbs|ticker|marquee"
     r"|today|top-?bar|popular|most|latest|last-?news|archive|newsletter|poll|banner|advert", re.I)
@@ -79,25 +80,49 @@ class PageLayout:
         return [(element, key) for element, text in text_nodes(self.root) if len(key := _squeezed(text)) >= _MIN_PROBE]
 
     def locate(self, line: str) -> etree._Element | None:
-        """The element where a line of extracted text begins (after the title when there is one)."""
+        """The element where a line of extracted text begins: its first place after the title, else
+        its first place on the page."""
         key = _squeezed(line)
         after = self.order.get(self.title_element, -1) if self.title_element is not None else -1
-        for element, text in self._text_index:
-            if (key.startswith(text) or text.startswith(key)) and self.order[element] > after:
-                return element
-        return None
+        found = [element for element, text in self._text_index if key.startswith(text) or text.startswith(key)]
+        return next((element for element in found if self.order[element] > after), found[0] if found else None)
+
+    def _link_only(self, line: str, element: etree._Element) -> bool:
+        """A short line that is a link's text: a share button, a tag, a «read more»."""
+        return len(line.split()) < 6 and (element.tag == "a" or element.getparent() is not None
+                                          and element.getparent().tag == "a")
+
+    def is_furniture(self, element: etree._Element) -> bool:
+        """Above the title, in page chrome or in another article's entry: not the article's text."""
+        if self.title_element is not None and self.order[element] < self.order[self.title_element]:
+            return True
+        return self.is_chrome(element) or self.beside_other_article(element, levels=2)
+
+    def prose_block(self) -> etree._Element | None:
+        """The element holding most of the page's prose (sentences of six words or more) after the
+        title, page chrome and other articles' entries left out: the article's text when an extractor
+        found none."""
+        after = self.order.get(self.title_element, -1) if self.title_element is not None else -1
+        weights: dict[etree._Element, int] = {}
+        for element, text in text_nodes(self.root):
+            if len(text.split()) >= 6 and self.order[element] > after and element.getparent() is not None \
+                    and not self.is_furniture(element):
+                weights[element.getparent()] = weights.get(element.getparent(), 0) + len(text)
+        return max(weights, key=weights.get) if weights else None
 
     def text_block(self, lines: list[str]) -> list[str]:
         """The lines that belong to the page's main block of text: the container holding most of their
         text, widened while a quarter of the located text lies outside it; sidebars, comments, kickers
         and leads printed apart from the text fall outside. Lines that cannot be located are kept."""
         located = [(line, self.locate(line)) for line in lines]
+        located = [(line, element) for line, element in located
+                   if element is None or not (self.is_furniture(element) or self._link_only(line, element))]
         weights: dict[etree._Element, int] = {}
         for line, element in located:
             if element is not None and element.getparent() is not None:
                 weights[element.getparent()] = weights.get(element.getparent(), 0) + len(line)
         if not weights:
-            return lines
+            return [line for line, _ in located]
         total = sum(len(line) for line, element in located if element is not None)
         block = max(weights, key=weights.get)
         while True:
@@ -215,7 +240,8 @@ class PageLayout:
                 return True
             if ancestor is head:
                 in_head = False
-            elif not in_head and CHROME_WORDS.search(f"{ancestor.get('class', '')} {ancestor.get('id', '')}"):
+            elif not in_head and any(map(CHROME_WORDS.match, f"{ancestor.get('class', '')} {ancestor.get('id', '')}"
+                                                                  .split())):
                 return True
         return False
 
