@@ -141,7 +141,8 @@ class ArticlePage:
     @cached_property
     def layout(self) -> PageLayout:
         """Where the title and the body sit, once the title is read (the generic steps need them)."""
-        return PageLayout(self.response.selector.root, self._title, self.response.url, self.site.is_article_url)
+        return PageLayout(self.response.selector.root, self._title, self.response.url, self.site.is_article_url,
+                          self.site.code_in_url)
 
     def not_an_article(self, item: ArticleItem | None = None) -> str:
         """Why the page is not one article («» when it is). Structured data or the site's markup say so
@@ -407,9 +408,15 @@ class ArticlePage:
                 # dated line is a caption's or another article's.
                 if not kept:
                     self.dateline = self.dateline or dated
-            elif not FURNITURE_LINE.match(line) and not CAPTION_LINE.match(line):
+            elif not (FURNITURE_LINE.match(line) or CAPTION_LINE.match(line) or self._views_line(line)):
                 kept.append(line)
         return "\n".join(kept)
+
+    @staticmethod
+    def _views_line(line: str) -> bool:
+        """A view counter on its own line («تعداد بازدید : ۱۲۸»): furniture."""
+        line = latin_digits(line)
+        return len(line) <= DATELINE_MAX and bool(VIEWS_AFTER.search(line) or VIEWS_BEFORE.search(line))
 
     def _generic_title(self) -> str:
         """The h1 of the article's container; else the heading that prints the page's <title> less the

@@ -59,12 +59,14 @@ def text_nodes(root: etree._Element) -> Iterator[tuple[etree._Element, str]]:
 class PageLayout:
     """The article's title element, the start of its body text, and how any other element relates to them."""
 
-    def __init__(self, root: etree._Element, title: str, url: str, is_article_url: Callable[[str], bool]):
+    def __init__(self, root: etree._Element, title: str, url: str, is_article_url: Callable[[str], bool],
+                 code_in_url: Callable[[str], str]):
         self.root = root
         self.title = title
         self.body_opening = ""
         self.url = url
         self.is_article_url = is_article_url
+        self.code_in_url = code_in_url
 
     def read_body(self, body: str) -> None:
         """The article's text, once read: where its first line of prose begins places the article's head.
@@ -246,24 +248,35 @@ class PageLayout:
         return False
 
     def _same_page(self, href: str) -> bool:
+        """A link to this article: its URL in another spelling, or another URL with its news code."""
         def key(url: str) -> str:
             return unquote(url.split("#")[0]).rstrip("/").split("://")[-1].removeprefix("www.").lower()
-        return key(urljoin(self.url, href)) == key(self.url)
+        url = urljoin(self.url, href)
+        code = self.code_in_url(self.url)
+        return key(url) == key(self.url) or bool(code) and self.code_in_url(url) == code
 
     def beside_other_article(self, element: etree._Element, levels: int = 3) -> bool:
         """Whether the element belongs to another article's entry (a listing, related posts): it or one
-        of its nearest blocks links to another article of the site."""
+        of its nearest blocks holds another article's headline, a link to another article of the site
+        that is a heading or most of its block's text (a link inside a sentence is the prose's own)."""
         node = element
         for _ in range(levels):
             if node is None or node in self.title_ancestors:
                 return False
-            for link in node.iter("a"):
-                href = (link.get("href") or "").strip()
-                if href and not href.startswith(("#", "javascript:")) and not self._same_page(href) \
-                        and self.is_article_url(urljoin(self.url, href)):
-                    return True
+            if any(self._is_other_headline(link) for link in node.iter("a")):
+                return True
             node = node.getparent()
         return False
+
+    def _is_other_headline(self, link: etree._Element) -> bool:
+        href = (link.get("href") or "").strip()
+        if not href or href.startswith(("#", "javascript:")) or self._same_page(href) \
+                or not self.is_article_url(urljoin(self.url, href)):
+            return False
+        parent = link.getparent()
+        if parent is None or parent.tag in HEADINGS:
+            return True
+        return 2 * len(element_text(link)) >= len(element_text(parent))
 
     def prints_other_calendar(self, element: etree._Element) -> bool:
         """Whether the element's block also prints a Hijri or Gregorian date: a header's today."""
