@@ -477,18 +477,18 @@ class ArticlePage:
         # As HTML, not text: trafilatura's text output drops ZWNJ, which is Persian spelling.
         # Precision first; old table layouts only yield to recall. `fast`: without trafilatura's own
         # fallbacks (jusText would hold every language's stoplist in memory, ~27 MB, for the run).
+        # trafilatura finds where the text is; the text is that block's (trafilatura drops a paragraph it
+        # takes for a duplicate, or keeps a side column's or a comment's when class names tell it nothing).
         for favour in ({"favor_precision": True}, {"favor_recall": True}):
             main = trafilatura.extract(self.response.text, output_format="html", include_comments=False,
                                        include_tables=False, fast=True, **favour)
-            # Less what lies outside the page's main block of text (trafilatura keeps a side column's or a
-            # comment's paragraph, or only an excerpt above the title, when class names tell it nothing).
-            lines = self.layout.text_block(normalize_text(block_text(lxml.html.fromstring(main))).split("\n")) \
-                if main else []
+            block = self.layout.main_block(normalize_text(block_text(lxml.html.fromstring(main))).split("\n")) \
+                if main else None
+            lines = self.layout.text_of(block) if block is not None else []
             if any(len(line.split()) >= PROSE_WORDS for line in lines):
                 return "\n".join(lines)
         block = self.layout.prose_block()
-        return "\n".join(self.layout.text_block(normalize_text(block_text(block)).split("\n"))) if block is not None \
-            else ""
+        return "\n".join(self.layout.text_of(block)) if block is not None else ""
 
     def _without_site_name(self, title: str) -> str:
         site_name = normalize_line(self.data.meta("og:site_name")) or self.site.site_name

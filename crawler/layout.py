@@ -15,8 +15,9 @@ from urllib.parse import unquote, urljoin
 
 from lxml import etree
 
-from crawler.blocks import SKIP_TAGS
-from crawler.text import normalize_line
+from crawler.blocks import SKIP_TAGS, block_text
+from crawler.dates import parse_jalali
+from crawler.text import normalize_line, normalize_text
 
 HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 # Elements that are page chrome wherever they are, unless they hold the title (an article's own <header>).
@@ -95,10 +96,18 @@ class PageLayout:
                                           and element.getparent().tag == "a")
 
     def is_furniture(self, element: etree._Element) -> bool:
-        """Above the title, in page chrome or in another article's entry: not the article's text."""
+        """Above the title, in page chrome, in another article's entry or in a dated list item (a
+        comment): not the article's text."""
         if self.title_element is not None and self.order[element] < self.order[self.title_element]:
             return True
-        return self.is_chrome(element) or self.beside_other_article(element, levels=2)
+        return self.is_chrome(element) or self.beside_other_article(element, levels=2) or self._in_dated_item(element)
+
+    def _in_dated_item(self, element: etree._Element) -> bool:
+        """Inside a list item that prints a date of its own on a short line: a comment or a listing's entry."""
+        for item in (element, *element.iterancestors())[:4]:
+            if item.tag == "li":
+                return any(len(text) <= 40 and parse_jalali(text) for _, text in text_nodes(item))
+        return False
 
     def prose_block(self) -> etree._Element | None:
         """The element holding most of the page's prose (sentences of six words or more) after the
@@ -112,27 +121,41 @@ class PageLayout:
                 weights[element.getparent()] = weights.get(element.getparent(), 0) + len(text)
         return max(weights, key=weights.get) if weights else None
 
-    def text_block(self, lines: list[str]) -> list[str]:
-        """The lines that belong to the page's main block of text: the container holding most of their
-        text, widened while a quarter of the located text lies outside it; sidebars, comments, kickers
-        and leads printed apart from the text fall outside. Lines that cannot be located are kept."""
-        located = [(line, self.locate(line)) for line in lines]
-        located = [(line, element) for line, element in located
-                   if element is None or not (self.is_furniture(element) or self._link_only(line, element))]
+    def main_block(self, lines: list[str]) -> etree._Element | None:
+        """The element holding the page's main block of text, given lines an extractor took from it: the
+        container holding most of their text, widened while a quarter of it lies outside; lines in page
+        chrome, above the title or in another article's entry do not count."""
         weights: dict[etree._Element, int] = {}
-        for line, element in located:
-            if element is not None and element.getparent() is not None:
+        located = []
+        for line in lines:
+            element = self.locate(line)
+            if element is not None and element.getparent() is not None and not self.is_furniture(element):
+                located.append((line, element))
                 weights[element.getparent()] = weights.get(element.getparent(), 0) + len(line)
         if not weights:
-            return [line for line, _ in located]
-        total = sum(len(line) for line, element in located if element is not None)
+            return None
+        total = sum(len(line) for line, _ in located)
         block = max(weights, key=weights.get)
-        while True:
-            inside = sum(len(line) for line, element in located if element is not None and self._inside(element, block))
-            if inside >= 0.75 * total or block.getparent() is None or block.getparent().tag in ("body", "html"):
-                break
+        while sum(len(line) for line, element in located if self._inside(element, block)) < 0.75 * total \
+                and block.getparent() is not None and block.getparent().tag not in ("body", "html"):
             block = block.getparent()
-        return [line for line, element in located if element is None or self._inside(element, block)]
+        return block
+
+    def text_of(self, block: etree._Element) -> list[str]:
+        """The block's lines less page chrome, other articles' entries, lines that are only a link, and
+        the headings and short lines above its first sentence (the article's head: title, meta line,
+        view counter, print button)."""
+        kept = []
+        title_end = self._last_descendant(self.title_element) if self.title_element is not None else -1
+        for line in normalize_text(block_text(block)).split("\n"):
+            element = self.locate(line)
+            if element is not None and (self.is_furniture(element) or self._link_only(line, element)):
+                continue
+            if not kept and (len(line.split()) < 6 or len(line) <= 40 and parse_jalali(line)
+                             or element is not None and (element.tag in HEADINGS or self.order[element] <= title_end)):
+                continue
+            kept.append(line)
+        return kept
 
     @cached_property
     def order(self) -> dict[etree._Element, int]:
