@@ -408,7 +408,8 @@ class ArticlePage:
                 # dated line is a caption's or another article's.
                 if not kept:
                     self.dateline = self.dateline or dated
-            elif not (FURNITURE_LINE.match(line) or CAPTION_LINE.match(line) or self._views_line(line)):
+            elif not (FURNITURE_LINE.match(line) or CAPTION_LINE.match(line) or self._views_line(line)
+                      or line == title):
                 kept.append(line)
         return "\n".join(kept)
 

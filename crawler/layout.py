@@ -32,6 +32,8 @@ OTHER_CALENDAR = re.compile(
     r"محرم|صفر|ربیع|جمادی|رجب|شعبان|رمضان|شوال|ذی ?القعده|ذی ?الحجه|ذیقعده|ذیحجه|قمری|میلادی|هجری"
     r"|January|February|March|April|May|June|July|August|September|October|November|December"
     r"|ژانویه|فوریه|مارس|آوریل|ژوئن|ژوئیه|ژوئیه|اوت|سپتامبر|اکتبر|نوامبر|دسامبر", re.I)
+# A tags block printed as one line: its label, then the tags' links.
+TAGS_LINE = re.compile(r"^(برچسب|کلیدواژه|کلید واژه|کلمات کلیدی|تگ)")
 # Text nodes shorter than this are not matched against the body's opening.
 _MIN_PROBE = 4
 _LETTERS = str.maketrans({"ي": "ی", "ى": "ی", "ك": "ک", "\u200c": None})
@@ -149,7 +151,8 @@ class PageLayout:
         title_end = self._last_descendant(self.title_element) if self.title_element is not None else -1
         for line in normalize_text(block_text(block)).split("\n"):
             element = self.locate(line)
-            if element is not None and (self.is_furniture(element) or self._link_only(line, element)):
+            if element is not None and (self.is_furniture(element) or self._link_only(line, element)
+                                        or TAGS_LINE.match(line) and next(element.iter("a"), None) is not None):
                 continue
             if not kept and (len(line.split()) < 6 or len(line) <= 40 and parse_jalali(line)
                              or element is not None and (element.tag in HEADINGS or self.order[element] <= title_end)):
