@@ -458,18 +458,24 @@ class ArticlePage:
             or (start is not None and element.getparent() is start.getparent() and element.tag == "p")
 
     def _generic_tags(self) -> list[str]:
-        """WordPress's `a[rel~=tag]`, else the links of a block labelled «برچسب‌ها» / «کلیدواژه‌ها»."""
+        """WordPress's `a[rel~=tag]` (not «category tag»), else the links after a label «برچسب‌ها» /
+        «کلیدواژه‌ها»."""
         layout = self.layout
         root = self.response.selector.root
-        tagged = [link for link in root.xpath("//a[contains(concat(' ', normalize-space(@rel), ' '), ' tag ')]")
+        tagged = [link for link in root.xpath(
+            "//a[contains(concat(' ', normalize-space(@rel), ' '), ' tag ') and not(contains(@rel, 'category'))]")
                   if not layout.is_chrome(link)]
         if not tagged:
             for label in root.xpath("//*[text()[contains(., 'برچسب') or contains(., 'کلیدواژه') "
                                     "or contains(., 'کلید واژه') or contains(., 'کلمات کلیدی')]]"):
                 if TAGS_LABEL.match(normalize_line(label.text or "").replace("\u200c", " ")) \
                         and not layout.is_chrome(label):
-                    block = label.getparent() if not list(label.iter("a")) else label
-                    tagged = list(block.iter("a")) if block is not None else []
+                    # The links after the label, in its block or (a list of tags) its block's block.
+                    after = layout.order[label]
+                    for block in (label, *label.iterancestors())[:3]:
+                        if tagged := [link for link in block.iter("a") if layout.order[link] > after
+                                      and "://" not in element_text(link)]:
+                            break
                     if tagged:
                         break
         return _unique(normalize_line(" ".join(link.itertext())) for link in tagged)

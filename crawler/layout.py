@@ -97,6 +97,11 @@ class PageLayout:
         return len(line.split()) < 6 and (element.tag == "a" or element.getparent() is not None
                                           and element.getparent().tag == "a")
 
+    @staticmethod
+    def _holds_links(element: etree._Element) -> bool:
+        return any(next(node.iter("a"), None) is not None
+                   for node in (element, element.getparent()) if node is not None)
+
     def is_furniture(self, element: etree._Element) -> bool:
         """Above the title, in page chrome, in another article's entry or in a dated list item (a
         comment): not the article's text."""
@@ -152,7 +157,7 @@ class PageLayout:
         for line in normalize_text(block_text(block)).split("\n"):
             element = self.locate(line)
             if element is not None and (self.is_furniture(element) or self._link_only(line, element)
-                                        or TAGS_LINE.match(line) and next(element.iter("a"), None) is not None):
+                                        or TAGS_LINE.match(line) and self._holds_links(element)):
                 continue
             if not kept and (len(line.split()) < 6 or len(line) <= 40 and parse_jalali(line)
                              or element is not None and (element.tag in HEADINGS or self.order[element] <= title_end)):
@@ -264,8 +269,9 @@ class PageLayout:
                 return False
             if not isinstance(ancestor.tag, str):
                 continue
-            if ancestor.tag in CHROME_TAGS:
-                return True
+            if ancestor.tag in CHROME_TAGS and not (
+                    ancestor.tag in ("header", "footer") and getattr(ancestor.getparent(), "tag", "") == "article"):
+                return True  # an <article>'s own header and footer (meta line, tags) are the article's
             if ancestor is head:
                 in_head = False
             elif not in_head and any(map(CHROME_WORDS.match, f"{ancestor.get('class', '')} {ancestor.get('id', '')}"
