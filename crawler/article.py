@@ -174,7 +174,7 @@ class ArticlePage:
         """A «read more» link to another article, a title that links to another article, or text that
         sits beside a heading linking to another article (an excerpt under its headline)."""
         layout = self.layout
-        for link in self.response.selector.root.iter("a"):
+        for link in self.response.selector.root.xpath("//a[contains(., 'ادامه') or contains(., 'بیشتر')]"):
             if READ_MORE.match(element_text(link)) and layout.beside_other_article(link, levels=1):
                 return True
         title = layout.title_element
@@ -440,15 +440,14 @@ class ArticlePage:
         layout = self.layout
         root = self.response.selector.root
         for element in root.xpath("//*[text()[contains(., 'بازد')] or contains(@title, 'بازد')]"):
-            if layout.is_chrome(element) or layout.beside_other_article(element) or self._in_body_text(element):
-                continue
             text = latin_digits(element_text(element).translate(ARABIC_YEH))
             if len(text) < 12 and element.getparent() is not None:
                 text = latin_digits(element_text(element.getparent()).translate(ARABIC_YEH))
             if "بازد" not in text:
                 text = f"{text} بازدید"  # the label is the element's title attribute
             found = VIEWS_AFTER.search(text) or VIEWS_BEFORE.search(text) if len(text) <= 80 else None
-            if found:
+            if found and not (layout.is_chrome(element) or layout.beside_other_article(element)
+                              or self._in_body_text(element)):
                 return parse_int(found.group(1) if found.re is VIEWS_AFTER else found.group(2))
         return None
 

@@ -53,7 +53,7 @@ def _context(element, layout: PageLayout) -> str:
 def _printed(layout: PageLayout) -> list[Found]:
     found = []
     seen = set()
-    for element, text in text_nodes(layout.root):
+    for element, text in text_nodes(layout.head_scope):
         if element in seen or not _YEAR.search(text) or not layout.in_article_head(element):
             continue
         seen.add(element)
@@ -76,7 +76,7 @@ def _printed(layout: PageLayout) -> list[Found]:
 def _marked(layout: PageLayout) -> list[Found]:
     """<time datetime> and itemprop=datePublished in the article's head."""
     found = []
-    for element in layout.root.xpath("//time[@datetime] | //*[@itemprop='datePublished']"):
+    for element in layout.head_scope.xpath(".//time[@datetime] | .//*[@itemprop='datePublished']"):
         value = element.get("datetime") or element.get("content")
         moment = parse_machine_date(value) if value else None
         if moment and element.get("itemprop") != "dateModified" and layout.in_article_head(element):

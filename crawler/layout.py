@@ -79,6 +79,9 @@ class PageLayout:
         self.__dict__.pop("body_start", None)
         self.__dict__.pop("title_block", None)
         self.__dict__.pop("_near_span", None)
+        self.__dict__.pop("_head_order", None)
+        self.__dict__.pop("_head_anchor", None)
+        self.__dict__.pop("head_scope", None)
 
     @cached_property
     def _text_index(self) -> list[tuple[etree._Element, str]]:
@@ -189,12 +192,19 @@ class PageLayout:
         """The element where the body's first line begins (after the title when there is one)."""
         if len(self.body_opening) < _MIN_PROBE:
             return None
-        after = self.order.get(self.title_element, -1) if self.title_element is not None else -1
-        for element, text in text_nodes(self.root):
-            key = _squeezed(text)
-            if len(key) >= _MIN_PROBE and self.body_opening.startswith(key[: len(self.body_opening)]) \
-                    and self.order[element] > after:
-                return element
+        title = self.title_element
+        past_title = title is None
+        for element in self.root.iter():
+            if element is title:
+                past_title = True
+                continue
+            parent = element.getparent()
+            texts = ((element, element.text), (parent, element.tail)) if past_title else ((parent, element.tail),)
+            for owner, text in texts:
+                key = _squeezed(text) if text and owner is not None and isinstance(owner.tag, str) else ""
+                if len(key) >= _MIN_PROBE and self.body_opening.startswith(key[: len(self.body_opening)]) \
+                        and (past_title and owner is not title):
+                    return owner
         return None
 
     @cached_property
@@ -221,11 +231,34 @@ class PageLayout:
     def _holds_chrome(self, element: etree._Element) -> bool:
         return any(child.tag in CHROME_TAGS for child in element.iterchildren())
 
-    def _last_descendant(self, element: etree._Element) -> int:
+    def _last_descendant(self, element: etree._Element, order: dict[etree._Element, int] | None = None) -> int:
         last = element
         for last in element.iter():
             pass
-        return self.order[last]
+        return (self.order if order is None else order)[last]
+
+    @cached_property
+    def _head_anchor(self) -> etree._Element | None:
+        """The title's block; without a title element, the block two levels above the body's start."""
+        if self.title_block is not None or self.body_start is None:
+            return self.title_block
+        anchor = self.body_start
+        for _ in range(2):
+            if anchor.getparent() is not None and anchor.getparent().tag not in ("body", "html"):
+                anchor = anchor.getparent()
+        return anchor
+
+    @cached_property
+    def head_scope(self) -> etree._Element:
+        """The block that holds the article's head (its anchor's parent), the only part of the page the
+        head can lie in: cheaper to read than the whole page."""
+        anchor = self._head_anchor
+        scope = anchor.getparent() if anchor is not None else None
+        return self.root if scope is None or scope.tag in ("body", "html") else scope
+
+    @cached_property
+    def _head_order(self) -> dict[etree._Element, int]:
+        return {element: index for index, element in enumerate(self.head_scope.iter())}
 
     def _inside(self, element: etree._Element, container: etree._Element | None) -> bool:
         if container is None:
@@ -234,29 +267,24 @@ class PageLayout:
 
     @cached_property
     def _near_span(self) -> tuple[int, int] | None:
-        """Document positions from the block above the title to the start of the body: the article's head."""
-        block = self.title_block
+        """Positions from the block above the title to the start of the body: the article's head."""
+        anchor = self._head_anchor
         start_node = self.body_start
-        if block is None and start_node is None:
+        if anchor is None:
             return None
-        if block is None:
-            # No title element: the two blocks just above the body's start.
-            anchor = start_node
-            for _ in range(2):
-                if anchor.getparent() is not None and anchor.getparent().tag not in ("body", "html"):
-                    anchor = anchor.getparent()
-        else:
-            anchor = block
+        order = self._head_order
+        if anchor not in order:
+            return None
         previous = [sibling for sibling in anchor.itersiblings(preceding=True)
                     if isinstance(sibling.tag, str)][:2]
-        first = self.order[previous[-1]] if previous else self.order[anchor]
-        if start_node is not None and self.order[start_node] > first:
-            last = self.order[start_node] - 1
+        first = order[previous[-1]] if previous else order[anchor]
+        if start_node is not None and order.get(start_node, -1) > first:
+            last = order[start_node] - 1
         else:
-            last = self._last_descendant(anchor)
+            last = self._last_descendant(anchor, order)
             following = [s for s in anchor.itersiblings() if isinstance(s.tag, str)][:2]
             if following:
-                last = self._last_descendant(following[-1])
+                last = self._last_descendant(following[-1], order)
         return first, last
 
     def is_chrome(self, element: etree._Element) -> bool:
@@ -321,11 +349,12 @@ class PageLayout:
     def near_title(self, element: etree._Element) -> bool:
         """In the article's head: the title's block, the two blocks above it, or between it and the body."""
         span = self._near_span
-        if span is None or element not in self.order:
+        position = self._head_order.get(element) if span is not None else None
+        if position is None:
             return False
         if self.title_element is not None and self._inside(element, self.title_element):
             return False
-        return span[0] <= self.order[element] <= span[1]
+        return span[0] <= position <= span[1]
 
     def in_article_head(self, element: etree._Element) -> bool:
         """Near the title and belonging to this article: not chrome, not another article's entry."""
