@@ -21,12 +21,12 @@ from bench.accuracy.score import HTMLDATE, OURS, TRAFILATURA, Result, Tally, sco
 from bench.accuracy.variants import FIELDS, corpus, load_goldens
 
 OUT = Path(__file__).resolve().parents[1] / "out"
-REFERENCE = {"body": TRAFILATURA, "published_at": HTMLDATE}
+REFERENCE = {"body": TRAFILATURA, "published_at": HTMLDATE, "unprinted_date": HTMLDATE}
 
 
 def render(rows: list[tuple[str, ...]]) -> str:
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
-    lines = ["  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip() for row in rows]
+    lines = ["  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip() for row in rows]
     lines.insert(1, "  ".join("-" * width for width in widths))
     return "\n".join(lines)
 

@@ -14,6 +14,9 @@ except for the header's today):
 - `arabic-letters`: Arabic ي and ك for Persian ی and ک throughout the text;
 - `today-and-sidebars`: a header printing today in three calendars, a sidebar, related posts, popular
   posts with view counts and comments, all with other titles and dates;
+- `no-date`: the same with the article's date line removed, for pages whose date is not in their text:
+  the page prints no date of the article, so any date read from it must be its own day
+  (`unprinted_date`: right when none is found or the article's day, wrong when another day is);
 - `theme:<name>`: the article re-rendered into another theme's page (themes.py).
 
 Every variant but `renamed` and `arabic-letters` has no structured data: they test what the page
@@ -23,6 +26,7 @@ otherwise the day as printed, and the minute when a time is printed (ExpectedDat
 
 from __future__ import annotations
 
+import html
 import json
 import random
 import re
@@ -42,7 +46,7 @@ from crawler.golden import GOLDEN_ROOT, mirror_response, spider_for
 from crawler.spiders import NewsSpider
 from crawler.text import latin_digits, normalize_line
 
-FIELDS = ("news_code", "title", "published_at", "body", "tags", "view_count")
+FIELDS = ("news_code", "title", "published_at", "unprinted_date", "body", "tags", "view_count")
 
 MONTHS = ("فروردین", "اردیبهشت", "خرداد", "تیر", "مرداد", "شهریور", "مهر", "آبان", "آذر", "دی", "بهمن", "اسفند")
 # By date.weekday(): Monday first.
@@ -61,6 +65,8 @@ DATE_LINE_MAX = 80
 # Elements a moved meta line must not take with it.
 LAYOUT_TAGS = {"html", "body", "table", "tbody", "thead", "tr", "td", "th", "article", "main", "header", "section",
                "form", "ul", "ol"}
+MENU = (("/", "صفحه اصلی"), ("/category/news/", "اخبار"), ("/category/photo/", "گزارش تصویری"),
+        ("/contact/", "تماس با ما"))
 INLINE_TAGS = {"span", "a", "time", "small", "b", "i", "em", "strong", "abbr", "font", "label"}
 
 
@@ -214,8 +220,7 @@ def _elements(tree) -> list:
 
 
 def _hidden(element) -> bool:
-    return any("display:none" in (el.get("style") or "").replace(" ", "") for el in element.iterancestors(None)) or \
-        "display:none" in (element.get("style") or "").replace(" ", "")
+    return any("display:none" in (el.get("style") or "").replace(" ", "") for el in (element, *element.iterancestors()))
 
 
 def title_element(tree, golden: Golden):
@@ -292,7 +297,8 @@ def rename_attributes(tree, rng: random.Random) -> None:
 
     def token(name: str) -> str:
         while name not in tokens:
-            candidate = rng.choice(string.ascii_lowercase) + "".join(rng.choices(string.ascii_lowercase + string.digits, k=7))
+            candidate = rng.choice(string.ascii_lowercase) + "".join(
+                rng.choices(string.ascii_lowercase + string.digits, k=7))
             if candidate not in tokens.values():
                 tokens[name] = candidate
         return tokens[name]
@@ -371,6 +377,11 @@ class DateFormat:
             text += CLOCKS[self.clock].format(local.strftime("%H:%M"))
         return in_digits(LABELS.get(self.label, "") + text, self.digits)
 
+    def expected(self, moment: datetime) -> ExpectedDate:
+        """What a date line in this format says of the moment: its day, and its minute if it prints one."""
+        local = moment.astimezone(TEHRAN)
+        return ExpectedDate(local.date(), local.strftime("%H:%M") if self.clock is not None else None)
+
     @staticmethod
     def random(rng: random.Random, with_time: bool) -> DateFormat:
         return DateFormat(
@@ -380,7 +391,7 @@ class DateFormat:
 
 
 def printed_date(text: str, golden: Golden) -> ExpectedDate:
-    """What a printed date line says: its day, and its minute when it prints a time."""
+    """What a golden page's own date line says: its day, and its minute when it prints a time."""
     moment = parse_jalali(text)
     if moment is None or moment.date() != golden.published.date():
         raise ValueError(f"{golden.name}: the printed date {text!r} is not the article's day {golden.published.date()}")
@@ -430,12 +441,14 @@ class Chrome:
         return self.say(DateFormat(fmt.digits, fmt.form, fmt.weekday, "", fmt.clock).render(self.other_moment(before)))
 
     def titles(self, count: int) -> list[str]:
-        return [self.say(title) for title in self.rng.sample(self.others, min(count, len(self.others)))]
+        """Other articles' titles, as HTML."""
+        chosen = self.rng.sample(self.others, min(count, len(self.others)))
+        return [html.escape(self.say(title)) for title in chosen]
 
     def header(self) -> str:
-        return (f'<header class="site-header"><div class="top-bar"><span class="today">{self.say(today_line(self.today))}'
-                '</span></div><nav class="main-menu"><ul><li><a href="/">صفحه اصلی</a></li><li><a href="/category/news/">'
-                'اخبار</a></li><li><a href="/contact/">تماس با ما</a></li></ul></nav></header>')
+        menu = "".join(f'<li><a href="{href}">{self.say(name)}</a></li>' for href, name in MENU)
+        return (f'<header class="site-header"><div class="top-bar"><span class="today">'
+                f'{self.say(today_line(self.today))}</span></div><nav class="main-menu"><ul>{menu}</ul></nav></header>')
 
     def sidebar(self) -> str:
         latest = "".join(f'<li><a href="/?p={self.rng.randint(100, 99999)}">{title}</a> <span class="date">'
@@ -454,15 +467,15 @@ class Chrome:
     def comments(self) -> str:
         texts = ("سلام، خسته نباشید. کی این طرح در محله ما اجرا می‌شود؟",
                  "بسیار عالی، امیدواریم ادامه داشته باشد و به همه مناطق برسد.")
-        items = "".join(f'<li class="comment"><div class="comment-author">{self.say(name)}</div><div class="comment-date">'
-                        f'{self.other_date(before=False, with_time=True)}</div><p>{self.say(text)}</p></li>'
-                        for name, text in zip(("محمد", "زهرا"), texts))
-        return f'<div class="comments"><h3>{self.say("۲ دیدگاه")}</h3><ol>{items}</ol></div>'
+        items = "".join(f'<li class="comment"><div class="comment-author">{self.say(name)}</div>'
+                        f'<div class="comment-date">{self.other_date(before=False, with_time=True)}</div>'
+                        f'<p>{self.say(text)}</p></li>' for name, text in zip(("محمد", "زهرا"), texts, strict=True))
+        return f'<div class="comment-list"><h3>{self.say("۲ دیدگاه")}</h3><ol>{items}</ol></div>'
 
     def footer(self) -> str:
         jalali_year = jdatetime.date.fromgregorian(date=self.today).year
-        return (f'<footer class="site-footer"><p>{self.say(f"تمامی حقوق محفوظ است. ۱۳۹۵ - {persian(str(jalali_year))}")}'
-                '</p></footer>')
+        rights = self.say(f"تمامی حقوق محفوظ است. ۱۳۹۵ - {persian(str(jalali_year))}")
+        return f'<footer class="site-footer"><p>{rights}</p></footer>'
 
 
 # -- the variants of one golden page ----------------------------------------------------------------
@@ -500,26 +513,31 @@ class Page:
             self.rewrite("arabic-letters", arabic=True),
             self.rewrite("today-and-sidebars", strip=True, chrome=True),
         ]
+        if self.golden.item["provenance"].get("published_at") != "text":
+            made.append(self.rewrite("no-date", strip=True, chrome=True, drop_date=True))
         made += [transplant(self, theme) for theme in THEMES]
         return made
 
     def rewrite(self, kind: str, *, rename: bool = False, strip: bool = False, move: str | None = None,
-                date_format: DateFormat | None = None, arabic: bool = False, chrome: bool = False) -> Variant:
+                date_format: DateFormat | None = None, arabic: bool = False, chrome: bool = False,
+                drop_date: bool = False) -> Variant:
         golden, rng = self.golden, self.rng(kind)
         tree = parse(golden.html)
         title_el = title_element(tree, golden)
         date_el = date_element(tree, golden)
-        printed = text_of(date_el) if date_el is not None else None
+        printed = printed_date(text_of(date_el), golden) if date_el is not None else None
+        if drop_date and date_el is not None:
+            date_el.drop_tree()
         if date_format is not None or move:
-            text = (date_format or DateFormat()).render(golden.published) if date_format or date_el is None else None
             if date_el is None:
                 date_el = fragment('<div class="post-date"></div>')
                 title_el.addnext(date_el)
-            if text is not None:
+                date_format = date_format or DateFormat()
+            if date_format is not None:
                 for child in list(date_el):
                     child.drop_tree()
-                date_el.text = text
-                printed = text
+                date_el.text = date_format.render(golden.published)
+                printed = date_format.expected(golden.published)
         if move:
             line = meta_line(date_el, title_el)
             if line.tag in {"li", "dd", "dt"}:  # out of its list, an item is a line of its own
@@ -546,8 +564,11 @@ class Page:
         if rename:
             rename_attributes(tree, rng)
         html = serialize(tree)
-        structured = not strip
-        return Variant(golden, kind, html, self.expected(html, structured, printed), furniture)
+        expected = self.expected(html, structured=not strip, printed=None if drop_date else printed)
+        if drop_date:
+            expected.pop("published_at", None)
+            expected["unprinted_date"] = ExpectedDate(golden.published.date())
+        return Variant(golden, kind, html, expected, furniture)
 
     def add_chrome(self, tree, title_el, rng: random.Random) -> tuple[str, ...]:
         chrome = Chrome(self.golden, self.others, rng, self.today)
@@ -572,18 +593,19 @@ class Page:
         body.append(fragment(chrome.footer()))
         return tuple(chrome.texts)
 
-    def expected(self, html: str, structured: bool, printed: str | None) -> dict[str, Any]:
-        """The fields a variant prints, with their values."""
+    def expected(self, html: str, structured: bool, printed: ExpectedDate | None, url: str = "") -> dict[str, Any]:
+        """The fields a variant (at `url`, else the golden URL) prints, with their values; `printed`
+        is what its date line says."""
         golden, item = self.golden, self.golden.item
         tree = parse(html)
         expected: dict[str, Any] = {"title": item["title"], "body": golden.paragraphs}
-        if prints_code(html, golden.url, golden.code, golden.spider):
+        if prints_code(html, url or golden.url, golden.code, golden.spider):
             expected["news_code"] = golden.code
         provenance = item["provenance"].get("published_at")
         if structured and provenance in {"jsonld", "meta"}:
             expected["published_at"] = golden.machine_date()
         elif printed:
-            expected["published_at"] = printed_date(printed, golden)
+            expected["published_at"] = printed
         elif provenance == "text":
             expected["published_at"] = ExpectedDate(golden.published.date())
         tags_from_data = item["provenance"].get("tags") in {"jsonld", "meta"}
