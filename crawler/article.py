@@ -46,8 +46,9 @@ TRUNCATED = re.compile(r"(\[\s*(…|\.\.\.)\s*\]|…|\.\.\.)\s*$")
 DATELINE_MAX = 40
 # Dates later than this after the crawl are not publication dates.
 FUTURE_SLACK = timedelta(days=1)
-# «امروز» just before a date in the text: the article tells its own day («امروز سه شنبه ۱۰ اسفند ۱۴۰۰»).
-TODAY_BEFORE = re.compile(r"امروز\s*(\S+\s*){0,2}$")
+# What makes a date of the prose the article's own: «امروز» just before it («امروز سه شنبه ۱۰ اسفند
+# ۱۴۰۰»), or the text naming it as the date («در تاریخ ۳۰ خرداد ۱۳۹۷»).
+TEXT_DATE_EVIDENCE = re.compile(r"(امروز\s*(\S+\s*){0,2}|در تاریخ\s*)$")
 # A photo's caption or credit, a gallery's counter: not body text.
 CAPTION_LINE = re.compile(r"^((عکس|عکاس|تصویر|فیلم|ویدئو)\s*[:：]|نمای\s*\d+\s*از\s*\d+|\d+\s*/\s*\d+$)")
 # The printed news code: «کد خبر : 14491», «شناسه خبر ۱۲۳», «کد مطلب: 77».
@@ -363,13 +364,13 @@ class ArticlePage:
 
     def _text_date(self, body: str) -> datetime | None:
         """The first date of the article's text when it is the publication's: the site declares so, or
-        the text says «امروز» just before it."""
+        the text calls it «امروز» or «در تاریخ»."""
         if "text" in self.site.usual_steps.get("published_at", ()):
             return parse_jalali(body)
         for line in body.split("\n"):
             cleaned = clean_date_text(line)
             for moment, start, _ in jalali_dates(cleaned):
-                if TODAY_BEFORE.search(cleaned[max(0, start - 30):start]):
+                if TEXT_DATE_EVIDENCE.search(cleaned[max(0, start - 30):start]):
                     return moment
         return None
 

@@ -45,8 +45,8 @@ _POST_ID = re.compile(r"^post-(\d+)$")
 # WordPress's REST link «/wp-json/wp/v2/posts/ID» and edit link «post.php?post=ID&action=edit».
 _REST_POST_ID = re.compile(r"/wp-json/wp/v2/posts/(\d+)/?$")
 _EDIT_POST_ID = re.compile(r"post\.php\?post=(\d+)")
-# A portal's «ID=» query parameter: a number or a GUID.
-_ID_PARAMETER = re.compile(r"[?&]id=(\d+|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?:&|#|$)", re.I)
+# A portal's «ID=» query parameter: a number, a GUID or a content key, kept as written.
+_ID_PARAMETER = re.compile(r"[?&]id=([0-9a-z]+(?:-[0-9a-z]+)*)(?:&|#|$)", re.I)
 _ESCAPE = re.compile(r"%[0-9A-Fa-f]{2}")
 
 
@@ -245,7 +245,7 @@ class NewsSpider(scrapy.Spider):
             return found.group(1) if found else ""
 
         def id_parameter() -> str:
-            found = _ID_PARAMETER.search(page.response.url)
+            found = _ID_PARAMETER.search(page.response.url) or _ID_PARAMETER.search(page.url())
             return found.group(1) if found else ""
 
         return [

@@ -6,7 +6,8 @@ digits: «NKXL», «13D1RAC»), kept exactly as the portal writes it, since the 
 The pages print no news code of their own.
 
 Dates: the article header prints «۱۳۹۸/۰۳/۰۴», sometimes with a time. Items whose date field is
-empty fall back to the first date of their own text (date-only, provenance «text»).
+empty take a date of their own text only where the text names it («در تاریخ …», «امروز …»;
+date-only, provenance «text», a counted fallback): any other date there is an event's.
 
 Old items (assumed: 1380s) are still served in the old table template and in windows-1256 (declared
 in their meta charset). Its markup shares no class with the current one, but WebForms keeps the
@@ -41,5 +42,3 @@ class ImoSpider(AspNetPortalSpider):
         "images": ".NewsView .NewsImage img, .NewsView .Gallery img",
     }
     drop_from_body = ("script", "style", ".Gallery", ".NewsTags", ".Share", ".Comments")
-    # Items whose date field is empty carry it in their first sentence.
-    usual_steps = {"published_at": ("text",)}
