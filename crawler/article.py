@@ -38,7 +38,7 @@ Step = tuple[str, Callable[[], T]]
 # A label alone on its line, or with one value after it («کد خبر : 14491», «لینک کوتاه : https://…»);
 # a paragraph that merely starts with such a word is text.
 FURNITURE_LINE = re.compile(
-    "^(لینک کوتاه|لینک اصل خبر.*|کد خبر|برچسب[\u200c ]?ها|اشتراک[\u200c ]?گذاری|نظرات|ارسال نظر|ثبت دیدگاه)"
+    "^(لینک کوتاه|لینک اصل خبر.*|کد خبر|شناسه خبر|کد مطلب|برچسب[\u200c ]?ها|اشتراک[\u200c ]?گذاری|نظرات|ارسال نظر|ثبت دیدگاه)"
     r"\s*[:：]?\s*\S*$")
 # An excerpt cut off by the CMS is not a lead.
 TRUNCATED = re.compile(r"(\[\s*(…|\.\.\.)\s*\]|…|\.\.\.)\s*$")

@@ -110,7 +110,16 @@ class PageLayout:
         comment): not the article's text."""
         if self.title_element is not None and self.order[element] < self.order[self.title_element]:
             return True
-        return self.is_chrome(element) or self.beside_other_article(element, levels=2) or self._in_dated_item(element)
+        return (self.is_chrome(element) or self.beside_other_article(element, levels=2)
+                or self._in_dated_item(element) or self._beside_comment_form(element))
+
+    @staticmethod
+    def _beside_comment_form(element: etree._Element) -> bool:
+        """In the block of a comment form (a text box to write in): the comments' area."""
+        for block in (element, *element.iterancestors())[:3]:
+            if next(block.iter("textarea"), None) is not None:
+                return True
+        return False
 
     def _in_dated_item(self, element: etree._Element) -> bool:
         """Inside a list item that prints a date of its own on a short line: a comment or a listing's entry."""
@@ -144,6 +153,8 @@ class PageLayout:
                 weights[element.getparent()] = weights.get(element.getparent(), 0) + len(line)
         if not weights:
             return None
+        # Widened for prose only: a source line or a heading outside the text block does not widen it.
+        located = [(line, element) for line, element in located if len(line.split()) >= 6] or located
         total = sum(len(line) for line, _ in located)
         block = max(weights, key=weights.get)
         while sum(len(line) for line, element in located if self._inside(element, block)) < 0.75 * total \
@@ -162,7 +173,7 @@ class PageLayout:
             if element is not None and (self.is_furniture(element) or self._link_only(line, element)
                                         or TAGS_LINE.match(line) and self._holds_links(element)):
                 continue
-            if not kept and (len(line.split()) < 6 or len(line) <= 40 and parse_jalali(line)
+            if not kept and (len(line.split()) < 6 or len(line) <= 60 and parse_jalali(line)
                              or element is not None and (element.tag in HEADINGS or self.order[element] <= title_end)):
                 continue
             kept.append(line)
