@@ -442,7 +442,8 @@ class ArticlePage:
         root = self.response.selector.root
         for element in root.xpath("//*[text()[contains(., 'بازد')] or contains(@title, 'بازد')]"):
             text = latin_digits(element_text(element).translate(ARABIC_YEH))
-            if len(text) < 12 and element.getparent() is not None:
+            if not any(character.isdigit() for character in text) and element.getparent() is not None:
+                # «<span>تعداد بازدید:</span> <span>۳,۴۸۲</span>»: the number is beside the label.
                 text = latin_digits(element_text(element.getparent()).translate(ARABIC_YEH))
             if "بازد" not in text:
                 text = f"{text} بازدید"  # the label is the element's title attribute
