@@ -23,7 +23,7 @@ from crawler.blocks import block_text
 from crawler.datefinder import find_published
 from crawler.dates import JALALI_YEARS, TEHRAN, clean_date_text, jalali_dates, jalali_day, parse_jalali, \
     parse_machine_date
-from crawler.layout import PageLayout, element_text, text_nodes
+from crawler.layout import PageLayout, element_text
 from crawler.items import ArticleItem
 from crawler.structured import StructuredData
 from crawler.text import latin_digits, normalize_line, normalize_text, parse_int
@@ -65,7 +65,6 @@ NOT_FOUND = re.compile(r"یافت نشد|پیدا نشد|وجود ندارد|ص�
 SEARCH_URL = re.compile(r"[?&](s|q|query|search|keyword)=|/search\b|/جستجو", re.I)
 # A resized copy WordPress makes of an uploaded image: «reje-1-1024x683.jpg» is «reje-1.jpg».
 RESIZED = re.compile(r"-\d{2,4}x\d{2,4}(?=\.\w+$)")
-ARABIC_YEH = str.maketrans({"ي": "ی"})
 # A body without a sentence this long (in words) is a list of links or headings, not prose.
 PROSE_WORDS = 6
 
@@ -441,10 +440,10 @@ class ArticlePage:
         layout = self.layout
         root = self.response.selector.root
         for element in root.xpath("//*[text()[contains(., 'بازد')] or contains(@title, 'بازد')]"):
-            text = latin_digits(element_text(element).translate(ARABIC_YEH))
+            text = latin_digits(element_text(element))  # «بازديد» with Arabic yeh is unified here
             if not any(character.isdigit() for character in text) and element.getparent() is not None:
                 # «<span>تعداد بازدید:</span> <span>۳,۴۸۲</span>»: the number is beside the label.
-                text = latin_digits(element_text(element.getparent()).translate(ARABIC_YEH))
+                text = latin_digits(element_text(element.getparent()))
             if "بازد" not in text:
                 text = f"{text} بازدید"  # the label is the element's title attribute
             found = VIEWS_AFTER.search(text) or VIEWS_BEFORE.search(text) if len(text) <= 80 else None
@@ -454,9 +453,10 @@ class ArticlePage:
         return None
 
     def _in_body_text(self, element) -> bool:
+        """Inside the block of the body's paragraphs: a number there is the prose's."""
         start = self.layout.body_start
-        return start is not None and any(node is start for node in (element, *element.iterancestors())) \
-            or (start is not None and element.getparent() is start.getparent() and element.tag == "p")
+        block = start.getparent() if start is not None else None
+        return block is not None and (element is block or block in element.iterancestors())
 
     def _generic_tags(self) -> list[str]:
         """WordPress's `a[rel~=tag]` (not «category tag»), else the links after a label «برچسب‌ها» /

@@ -37,7 +37,6 @@ logger = logging.getLogger(__name__)
 
 # Provenance steps where the site's own markup (its structured data, its URL rule, its selectors or its
 # CMS family's) did not give the field: generic rules. A spider's `usual_steps` says which are its norm.
-MARKUP_STEPS = {"jsonld", "meta", "selector", "url"}
 FALLBACK_STEPS = {"fallback", "text", "url_hash", "near_title", "label", "dateline", "url_id"}
 _SHORTLINK_ID = re.compile(r"[?&]p=(\d+)")
 _POSTID_CLASS = re.compile(r"\bpostid-(\d+)\b")
