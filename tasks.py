@@ -1,11 +1,11 @@
 #!/usr/bin/env python3
 """Set up and run the project with nothing but Python 3.11+ on the machine.
 
-    python3 tasks.py demo    # crawl the bundled offline mirror of all sources into SQLite, print a summary
-    python3 tasks.py test    # run the whole test suite
-    python3 tasks.py bench   # the benchmarks (bench/): five figures against references measured in the same run
+    python3 tasks.py demo      # crawl the bundled offline mirror of all sources into SQLite, print a summary
+    python3 tasks.py test      # run the whole test suite
+    python3 tasks.py bench     # the benchmarks (bench/): five figures against references measured in the same run
     python3 tasks.py accuracy  # the robustness corpus: every golden page in other themes, each field scored
-    python3 tasks.py setup   # only create/refresh the virtual environment at .venv
+    python3 tasks.py setup     # only create/refresh the virtual environment at .venv
 
 Each command first makes sure `.venv` exists and holds the dependencies declared in pyproject.toml
 (re-installing only when pyproject.toml changed), so every command is idempotent.
