@@ -145,10 +145,11 @@ class ArticlePage:
                           self.site.code_in_url)
 
     def not_an_article(self, item: ArticleItem | None = None) -> str:
-        """Why the page is not one article («» when it is). Structured data or the site's markup say so
-        before anything is read; otherwise the item read must show a title, a block of prose (not a list
-        of links or excerpts) and a date or a code of its own. Listings, archives, search pages, soft 404s
-        and error pages are none."""
+        """Why the page is not one article («» when it is). Structured data or the site's markup say it is
+        before anything is read; a search page, a soft 404 or an error page is not, whatever its URL. Once
+        read, a listing of excerpts is not; and a page at a URL the site's rule does not know must show a
+        title, a block of prose (not a list of links) and a date or a code of its own. At an article URL,
+        what the page lacks is left to validation, which names it and counts it (a changed layout)."""
         if self.data.is_article:
             return ""
         if item is None:
@@ -158,30 +159,36 @@ class ArticlePage:
             if NOT_FOUND.search(heading):
                 return "an error or search page"
             return ""
-        if self.has_site_markup:
-            return "" if not self._is_listing() else "a listing of excerpts"
+        if self._is_listing():
+            return "a listing of excerpts"
+        if self.has_site_markup or self.site.is_article_url(self.response.url):
+            return ""
         if not item.title:
             return "no title"
         if not any(len(line.split()) >= PROSE_WORDS for line in item.body.split("\n")):
             return "no block of prose"
-        if self._is_listing():
-            return "a listing of excerpts"
         if item.published_at is None and self.provenance.get("news_code") == "url_hash":
             return "neither a date nor a news code"
         return ""
 
     def _is_listing(self) -> bool:
-        """A «read more» link to another article, a title that links to another article, or text that
-        sits beside a heading linking to another article (an excerpt under its headline)."""
+        """A «read more» link to another article, a title that links to another article, text that sits
+        beside a heading linking to another article (an excerpt under its headline), or no text of its
+        own among headlines of other articles."""
         layout = self.layout
         for link in self.response.selector.root.xpath("//a[contains(., 'ادامه') or contains(., 'بیشتر')]"):
-            if READ_MORE.match(element_text(link)) and layout.beside_other_article(link, levels=1):
+            if READ_MORE.match(element_text(link)) and layout.links_to_other_article(link):
                 return True
         title = layout.title_element
         if title is not None and any(layout.beside_other_article(node, levels=1)
                                      for node in (title, *title.iterancestors("a"))):
             return True
         entry = layout.body_start
+        if entry is None:
+            # No prose of its own, and headlines of other articles: a list of them.
+            headlines = [heading for heading in self.response.selector.root.iter("h2", "h3", "h4")
+                         if layout.beside_other_article(heading, levels=1) and not layout.is_chrome(heading)]
+            return len(headlines) >= 2
         for _ in range(2):
             entry = entry.getparent() if entry is not None else None
             if entry is not None and any(layout.beside_other_article(heading, levels=1)

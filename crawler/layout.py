@@ -339,10 +339,13 @@ class PageLayout:
             node = node.getparent()
         return False
 
-    def _is_other_headline(self, link: etree._Element) -> bool:
+    def links_to_other_article(self, link: etree._Element) -> bool:
         href = (link.get("href") or "").strip()
-        if not href or href.startswith(("#", "javascript:")) or self._same_page(href) \
-                or not self.is_article_url(urljoin(self.url, href)):
+        return bool(href) and not href.startswith(("#", "javascript:")) and not self._same_page(href) \
+            and self.is_article_url(urljoin(self.url, href))
+
+    def _is_other_headline(self, link: etree._Element) -> bool:
+        if not self.links_to_other_article(link):
             return False
         parent = link.getparent()
         if parent is None or parent.tag in HEADINGS:
