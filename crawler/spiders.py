@@ -41,6 +41,7 @@ FALLBACK_STEPS = {"fallback", "text", "url_hash", "near_title", "label", "dateli
 _SHORTLINK_ID = re.compile(r"[?&]p=(\d+)")
 _POSTID_CLASS = re.compile(r"\bpostid-(\d+)\b")
 _POST_ID = re.compile(r"^post-(\d+)$")
+_WHOLE_NUMBER = re.compile(r"^(\d+)$")
 # WordPress's REST link «/wp-json/wp/v2/posts/ID» and edit link «post.php?post=ID&action=edit».
 _REST_POST_ID = re.compile(r"/wp-json/wp/v2/posts/(\d+)/?$")
 _EDIT_POST_ID = re.compile(r"post\.php\?post=(\d+)")
@@ -228,20 +229,20 @@ class NewsSpider(scrapy.Spider):
             return self.code_in_url(page.response.url)
 
         def post_id() -> str:
-            response = page.response
-            places = (
-                _SHORTLINK_ID.search(page.data.link("shortlink")),
-                _POSTID_CLASS.search(response.css("body::attr(class)").get() or ""),
-                *map(_POST_ID.match, response.css("article::attr(id)").getall()),
+            css = page.response.css
+            places = (  # (where, what), tried in order, each only when the ones before it hold nothing
+                (lambda: [page.data.link("shortlink")], _SHORTLINK_ID),
+                (lambda: css("body::attr(class)").getall(), _POSTID_CLASS),
+                (lambda: css("article::attr(id)").getall(), _POST_ID),
                 # The comment form, the REST API's alternate link and the edit link carry it whatever the theme.
-                *map(re.compile(r"^(\d+)$").match, response.css("input[name=comment_post_ID]::attr(value)").getall()),
-                *map(_REST_POST_ID.search, response.css("link[rel=alternate][type='application/json']::attr(href)")
-                     .getall()),
-                *map(_EDIT_POST_ID.search, response.css("a.post-edit-link::attr(href), link[rel=edit]::attr(href)")
-                     .getall()),
+                (lambda: css("input[name=comment_post_ID]::attr(value)").getall(), _WHOLE_NUMBER),
+                (lambda: css("link[rel=alternate][type='application/json']::attr(href)").getall(), _REST_POST_ID),
+                (lambda: css("a.post-edit-link::attr(href), link[rel=edit]::attr(href)").getall(), _EDIT_POST_ID),
             )
-            found = next(filter(None, places), None)
-            return found.group(1) if found else ""
+            for values, pattern in places:
+                if found := next(filter(None, map(pattern.search, values())), None):
+                    return found.group(1)
+            return ""
 
         def id_parameter() -> str:
             found = _ID_PARAMETER.search(page.response.url) or _ID_PARAMETER.search(page.url())
@@ -417,12 +418,8 @@ class NewsSpider(scrapy.Spider):
             return None
         page = ArticlePage(self, utf8_when_valid(response))
         refusal = page.not_an_article()
-        if refusal:
-            stats.inc_value("article/not_article")
-            logger.warning("%s: %s is not an article page (%s)", self.name, response.url, refusal)
-            return None
-        item = page.item()
-        refusal = page.not_an_article(item)
+        item = None if refusal else page.item()
+        refusal = refusal or page.not_an_article(item)
         if refusal:
             stats.inc_value("article/not_article")
             logger.warning("%s: %s is not an article page (%s)", self.name, response.url, refusal)
