@@ -65,6 +65,8 @@ NOT_FOUND = re.compile(r"یافت نشد|پیدا نشد|وجود ندارد|ص�
 SEARCH_URL = re.compile(r"[?&](s|q|query|search|keyword)=|/search\b|/جستجو", re.I)
 # A resized copy WordPress makes of an uploaded image: «reje-1-1024x683.jpg» is «reje-1.jpg».
 RESIZED = re.compile(r"-\d{2,4}x\d{2,4}(?=\.\w+$)")
+# The words the generic rules' labels hold, found in one walk of the page.
+LABEL_WORDS = ("ادامه", "بیشتر", "کد ", "كد ", "شناسه ", "بازد", "برچسب", "کلیدواژه", "کلید واژه", "کلمات کلیدی")
 # A body without a sentence this long (in words) is a list of links or headings, not prose.
 PROSE_WORDS = 6
 
@@ -139,6 +141,17 @@ class ArticlePage:
         return bool(self._css("title") or self._css("body"))
 
     @cached_property
+    def _labelled(self) -> list:
+        """The elements whose own text holds a word a generic rule looks for (read more, news code, views,
+        tags): one walk of the page for all of them."""
+        words = " or ".join(f"contains(., '{word}')" for word in LABEL_WORDS)
+        return self.response.selector.root.xpath(f"//*[text()[{words}] or contains(@title, 'بازد')]")
+
+    def _labelled_with(self, *words: str) -> list:
+        return [element for element in self._labelled
+                if any(word in "".join(element.itertext()) or word in (element.get("title") or "") for word in words)]
+
+    @cached_property
     def layout(self) -> PageLayout:
         """Where the title and the body sit, once the title is read (the generic steps need them)."""
         return PageLayout(self.response.selector.root, self._title, self.response.url, self.site.is_article_url,
@@ -159,9 +172,11 @@ class ArticlePage:
             if NOT_FOUND.search(heading):
                 return "an error or search page"
             return ""
+        if self.has_site_markup:
+            return "a listing of excerpts" if self._reads_more() else ""
         if self._is_listing():
             return "a listing of excerpts"
-        if self.has_site_markup or self.site.is_article_url(self.response.url):
+        if self.site.is_article_url(self.response.url):
             return ""
         if not item.title:
             return "no title"
@@ -171,14 +186,18 @@ class ArticlePage:
             return "neither a date nor a news code"
         return ""
 
+    def _reads_more(self) -> bool:
+        """A «read more» link to another article: an excerpt's."""
+        return any(READ_MORE.match(element_text(link)) and self.layout.links_to_other_article(link)
+                   for link in self._labelled_with("ادامه", "بیشتر") if link.tag == "a")
+
     def _is_listing(self) -> bool:
         """A «read more» link to another article, a title that links to another article, text that sits
         beside a heading linking to another article (an excerpt under its headline), or no text of its
         own among headlines of other articles."""
+        if self._reads_more():
+            return True
         layout = self.layout
-        for link in self.response.selector.root.xpath("//a[contains(., 'ادامه') or contains(., 'بیشتر')]"):
-            if READ_MORE.match(element_text(link)) and layout.links_to_other_article(link):
-                return True
         title = layout.title_element
         if title is not None and any(layout.beside_other_article(node, levels=1)
                                      for node in (title, *title.iterancestors("a"))):
@@ -351,7 +370,7 @@ class ArticlePage:
 
     def printed_news_code(self) -> str:
         """A printed «کد خبر», «شناسه خبر» or «کد مطلب» and its number, wherever the theme puts it."""
-        for element in self.response.selector.root.xpath("//*[text()[contains(., 'خبر') or contains(., 'مطلب')]]"):
+        for element in self._labelled_with("کد ", "كد ", "شناسه "):
             text = element_text(element)
             if len(text) < 20 and element.getparent() is not None:
                 text = element_text(element.getparent())
@@ -445,8 +464,7 @@ class ArticlePage:
     def _generic_views(self) -> int | None:
         """A number printed next to «بازدید» in the article's head or after its text, never in a side list."""
         layout = self.layout
-        root = self.response.selector.root
-        for element in root.xpath("//*[text()[contains(., 'بازد')] or contains(@title, 'بازد')]"):
+        for element in self._labelled_with("بازد"):
             text = latin_digits(element_text(element))  # «بازديد» with Arabic yeh is unified here
             if not any(character.isdigit() for character in text) and element.getparent() is not None:
                 # «<span>تعداد بازدید:</span> <span>۳,۴۸۲</span>»: the number is beside the label.
@@ -474,8 +492,7 @@ class ArticlePage:
             "//a[contains(concat(' ', normalize-space(@rel), ' '), ' tag ') and not(contains(@rel, 'category'))]")
                   if not layout.is_chrome(link)]
         if not tagged:
-            for label in root.xpath("//*[text()[contains(., 'برچسب') or contains(., 'کلیدواژه') "
-                                    "or contains(., 'کلید واژه') or contains(., 'کلمات کلیدی')]]"):
+            for label in self._labelled_with("برچسب", "کلیدواژه", "کلید واژه", "کلمات کلیدی"):
                 if TAGS_LABEL.match(normalize_line(label.text or "").replace("\u200c", " ")) \
                         and not layout.is_chrome(label):
                     # The links after the label, in its block or (a list of tags) its block's block.
