@@ -143,9 +143,12 @@ class ArticlePage:
     @cached_property
     def _labelled(self) -> list:
         """The elements whose own text holds a word a generic rule looks for (read more, news code, views,
-        tags): one walk of the page for all of them."""
+        tags), around the block that holds the article's title and text (its footer may be beside it):
+        one walk for all of them, not of the whole page."""
         words = " or ".join(f"contains(., '{word}')" for word in LABEL_WORDS)
-        return self.response.selector.root.xpath(f"//*[text()[{words}] or contains(@title, 'بازد')]")
+        scope = self.layout.head_scope
+        scope = scope.getparent() if scope.getparent() is not None else scope
+        return scope.xpath(f".//*[text()[{words}] or contains(@title, 'بازد')]")
 
     def _labelled_with(self, *words: str) -> list:
         return [element for element in self._labelled
