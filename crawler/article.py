@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import copy
 import hashlib
+import itertools
 import re
 from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta, timezone
@@ -92,6 +93,11 @@ def _day_of(moment: datetime | None) -> datetime | None:
 def _has_words(text: str) -> bool:
     """Whether the text has a letter or a digit: a line of only «.» or «***» is layout, not text."""
     return any(character.isalnum() for character in text)
+
+
+def _after(element, nodes: Iterable) -> Iterable:
+    """The nodes (in document order) that come after the element."""
+    return itertools.islice(itertools.dropwhile(lambda node: node is not element, nodes), 1, None)
 
 
 def _unique(values: Iterable[str]) -> list[str]:
@@ -499,9 +505,8 @@ class ArticlePage:
                 if TAGS_LABEL.match(normalize_line(label.text or "").replace("\u200c", " ")) \
                         and not layout.is_chrome(label):
                     # The links after the label, in its block or (a list of tags) its block's block.
-                    after = layout.order[label]
                     for block in (label, *label.iterancestors())[:3]:
-                        if tagged := [link for link in block.iter("a") if layout.order[link] > after
+                        if tagged := [link for link in _after(label, block.iter()) if link.tag == "a"
                                       and "://" not in element_text(link)]:
                             break
                     if tagged:
