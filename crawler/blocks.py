@@ -12,24 +12,25 @@ SKIP_TAGS = {"script", "style", "noscript", "iframe", "form", "button", "svg", "
 
 
 def block_text(element: etree._Element) -> str:
-    """Text of the element, block elements and <br> starting new lines; scripts, forms and the like left out."""
+    """Text of the element, block elements and <br> starting new lines; scripts, forms and the like left out.
+
+    Walked with a stack, not recursion: a page of thousands of nested elements is still read."""
     parts: list[str] = []
-
-    def walk(node: etree._Element) -> None:
+    stack: list[tuple[etree._Element, bool]] = [(element, False)]
+    while stack:
+        node, closing = stack.pop()
         tag = node.tag if isinstance(node.tag, str) else ""
-        if tag in SKIP_TAGS or not tag:  # comments and processing instructions have no string tag
-            return
-        block = tag in BLOCK_TAGS
-        if block:
+        # Comments and processing instructions have no string tag; like skipped elements, only their tail counts.
+        if not closing and tag and tag not in SKIP_TAGS:
+            if tag in BLOCK_TAGS:
+                parts.append("\n")
+            if node.text:
+                parts.append(node.text)
+            stack.append((node, True))  # its end: after its children
+            stack.extend((child, False) for child in reversed(node))
+            continue
+        if closing and tag in BLOCK_TAGS:
             parts.append("\n")
-        if node.text:
-            parts.append(node.text)
-        for child in node:
-            walk(child)
-            if child.tail:
-                parts.append(child.tail)
-        if block:
-            parts.append("\n")
-
-    walk(element)
+        if node is not element and node.tail:
+            parts.append(node.tail)
     return "".join(parts)

@@ -26,8 +26,9 @@ MONTHS = {
 _MONTH = "|".join(sorted(MONTHS, key=len, reverse=True))
 # «۶ شهریور ۱۴۰۰», «۳۰ خرداد ماه۱۳۹۷», «۲۸ خردادماه ۱۳۹۷»; letters must not run on into the day or month.
 _WRITTEN = re.compile(rf"(?<![\d/])(\d{{1,2}})\s*(?:ام\s*)?({_MONTH})(?:\s*ماه)?\s*(?:،|,)?\s*(\d{{4}})(?!\d)")
-# «۱۴۰۰/۰۶/۰۶», «1401-07-21»
+# «۱۴۰۰/۰۶/۰۶», «1401-07-21»; day first: «۱۷/۰۲/۱۴۰۱»
 _NUMERIC = re.compile(r"(?<![\d/])(\d{4})\s*([/\-.])\s*(\d{1,2})\s*\2\s*(\d{1,2})(?![\d/])")
+_DAY_FIRST = re.compile(r"(?<![\d/:])(\d{1,2})\s*([/\-.])\s*(\d{1,2})\s*\2\s*(\d{4})(?![\d/])")
 _TIME_AFTER = re.compile(r"^\s*(?:[-–—|،,]|ساعت|\s)*\s*(\d{1,2})\s*:\s*(\d{2})(?:\s*:\s*(\d{2}))?(?!\d)")
 _ANY_TIME = re.compile(r"(?<![\d:])(\d{1,2})\s*:\s*(\d{2})(?::(\d{2}))?(?![\d:])")
 
@@ -59,36 +60,52 @@ def _clock(match: re.Match | None) -> time | None:
 
 
 def _jalali_dates(text: str):
-    """(gregorian date, end offset) of each Jalali date in the cleaned text, in order."""
+    """(gregorian date, start offset, end offset) of each Jalali date in the cleaned text, in order."""
     found = []
     for m in _WRITTEN.finditer(text):
         found.append((m.start(), m.end(), int(m.group(3)), MONTHS[m.group(2)], int(m.group(1))))
     for m in _NUMERIC.finditer(text):
         found.append((m.start(), m.end(), int(m.group(1)), int(m.group(3)), int(m.group(4))))
+    for m in _DAY_FIRST.finditer(text):
+        found.append((m.start(), m.end(), int(m.group(4)), int(m.group(3)), int(m.group(1))))
     for start, end, year, month, day in sorted(found):
         gregorian = _jalali_to_gregorian(year, month, day)
         if gregorian:
-            yield gregorian, end
+            yield gregorian, start, end
+
+
+def clean_date_text(text: str) -> str:
+    """Text as the Jalali parser reads it: letters unified, Latin digits, ZWNJ as a space; offsets
+    in it are those `jalali_dates` gives."""
+    return _clean(text)
+
+
+def jalali_dates(cleaned: str) -> list[tuple[datetime, int, int]]:
+    """Every Jalali date of a text cleaned by `clean_date_text`, with its time when one is printed
+    next to it, and where it starts and ends in the text."""
+    found = []
+    for day, start, end in _jalali_dates(cleaned):
+        clock = _clock(_TIME_AFTER.match(cleaned[end:]))
+        if clock is None and len(cleaned) <= 60:
+            # Short metadata lines sometimes print the time first: «10:37 - 1401/07/21».
+            times = _ANY_TIME.findall(cleaned[: start])
+            if len(times) == 1:
+                clock = _clock(_ANY_TIME.search(cleaned[:start]))
+        found.append((_local(day, clock), start, end))
+    return found
 
 
 def parse_jalali(text: str | None) -> datetime | None:
     """The first Jalali date in the text, with its time when one is printed next to it.
 
     Accepts Persian, Arabic-Indic and Latin digits, Arabic or Persian letters, weekday names,
-    «ماه» after the month, «ساعت» before the time. Returns None when there is no valid Jalali date.
+    «ماه» after the month, «ساعت» before the time, year first or day first, «/», «-» or «.».
+    Returns None when there is no valid Jalali date.
     """
     if not text:
         return None
-    cleaned = _clean(text)
-    for day, end in _jalali_dates(cleaned):
-        clock = _clock(_TIME_AFTER.match(cleaned[end:]))
-        if clock is None and len(cleaned) <= 60:
-            # Short metadata lines sometimes print the time first: «10:37 - 1401/07/21».
-            times = _ANY_TIME.findall(cleaned[: end])
-            if len(times) == 1:
-                clock = _clock(_ANY_TIME.search(cleaned[:end]))
-        return _local(day, clock)
-    return None
+    dates = jalali_dates(_clean(text))
+    return dates[0][0] if dates else None
 
 
 def parse_machine_date(value: str | None) -> datetime | None:

@@ -12,6 +12,7 @@ otherwise by its stored URL.
 from __future__ import annotations
 
 import codecs
+import functools
 import hashlib
 import itertools
 import logging
@@ -38,11 +39,18 @@ from crawler.text import parse_int
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
 
-# Provenance steps that mean the site's own markup did not give the field.
-FALLBACK_STEPS = {"fallback", "text", "url_hash"}
+# Provenance steps where the site's own markup (its structured data, its URL rule, its selectors or its
+# CMS family's) did not give the field: generic rules. A spider's `usual_steps` says which are its norm.
+FALLBACK_STEPS = {"fallback", "text", "url_hash", "near_title", "label", "dateline", "url_id"}
 _SHORTLINK_ID = re.compile(r"[?&]p=(\d+)")
 _POSTID_CLASS = re.compile(r"\bpostid-(\d+)\b")
 _POST_ID = re.compile(r"^post-(\d+)$")
+_WHOLE_NUMBER = re.compile(r"^(\d+)$")
+# WordPress's REST link «/wp-json/wp/v2/posts/ID» and edit link «post.php?post=ID&action=edit».
+_REST_POST_ID = re.compile(r"/wp-json/wp/v2/posts/(\d+)/?$")
+_EDIT_POST_ID = re.compile(r"post\.php\?post=(\d+)")
+# A portal's «ID=» query parameter: a number, a GUID or a content key, kept as written.
+_ID_PARAMETER = re.compile(r"[?&]id=([0-9a-z]+(?:-[0-9a-z]+)*)(?:&|#|$)", re.I)
 _ESCAPE = re.compile(r"%[0-9A-Fa-f]{2}")
 
 
@@ -166,6 +174,12 @@ class ListingAges:
         return not self.pending and not self.recent and self.older > 0
 
 
+@functools.cache
+def _selector_layers(spider_class: type, field: str) -> tuple[str, ...]:
+    layers = (vars(klass).get("selectors", {}).get(field) for klass in spider_class.__mro__)
+    return tuple(dict.fromkeys(query for query in layers if query))
+
+
 class NewsSpider(scrapy.Spider):
     """A news site: where its listings are, what its article URLs look like, where each field sits.
 
@@ -189,8 +203,14 @@ class NewsSpider(scrapy.Spider):
     #: «-a since», a listing page whose newest date is older ends the walk.
     listing_dates: ClassVar[str] = ""
     #: CSS selectors by field: article, title, kicker, lead, body, date, views, news_code,
-    #: category, tags, authors, images.
+    #: category, tags, authors, images. Only the site's own: its CMS family's (the base class's) are
+    #: tried after them, never hidden by them (see `selector_layers`).
     selectors: ClassVar[dict[str, str]] = {}
+    #: The steps a field usually comes from on this site when they are generic ones, e.g.
+    #: {"published_at": ("text",)}: they are the site's norm, not layout drift, so they are not counted
+    #: as fallbacks. Declaring «text» for published_at also says the first date of the article's own
+    #: text is its publication date on this site (elsewhere that date is an event's and needs evidence).
+    usual_steps: ClassVar[dict[str, tuple[str, ...]]] = {}
     #: Parts of the body element that are not the article (share bars, related news, tag lists).
     drop_from_body: ClassVar[tuple[str, ...]] = ("script", "style", ".share", ".related", ".tags")
     #: Whether the site's pages need a browser: their links or text are written by JavaScript.
@@ -253,27 +273,53 @@ class NewsSpider(scrapy.Spider):
         """What a page rendered in the browser must show before it is read: an article's body, a listing's
         links. None for anything else (feeds, sitemaps): a browser would show those, not return them."""
         if request.callback == self.parse_article:
-            return css_elements(self.selectors.get("body", ""))
+            return css_elements(", ".join(self.selector_layers("body")))
         if request.callback in (None, self.parse):
             return css_elements(self.listing_links)
         return None
 
+    @classmethod
+    def selector_layers(cls, field: str) -> tuple[str, ...]:
+        """The field's selectors in the order they are tried: the site's own, then its CMS family's
+        (each base class that declares `selectors`, nearest first)."""
+        return _selector_layers(cls, field)
+
+    def is_fallback(self, field: str, step: str) -> bool:
+        """Whether a field read by this step means the site's markup missed it (layout drift)."""
+        return step in FALLBACK_STEPS and step not in self.usual_steps.get(field, ())
+
     def news_code_steps(self, page: ArticlePage) -> list[Step[str]]:
-        """Where the news code comes from, in order: the URL, the printed «کد خبر», the CMS's post id."""
+        """Where the news code comes from, in order: the URL, the printed «کد خبر» (the site's selector,
+        else a label anywhere), the CMS's post id, a portal's «ID=» parameter."""
         def from_url() -> str:
             return self.code_in_url(page.response.url)
 
         def post_id() -> str:
-            shortlink = _SHORTLINK_ID.search(page.data.link("shortlink"))
-            body_class = _POSTID_CLASS.search(page.response.css("body::attr(class)").get() or "")
-            article_id = next(filter(None, map(_POST_ID.match, page.response.css("article::attr(id)").getall())), None)
-            found = shortlink or body_class or article_id
+            css = page.response.css
+            places = (  # (where, what), tried in order, each only when the ones before it hold nothing
+                (lambda: [page.data.link("shortlink")], _SHORTLINK_ID),
+                (lambda: css("body::attr(class)").getall(), _POSTID_CLASS),
+                (lambda: css("article::attr(id)").getall(), _POST_ID),
+                # The comment form, the REST API's alternate link and the edit link carry it whatever the theme.
+                (lambda: css("input[name=comment_post_ID]::attr(value)").getall(), _WHOLE_NUMBER),
+                (lambda: css("link[rel=alternate][type='application/json']::attr(href)").getall(), _REST_POST_ID),
+                (lambda: css("a.post-edit-link::attr(href), link[rel=edit]::attr(href)").getall(), _EDIT_POST_ID),
+            )
+            for values, pattern in places:
+                if found := next(filter(None, map(pattern.search, values())), None):
+                    return found.group(1)
+            return ""
+
+        def id_parameter() -> str:
+            found = _ID_PARAMETER.search(page.response.url) or _ID_PARAMETER.search(page.url())
             return found.group(1) if found else ""
 
         return [
             ("url", from_url),
             ("selector", lambda: str(parse_int(page.selected_text("news_code")) or "")),
+            ("label", page.printed_news_code),
             ("meta", post_id),
+            ("url_id", id_parameter),
         ]
 
     # -- crawling --------------------------------------------------------------------------------
@@ -559,9 +605,12 @@ class NewsSpider(scrapy.Spider):
                            response.headers.get("Content-Type", b"").decode(errors="replace"))
             return None
         page = ArticlePage(self, utf8_when_valid(response))
-        if not page.is_article and not self.is_article_url(response.url):
+        refusal = page.not_an_article()
+        item = None if refusal else page.item()
+        refusal = refusal or page.not_an_article(item)
+        if refusal:
             stats.inc_value("article/not_article")
-            logger.warning("%s: %s is not an article page (no article metadata or markup)", self.name, response.url)
+            logger.warning("%s: %s is not an article page (%s)", self.name, response.url, refusal)
             return None
         return page
 
@@ -570,7 +619,7 @@ class NewsSpider(scrapy.Spider):
         fallbacks = []
         for field, step in item.provenance.items():
             stats.inc_value(f"extraction/{field}/{step}")
-            if step in FALLBACK_STEPS:
+            if self.is_fallback(field, step):
                 fallbacks.append(f"{field}←{step}")
         if fallbacks:
             stats.inc_value("extraction/fallback_items")

@@ -3,7 +3,13 @@ the RSS feed and the sitemaps, the markup most WordPress news themes share, and 
 news code.
 
 A site's spider names its home, its listing, the fields its pages print that the API lacks, and only
-the selectors where its theme differs.
+its own selectors: the family's below are tried after them, never hidden by them. The family's
+selectors cover WordPress core's markup (the_title(), the_content(), the_tags(): `.entry-title`,
+`.entry-content`, `a[rel~=tag]`) and the news themes of Iranian sites: TieLabs Sahifa and Jannah
+(`#the-post`, `.post-title`, `span.date.meta-item`, `.tie-date`, `span.meta-views`, `.post-views`,
+`.tagcloud a`, `.post-tag a`), tagDiv Newspaper (`.td-post-title h1`, `.td-post-content`, `.td-post-views`,
+`ul.td-tags a`), JNews (`h1.jeg_post_title`, `.content-inner`, `.jeg_post_tags a`) and the Persian market
+themes (`.single-info`, `.contentsingle`, `.post-view`, kickers `.rotitr`/`.rutitr`/`.rootitr`).
 """
 
 from __future__ import annotations
@@ -77,16 +83,17 @@ class WordPressSpider(NewsSpider, SitemapSpider):
     # paginate_links() in the theme, or SEO plugins' <link rel=next>.
     next_page = "a.next.page-numbers::attr(href), a[rel=next]::attr(href), link[rel=next]::attr(href)"
     listing_dates = "main article time, #content article time"
-    # What the_title(), the_content(), the_date(), the_category() and the_tags() print in most themes;
-    # a site's spider replaces the entries where its theme differs: selectors = WordPressSpider.selectors | {...}
+    # What the_title(), the_content(), the_date(), the_category() and the_tags() print in most themes,
+    # then the news themes' own markup.
     selectors: ClassVar[dict[str, str]] = {
-        "article": "article.post, article.type-post, main article",
-        "title": "article h1.entry-title, article h1.post-title",
-        "body": "article .entry-content",
-        "date": "article .entry-meta .posted-on, article .post-date",
-        "views": "article .post-views-count",
+        "article": "article.post, article.type-post, main article, #the-post",
+        "title": "article h1.entry-title, article h1.post-title, .td-post-title h1, h1.jeg_post_title",
+        "kicker": "article .rotitr, article .rutitr, article .rootitr, .entry-sub-title",
+        "body": "article .entry-content, .td-post-content, .jeg_post .content-inner, .contentsingle",
+        "date": "article .entry-meta .posted-on, article .post-date, #the-post span.date.meta-item",
+        "views": "article .post-views-count, #the-post .meta-views, .td-post-views, .single-info .post-view",
         "category": "article .cat-links a, article a[rel='category tag']",
-        "tags": "article .tags-links a, article a[rel=tag]",
+        "tags": "article .tags-links a, article a[rel=tag], #the-post .tagcloud a, ul.td-tags a, .jeg_post_tags a",
         "authors": "article .author.vcard a",
         "images": "article .post-thumbnail img, article .entry-content img",
     }

@@ -3,12 +3,12 @@
 News code: the number in the article URL «/news/<code>/<slug>», also printed as «کد خبر».
 """
 
-from crawler.spiders import NewsSpider
+from crawler.families.nastooh import NastoohSpider
 
 BASE = "https://www.hamshahrionline.ir"
 
 
-class HamshahriSpider(NewsSpider):
+class HamshahriSpider(NastoohSpider):
     name = "hamshahri"
     hosts = ("www.hamshahrionline.ir", "hamshahrionline.ir")
     site_name = "همشهری آنلاین"

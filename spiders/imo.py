@@ -6,20 +6,21 @@ digits: «NKXL», «13D1RAC»), kept exactly as the portal writes it, since the 
 The pages print no news code of their own.
 
 Dates: the article header prints «۱۳۹۸/۰۳/۰۴», sometimes with a time. Items whose date field is
-empty fall back to the first date of their own text (date-only, provenance «text»).
+empty take a date of their own text only where the text names it («در تاریخ …», «امروز …»;
+date-only, provenance «text», a counted fallback): any other date there is an event's.
 
 Old items (assumed: 1380s) are still served in the old table template and in windows-1256 (declared
 in their meta charset). Its markup shares no class with the current one, but WebForms keeps the
-server-control ids («…_lblNewsDate», «…_lblNewsText»), so date and body are read there in both; the
-title comes from the generic fallback and is counted.
+server-control ids («…_lblNewsDate», «…_lblNewsText»), which the ASP.NET family reads, so date and body
+are read there in both; the title comes from the generic fallback and is counted.
 """
 
-from crawler.spiders import NewsSpider
+from crawler.families.aspnet import AspNetPortalSpider
 
 BASE = "https://imo.org.ir"
 
 
-class ImoSpider(NewsSpider):
+class ImoSpider(AspNetPortalSpider):
     name = "imo"
     hosts = ("imo.org.ir", "www.imo.org.ir")
     site_name = "سازمان شهرداری‌ها و دهیاری‌های کشور"
@@ -33,8 +34,8 @@ class ImoSpider(NewsSpider):
         "title": ".NewsView .NewsTitle",
         "kicker": ".NewsView .RooTitr",
         "lead": ".NewsView .Lead",
-        "body": ".NewsView .NewsBody, span[id$=_lblNewsText]",
-        "date": ".NewsView .NewsDate, span[id$=_lblNewsDate]",
+        "body": ".NewsView .NewsBody",
+        "date": ".NewsView .NewsDate",
         "views": ".NewsView .Visit",
         "category": ".Breadcrumb a",
         "tags": ".NewsView .NewsTags a",

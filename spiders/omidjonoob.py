@@ -25,7 +25,7 @@ class OmidJonoobSpider(WordPressSpider):
     page_fields = ("kicker", "view_count", "images")
     listing_links = ".news-list article h3.title a::attr(href)"
     listing_dates = ".news-list article .date"
-    selectors = WordPressSpider.selectors | {
+    selectors = {
         "article": "article.single-news",
         "title": "article.single-news h1.news-title",
         "kicker": "article.single-news .news-head .kicker",

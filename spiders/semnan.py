@@ -25,7 +25,7 @@ class SemnanSpider(WordPressSpider):
     listing_links = ".post-listing article h2.post-box-title a::attr(href)"
     listing_dates = ".post-listing article .post-meta .tie-date"
     next_page = "#tie-next-page a::attr(href)"
-    selectors = WordPressSpider.selectors | {
+    selectors = {
         "article": "article#the-post",
         "title": "#the-post h1.post-title",
         # Sahifa's «روتیتر» opens the content, followed by the title again.

@@ -29,9 +29,9 @@ def test_redesigned_page_is_read_by_the_fallbacks_and_they_are_counted():
     assert item.body.split("\n") == PARAGRAPHS  # ZWNJ kept; «نظرات …» is text, «کد خبر» is furniture
     assert item.provenance["body"] == "fallback" and item.provenance["title"] == "fallback"
     assert item.news_code == "999001"
-    # The dateline above the text is the date, with its time; it is not part of the body.
+    # The date printed between the title and the text is the date, with its time; it is not part of the body.
     assert item.published_at.isoformat() == "2025-07-09T09:15:00+03:30"
-    assert item.provenance["published_at"] == "text"
+    assert item.provenance["published_at"] == "near_title"
     assert spider.crawler.stats.get_value("extraction/fallback_items") == 1
 
 
@@ -40,9 +40,16 @@ def test_listing_where_an_article_was_expected_is_not_an_article():
     assert parse_items(url) == []
 
 
-def test_a_date_in_the_prose_is_taken_date_only():
+def test_a_date_in_the_prose_is_an_events_not_the_articles():
     page = REDESIGNED_PAGE.replace("<span class=\"when\">۱۸ تیر ۱۴۰۴ - ۰۹:۱۵</span>".encode(), b"").replace(
         "<p>کد خبر".encode(), "<p>این طرح از ۱۸ تیر ۱۴۰۴ ساعت ۰۹:۱۵ آغاز شد.</p><p>کد خبر".encode())
+    (item,) = spider_for(URL).parse_article(HtmlResponse(url=URL, body=page))
+    assert item.published_at is None and "published_at" not in item.provenance
+
+
+def test_a_date_the_text_calls_today_is_taken_date_only():
+    page = REDESIGNED_PAGE.replace("<span class=\"when\">۱۸ تیر ۱۴۰۴ - ۰۹:۱۵</span>".encode(), b"").replace(
+        "<p>کد خبر".encode(), "<p>این طرح امروز چهارشنبه ۱۸ تیر ۱۴۰۴ ساعت ۰۹:۱۵ آغاز شد.</p><p>کد خبر".encode())
     (item,) = spider_for(URL).parse_article(HtmlResponse(url=URL, body=page))
     assert item.published_at.isoformat() == "2025-07-09T00:00:00+03:30"
     assert item.provenance["published_at"] == "text"
