@@ -8,6 +8,9 @@ from scrapy.http import Request, Response
 
 #: listing/failed/<what>: a listing page given up, by its final HTTP status or its download failure.
 LISTING_FAILED = "listing/failed/"
+#: Request meta of a listing the source can do without: a WordPress REST API, whose refusal sends the
+#: source to its HTML listings (counted as `api: closed`), which then count here as any listing does.
+FALLS_BACK = "listing_falls_back"
 
 
 class ListingOutcomes:
@@ -23,7 +26,7 @@ class ListingOutcomes:
 
     def is_listing(self, request: Request) -> bool:
         parse = getattr(self.crawler.spider, "parse", None)
-        return request.callback is not None and request.callback == parse
+        return request.callback is not None and request.callback == parse and not request.meta.get(FALLS_BACK)
 
     def process_response(self, request: Request, response: Response) -> Response:
         if response.status >= 400 and self.is_listing(request):

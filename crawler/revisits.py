@@ -180,7 +180,9 @@ class Revisits:
             self.gone(article, now, f"redirect to {where}", response.meta["redirect_reasons"][0], response.url)
             return
         page = ArticlePage(spider, utf8_when_valid(response)) if isinstance(response, TextResponse) else None
-        item = page.item() if page is not None and page.is_article else None
+        item = page.item() if page is not None and not page.not_an_article() else None
+        if item is not None and page.not_an_article(item):
+            item = None
         if item is None or not (item.title and item.body):
             # At the article's URL, a page that does not read as one: a «not found» page served with 200.
             self.gone(article, now, "soft 404", response.status, response.url)

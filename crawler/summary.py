@@ -162,7 +162,8 @@ class SourceSummary:
 
     def describe(self) -> str:
         """The status column: «ok», or each rule that applies with what it found."""
-        return "; ".join(f"{rule.status}: {'; '.join(reasons)}" for rule, reasons in self.findings) or self.status
+        return "; ".join(f"{rule.status}: {'; '.join(reasons)}" if rule.attention else rule.status
+                         for rule, reasons in self.findings) or self.status
 
     def crawl_run(self, arguments: dict) -> CrawlRun:
         return CrawlRun(source=self.source, started_at=self.started_at, finished_at=self.finished_at,

@@ -30,6 +30,7 @@ from crawler.article import ArticlePage, lead_or_nothing
 from crawler.dates import TEHRAN, jalali_day, parse_machine_date
 from crawler.items import ArticleItem
 from crawler.frontier import Place
+from crawler.listings import FALLS_BACK
 from crawler.spiders import NewsSpider, parse_switch
 from crawler.text import normalize_line
 from crawler.wpapi import (MAX_PER_PAGE, TAXONOMIES, ApiClosed, MalformedJson, Post, SelfCheck, html_text, is_api,
@@ -143,7 +144,7 @@ class WordPressSpider(NewsSpider, SitemapSpider):
         self.crawler.stats.set_value("wpapi/state", self.api_state)
         if self.api_state == "open":
             yield scrapy.Request(posts_url(self.home, 1, self.per_page, self.since), self.parse,
-                                 errback=self.api_failed)
+                                 errback=self.api_failed, meta={FALLS_BACK: True})
             return
         yield from self.html_discovery()
 
@@ -197,7 +198,8 @@ class WordPressSpider(NewsSpider, SitemapSpider):
 
     def listing_request(self, url: str, place: Place) -> scrapy.Request:
         request = super().listing_request(url, place)
-        return request.replace(errback=self.api_failed) if is_api(request) else request
+        return request.replace(errback=self.api_failed, meta={**request.meta, FALLS_BACK: True}) if is_api(request) \
+            else request
 
     def stored_dates(self, links: list[str]) -> dict[str, datetime]:
         """As for any listing, with the posts of an API page known by their ids; a stored post whose

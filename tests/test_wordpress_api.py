@@ -19,7 +19,7 @@ import pytest
 from crawler.dates import parse_day_bound
 from crawler.mirror_server import DEFAULT_ROOT, MirrorServer, mirror_path
 from crawler.wpapi import API_ROOT, post_url, posts_url
-from tests.conftest import scrapy_cli
+from tests.conftest import scrapy_cli, stored_articles
 from tests.golden import GOLDEN_ROOT
 from tests.served import SPIDERS, Fault, RecordingMirror, copy_mirror
 
@@ -37,10 +37,8 @@ def exact_instants(source: str) -> dict[str, str]:
 
 
 def stored(database_url: str, source: str) -> dict[str, dict]:
-    with sqlite3.connect(database_url.removeprefix("sqlite:///")) as connection:
-        connection.row_factory = sqlite3.Row
-        return {row["news_code"]: dict(row) for row in connection.execute("select * from articles where source = ?",
-                                                                           (source,))}
+    """The source's rows, `published_at` on Tehran's clock (conftest.stored_articles)."""
+    return {code: row for code, row in stored_articles(database_url).items() if row["source"] == source}
 
 
 def runs(database_url: str, source: str) -> list[dict]:
