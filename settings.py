@@ -33,6 +33,8 @@ DOWNLOADER_MIDDLEWARES = {
 SPIDER_MIDDLEWARES = {
     # Outermost, so it runs when everything else is done with the response.
     "crawler.memory.ReleaseParsedPages": 0,
+    # On PostgreSQL, a source is crawled by one crawl at a time across machines (crawler/lock.py).
+    "crawler.lock.SourceLock": 50,
 }
 ADDONS = {
     "crawler.mirror.MirrorAddon": 100,

@@ -14,7 +14,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from crawler.lock import LOCKED_EXIT_STATUS, CrawlLock, LockHeld, lock_path
+from crawler.lock import LOCKED_ELSEWHERE, LOCKED_EXIT_STATUS, CrawlLock, LockHeld, lock_path, locks_per_source
 from crawler.monitors import ERRORS_DURING_CRAWL, FAILURES
 from crawler.storage import CrawlRun, Store
 
@@ -44,6 +44,10 @@ def faults_from_stats(stats: dict) -> dict[str, int]:
     return faults
 
 
+# A source skipped because another crawl, here or on another machine, was crawling it: not a problem.
+LOCKED_ELSEWHERE_STATUS = "locked elsewhere"
+
+
 @dataclass
 class SourceSummary:
     source: str
@@ -64,6 +68,8 @@ class SourceSummary:
     failures: list[str] = field(default_factory=list)
     started_at: datetime | None = None
     finished_at: datetime | None = None
+    # Who held the source when this crawl wanted it (crawler.lock.SourceLock); empty when it was crawled.
+    locked_by: str = ""
 
     @classmethod
     def from_stats(cls, source: str, stats: dict) -> SourceSummary:
@@ -90,6 +96,7 @@ class SourceSummary:
             failures=list(stats.get(FAILURES, [])),
             started_at=stats.get("start_time"),
             finished_at=stats.get("finish_time"),
+            locked_by=stats.get(LOCKED_ELSEWHERE, ""),
         )
 
     @property
@@ -99,9 +106,15 @@ class SourceSummary:
             return [f"did not run to its end ({self.finish_reason})"]
         return self.failures
 
+    @property
+    def status(self) -> str:
+        if self.problems:
+            return "; ".join(self.problems)
+        return LOCKED_ELSEWHERE_STATUS if self.locked_by else "ok"
+
     def crawl_run(self, arguments: dict) -> CrawlRun:
         return CrawlRun(source=self.source, started_at=self.started_at, finished_at=self.finished_at,
-                        finish_reason=self.finish_reason, arguments=arguments, pages=self.pages,
+                        finish_reason=LOCKED_ELSEWHERE_STATUS if self.locked_by else self.finish_reason, arguments=arguments, pages=self.pages,
                         listing_pages=self.listing_pages, article_pages=self.article_pages, new=self.new,
                         updated=self.updated, unchanged=self.unchanged, known_skipped=self.known_skipped,
                         dropped=sum(self.dropped.values()), dropped_reasons=self.dropped, errors=self.errors,
@@ -125,7 +138,7 @@ def format_table(rows: list[SourceSummary]) -> str:
         lines.append((row.source, str(row.pages), str(row.new), str(row.updated), str(row.unchanged),
                       str(row.known_skipped), f"{dropped} ({reasons})" if reasons else "0", str(row.errors),
                       str(row.fallbacks), f"{sum(row.faults.values())} ({faults})" if faults else "0", challenges(row),
-                      "; ".join(row.problems) or "ok"))
+                      row.status))
     widths = [max(len(line[i]) for line in lines) for i in range(len(header))]
     rendered = ["  ".join(cell.ljust(width) for cell, width in zip(line, widths)).rstrip() for line in lines]
     rendered.insert(1, "  ".join("-" * width for width in widths))
@@ -150,9 +163,12 @@ class SummarizedCrawl(BaseRunSpiderCommand):
     def crawl_sources(self, names: list[str], opts: argparse.Namespace) -> None:
         assert self.crawler_process and self.settings
         database_url = self.settings.get("DATABASE_URL")
-        lock = CrawlLock(lock_path(database_url, self.settings.get("CRAWL_LOCK_FILE", "")))
+        # On PostgreSQL each source is locked in the database as its crawl starts (crawler.lock.SourceLock).
+        lock = None if locks_per_source(database_url) else CrawlLock(
+            lock_path(database_url, self.settings.get("CRAWL_LOCK_FILE", "")))
         try:
-            lock.acquire()
+            if lock:
+                lock.acquire()
         except LockHeld as held:
             print(f"{held}: exiting", file=sys.stderr)
             self.exitcode = LOCKED_EXIT_STATUS
@@ -168,11 +184,14 @@ class SummarizedCrawl(BaseRunSpiderCommand):
                 print(f"could not record this run in crawl_runs: {str(error).splitlines()[0]}", file=sys.stderr)
                 self.exitcode = 1
         finally:
-            lock.release()
+            if lock:
+                lock.release()
         failing = [row.source for row in rows if row.problems]
         if failing or self.crawler_process.bootstrap_failed:
             print(f"NEEDS ATTENTION: {', '.join(failing) or 'a crawler failed to start'}")
             self.exitcode = 1
+        elif rows and all(row.locked_by for row in rows):
+            self.exitcode = LOCKED_EXIT_STATUS  # nothing crawled: every source was being crawled elsewhere
 
     def run_crawlers(self, names: list[str], opts: argparse.Namespace) -> list[SourceSummary]:
         assert self.crawler_process
