@@ -30,6 +30,8 @@ DOWNLOADER_MIDDLEWARES = {
     # Sees a redirect before Scrapy's RedirectMiddleware (600) follows it.
     "crawler.redirects.RedirectLoops": 650,
 }
+# Scrapy's duplicate filter with its fingerprints on disk, not in memory (crawler/memory.py).
+DUPEFILTER_CLASS = "crawler.memory.DiskDupeFilter"
 SPIDER_MIDDLEWARES = {
     # Outermost, so it runs when everything else is done with the response.
     "crawler.memory.ReleaseParsedPages": 0,

@@ -29,6 +29,7 @@ from w3lib.url import safe_url_string
 from crawler.article import ArticlePage, Step
 from crawler.dates import parse_day_bound, parse_jalali, parse_machine_date
 from crawler.items import ArticleItem
+from crawler.memory import KeysOnDisk
 from crawler.storage import Store
 from crawler.text import parse_int
 
@@ -156,10 +157,10 @@ class NewsSpider(scrapy.Spider):
         self.past_since = False
         # Article URLs requested and not parsed yet, with the listing pages waiting for their dates;
         # those parsed, with their dates in a backfill; every article URL a listing page linked to.
-        # The last two grow with the crawl, so they hold link keys, not URLs.
+        # The last two grow with the crawl, so they hold link keys, not URLs, and on disk (crawler/memory.py).
         self.requested: dict[str, list[str]] = {}
-        self.article_dates: dict[bytes, datetime | None] = {}
-        self.listed: set[bytes] = set()
+        self.article_dates = KeysOnDisk()
+        self.listed = KeysOnDisk()
         if render is not None:
             self.render = render.lower() in ("1", "true", "yes")
         self._article_url = re.compile(self.article_url)

@@ -68,7 +68,7 @@ class ScrapydServer:
         return answer
 
     def schedule(self, source: str, **settings: str) -> str:
-        """schedule.json, as deploy/scrapyd-schedule does it; returns the job id."""
+        """schedule.json, as deploy/scrapyd/schedule calls it; returns the job id."""
         data = [("project", PROJECT), ("spider", source)] + [("setting", f"{k}={v}") for k, v in settings.items()]
         return self.post("schedule.json", data)["jobid"]
 
