@@ -22,6 +22,8 @@ from scrapy.exceptions import NotConfigured
 from sqlalchemy import Connection, Engine, text
 from sqlalchemy.engine import make_url
 
+from crawler.storage import Store
+
 logger = logging.getLogger(__name__)
 
 # Exit status of a run that found another one holding the lock (sysexits.h EX_TEMPFAIL: try again later).
@@ -104,8 +106,6 @@ class SourceLock:
         database_url = crawler.settings.get("DATABASE_URL") or ""
         if not crawler.settings.getbool("SOURCE_LOCK_ENABLED", True) or not locks_per_source(database_url):
             raise NotConfigured("the crawl lock is a file (crawler.lock.CrawlLock)")
-        from crawler.storage import Store
-
         lock = cls(crawler, Store.open(database_url).engine)
         crawler.signals.connect(lock.release, signal=signals.spider_closed)
         return lock

@@ -104,7 +104,8 @@ class CrawlRun(Base):
     source: Mapped[str] = mapped_column(String(40), index=True)
     started_at: Mapped[datetime | None] = mapped_column(AwareDateTime, nullable=True)
     finished_at: Mapped[datetime | None] = mapped_column(AwareDateTime, nullable=True)
-    # Scrapy's finish reason: "finished", "shutdown" (stopped by a signal), "closespider_…", or "not started".
+    # Scrapy's finish reason: "finished", "shutdown" (stopped by a signal), "closespider_…", or "not started";
+    # "locked elsewhere": another crawl was crawling the source (crawler.lock.SourceLock), nothing was fetched.
     finish_reason: Mapped[str] = mapped_column(String(40))
     # Spider arguments («since», «section», «pages»): tells a backfill from a scheduled run.
     arguments: Mapped[dict] = mapped_column(JsonList, default=dict)
