@@ -45,7 +45,8 @@ class KeysOnDisk:
     (request fingerprints, link keys, news codes) without holding it in memory, where a set costs
     ~100 bytes per key for the whole crawl and leaves the allocator fragmented."""
 
-    CACHE_KB = 2048
+    # Pages kept in memory (a crawl has a score of these sets): past it, the operating system's file cache serves.
+    CACHE_KB = 256
 
     def __init__(self):
         # "" is SQLite's private temporary database: on disk, gone when the connection closes.
