@@ -197,8 +197,9 @@ def crawl_figures(manifest, work: Path) -> list[Figure]:
         met=first.peak_rss_mb <= 230 if manifest.article_pages >= 100_000 else None,
         details={"pages": first.total("response_received_count"),
                  "note": "" if manifest.article_pages >= 100_000 else "the target is for 100k pages: --pages 100000"})
-    # From 10k pages on (the target's span, 10k to 100k), or from a tenth of a smaller crawl.
-    slope_from = min(10_000, first.total("response_received_count") // 10)
+    # From 10k pages on (the target's span, 10k to 100k), or from a tenth of a crawl of less than 20k.
+    pages = first.total("response_received_count")
+    slope_from = 10_000 if pages >= 20_000 else pages // 10
     slope = Figure(
         "rss_slope", f"peak RSS growth per page, from {slope_from:,} pages to the end", first.rss_slope(slope_from),
         "KB/page", target="≤ 0.3 KB/page", met=None if first.rss_slope(slope_from) is None
