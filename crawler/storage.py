@@ -13,7 +13,8 @@ from enum import Enum
 from pathlib import Path
 
 from sqlalchemy import (JSON, BigInteger, DateTime, Engine, ForeignKey, Integer, Row, String, Text, TypeDecorator,
-                        UniqueConstraint, any_, bindparam, cast, column, create_engine, event, func, literal, select, update)
+                        UniqueConstraint, any_, bindparam, cast, column, create_engine, event, func, literal, select,
+                        update)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
@@ -138,16 +139,17 @@ def content_hash(item: ArticleItem) -> str:
     return hashlib.sha256(content.encode()).hexdigest()
 
 
-def _instant(value):
-    if isinstance(value, datetime):
-        return AwareDateTime().process_bind_param(value, _SQLITE)  # ISO 8601 with its offset
-    raise TypeError(f"{type(value).__name__} {value!r} is not JSON serializable")
-
-
 _SQLITE = sqlite.dialect()
 
 
+def _instant(value):
+    if isinstance(value, datetime):
+        return AwareDateTime().process_bind_param(value, _SQLITE)  # ISO 8601 with its offset; never naive
+    raise TypeError(f"{type(value).__name__} {value!r} is not JSON serializable")
+
+
 def _json_rows(rows: list[dict]) -> str:
+    """Rows as one JSON array, for jsonb_to_recordset: instants as ISO 8601 text with their offsets."""
     return json.dumps(rows, ensure_ascii=False, default=_instant)
 
 

@@ -92,7 +92,8 @@ class SourceSummary:
             challenges_solved=stats.get("challenge/solved", 0),
             challenges_failed=stats.get("challenge/failed", 0),
             faults=faults_from_stats(stats),
-            finish_reason=str(stats.get("finish_reason", "not started")),
+            finish_reason=LOCKED_ELSEWHERE_STATUS if stats.get(LOCKED_ELSEWHERE)
+            else str(stats.get("finish_reason", "not started")),
             failures=list(stats.get(FAILURES, [])),
             started_at=stats.get("start_time"),
             finished_at=stats.get("finish_time"),
@@ -114,7 +115,7 @@ class SourceSummary:
 
     def crawl_run(self, arguments: dict) -> CrawlRun:
         return CrawlRun(source=self.source, started_at=self.started_at, finished_at=self.finished_at,
-                        finish_reason=LOCKED_ELSEWHERE_STATUS if self.locked_by else self.finish_reason, arguments=arguments, pages=self.pages,
+                        finish_reason=self.finish_reason, arguments=arguments, pages=self.pages,
                         listing_pages=self.listing_pages, article_pages=self.article_pages, new=self.new,
                         updated=self.updated, unchanged=self.unchanged, known_skipped=self.known_skipped,
                         dropped=sum(self.dropped.values()), dropped_reasons=self.dropped, errors=self.errors,

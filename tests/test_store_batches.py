@@ -76,7 +76,8 @@ versions_of_articles = st.builds(
     lambda source, code, title, body, views, tags: article(source=source, news_code=code, title=title, body=body,
                                                            view_count=views, tags=tags),
     source=st.sampled_from(["semnan", "rasht"]), code=st.sampled_from(["1", "2", "3", "4"]),
-    title=st.sampled_from(["عنوان", "عنوان دیگر"]), body=st.sampled_from(["متن", "متن\u200cتازه", CHANGED_BODY]),
+    title=st.sampled_from(["عنوان", "عنوان دیگر"]),
+    body=st.sampled_from(["متن", "متن\u200cتازه", CHANGED_BODY]),
     views=st.one_of(st.none(), st.integers(0, 3)), tags=st.lists(st.sampled_from(["شهر", "کلان"]), max_size=2))
 
 
