@@ -35,9 +35,13 @@ DOWNLOADER_MIDDLEWARES = {
     # Sees a redirect before Scrapy's RedirectMiddleware (600) follows it.
     "crawler.redirects.RedirectLoops": 650,
 }
+# Scrapy's duplicate filter with its fingerprints on disk, not in memory (crawler/memory.py).
+DUPEFILTER_CLASS = "crawler.memory.DiskDupeFilter"
 SPIDER_MIDDLEWARES = {
     # Outermost, so it runs when everything else is done with the response.
     "crawler.memory.ReleaseParsedPages": 0,
+    # On PostgreSQL, a source is crawled by one crawl at a time across machines (crawler/lock.py).
+    "crawler.lock.SourceLock": 50,
 }
 ADDONS = {
     "crawler.mirror.MirrorAddon": 100,

@@ -12,14 +12,21 @@ owner only, says who holds it: the process id, its start time and the command, n
 from __future__ import annotations
 
 import fcntl
+import logging
 import os
 import re
+import socket
 from datetime import datetime, timezone
 from pathlib import Path
 
+from scrapy import signals
+from scrapy.exceptions import NotConfigured
+from sqlalchemy import Connection, Engine, text
 from sqlalchemy.engine import make_url
 
-from crawler.storage import sqlite_file
+from crawler.storage import Store, sqlite_file
+
+logger = logging.getLogger(__name__)
 
 # Exit status of a run that found another one holding the lock (sysexits.h EX_TEMPFAIL: try again later).
 LOCKED_EXIT_STATUS = 75
@@ -76,3 +83,66 @@ class CrawlLock:
             self.file.truncate(0)
             self.file.close()
             self.file = None
+
+
+def locks_per_source(database_url: str) -> bool:
+    """Whether crawls on this database lock each source in the database itself (PostgreSQL, shared by
+    every machine) rather than the whole database with a file on this machine."""
+    return make_url(database_url).get_backend_name() == "postgresql"
+
+
+# Crawl stat of a source that another crawl, on any machine, holds: the holder, as PostgreSQL names it.
+LOCKED_ELSEWHERE = "lock/locked_elsewhere"
+
+
+class SourceLock:
+    """Spider middleware: on PostgreSQL, a crawl takes a session advisory lock on its source before its
+    first request, and a source another crawl holds (on this machine or another: `crawl`, `crawlall`,
+    a scrapyd job) is skipped: nothing is fetched and its summary says `locked elsewhere`. The lock
+    lives on a connection of its own, so PostgreSQL releases it when the crawl ends, however it ends
+    (a process killed with SIGKILL or a machine lost drops the connection). On SQLite the crawl
+    command's file lock serves (CrawlLock)."""
+
+    LOCK = text("select pg_try_advisory_lock(hashtextextended(:name, 0))")
+    HOLDER = text("select coalesce(min(nullif(a.application_name, '')), 'another crawl') from pg_locks l"
+                  " join pg_stat_activity a on a.pid = l.pid where l.locktype = 'advisory' and l.granted"
+                  " and ((l.classid::bigint << 32) | l.objid::bigint) = hashtextextended(:name, 0)")
+
+    def __init__(self, crawler, engine: Engine):
+        self.crawler = crawler
+        self.engine = engine
+        self.connection: Connection | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        database_url = crawler.settings.get("DATABASE_URL") or ""
+        if not crawler.settings.getbool("SOURCE_LOCK_ENABLED", True) or not locks_per_source(database_url):
+            raise NotConfigured("the crawl lock is a file (crawler.lock.CrawlLock)")
+        lock = cls(crawler, Store.open(database_url).engine)
+        crawler.signals.connect(lock.release, signal=signals.spider_closed)
+        return lock
+
+    async def process_start(self, start):
+        if self.acquire(self.crawler.spider.name):
+            async for request_or_item in start:
+                yield request_or_item
+
+    def acquire(self, source: str) -> bool:
+        name = f"crawl {source}"
+        connection = self.engine.connect().execution_options(isolation_level="AUTOCOMMIT")
+        connection.execute(text("select set_config('application_name', :holder, false)"),
+                           {"holder": f"{name}: pid {os.getpid()} on {socket.gethostname()}"[:63]})
+        if connection.execute(self.LOCK, {"name": name}).scalar_one():
+            self.connection = connection
+            return True
+        holder = connection.execute(self.HOLDER, {"name": name}).scalar_one()
+        connection.invalidate()
+        self.crawler.stats.set_value(LOCKED_ELSEWHERE, holder)
+        logger.warning("%s: locked elsewhere (%s holds it); not crawling it", source, holder)
+        return False
+
+    def release(self) -> None:
+        """Ends the lock's session (not only the lock), so that no pooled connection keeps it."""
+        if self.connection is not None:
+            self.connection.invalidate()
+            self.connection = None

@@ -33,6 +33,7 @@ from crawler.dates import parse_day_bound, parse_jalali, parse_machine_date
 from crawler.frontier import Frontier, Place
 from crawler.items import ArticleItem
 from crawler.revisits import revisit_requests
+from crawler.memory import KeysOnDisk
 from crawler.storage import Store
 from crawler.text import parse_int
 
@@ -233,9 +234,9 @@ class NewsSpider(scrapy.Spider):
         self.frontiers: dict[str, Frontier] = {}
         # Article URLs requested and not parsed yet, with the pages waiting for their dates; those
         # parsed, with their dates in a backfill (it grows with the crawl, so it holds link keys, not
-        # URLs); the links of the last page read by each stretch of a walk.
+        # URLs, on disk: crawler/memory.py); the links of the last page read by each stretch of a walk.
         self.requested: dict[str, list[ListingAges]] = {}
-        self.article_dates: dict[bytes, datetime | None] = {}
+        self.article_dates = KeysOnDisk()
         self.previous_page_links: dict[tuple[str, int], frozenset[bytes]] = {}
         if render is not None:
             self.render = parse_switch("render", render)

@@ -13,8 +13,9 @@ from enum import Enum
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from sqlalchemy import (JSON, BigInteger, Boolean, DateTime, Engine, Float, ForeignKey, Index, Integer, String,
-                        Text, TypeDecorator, UniqueConstraint, bindparam, create_engine, event, false, func, select,
+from sqlalchemy import (JSON, BigInteger, Boolean, DateTime, Engine, Float, ForeignKey, Index, Integer, Row, String,
+                        Text, TypeDecorator, UniqueConstraint, any_, bindparam, cast, column, create_engine, event,
+                        false, func, literal, select,
                         update)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
@@ -172,7 +173,8 @@ class CrawlRun(Base):
     source: Mapped[str] = mapped_column(String(40), index=True)
     started_at: Mapped[datetime | None] = mapped_column(AwareDateTime, nullable=True)
     finished_at: Mapped[datetime | None] = mapped_column(AwareDateTime, nullable=True)
-    # Scrapy's finish reason: "finished", "shutdown" (stopped by a signal), "closespider_…", or "not started".
+    # Scrapy's finish reason: "finished", "shutdown" (stopped by a signal), "closespider_…", or "not started";
+    # "locked elsewhere": another crawl was crawling the source (crawler.lock.SourceLock), nothing was fetched.
     finish_reason: Mapped[str] = mapped_column(String(40))
     # Spider arguments («since», «section», «pages»): tells a backfill from a scheduled run.
     arguments: Mapped[dict] = mapped_column(JsonList, default=dict)
@@ -235,6 +237,20 @@ class Outcome(str, Enum):
 def content_hash(item: ArticleItem) -> str:
     content = json.dumps([getattr(item, name) for name in CONTENT_FIELDS], ensure_ascii=False)
     return hashlib.sha256(content.encode()).hexdigest()
+
+
+_SQLITE = sqlite.dialect()
+
+
+def _instant(value):
+    if isinstance(value, datetime):
+        return AwareDateTime().process_bind_param(value, _SQLITE)  # ISO 8601 with its offset; never naive
+    raise TypeError(f"{type(value).__name__} {value!r} is not JSON serializable")
+
+
+def _json_rows(rows: list[dict]) -> str:
+    """Rows as one JSON array, for jsonb_to_recordset: instants as ISO 8601 text with their offsets."""
+    return json.dumps(rows, ensure_ascii=False, default=_instant)
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
@@ -302,45 +318,40 @@ class Store:
         """Store an article by (source, news_code): insert it, or record that it was seen again, or
         keep its previous content as a version and update it. One transaction; safe against a
         concurrent writer of the same article."""
-        return self.upsert_many([item])[0]
+        with Session(self.engine) as session, session.begin():
+            return self._upsert_in(session, item, datetime.now(timezone.utc))
 
     def upsert_many(self, items: list[ArticleItem]) -> list[Outcome]:
-        """`upsert` of several articles in one transaction: all are stored, or none (the error is raised)."""
+        """`upsert` of several articles in one transaction, with the same outcomes and versions as one by
+        one: all are stored, or none (the error is raised)."""
         now = datetime.now(timezone.utc)
         with Session(self.engine) as session, session.begin():
-            outcomes = self._new_and_unchanged(session, items, now)
+            outcomes = self._write_batch(session, items, now)
             return [outcomes.get(index) or self._upsert_in(session, item, now) for index, item in enumerate(items)]
 
-    def _new_and_unchanged(self, session: Session, items: list[ArticleItem], now: datetime) -> dict[int, Outcome]:
-        """Writes, with one statement each for the whole batch, the articles not stored yet and those seen
-        again unchanged; returns their outcomes by position. The rest (a changed article, one another
-        writer inserted meanwhile, a second copy in the batch) is left to `_upsert_in`."""
-        articles = Article.__table__
+    def _write_batch(self, session: Session, items: list[ArticleItem], now: datetime) -> dict[int, Outcome]:
+        """Writes the batch with a statement or two per kind of outcome: the articles not stored yet, those
+        seen again unchanged, those changed (their stored content kept as versions first); returns the
+        outcomes by position. What is left (a second copy in the batch, an article another writer inserted
+        meanwhile) goes to `_upsert_in` after it, in the batch's order."""
         keys = [(item.source, item.news_code) for item in items]
         first: dict[tuple[str, str], int] = {}
-        codes: dict[str, list[str]] = {}
         for index, key in enumerate(keys):
-            if key not in first:
-                first[key] = index
-                codes.setdefault(key[0], []).append(key[1])
-        stored = {}
-        for source, source_codes in codes.items():
-            # One query per source: SQLite reads (source, news_code) IN (...) with a scan, not the index.
-            stored.update(((row.source, row.news_code), row) for row in session.execute(
-                select(articles.c.id, articles.c.source, articles.c.news_code, articles.c.content_hash)
-                .where(articles.c.source == source, articles.c.news_code.in_(source_codes)).with_for_update()))
+            first.setdefault(key, index)
+        stored = self._stored_for_update(session, list(first))
         digests = {index: content_hash(items[index]) for index in first.values()}
-        fresh = [index for key, index in first.items() if key not in stored]
-        seen_again = [index for key, index in first.items()
-                      if key in stored and stored[key].content_hash == digests[index]]
+        fresh, seen_again, changed = [], [], []
+        for key, index in first.items():
+            if key not in stored:
+                fresh.append(index)
+            else:
+                (seen_again if stored[key].content_hash == digests[index] else changed).append(index)
         outcomes: dict[int, Outcome] = {}
         if fresh:
-            inserted = {tuple(row) for row in session.execute(
-                self._insert().on_conflict_do_nothing(index_elements=["source", "news_code"])
-                .returning(articles.c.source, articles.c.news_code),
-                [{**self._values(items[index]), "content_hash": digests[index], "first_seen_at": now,
-                  "last_seen_at": now} for index in fresh])}
+            inserted = self._insert_new(session, [{**self._values(items[index]), "content_hash": digests[index],
+                                                   "first_seen_at": now, "last_seen_at": now} for index in fresh])
             outcomes.update((index, Outcome.NEW) for index in fresh if keys[index] in inserted)
+        articles = Article.__table__
         if seen_again:
             session.execute(update(articles).where(articles.c.id == bindparam("row_id"))
                             .values(last_seen_at=now, view_count=bindparam("views"),
@@ -349,7 +360,55 @@ class Store:
                             [{"row_id": stored[keys[index]].id, "views": items[index].view_count,
                               "modified": items[index].modified_at} for index in seen_again])
             outcomes.update((index, Outcome.UNCHANGED) for index in seen_again)
+        if changed:
+            ids = [stored[keys[index]].id for index in changed]
+            versions = ArticleVersion.__table__
+            session.execute(versions.insert().from_select(
+                ["article_id", "title", "lead", "body", "content_hash", "replaced_at"],
+                select(articles.c.id, articles.c.title, articles.c.lead, articles.c.body, articles.c.content_hash,
+                       literal(now, AwareDateTime())).where(articles.c.id.in_(ids)).order_by(articles.c.id)))
+            # The SET clause is the parameters' keys: every column the item has, as `_upsert_in` writes it.
+            session.execute(update(articles).where(articles.c.id == bindparam("row_id")),
+                            [{"row_id": stored[keys[index]].id, **self._values(items[index]),
+                              "content_hash": digests[index], "last_seen_at": now} for index in changed])
+            outcomes.update((index, Outcome.UPDATED) for index in changed)
         return outcomes
+
+    def _stored_for_update(self, session: Session, keys: list[tuple[str, str]]) -> dict[tuple[str, str], Row]:
+        """The stored rows among these keys (id and content hash), locked until the transaction ends."""
+        articles = Article.__table__
+        codes: dict[str, list[str]] = {}
+        for source, code in keys:
+            codes.setdefault(source, []).append(code)
+        stored = {}
+        for source, source_codes in codes.items():
+            # One query per source: SQLite reads (source, news_code) IN (...) with a scan, not the index.
+            # On PostgreSQL the codes go as one array: a statement with a parameter per code costs psycopg
+            # more to parse than the database to run.
+            matches = (articles.c.news_code == any_(bindparam("codes", source_codes, type_=postgresql.ARRAY(String)))
+                       if self.engine.dialect.name == "postgresql" else articles.c.news_code.in_(source_codes))
+            stored.update(((row.source, row.news_code), row) for row in session.execute(
+                select(articles.c.id, articles.c.source, articles.c.news_code, articles.c.content_hash)
+                .where(articles.c.source == source, matches).with_for_update()))
+        return stored
+
+    def _insert_new(self, session: Session, rows: list[dict]) -> set[tuple[str, str]]:
+        """Inserts the rows whose (source, news_code) is not stored yet (another writer may have stored
+        some since they were looked for); returns the keys of those inserted."""
+        articles = Article.__table__
+        if self.engine.dialect.name == "postgresql":
+            # The batch as one JSON parameter, read back into rows by the database: a multi-row VALUES has
+            # a parameter per value, which psycopg parses and escapes slowly (a few times the database's work).
+            names = list(rows[0])
+            incoming = func.jsonb_to_recordset(cast(bindparam("rows", _json_rows(rows), type_=Text), postgresql.JSONB))
+            incoming = incoming.table_valued(*(column(name, articles.c[name].type) for name in names))
+            statement = self._insert().from_select(names, select(*incoming.render_derived(with_types=True).c))
+        else:
+            statement = self._insert()
+        statement = (statement.on_conflict_do_nothing(index_elements=["source", "news_code"])
+                     .returning(articles.c.source, articles.c.news_code))
+        parameters = None if self.engine.dialect.name == "postgresql" else rows
+        return {tuple(row) for row in session.execute(statement, parameters)}
 
     @staticmethod
     def _values(item: ArticleItem) -> dict:

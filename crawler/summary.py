@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from crawler.freshness import STALE
 from crawler.listings import LISTING_FAILED
-from crawler.lock import LOCKED_EXIT_STATUS, CrawlLock, LockHeld, lock_path
+from crawler.lock import LOCKED_ELSEWHERE, LOCKED_EXIT_STATUS, CrawlLock, LockHeld, lock_path, locks_per_source
 from crawler.monitors import ERRORS_DURING_CRAWL, FAILURES
 from crawler.preflight import check_database_url, check_mirror_url, check_spider_arguments, one_line_errors, open_writable
 from crawler.storage import CrawlRun, Store
@@ -59,6 +59,10 @@ def faults_from_stats(stats: dict) -> dict[str, int]:
     return faults
 
 
+# A source skipped because another crawl, here or on another machine, was crawling it: not a problem.
+LOCKED_ELSEWHERE_STATUS = "locked elsewhere"
+
+
 @dataclass
 class SourceSummary:
     source: str
@@ -96,6 +100,8 @@ class SourceSummary:
     edited: int = 0
     removed: int = 0
     stale: str = ""
+    # Who held the source when this crawl wanted it (crawler.lock.SourceLock); empty when it was crawled.
+    locked_by: str = ""
 
     @classmethod
     def from_stats(cls, source: str, stats: dict) -> SourceSummary:
@@ -125,7 +131,8 @@ class SourceSummary:
             faults=faults_from_stats(stats),
             listing_failures=listing_failures,
             outputs_failed=sum(value for key, value in stats.items() if key.startswith("feedexport/failed_count/")),
-            finish_reason=str(stats.get("finish_reason", "not started")),
+            finish_reason=LOCKED_ELSEWHERE_STATUS if stats.get(LOCKED_ELSEWHERE)
+            else str(stats.get("finish_reason", "not started")),
             api=str(stats.get("wpapi/state", "")),
             api_agreements=stats.get("wpapi/selfcheck/agree", 0),
             api_disagreements=stats.get("wpapi/selfcheck/disagree", 0),
@@ -137,11 +144,14 @@ class SourceSummary:
             edited=stats.get("revisit/edited", 0),
             removed=stats.get("revisit/removed", 0),
             stale=stats.get(STALE, ""),
+            locked_by=stats.get(LOCKED_ELSEWHERE, ""),
         )
 
     @property
     def findings(self) -> list[tuple[StatusRule, list[str]]]:
         """The status rules that apply to this run, in STATUS_RULES order, with what each found."""
+        if self.locked_by:  # not crawled here: another crawl (another machine) has the source
+            return [(LOCKED_ELSEWHERE_RULE, [f"held by {self.locked_by}"])]
         return [(rule, reasons) for rule in STATUS_RULES if (reasons := rule.reasons(self))]
 
     @property
@@ -246,6 +256,10 @@ STATUS_RULES: list[StatusRule] = [
 ]
 
 
+#: A source another crawl holds (crawler.lock.SourceLock, PostgreSQL): the only status of its row.
+LOCKED_ELSEWHERE_RULE = StatusRule(LOCKED_ELSEWHERE_STATUS, lambda row: [], attention=False)
+
+
 def challenges(row: SourceSummary) -> str:
     """CDN challenges met: «2 solved», «1 failed», «2 solved, 1 failed», or «0»."""
     counts = [f"{n} {what}" for n, what in ((row.challenges_solved, "solved"), (row.challenges_failed, "failed")) if n]
@@ -313,9 +327,12 @@ class SummarizedCrawl(BaseRunSpiderCommand):
     def crawl_sources(self, names: list[str], opts: argparse.Namespace) -> None:
         assert self.crawler_process and self.settings
         database_url = self.settings.get("DATABASE_URL")
-        lock = CrawlLock(lock_path(database_url, self.settings.get("CRAWL_LOCK_FILE", "")), self.name)
+        # On PostgreSQL each source is locked in the database as its crawl starts (crawler.lock.SourceLock).
+        lock = None if locks_per_source(database_url) else CrawlLock(
+            lock_path(database_url, self.settings.get("CRAWL_LOCK_FILE", "")), self.name)
         try:
-            lock.acquire()
+            if lock:
+                lock.acquire()
         except LockHeld as held:
             print(f"{held}: exiting", file=sys.stderr)
             self.exitcode = LOCKED_EXIT_STATUS
@@ -332,11 +349,14 @@ class SummarizedCrawl(BaseRunSpiderCommand):
                 print(f"could not record this run in crawl_runs: {str(error).splitlines()[0]}", file=sys.stderr)
                 self.exitcode = 1
         finally:
-            lock.release()
+            if lock:
+                lock.release()
         failing = [row.source for row in rows if row.needs_attention]
         if failing or self.crawler_process.bootstrap_failed:
             print(f"NEEDS ATTENTION: {', '.join(failing) or 'a crawler failed to start'}")
             self.exitcode = 1
+        elif rows and all(row.locked_by for row in rows):
+            self.exitcode = LOCKED_EXIT_STATUS  # nothing crawled: every source was being crawled elsewhere
 
     def run_crawlers(self, names: list[str], opts: argparse.Namespace) -> list[SourceSummary]:
         assert self.crawler_process

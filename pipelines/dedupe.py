@@ -3,6 +3,7 @@ from __future__ import annotations
 from scrapy.exceptions import DropItem
 
 from crawler.items import ArticleItem
+from crawler.memory import KeysOnDisk
 
 
 class DedupePipeline:
@@ -13,16 +14,20 @@ class DedupePipeline:
 
     def __init__(self, stats):
         self.stats = stats
-        self.seen: set[tuple[str, str]] = set()
+        # The news codes seen, by source, on disk (crawler.memory.KeysOnDisk): a long crawl's memory stays flat.
+        self.seen: dict[str, KeysOnDisk] = {}
 
     @classmethod
     def from_crawler(cls, crawler):
         return cls(crawler.stats)
 
     def process_item(self, item: ArticleItem) -> ArticleItem:
-        key = (item.source, item.news_code)
-        if key in self.seen:
+        if item.source not in self.seen:
+            self.seen[item.source] = KeysOnDisk()
+        seen = self.seen[item.source]
+        code = item.news_code.encode()
+        if code in seen:
             self.stats.inc_value("dropped/duplicate_in_run")
             raise DropItem(f"{item.source}: news code {item.news_code} already seen in this run ({item.url})")
-        self.seen.add(key)
+        seen.add(code)
         return item

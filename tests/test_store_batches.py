@@ -3,6 +3,7 @@ article by article (real SQLite files, a real PostgreSQL server)."""
 
 from __future__ import annotations
 
+import itertools
 import logging
 import sqlite3
 from dataclasses import replace
@@ -13,7 +14,9 @@ from scrapy.utils.test import get_crawler
 from twisted.internet import reactor
 from twisted.internet.task import deferLater
 
-from sqlalchemy import func
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from sqlalchemy import func, text
 
 from crawler.storage import Article, Store
 from pipelines.store import StorePipeline
@@ -63,6 +66,47 @@ def test_a_batch_has_the_outcomes_of_one_by_one(two_stores):
         assert a.exec_driver_sql(query).all() == b.exec_driver_sql(query).all()
         versions = "select title, body from article_versions"
         assert a.exec_driver_sql(versions).all() == b.exec_driver_sql(versions).all() != []
+
+
+EXAMPLES = itertools.count()
+
+# Articles over a few keys, with a few contents each (and some extra fields that do not make a new version),
+# so that batches mix new, unchanged, updated and repeated articles.
+versions_of_articles = st.builds(
+    lambda source, code, title, body, views, tags: article(source=source, news_code=code, title=title, body=body,
+                                                           view_count=views, tags=tags),
+    source=st.sampled_from(["semnan", "rasht"]), code=st.sampled_from(["1", "2", "3", "4"]),
+    title=st.sampled_from(["عنوان", "عنوان دیگر"]),
+    body=st.sampled_from(["متن", "متن\u200cتازه", CHANGED_BODY]),
+    views=st.one_of(st.none(), st.integers(0, 3)), tags=st.lists(st.sampled_from(["شهر", "کلان"]), max_size=2))
+
+
+def stored_state(store: Store, prefix: str) -> tuple[list, list]:
+    """Every article of the example and each one's earlier versions in order (the instants of this run left out)."""
+    with store.engine.connect() as connection:
+        articles = connection.execute(text(
+            "select source, news_code, url, title, lead, body, tags, view_count, content_hash from articles"
+            " where source like :prefix order by source, news_code"), {"prefix": f"{prefix}%"}).all()
+        versions = connection.execute(text(
+            "select a.source, a.news_code, v.title, v.lead, v.body, v.content_hash from article_versions v"
+            " join articles a on a.id = v.article_id where a.source like :prefix order by a.source, a.news_code, v.id"),
+            {"prefix": f"{prefix}%"}).all()
+    return [tuple(row) for row in articles], [tuple(row) for row in versions]
+
+
+def test_batches_give_the_outcomes_and_versions_of_one_by_one(two_stores):
+    batch, single = two_stores
+
+    @settings(max_examples=40, deadline=None)
+    @given(batches=st.lists(st.lists(versions_of_articles, min_size=1, max_size=8), min_size=1, max_size=4))
+    def same_outcomes_and_rows(batches):
+        prefix = f"x{next(EXAMPLES)}-"  # each example writes sources of its own in the same two databases
+        batches = [[replace(item, source=prefix + item.source) for item in items] for items in batches]
+        outcomes = [batch.upsert_many(items) for items in batches]
+        assert outcomes == [[single.upsert(item) for item in items] for items in batches]
+        assert stored_state(batch, prefix) == stored_state(single, prefix)
+
+    same_outcomes_and_rows()
 
 
 def test_articles_wait_for_a_full_batch_or_the_close(database_url):

@@ -129,6 +129,8 @@ class Command(ScrapyCommand):
             crawler = self.crawler_process.create_crawler(type(spider.__name__, (Refetch, spider), {}))
             # One page is not a crawl: the layout-drift monitors would only repeat what is said below.
             crawler.settings.set("SPIDERMON_ENABLED", False, priority="cmdline")
+            # Nor does it wait for a crawl of its source (crawler.lock.SourceLock): the upsert keeps them apart.
+            crawler.settings.set("SOURCE_LOCK_ENABLED", False, priority="cmdline")
             self.crawler_process.crawl(crawler, refetch=urls)
             crawlers.append(crawler)
         self.crawler_process.start()

@@ -13,7 +13,13 @@ the models, on SQLite and PostgreSQL; `alembic check` says whether anything is m
 
 from __future__ import annotations
 
+import atexit
 import re
+import shutil
+import tempfile
+from functools import cache
+from importlib.resources import files
+from importlib.resources.abc import Traversable
 from pathlib import Path
 
 from alembic import command
@@ -30,9 +36,31 @@ _SEARCH_INDEX_TABLES = re.compile(r"articles_fts(_(data|idx|docsize|config|conte
 _MIGRATION_LOCK = 61_857_120
 
 
+def _copy(source: Traversable, target: Path) -> None:
+    target.mkdir(exist_ok=True)
+    for entry in source.iterdir():
+        if entry.is_dir():
+            if entry.name != "__pycache__":
+                _copy(entry, target / entry.name)
+        else:
+            (target / entry.name).write_bytes(entry.read_bytes())
+
+
+@cache
+def script_location() -> Path:
+    """The scripts' directory; when the package is read from a zip (the egg scrapyd runs), a copy of
+    them in a temporary directory, for Alembic reads them as files."""
+    if DIRECTORY.is_dir():
+        return DIRECTORY
+    copy = Path(tempfile.mkdtemp(prefix="crawler-migrations-"))
+    atexit.register(shutil.rmtree, copy, ignore_errors=True)
+    _copy(files(__name__), copy)
+    return copy
+
+
 def alembic_config(connection: Connection | None = None) -> Config:
     config = Config()
-    config.set_main_option("script_location", str(DIRECTORY))
+    config.set_main_option("script_location", str(script_location()))
     config.attributes["connection"] = connection
     return config
 
