@@ -247,7 +247,8 @@ class NewsSpider(scrapy.Spider):
     @classmethod
     def check_arguments(cls, arguments: dict[str, str]) -> None:
         """Raises ValueError, saying what is wrong, unless the spider arguments would start a crawl."""
-        unknown = sorted(set(arguments) - set(cls.arguments))
+        # «_job»: the job id scrapyd passes to every crawl it runs.
+        unknown = sorted(set(arguments) - set(cls.arguments) - {"_job"})
         if unknown:
             raise ValueError(f"unknown spider argument(s) {', '.join(f'-a {name}' for name in unknown)}; "
                              f"{cls.name} takes {', '.join(f'-a {name}' for name in cls.arguments)}")
