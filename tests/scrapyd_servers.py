@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -101,7 +102,11 @@ class ScrapydServer:
 def build_egg(destination: Path) -> Path:
     """The project's egg, built by scrapyd-client from the checkout as an operator deploys it."""
     egg = destination / "project.egg"
-    subprocess.run([str(SCRAPYD_DEPLOY), "--build-egg", str(egg)], cwd=ROOT, check=True, capture_output=True,
+    # From a copy of the project: setuptools leaves its build/ behind, and the suite writes nothing into the checkout.
+    project = destination / "project"
+    shutil.copytree(ROOT, project, ignore=shutil.ignore_patterns(".git", ".venv", "data", "build", "tests", "bench",
+                                                                 "__pycache__", "*.egg-info"))
+    subprocess.run([str(SCRAPYD_DEPLOY), "--build-egg", str(egg)], cwd=project, check=True, capture_output=True,
                    timeout=300)
     return egg
 
