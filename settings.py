@@ -11,7 +11,7 @@ COMMANDS_MODULE = "crawler.commands"
 
 # Where articles go; any SQLAlchemy URL (postgresql+psycopg://... in production).
 DATABASE_URL = os.environ.get("DATABASE_URL", "sqlite:///data/articles.db")
-# When set, every request goes to this offline mirror instead of the live site (see crawler/mirror.py).
+# When set, every request goes to this offline mirror instead of the live site (see crawler/fetch/mirror.py).
 MIRROR_URL = os.environ.get("MIRROR_URL", "")
 
 # Articles written per database transaction; a partial batch is written every STORE_FLUSH_SECONDS
@@ -27,34 +27,34 @@ ITEM_PIPELINES = {
 }
 DOWNLOADER_MIDDLEWARES = {
     # Outermost: sees each listing page's final answer, after retries and redirects.
-    "crawler.listings.ListingOutcomes": 30,
+    "crawler.run.listings.ListingOutcomes": 30,
     # Before anything else sees a request (Scrapy's offsite check at 50, which lets dont_filter requests
     # through and drops an offsite redirect with no more than a debug line; robots.txt's at 100).
-    "crawler.redirects.HostGuard": 40,
-    "crawler.backoff.RetryBackoffMiddleware": 560,
+    "crawler.fetch.redirects.HostGuard": 40,
+    "crawler.fetch.backoff.RetryBackoffMiddleware": 560,
     # Sees a redirect before Scrapy's RedirectMiddleware (600) follows it.
-    "crawler.redirects.RedirectLoops": 650,
+    "crawler.fetch.redirects.RedirectLoops": 650,
 }
-# Scrapy's duplicate filter with its fingerprints on disk, not in memory (crawler/memory.py).
-DUPEFILTER_CLASS = "crawler.memory.DiskDupeFilter"
+# Scrapy's duplicate filter with its fingerprints on disk, not in memory (crawler/run/memory.py).
+DUPEFILTER_CLASS = "crawler.run.memory.DiskDupeFilter"
 SPIDER_MIDDLEWARES = {
     # Outermost, so it runs when everything else is done with the response.
-    "crawler.memory.ReleaseParsedPages": 0,
-    # On PostgreSQL, a source is crawled by one crawl at a time across machines (crawler/lock.py).
-    "crawler.lock.SourceLock": 50,
+    "crawler.run.memory.ReleaseParsedPages": 0,
+    # On PostgreSQL, a source is crawled by one crawl at a time across machines (crawler/store/lock.py).
+    "crawler.store.lock.SourceLock": 50,
 }
 ADDONS = {
-    "crawler.mirror.MirrorAddon": 100,
+    "crawler.fetch.mirror.MirrorAddon": 100,
     # After the mirror: the browser wraps whatever handles http and https.
-    "crawler.browser.BrowserAddon": 200,
+    "crawler.fetch.browser.BrowserAddon": 200,
 }
-# The headless browser for pages written by JavaScript and for CDN challenges (see crawler/browser.py).
+# The headless browser for pages written by JavaScript and for CDN challenges (see crawler/fetch/browser.py).
 BROWSER_EXECUTABLE = os.environ.get("BROWSER_EXECUTABLE", "/usr/bin/chromium")
 # Seconds a rendered page may take to get past a CDN challenge and show its content.
 BROWSER_TIMEOUT = 20
 
-# Requests go only to the source's own hosts, on ports 80/443, at public addresses (crawler/redirects.py).
-TWISTED_DNS_RESOLVER = "crawler.redirects.PublicAddressResolver"
+# Requests go only to the source's own hosts, on ports 80/443, at public addresses (crawler/fetch/redirects.py).
+TWISTED_DNS_RESOLVER = "crawler.fetch.redirects.PublicAddressResolver"
 # Origins (http://127.0.0.1:PORT) crawled as live sites although on loopback: the browser tests' sites only.
 LOOPBACK_SITES: list[str] = []
 
@@ -86,28 +86,28 @@ FEED_EXPORT_ENCODING = "utf-8"
 
 # Listing pages a run reads at most (`-a pages=N` for one run): a run walks the listing past stored
 # articles down to where it is known complete, and what it does not reach the next run continues
-# (crawler/frontier.py). The walk goes down to the end of the listing, or to ARCHIVE_HORIZON when set
+# (crawler/sources/frontier.py). The walk goes down to the end of the listing, or to ARCHIVE_HORIZON when set
 # (a date, Jalali or Gregorian: «1400-01-01», «2021-03-21»); empty: the whole archive.
 LISTING_PAGE_BUDGET = 10
 ARCHIVE_HORIZON = os.environ.get("ARCHIVE_HORIZON", "")
 
 # Retries back off: a site answering 429/5xx or timing out gets a growing delay between requests
 # (RETRY_BACKOFF_BASE seconds, doubled on each retry of a request, or the Retry-After it asks for,
-# at most RETRY_BACKOFF_MAX); AutoThrottle brings it down again as good responses come (crawler/backoff.py).
+# at most RETRY_BACKOFF_MAX); AutoThrottle brings it down again as good responses come (crawler/fetch/backoff.py).
 RETRY_BACKOFF_BASE = 2.0
 RETRY_BACKOFF_MAX = 120.0
 
-# Operations: a resumable job (JOBDIR) survives a kill; one crawl at a time per database (crawler/lock.py):
+# Operations: a resumable job (JOBDIR) survives a kill; one crawl at a time per database (crawler/store/lock.py):
 # the lock sits next to a SQLite database, in data/ for a server database, or where this names.
 CRAWL_LOCK_FILE = os.environ.get("CRAWL_LOCK_FILE", "")
 EXTENSIONS = {
-    "crawler.jobdir.KilledJobRecovery": 100,
-    "crawler.monitors.ArticleMonitoring": 500,
-    "crawler.revisits.Revisits": 600,
-    "crawler.freshness.FreshnessAtClose": 610,
-    "crawler.copies.LinkCopies": 620,
+    "crawler.run.jobdir.KilledJobRecovery": 100,
+    "crawler.run.monitors.ArticleMonitoring": 500,
+    "crawler.sources.revisits.Revisits": 600,
+    "crawler.run.freshness.FreshnessAtClose": 610,
+    "crawler.store.copies.LinkCopies": 620,
 }
-# Syndicated copies (crawler/copies.py): every article stored new or updated is linked with the stored
+# Syndicated copies (crawler/store/copies.py): every article stored new or updated is linked with the stored
 # articles whose body is this similar (Jaccard similarity of word shingles); both stay.
 COPIES_ENABLED = True
 COPIES_THRESHOLD = 0.8
@@ -115,18 +115,18 @@ COPIES_THRESHOLD = 0.8
 # newest it has: a crawl's transaction may still have been committing when the previous snapshot read.
 SNAPSHOT_OVERLAP_SECONDS = 300
 
-# Layout-drift alarms (crawler/monitors.py): a source fails its run when the crawl did not finish,
+# Layout-drift alarms (crawler/run/monitors.py): a source fails its run when the crawl did not finish,
 # fetched article pages but produced no article, or a required field's coverage over the articles
 # parsed fell below its threshold here (a spider may set its own in custom_settings).
 SPIDERMON_ENABLED = True
-SPIDERMON_SPIDER_CLOSE_MONITORS = ["crawler.monitors.SourceHealth"]
+SPIDERMON_SPIDER_CLOSE_MONITORS = ["crawler.run.monitors.SourceHealth"]
 SPIDERMON_ADD_FIELD_COVERAGE = True
 SPIDERMON_FIELD_COVERAGE_SKIP_NONE = True
 SPIDERMON_FIELD_COVERAGE_SKIP_IF_NO_ITEM = True
 SPIDERMON_DICT_FIELDS_COVERAGE_LEVELS = 0
 SPIDERMON_FIELD_COVERAGE_RULES = {f"ArticleItem/{name}": 0.9 for name in REQUIRED_FIELDS}
 
-# Keeping watch (crawler/revisits.py): stored articles are checked again at these ages since first seen
+# Keeping watch (crawler/sources/revisits.py): stored articles are checked again at these ages since first seen
 # (per source: REVISIT_SCHEDULES = {"imo": ["1d", "7d"]}), the longest due first, by conditional requests.
 # A run checks at most REVISIT_SHARE of its requests (judged by the source's previous run), and at least
 # REVISIT_MIN_PER_RUN. An error that may pass (5xx, timeout) is a takedown only when the check
@@ -136,7 +136,7 @@ REVISIT_SCHEDULES: dict[str, list[str]] = {}
 REVISIT_SHARE = 0.2
 REVISIT_MIN_PER_RUN = 10
 REVISIT_CONFIRM_AFTER = "1d"
-# Silent sources (crawler/freshness.py): stale when no new article arrived for longer than the usual gap,
+# Silent sources (crawler/run/freshness.py): stale when no new article arrived for longer than the usual gap,
 # the FRESHNESS_QUANTILE of the gaps between its articles over FRESHNESS_WINDOW, kept within
 # FRESHNESS_FLOOR and FRESHNESS_CEILING (the ceiling too with fewer than FRESHNESS_MIN_GAPS gaps), or
 # set per source: FRESHNESS_MAX_SILENCE = {"imo": "3d"}.
@@ -149,7 +149,7 @@ FRESHNESS_MAX_SILENCE: dict[str, str] = {}
 # «Now» for the schedule, the freshness check and the report: empty for the real time; an ISO instant
 # with its offset (-s CLOCK_NOW=2026-11-30T06:00:00+03:30) replays a past day (the tests move time with it).
 CLOCK_NOW = ""
-# WordPress sources (crawler/wordpress.py, crawler/wpapi.py): posts asked per page of the REST API (at
+# WordPress sources (crawler/sources/wordpress.py, crawler/sources/wpapi.py): posts asked per page of the REST API (at
 # most 100), and the share of posts whose page may disagree with them before the source needs attention.
 WORDPRESS_API_PER_PAGE = 10
 WORDPRESS_API_DISAGREEMENT_MAX = 0.1

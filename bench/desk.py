@@ -66,7 +66,7 @@ def synthetic_articles(count: int, copies_share: float = 0.05, seed: int = 14):
 
 def _fill(database_url: str, items) -> float:
     """The articles stored in batches, as the store writes them (the index triggers run); seconds."""
-    from crawler.storage import Store
+    from crawler.store.database import Store
 
     store = Store.open(database_url)
     started = time.perf_counter()
@@ -78,8 +78,8 @@ def _fill(database_url: str, items) -> float:
 def _latencies(database_url: str, word: str, repeat: int, limit: int = 50) -> tuple[list[float], int]:
     from sqlalchemy import text
 
-    from crawler.search import find, fts_query
-    from crawler.storage import Store
+    from crawler.store.database import Store
+    from crawler.store.search import find, fts_query
 
     engine = Store.open(database_url).engine
     timings = []
@@ -97,7 +97,7 @@ def _scan_latency(database_url: str, word: str, repeat: int) -> float:
     """What a reader with only sqlite3 has: a LIKE over every body (median ms)."""
     from sqlalchemy import text
 
-    from crawler.storage import Store
+    from crawler.store.database import Store
 
     timings = []
     with Store.open(database_url).engine.connect() as connection:
@@ -135,7 +135,7 @@ def _store_rate(database_url: str, items, desk: bool) -> tuple[float, dict]:
     """Articles/s through the store pipeline (project settings), with or without the index and copies."""
     from sqlalchemy import text
 
-    from crawler.storage import Store
+    from crawler.store.database import Store
     from pipelines.store import StorePipeline
 
     store = Store.open(database_url)

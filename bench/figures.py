@@ -17,7 +17,7 @@ import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from crawler.mirror_server import MirrorServer
+from crawler.fetch.mirror_server import MirrorServer
 
 ROOT = Path(__file__).resolve().parent.parent
 SCRAPY = Path(sys.executable).parent / "scrapy"
@@ -303,7 +303,7 @@ def _store_rate(database_url: str, count: int) -> tuple[float, float, dict]:
     """Articles/s through the store pipeline (project settings), and a bare Core insert of the same rows."""
     from sqlalchemy import insert
 
-    from crawler.storage import Article, Store, content_hash
+    from crawler.store.database import Article, Store, content_hash
     from pipelines.store import StorePipeline
 
     # The articles are one body under many codes: copy detection is measured in bench/desk.py.
@@ -331,7 +331,7 @@ def _store_rate(database_url: str, count: int) -> tuple[float, float, dict]:
 
 
 def store_figures(work: Path, count: int) -> list[Figure]:
-    from crawler.postgres_server import PostgresServer, PostgresUnavailable
+    from tests.support.postgres_server import PostgresServer, PostgresUnavailable
 
     sqlite_file = work / "store.db"
     for leftover in work.glob("store.db*"):
@@ -357,7 +357,7 @@ def _fill(database_url: str, rows: int) -> None:
     """`rows` stored articles of the source `bench` (short ones: only the key matters here)."""
     from sqlalchemy import insert
 
-    from crawler.storage import Article, Store, content_hash
+    from crawler.store.database import Article, Store, content_hash
 
     store = Store.open(database_url)
     template = _articles(1)[0]

@@ -30,9 +30,9 @@ from parsel import Selector
 from scrapy.http import HtmlResponse
 from w3lib.url import safe_url_string
 
-from crawler.mirror import mirrored_url
-from crawler.mirror_server import DEFAULT_ROOT, resolve
-from crawler.spiders import escapes_in_case
+from crawler.fetch.mirror import mirrored_url
+from crawler.fetch.mirror_server import DEFAULT_ROOT, resolve
+from crawler.sources.spider import escapes_in_case
 from tests.golden import GOLDEN_ROOT, as_json, parse_items, spider_for
 
 PAGE_BYTES = (40_000, 150_000)
@@ -46,7 +46,7 @@ _CHANGED = {"url", "news_code", "crawled_at"}
 
 
 def mirror_file(root: Path, url: str) -> Path:
-    """Where the mirror server looks for a URL (the inverse of crawler.mirror_server.resolve)."""
+    """Where the mirror server looks for a URL (the inverse of crawler.fetch.mirror_server.resolve)."""
     parts = urlsplit(url)
     relative = parts.netloc + unquote(parts.path or "/")
     if parts.query:

@@ -1,1 +1,14 @@
-"""Shared core of the Iranian municipal news crawler."""
+"""Shared core of the Iranian municipal news crawler, one subpackage per concern.
+
+Each may import only the ones above it in this list (tests/test_architecture.py checks it):
+
+- `crawler.items`: the article item, the contract every part passes on;
+- `crawler.extract`: reading one fetched page into an item;
+- `crawler.store`: the database, its migrations, locks, search and syndicated copies;
+- `crawler.fetch`: getting pages: the browser, CDN challenges, the offline mirror, hosts, retries;
+- `crawler.run`: what surrounds a crawl: monitors, the summary, job recovery, memory, the clock;
+- `crawler.sources`: the spiders' base and CMS families: discovery, walks, revisits, golden files;
+- `crawler.commands`, `crawler.desk`: the `scrapy` commands and the newsroom's Datasette desk.
+
+docs/architecture.md follows one URL from discovery to its stored row through these modules.
+"""

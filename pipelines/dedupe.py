@@ -3,7 +3,7 @@ from __future__ import annotations
 from scrapy.exceptions import DropItem
 
 from crawler.items import ArticleItem
-from crawler.memory import KeysOnDisk
+from crawler.run.memory import KeysOnDisk
 
 
 class DedupePipeline:
@@ -14,7 +14,7 @@ class DedupePipeline:
 
     def __init__(self, stats):
         self.stats = stats
-        # The news codes seen, by source, on disk (crawler.memory.KeysOnDisk): a long crawl's memory stays flat.
+        # The news codes seen, by source, on disk (crawler.run.memory.KeysOnDisk): a long crawl's memory stays flat.
         self.seen: dict[str, KeysOnDisk] = {}
 
     @classmethod

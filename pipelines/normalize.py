@@ -1,7 +1,7 @@
 from __future__ import annotations
 
+from crawler.extract.text import latin_digits, normalize_line, normalize_text
 from crawler.items import ArticleItem
-from crawler.text import latin_digits, normalize_line, normalize_text
 
 
 class NormalizePipeline:

@@ -5,13 +5,9 @@ import logging
 from twisted.internet.task import LoopingCall
 
 from crawler.items import ArticleItem
-from crawler.storage import Outcome, Store
+from crawler.store.database import Outcome, Store, articles_stored
 
 logger = logging.getLogger(__name__)
-
-#: Sent after each successful write with `items` and their `outcomes` (what comes after the store
-#: listens to it: the articles are in the database only once their batch is written).
-articles_stored = object()
 
 
 class StorePipeline:

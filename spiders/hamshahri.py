@@ -3,7 +3,7 @@
 News code: the number in the article URL «/news/<code>/<slug>», also printed as «کد خبر».
 """
 
-from crawler.families.nastooh import NastoohSpider
+from crawler.sources.nastooh import NastoohSpider
 
 BASE = "https://www.hamshahrionline.ir"
 

@@ -15,7 +15,7 @@ server-control ids («…_lblNewsDate», «…_lblNewsText»), which the ASP.NET
 are read there in both; the title comes from the generic fallback and is counted.
 """
 
-from crawler.families.aspnet import AspNetPortalSpider
+from crawler.sources.aspnet import AspNetPortalSpider
 
 BASE = "https://imo.org.ir"
 

@@ -10,7 +10,7 @@ page_fields); closed, the home page and «page/N/», the feed, WordPress core's 
 robots.txt).
 """
 
-from crawler.wordpress import WordPressSpider
+from crawler.sources.wordpress import WordPressSpider
 
 HOME = "https://omidjonob.ir/"
 

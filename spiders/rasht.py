@@ -11,7 +11,7 @@ page_fields); closed, the home page and «page/N/», the feed, WordPress core's 
 (robots.txt names none).
 """
 
-from crawler.wordpress import WordPressSpider
+from crawler.sources.wordpress import WordPressSpider
 
 HOME = "https://rasht.ir/"
 

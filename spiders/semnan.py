@@ -9,7 +9,7 @@ page_fields); closed, the home page and «page/N/», the feed, Yoast's «sitemap
 robots.txt).
 """
 
-from crawler.wordpress import WordPressSpider
+from crawler.sources.wordpress import WordPressSpider
 
 HOME = "https://news.semnan.ir/"
 

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from crawler.dates import TEHRAN
-from crawler.mirror_server import DEFAULT_ROOT, MirrorServer
+from crawler.extract.dates import TEHRAN
+from crawler.fetch.mirror_server import DEFAULT_ROOT, MirrorServer
 
 CHECKOUT_BEFORE = pytest.StashKey[set]()
 
@@ -94,7 +94,7 @@ def scrapy_cli(*args: str, mirror_url: str, database_url: str, timeout: float = 
 @pytest.fixture(scope="session")
 def postgresql_server():
     """A real PostgreSQL server for the whole test session, started here and stopped at the end."""
-    from tests.postgres import postgres_or_skip
+    from tests.support.postgres import postgres_or_skip
 
     with postgres_or_skip() as server:
         yield server

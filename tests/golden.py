@@ -1,4 +1,4 @@
-"""Golden files, one expected JSON per fixture article page, compared field by field (crawler/golden.py).
+"""Golden files, one expected JSON per fixture article page, compared field by field (crawler/sources/golden.py).
 
     python -m tests.golden URL [URL ...]   # (re)write the expected JSON of mirror pages, for review
 """
@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import sys
 
-from crawler.golden import GOLDEN_ROOT, as_json, golden_path, mirror_response, parse_items, spider_for, write
+from crawler.sources.golden import GOLDEN_ROOT, as_json, golden_path, mirror_response, parse_items, spider_for, write
 
 __all__ = ["GOLDEN_ROOT", "as_json", "golden_path", "mirror_response", "parse_items", "spider_for", "write"]
 

@@ -42,8 +42,8 @@ from bench.accuracy.variants import (
     text_of,
     today_line,
 )
-from crawler.dates import TEHRAN, parse_jalali
-from crawler.text import latin_digits, normalize_line
+from crawler.extract.dates import TEHRAN, parse_jalali
+from crawler.extract.text import latin_digits, normalize_line
 
 
 @pytest.fixture(scope="module")

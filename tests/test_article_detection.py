@@ -13,7 +13,7 @@ from urllib.parse import quote, unquote
 import pytest
 from scrapy.http import HtmlResponse
 
-from crawler.mirror_server import DEFAULT_ROOT, MirrorServer
+from crawler.fetch.mirror_server import DEFAULT_ROOT, MirrorServer
 from tests.conftest import scrapy_cli
 from tests.golden import spider_for
 

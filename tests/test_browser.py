@@ -1,4 +1,4 @@
-"""The browser in the real headless Chromium, against loopback sites (tests/js_site.py): pages written by
+"""The browser in the real headless Chromium, against loopback sites (tests/support/js_site.py): pages written by
 JavaScript, and a CDN challenge solved once per host and then left to plain HTTP."""
 
 from __future__ import annotations
@@ -13,13 +13,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from twisted.internet.defer import Deferred
 
-from crawler.browser import is_challenge
-from crawler.spiders import NewsSpider
-from crawler.storage import Article, Store
-from crawler.summary import SourceSummary, challenges
+from crawler.fetch.challenges import is_challenge
+from crawler.run.summary import SourceSummary, challenges
+from crawler.sources.spider import NewsSpider
+from crawler.store.database import Article, Store
 from tests.conftest import scrapy_cli
-from tests.js_site import PLAIN, PLAIN_CODES, RENDERED, ChallengeGate, SiteServer
-from tests.system import need
+from tests.support.js_site import PLAIN, PLAIN_CODES, RENDERED, ChallengeGate, SiteServer
+from tests.support.system import need
 from tests.test_crawl_hamshahri import EXPECTED, stored
 
 SETTINGS = get_project_settings()

@@ -10,10 +10,10 @@ from datetime import datetime, timezone
 
 from sqlalchemy import text
 
-from crawler.dates import TEHRAN
+from crawler.extract.dates import TEHRAN
 from crawler.items import ArticleItem
-from crawler.lock import LOCKED_EXIT_STATUS
-from crawler.storage import Outcome, Store
+from crawler.store.database import Outcome, Store
+from crawler.store.lock import LOCKED_EXIT_STATUS
 from tests.conftest import ROOT, SCRAPY
 from tests.golden import GOLDEN_ROOT
 from tests.test_crawl_hamshahri import EXPECTED
@@ -70,7 +70,7 @@ def test_two_crawls_at_once_into_one_database(mirror, postgresql_url):
               for args in (["crawlall"], ["crawl", "hamshahri"])]
     results = [(crawl, *crawl.communicate(timeout=180)) for crawl in crawls]
     # hamshahri is crawled by one of them at a time: the other skips it if it comes while it runs
-    # (crawler.lock.SourceLock; `crawl` then exits 75, as it crawled nothing).
+    # (crawler.store.lock.SourceLock; `crawl` then exits 75, as it crawled nothing).
     assert results[0][0].returncode == 0, results[0][2][-3000:]
     assert results[1][0].returncode in (0, LOCKED_EXIT_STATUS), results[1][2][-3000:]
     rows = [summary_row(stdout, "hamshahri") for _, stdout, _ in results]

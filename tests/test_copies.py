@@ -11,9 +11,9 @@ from scrapy.utils.test import get_crawler
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from crawler.copies import LinkCopies, jaccard, shingles
-from crawler.dates import TEHRAN
-from crawler.storage import Article, ArticleCopy, Store
+from crawler.extract.dates import TEHRAN
+from crawler.store.copies import LinkCopies, jaccard, shingles
+from crawler.store.database import Article, ArticleCopy, Store
 from pipelines.store import StorePipeline
 from tests.test_pipelines import article
 

@@ -5,7 +5,7 @@ from urllib.parse import quote
 
 import pytest
 
-from crawler.mirror_server import DEFAULT_ROOT
+from crawler.fetch.mirror_server import DEFAULT_ROOT
 from tests.conftest import scrapy_cli, stored_articles as stored
 from tests.golden import GOLDEN_ROOT
 

@@ -12,8 +12,8 @@ import pytest_twisted
 from scrapy.crawler import CrawlerRunner
 from scrapy.utils.project import get_project_settings
 
-from crawler.dates import parse_day_bound
-from crawler.mirror_server import DEFAULT_ROOT
+from crawler.extract.dates import parse_day_bound
+from crawler.fetch.mirror_server import DEFAULT_ROOT
 from tests.conftest import scrapy_cli, stored_articles as stored
 from tests.golden import GOLDEN_ROOT, spider_for
 

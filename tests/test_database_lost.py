@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from tests.conftest import scrapy_cli
-from tests.postgres import postgres_server  # noqa: F401 - a fixture
+from tests.support.postgres import postgres_server  # noqa: F401 - a fixture
 
 # Small batches and a pause between requests: the database fails while articles are still coming.
 SLOW_CRAWL = ["-s", "STORE_BATCH_SIZE=2", "-s", "DOWNLOAD_DELAY=0.3"]

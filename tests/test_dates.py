@@ -2,7 +2,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from crawler.dates import jalali_day, parse_day_bound, parse_jalali, parse_machine_date
+from crawler.extract.dates import jalali_day, parse_day_bound, parse_jalali, parse_machine_date
 
 # (printed text, ISO instant, Jalali day); reference conversions from SITES.md, checked against weekdays.
 JALALI_CASES = [

@@ -17,7 +17,7 @@ import pytest
 from scrapy.utils.project import get_project_settings
 
 from tests.conftest import ROOT, SCRAPY
-from tests.system import need
+from tests.support.system import need
 from tests.test_copies import AGENCY, IMO, IMO_OTHER, MORNING, article, store_as_a_crawl
 from tests.test_search import BOOKS, PARKS
 

@@ -13,11 +13,11 @@ import sys
 
 import pytest
 
-from crawler.lock import CrawlLock, lock_path
-from crawler.mirror_server import DEFAULT_ROOT, MirrorServer
-from crawler.summary import STATUS_RULES
+from crawler.fetch.mirror_server import DEFAULT_ROOT, MirrorServer
+from crawler.run.summary import STATUS_RULES
+from crawler.store.lock import CrawlLock, lock_path
 from tests.conftest import ROOT, scrapy_cli
-from tests.served import Fault, RecordingMirror, copy_mirror
+from tests.support.served import Fault, RecordingMirror, copy_mirror
 
 LISTING = "/www.hamshahrionline.ir/archive"
 QUICK = ["-s", "RETRY_TIMES=0"]
@@ -144,7 +144,7 @@ def test_postgresql_down_is_one_line(tmp_path):
 
 def test_a_postgresql_role_that_may_not_write_is_refused(postgresql_server, postgresql_url, tmp_path):
     from sqlalchemy import create_engine, text
-    from crawler.storage import Store
+    from crawler.store.database import Store
 
     Store.open(postgresql_url)  # the schema, made by its owner
     engine = create_engine(postgresql_url)
@@ -222,7 +222,7 @@ def test_the_lock_file_is_private_and_names_no_command_line_value(tmp_path, mirr
     database_url = f"sqlite:///{tmp_path / 'articles.db'}?timeout=30"
     path = lock_path(database_url)
     holder = subprocess.Popen(
-        [sys.executable, "-c", "import sys, time; from pathlib import Path; from crawler.lock import CrawlLock;"
+        [sys.executable, "-c", "import sys, time; from pathlib import Path; from crawler.store.lock import CrawlLock;"
          "lock = CrawlLock(Path(sys.argv[1]), 'crawlall'); lock.acquire(); print('held', flush=True); time.sleep(60)",
          str(path), "--password=hunter2"], stdout=subprocess.PIPE, text=True, cwd=ROOT)
     try:

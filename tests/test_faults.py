@@ -1,4 +1,4 @@
-"""A crawl of every source through a misbehaving mirror (crawler/mirror_server.py's faults): it
+"""A crawl of every source through a misbehaving mirror (crawler/fetch/mirror_server.py's faults): it
 finishes, retries what deserves a retry, stores every article that was eventually served, and its
 summary counts each kind of fault."""
 
@@ -10,8 +10,8 @@ from itertools import cycle
 
 import pytest
 
-from crawler.mirror import mirrored_url
-from crawler.mirror_server import DEFAULT_ROOT, MirrorServer
+from crawler.fetch.mirror import mirrored_url
+from crawler.fetch.mirror_server import DEFAULT_ROOT, MirrorServer
 from tests.conftest import scrapy_cli
 from tests.golden import parse_items, spider_for
 

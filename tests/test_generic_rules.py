@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from scrapy.http import HtmlResponse
 
-from crawler.wordpress import WordPressSpider
+from crawler.sources.wordpress import WordPressSpider
 from spiders.omidjonoob import OmidJonoobSpider
 from spiders.rasht import RashtSpider
 from tests.golden import spider_for

@@ -22,7 +22,7 @@ from scrapy.exceptions import DropItem
 from scrapy.http import HtmlResponse
 from scrapy.utils.test import get_crawler
 
-from crawler.dates import JALALI_YEARS, TEHRAN
+from crawler.extract.dates import JALALI_YEARS, TEHRAN
 from crawler.items import REQUIRED_FIELDS
 from pipelines.dedupe import DedupePipeline
 from pipelines.normalize import NormalizePipeline

@@ -13,9 +13,9 @@ from twisted.internet import reactor
 from twisted.internet.error import DNSLookupError
 from w3lib.url import safe_url_string
 
-from crawler.redirects import PublicAddressResolver, url_problem
+from crawler.fetch.redirects import PublicAddressResolver, url_problem
 from tests.conftest import scrapy_cli
-from tests.served import Fault, RecordingMirror, copy_mirror
+from tests.support.served import Fault, RecordingMirror, copy_mirror
 from tests.test_browser import chromium  # noqa: F401 - the fixture
 
 ARTICLE = "https://www.hamshahrionline.ir/news/962182/فروزنده-نواحی"

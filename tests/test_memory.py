@@ -1,5 +1,5 @@
 """A parsed page is freed as soon as its callback is done, and the duplicate filter keeps its
-fingerprints on disk (crawler/memory.py)."""
+fingerprints on disk (crawler/run/memory.py)."""
 
 from __future__ import annotations
 
@@ -15,8 +15,8 @@ from scrapy.http import HtmlResponse
 from scrapy.utils.project import get_project_settings
 from scrapy.utils.test import get_crawler
 
-from crawler.memory import DiskDupeFilter, KeysOnDisk, ReleaseParsedPages
-from crawler.dates import TEHRAN
+from crawler.extract.dates import TEHRAN
+from crawler.run.memory import DiskDupeFilter, KeysOnDisk, ReleaseParsedPages
 from tests.golden import mirror_response
 from tests.test_golden import GOLDEN_FILES
 
@@ -73,7 +73,7 @@ async def test_the_same_for_an_async_callback(no_cyclic_gc):
 # -- the duplicate filter's fingerprints on disk ---------------------------------------------------------
 
 def filter_for(jobdir=None) -> DiskDupeFilter:
-    settings = {"DUPEFILTER_CLASS": "crawler.memory.DiskDupeFilter"} | ({"JOBDIR": str(jobdir)} if jobdir else {})
+    settings = {"DUPEFILTER_CLASS": "crawler.run.memory.DiskDupeFilter"} | ({"JOBDIR": str(jobdir)} if jobdir else {})
     return DiskDupeFilter.from_crawler(get_crawler(settings_dict=settings))
 
 
@@ -94,7 +94,7 @@ def test_the_disk_filter_filters_as_scrapys_and_keeps_nothing_in_a_set(tmp_path)
 
 
 def test_the_project_uses_the_disk_filter():
-    assert get_project_settings()["DUPEFILTER_CLASS"] == "crawler.memory.DiskDupeFilter"
+    assert get_project_settings()["DUPEFILTER_CLASS"] == "crawler.run.memory.DiskDupeFilter"
 
 
 def test_keys_on_disk_keep_their_dates():

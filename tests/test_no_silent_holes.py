@@ -1,8 +1,8 @@
 """No silent holes: an incremental crawl walks down to where the listing is known complete
-(crawler/frontier.py), within a page budget per run, and says `behind` until nothing is missing: after a
+(crawler/sources/frontier.py), within a page budget per run, and says `behind` until nothing is missing: after a
 first run limited in pages, a run killed mid-crawl, an outage longer than the budget. A run with nothing
 new and no gap still reads robots.txt and one listing page. Real HTTP over loopback (a long synthetic
-Hamshahri archive, tests/archive_site.py), a real SQLite file, the `scrapy` command."""
+Hamshahri archive, tests/support/archive_site.py), a real SQLite file, the `scrapy` command."""
 
 from __future__ import annotations
 
@@ -13,12 +13,12 @@ from datetime import datetime
 
 import pytest
 
-from crawler.dates import parse_day_bound
-from crawler.frontier import Frontier, Place, Segment
-from crawler.spiders import ListingAges
-from tests.archive_site import FIRST, TEHRAN, Archive
+from crawler.extract.dates import parse_day_bound
+from crawler.sources.frontier import Frontier, Place, Segment
+from crawler.sources.spider import ListingAges
 from tests.conftest import ROOT, SCRAPY, scrapy_cli
-from tests.served import RecordingMirror
+from tests.support.archive_site import FIRST, TEHRAN, Archive
+from tests.support.served import RecordingMirror
 from tests.test_operations import has_articles_table, rows, stored_codes, summary_row, wait_for
 
 HOST = "www.hamshahrionline.ir"

@@ -19,12 +19,12 @@ import scrapy
 from scrapy.dupefilters import RFPDupeFilter
 
 from crawler.commands.refetch import source_for
-from crawler.lock import LOCKED_EXIT_STATUS, lock_path
-from crawler.spiders import url_variants
-from crawler.wpapi import posts_url
+from crawler.extract.urls import url_variants
+from crawler.sources.wpapi import posts_url
+from crawler.store.lock import LOCKED_EXIT_STATUS, lock_path
 from tests.conftest import ROOT, SCRAPY, scrapy_cli
 from tests.golden import GOLDEN_ROOT
-from tests.served import (SCRIPT_SHELL, SOURCES, SPIDERS, Fault, RecordingMirror, article_files, copy_mirror,
+from tests.support.served import (SCRIPT_SHELL, SOURCES, SPIDERS, Fault, RecordingMirror, article_files, copy_mirror,
                           mirror_url_of)
 
 HAMSHAHRI_CODES = {path.stem for path in (GOLDEN_ROOT / "hamshahri").glob("*.json")}

@@ -15,9 +15,9 @@ from scrapy.utils.test import get_crawler
 from sqlalchemy import create_engine, func, select
 from sqlalchemy.orm import Session
 
-from crawler.dates import TEHRAN
+from crawler.extract.dates import TEHRAN
 from crawler.items import ArticleItem
-from crawler.storage import Article, ArticleVersion, Store
+from crawler.store.database import Article, ArticleVersion, Store
 from pipelines.dedupe import DedupePipeline
 from pipelines.normalize import NormalizePipeline
 from pipelines.store import StorePipeline

@@ -8,8 +8,8 @@ import jdatetime
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from crawler.dates import JALALI_YEARS, MONTHS, jalali_day, parse_jalali, parse_machine_date
-from crawler.text import ZWNJ, normalize_line, normalize_text
+from crawler.extract.dates import JALALI_YEARS, MONTHS, jalali_day, parse_jalali, parse_machine_date
+from crawler.extract.text import ZWNJ, normalize_line, normalize_text
 
 MONTH_NAMES = {number: name for name, number in reversed(MONTHS.items())}  # the first spelling of each
 DIGITS = {"latin": "0123456789", "persian": "۰۱۲۳۴۵۶۷۸۹", "arabic": "٠١٢٣٤٥٦٧٨٩"}

@@ -3,7 +3,7 @@
 import json
 import sqlite3
 
-from crawler.mirror_server import DEFAULT_ROOT, MirrorServer, mirror_path
+from crawler.fetch.mirror_server import DEFAULT_ROOT, MirrorServer, mirror_path
 from tests.conftest import scrapy_cli
 from tests.golden import GOLDEN_ROOT
 

@@ -11,12 +11,12 @@ import time
 import pytest
 from sqlalchemy import text
 
-from crawler.lock import LOCKED_EXIT_STATUS
-from crawler.storage import Store
+from crawler.store.database import Store
+from crawler.store.lock import LOCKED_EXIT_STATUS
 from tests.conftest import ROOT, SCRAPY
 from tests.golden import GOLDEN_ROOT
-from tests.scrapyd_servers import ScrapydServer, build_egg, deploy
-from tests.served import SOURCES, RecordingMirror, copy_mirror
+from tests.support.scrapyd_servers import ScrapydServer, build_egg, deploy
+from tests.support.served import SOURCES, RecordingMirror, copy_mirror
 
 CODES = {source: sorted(path.stem for path in (GOLDEN_ROOT / source).glob("*.json")) for source in SOURCES}
 # Served at once; every other hamshahri article waits for the test's release (see RecordingMirror).

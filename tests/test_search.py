@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import text
 
-from crawler.search import FOLDING, find, fold, fold_characters, fts_query, search_text
-from crawler.storage import Outcome, Store
+from crawler.store.database import Outcome, Store
+from crawler.store.search import FOLDING, find, fold, fold_characters, fts_query, search_text
 from tests.test_pipelines import article
 
 BOOKS = article(news_code="1001", title="نمایشگاه کتاب تهران",
@@ -96,7 +96,7 @@ def test_rows_stored_before_the_index_existed_are_indexed(sqlite_url):
     """The migration indexes what is already stored (a database upgraded in place)."""
     from alembic import command
 
-    from crawler import migrations
+    from crawler.store import migrations
 
     store = Store.open(sqlite_url)
     with store.engine.begin() as connection:

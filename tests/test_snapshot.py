@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import sqlite3
 
-from crawler.search import find
-from crawler.storage import Store
+from crawler.store.database import Store
+from crawler.store.search import find
 from tests.conftest import scrapy_cli
 from tests.test_copies import AGENCY, IMO, IMO_OTHER, OTHER_NEWS, article, store_as_a_crawl
 from tests.test_search import BOOKS

@@ -18,9 +18,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, text
 
-from crawler.storage import Article, Store
+from crawler.store.database import Article, Store
 from pipelines.store import StorePipeline
-from tests.postgres import postgres_server  # noqa: F401 - a fixture
+from tests.support.postgres import postgres_server  # noqa: F401 - a fixture
 from tests.test_pipelines import article, rows
 
 CHANGED_BODY = "بند اول\nبند دوم، اصلاح شده"

@@ -14,10 +14,10 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect, select, text
 from sqlalchemy.orm import Session
 
-from crawler import migrations
-from crawler.dates import TEHRAN
-from crawler.frontier import Frontier, Segment
-from crawler.storage import Article, ArticleVersion, Base, Store, make_engine
+from crawler.extract.dates import TEHRAN
+from crawler.sources.frontier import Frontier, Segment
+from crawler.store import migrations
+from crawler.store.database import Article, ArticleVersion, Base, Store, make_engine
 
 HEAD = "0007"
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from bench.synthetic import generate, mirror_file, synthetic_code
-from crawler.mirror_server import MirrorServer
+from crawler.fetch.mirror_server import MirrorServer
 from tests.conftest import scrapy_cli
 from tests.golden import GOLDEN_ROOT, parse_items
 

@@ -1,6 +1,6 @@
 import pytest
 
-from crawler.text import latin_digits, normalize_line, normalize_text, parse_int
+from crawler.extract.text import latin_digits, normalize_line, normalize_text, parse_int
 
 ZWNJ = "\u200c"
 

@@ -24,14 +24,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from crawler.commands.report import collect
-from crawler.freshness import usual_gap
+from crawler.fetch.mirror_server import SOFT_404
 from crawler.items import ArticleItem
-from crawler.mirror_server import SOFT_404
-from crawler.revisits import budget
-from crawler.storage import Article, ArticleVersion, CrawlRun, Store
+from crawler.run.freshness import usual_gap
+from crawler.sources.revisits import budget
+from crawler.store.database import Article, ArticleVersion, CrawlRun, Store
 from tests.conftest import ROOT, scrapy_cli
-from tests.served import SPIDERS, Fault, RecordingMirror, copy_mirror
-from tests.system import need
+from tests.support.served import SPIDERS, Fault, RecordingMirror, copy_mirror
+from tests.support.system import need
 from tests.test_browser import crawl as crawl_in_process
 from tests.test_operations import cron_job
 

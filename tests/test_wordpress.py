@@ -11,8 +11,8 @@ from urllib.parse import quote, unquote
 import pytest
 from scrapy.http import HtmlResponse
 
-from crawler.dates import TEHRAN
-from crawler.mirror_server import DEFAULT_ROOT
+from crawler.extract.dates import TEHRAN
+from crawler.fetch.mirror_server import DEFAULT_ROOT
 from tests.golden import GOLDEN_ROOT, mirror_response, parse_items, spider_for
 
 SOURCES = {"semnan": "news.semnan.ir", "omidjonoob": "omidjonob.ir", "rasht": "rasht.ir"}

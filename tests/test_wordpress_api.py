@@ -1,4 +1,4 @@
-"""The WordPress sources through their REST API, end to end: the mirror's API (tests/wpapi_mirror.py) over
+"""The WordPress sources through their REST API, end to end: the mirror's API (tests/support/wpapi_mirror.py) over
 real HTTP into a real SQLite file. The same articles as the HTML golden files, with exact instants; the
 same stop at stored posts; a closed API read through the HTML; edits caught by «modified_gmt»; the
 self-check of the HTML reader against the posts."""
@@ -16,12 +16,12 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 import pytest
 
-from crawler.dates import parse_day_bound
-from crawler.mirror_server import DEFAULT_ROOT, MirrorServer, mirror_path
-from crawler.wpapi import API_ROOT, post_url, posts_url
+from crawler.extract.dates import parse_day_bound
+from crawler.fetch.mirror_server import DEFAULT_ROOT, MirrorServer, mirror_path
+from crawler.sources.wpapi import API_ROOT, post_url, posts_url
 from tests.conftest import scrapy_cli, stored_articles
 from tests.golden import GOLDEN_ROOT
-from tests.served import SPIDERS, Fault, RecordingMirror, copy_mirror
+from tests.support.served import SPIDERS, Fault, RecordingMirror, copy_mirror
 
 SOURCES = ("semnan", "omidjonoob", "rasht")
 # The fields a post gives (the rest come from its page, as the source's spider declares).

@@ -1,4 +1,4 @@
-"""WordPress REST API answers read one by one (crawler/wpapi.py): what is a list of posts, what says the
+"""WordPress REST API answers read one by one (crawler/sources/wpapi.py): what is a list of posts, what says the
 API is closed, and the self-check's comparison."""
 
 from __future__ import annotations
@@ -9,9 +9,9 @@ from datetime import datetime, timezone
 import pytest
 from scrapy.http import HtmlResponse, TextResponse
 
-from crawler.dates import TEHRAN
+from crawler.extract.dates import TEHRAN
 from crawler.items import ArticleItem
-from crawler.wpapi import ApiClosed, MalformedJson, Post, SelfCheck, posts_url, read_posts, read_terms, total_pages
+from crawler.sources.wpapi import ApiClosed, MalformedJson, Post, SelfCheck, posts_url, read_posts, read_terms, total_pages
 
 URL = "https://rasht.ir/wp-json/wp/v2/posts"
 POST = ('{"id": 24302, "date_gmt": "2022-04-04T13:16:14", "modified_gmt": "2022-04-04T15:20:00", "slug": "s", '

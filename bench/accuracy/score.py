@@ -28,9 +28,9 @@ import trafilatura
 from scrapy.http import HtmlResponse
 
 from bench.accuracy.variants import ExpectedDate, Variant, source_spider
-from crawler.dates import TEHRAN, parse_jalali
+from crawler.extract.dates import TEHRAN, parse_jalali
+from crawler.extract.text import normalize_line
 from crawler.items import ArticleItem
-from crawler.text import normalize_line
 from pipelines.normalize import NormalizePipeline
 
 OURS, TRAFILATURA, HTMLDATE = "ours", "trafilatura", "htmldate"

@@ -18,8 +18,16 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from bench.accuracy.variants import Chrome, DateFormat, ExpectedDate, Golden, Variant, in_digits, persian
-from crawler.wordpress import WordPressSpider
+from bench.accuracy.variants import (
+    Chrome,
+    DateFormat,
+    ExpectedDate,
+    Golden,
+    Variant,
+    in_digits,
+    persian,
+)
+from crawler.sources.wordpress import WordPressSpider
 
 CAPTION = "عکس: {}"
 CODE_LABELS = ("کد خبر", "شناسه خبر", "کد مطلب")

@@ -41,10 +41,10 @@ import lxml.html
 from hijridate import Gregorian
 from lxml.cssselect import CSSSelector
 
-from crawler.dates import TEHRAN, parse_jalali
-from crawler.golden import GOLDEN_ROOT, mirror_response, spider_for
-from crawler.spiders import NewsSpider
-from crawler.text import latin_digits, normalize_line
+from crawler.extract.dates import TEHRAN, parse_jalali
+from crawler.extract.text import latin_digits, normalize_line
+from crawler.sources.golden import GOLDEN_ROOT, mirror_response, spider_for
+from crawler.sources.spider import NewsSpider
 
 FIELDS = ("news_code", "title", "published_at", "unprinted_date", "body", "tags", "view_count")
 

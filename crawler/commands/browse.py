@@ -10,7 +10,7 @@ from pathlib import Path
 from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 
-from crawler.storage import Store
+from crawler.store.database import Store
 
 DATASETTE = Path(sys.executable).parent / "datasette"
 

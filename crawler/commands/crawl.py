@@ -5,7 +5,7 @@ import argparse
 
 from scrapy.exceptions import UsageError
 
-from crawler.summary import SummarizedCrawl
+from crawler.run.summary import SummarizedCrawl
 
 
 class Command(SummarizedCrawl):

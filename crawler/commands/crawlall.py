@@ -4,7 +4,7 @@ import argparse
 
 from scrapy.exceptions import UsageError
 
-from crawler.summary import SummarizedCrawl
+from crawler.run.summary import SummarizedCrawl
 
 
 class Command(SummarizedCrawl):

@@ -9,9 +9,9 @@ import json
 from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 
-from crawler import clock
-from crawler.freshness import Freshness, check
-from crawler.storage import Store
+from crawler.run import clock
+from crawler.run.freshness import Freshness, check
+from crawler.store.database import Store
 
 
 def format_table(rows: list[Freshness]) -> str:

@@ -17,11 +17,11 @@ from scrapy.exceptions import UsageError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from crawler import clock
 from crawler.commands.refetch import source_for
+from crawler.extract.urls import url_variants
 from crawler.items import CONTENT_FIELDS
-from crawler.spiders import url_variants
-from crawler.storage import Article, ArticleVersion, Store, is_removed
+from crawler.run import clock
+from crawler.store.database import Article, ArticleVersion, Store, is_removed
 
 # A word is a run of anything but white space (ZWNJ is no space: «می‌شود» stays one word); a line
 # break is a token of its own, so paragraphs survive the diff.

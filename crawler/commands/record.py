@@ -25,10 +25,10 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 from w3lib.url import is_url
 
-from crawler import golden
 from crawler.commands.refetch import Refetch
-from crawler.mirror_server import DEFAULT_ROOT, HEADERS_SUFFIX, mirror_path
-from crawler.wpapi import is_api
+from crawler.fetch.mirror_server import DEFAULT_ROOT, HEADERS_SUFFIX, mirror_path
+from crawler.sources import golden
+from crawler.sources.wpapi import is_api
 
 # The API's headers a replay needs.
 API_HEADERS = ("X-WP-Total", "X-WP-TotalPages")

@@ -15,10 +15,16 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from crawler.preflight import check_database_url, check_mirror_url, one_line_errors, open_writable
-from crawler.redirects import url_problem
-from crawler.spiders import NewsSpider, bare_host
-from crawler.storage import Article, ArticleVersion, Store
+from crawler.extract.urls import bare_host
+from crawler.fetch.redirects import url_problem
+from crawler.run.preflight import (
+    check_database_url,
+    check_mirror_url,
+    one_line_errors,
+    open_writable,
+)
+from crawler.sources.spider import NewsSpider
+from crawler.store.database import Article, ArticleVersion, Store
 
 
 class Refetch:
@@ -129,7 +135,7 @@ class Command(ScrapyCommand):
             crawler = self.crawler_process.create_crawler(type(spider.__name__, (Refetch, spider), {}))
             # One page is not a crawl: the layout-drift monitors would only repeat what is said below.
             crawler.settings.set("SPIDERMON_ENABLED", False, priority="cmdline")
-            # Nor does it wait for a crawl of its source (crawler.lock.SourceLock): the upsert keeps them apart.
+            # Nor does it wait for a crawl of its source (crawler.store.lock.SourceLock): the upsert keeps them apart.
             crawler.settings.set("SOURCE_LOCK_ENABLED", False, priority="cmdline")
             self.crawler_process.crawl(crawler, refetch=urls)
             crawlers.append(crawler)

@@ -17,10 +17,10 @@ from scrapy.exceptions import UsageError
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from crawler import clock
-from crawler.dates import parse_day_bound
-from crawler.freshness import check
-from crawler.storage import Article, ArticleVersion, Store
+from crawler.extract.dates import parse_day_bound
+from crawler.run import clock
+from crawler.run.freshness import check
+from crawler.store.database import Article, ArticleVersion, Store
 
 KINDS = ("new", "edited", "removed", "restored")
 # How each kind is named on the page (Persian) and in the text (English).

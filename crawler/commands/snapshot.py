@@ -12,7 +12,7 @@ from scrapy.exceptions import UsageError
 from sqlalchemy import Connection, Table, delete, func, or_, select
 from sqlalchemy.dialects import sqlite
 
-from crawler.storage import Article, ArticleCopy, ArticleVersion, CrawlRun, Store
+from crawler.store.database import Article, ArticleCopy, ArticleVersion, CrawlRun, Store
 
 CHUNK = 1000
 

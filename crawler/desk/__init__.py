@@ -1,7 +1,7 @@
 """The reader's desk: a Datasette plugin (entry point `datasette`, so plain `datasette` loads it too) that
 makes a store readable by a Persian reader.
 
-- Search folds what the reader types exactly as the index folded the articles (crawler/search.py):
+- Search folds what the reader types exactly as the index folded the articles (crawler/store/search.py):
   the functions `persian_fold` / `persian_fts_query` are registered on every connection, and Datasette's
   own table search (`?_search=`, and datasette-search-all through it) gets the folded query.
 - Persian titles, column descriptions, facets (source, category, Jalali month), newest first.
@@ -18,7 +18,7 @@ from datetime import datetime
 from datasette import hookimpl
 from markupsafe import Markup, escape
 
-from crawler import search
+from crawler.store import search
 
 ARTICLE_COLUMNS = {
     "source": "منبع", "news_code": "کد خبر در سایت منبع", "url": "نشانی خبر", "title": "تیتر", "lead": "لید",
@@ -63,7 +63,7 @@ TABLES = {
 # A column named `article` in a query's result is an article's id: shown as a link to its page.
 ARTICLE_LINK = "article"
 QUERIES = {
-    # Taken down by the site and not back (crawler/revisits.py); the stored text is still there to read.
+    # Taken down by the site and not back (crawler/sources/revisits.py); the stored text is still there to read.
     "removed_articles": {
         "title": "خبرهای حذف‌شده",
         "description": "خبرهایی که سایت منبع برداشت؛ متن نگه‌داشته‌شده همچنان خواندنی است.",

@@ -1,0 +1,390 @@
+"""The end-of-run summary: one row per source, from its crawl stats, and the verdict on it
+(the failed monitors of crawler/run/monitors.py), also kept in the table `crawl_runs`."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from scrapy.commands import BaseRunSpiderCommand
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
+
+from crawler.run.freshness import STALE
+from crawler.run.listings import LISTING_FAILED
+from crawler.run.monitors import ERRORS_DURING_CRAWL, FAILURES
+from crawler.run.preflight import (
+    check_database_url,
+    check_mirror_url,
+    check_spider_arguments,
+    one_line_errors,
+    open_writable,
+)
+from crawler.store.database import CrawlRun, Store
+from crawler.store.lock import (
+    LOCKED_ELSEWHERE,
+    LOCKED_EXIT_STATUS,
+    CrawlLock,
+    LockHeld,
+    lock_path,
+    locks_per_source,
+)
+
+# Download failures (Scrapy's exception_type_count stats) by the name an operator knows them by.
+FAILURE_NAMES = {
+    "DownloadTimeoutError": "timeout", "TimeoutError": "timeout", "ResponseDataLossError": "truncated",
+    "DownloadFailedError": "connection lost", "ConnectionLost": "connection lost", "ConnectionDone": "connection lost",
+    "DownloadConnectionRefusedError": "refused", "ConnectionRefusedError": "refused", "CannotResolveHostError": "dns",
+    "DNSLookupError": "dns", "IgnoreRequest": "refused by the crawler", "NotSupported": "not supported",
+}
+# Answers that mean the site turns the crawler away, rather than failing.
+BLOCKING_STATUSES = {"403", "429"}
+# Download failures that mean the site could not be reached at all.
+UNREACHABLE = {"timeout", "connection lost", "refused", "dns", "not supported"}
+
+
+def failure_name(key: str) -> str:
+    """A failed download's stats name («…/twisted.internet.error.DNSLookupError», «…/404») as an operator knows it."""
+    exception = key.rsplit("/", 1)[1].rsplit(".", 1)[-1]
+    return FAILURE_NAMES.get(exception, exception)
+
+
+def faults_from_stats(stats: dict) -> dict[str, int]:
+    """Every response with an error status, failed download and redirect loop, by kind (retried ones included)."""
+    faults: dict[str, int] = {}
+    for key, value in stats.items():
+        if key.startswith("downloader/response_status_count/") and int(key.rsplit("/", 1)[1]) >= 400:
+            name = key.rsplit("/", 1)[1]
+        elif key.startswith("downloader/exception_type_count/"):
+            name = failure_name(key)
+        elif key == "redirect/loop":
+            name = "redirect loop"
+        elif key == "wpapi/malformed_json":
+            name = "malformed json"
+        else:
+            continue
+        faults[name] = faults.get(name, 0) + value
+    return faults
+
+
+# A source skipped because another crawl, here or on another machine, was crawling it: not a problem.
+LOCKED_ELSEWHERE_STATUS = "locked elsewhere"
+
+
+@dataclass
+class SourceSummary:
+    source: str
+    pages: int = 0
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    dropped: dict[str, int] = field(default_factory=dict)
+    errors: int = 0
+    fallbacks: int = 0
+    listing_pages: int = 0
+    article_pages: int = 0
+    known_skipped: int = 0
+    challenges_solved: int = 0
+    challenges_failed: int = 0
+    faults: dict[str, int] = field(default_factory=dict)
+    #: Listing pages given up, by final status or failure («403», «dns»…; crawler/run/listings.py).
+    listing_failures: dict[str, int] = field(default_factory=dict)
+    #: Feeds (-o/-O) that could not be written.
+    outputs_failed: int = 0
+    finish_reason: str = ""
+    # WordPress's REST API (crawler/sources/wpapi.py): "open", "closed: <how>", "off", or "" for other sources;
+    # the self-check's posts whose page agreed and disagreed with them.
+    api: str = ""
+    api_agreements: int = 0
+    api_disagreements: int = 0
+    failures: list[str] = field(default_factory=list)
+    #: Part of the listing was left unwalked; the next runs go on with it (crawler/sources/frontier.py).
+    behind: bool = False
+    started_at: datetime | None = None
+    finished_at: datetime | None = None
+    # Keeping watch (crawler/sources/revisits.py, crawler/run/freshness.py): stored articles checked again, found
+    # edited, found taken down; and why the source is stale, if it is.
+    revisited: int = 0
+    edited: int = 0
+    removed: int = 0
+    stale: str = ""
+    # Who held the source when this crawl wanted it (crawler.store.lock.SourceLock); empty when it was crawled.
+    locked_by: str = ""
+
+    @classmethod
+    def from_stats(cls, source: str, stats: dict) -> SourceSummary:
+        dropped = {key.removeprefix("dropped/"): value for key, value in stats.items()
+                   if key.startswith("dropped/") and not key.startswith("dropped/missing_")}
+        dropped.update({key.removeprefix("article/"): value for key, value in stats.items()
+                        if key in ("article/not_article",)})
+        listing_failures: dict[str, int] = {}
+        for key, value in stats.items():
+            if key.startswith(LISTING_FAILED):
+                name = failure_name(key)
+                listing_failures[name] = listing_failures.get(name, 0) + value
+        return cls(
+            source=source,
+            pages=stats.get("response_received_count", 0),
+            new=stats.get("store/new", 0),
+            updated=stats.get("store/updated", 0),
+            unchanged=stats.get("store/unchanged", 0),
+            dropped=dropped,
+            errors=stats.get(ERRORS_DURING_CRAWL, stats.get("log_count/ERROR", 0)),
+            fallbacks=stats.get("extraction/fallback_items", 0),
+            listing_pages=stats.get("listing/pages", 0),
+            article_pages=stats.get("article/pages", 0),
+            known_skipped=stats.get("listing/known_skipped", 0),
+            challenges_solved=stats.get("challenge/solved", 0),
+            challenges_failed=stats.get("challenge/failed", 0),
+            faults=faults_from_stats(stats),
+            listing_failures=listing_failures,
+            outputs_failed=sum(value for key, value in stats.items() if key.startswith("feedexport/failed_count/")),
+            finish_reason=LOCKED_ELSEWHERE_STATUS if stats.get(LOCKED_ELSEWHERE)
+            else str(stats.get("finish_reason", "not started")),
+            api=str(stats.get("wpapi/state", "")),
+            api_agreements=stats.get("wpapi/selfcheck/agree", 0),
+            api_disagreements=stats.get("wpapi/selfcheck/disagree", 0),
+            failures=list(stats.get(FAILURES, [])),
+            behind=bool(stats.get("frontier/behind")),
+            started_at=stats.get("start_time"),
+            finished_at=stats.get("finish_time"),
+            revisited=stats.get("revisit/checked", 0),
+            edited=stats.get("revisit/edited", 0),
+            removed=stats.get("revisit/removed", 0),
+            stale=stats.get(STALE, ""),
+            locked_by=stats.get(LOCKED_ELSEWHERE, ""),
+        )
+
+    @property
+    def findings(self) -> list[tuple[StatusRule, list[str]]]:
+        """The status rules that apply to this run, in STATUS_RULES order, with what each found."""
+        if self.locked_by:  # not crawled here: another crawl (another machine) has the source
+            return [(LOCKED_ELSEWHERE_RULE, [f"held by {self.locked_by}"])]
+        return [(rule, reasons) for rule in STATUS_RULES if (reasons := rule.reasons(self))]
+
+    @property
+    def status(self) -> str:
+        """The first status rule that applies, or «ok»."""
+        findings = self.findings
+        return findings[0][0].status if findings else "ok"
+
+    @property
+    def needs_attention(self) -> bool:
+        return any(rule.attention for rule, _ in self.findings)
+
+    @property
+    def problems(self) -> list[str]:
+        """Why this run needs a person's attention, one «status: reason» each (crawl_runs.problems); empty when
+        it does not."""
+        return [f"{rule.status}: {reason}" for rule, reasons in self.findings if rule.attention for reason in reasons]
+
+    def describe(self) -> str:
+        """The status column: «ok», or each rule that applies with what it found."""
+        return "; ".join(f"{rule.status}: {'; '.join(reasons)}" if rule.attention else rule.status
+                         for rule, reasons in self.findings) or self.status
+
+    def crawl_run(self, arguments: dict) -> CrawlRun:
+        return CrawlRun(source=self.source, started_at=self.started_at, finished_at=self.finished_at,
+                        finish_reason=self.finish_reason, arguments=arguments, pages=self.pages,
+                        listing_pages=self.listing_pages, article_pages=self.article_pages, new=self.new,
+                        updated=self.updated, unchanged=self.unchanged, known_skipped=self.known_skipped,
+                        dropped=sum(self.dropped.values()), dropped_reasons=self.dropped, errors=self.errors,
+                        fallbacks=self.fallbacks, api=self.api, api_agreements=self.api_agreements,
+                        api_disagreements=self.api_disagreements, problems="\n".join(self.problems),
+                        revisited=self.revisited, edited=self.edited, removed=self.removed, behind=self.behind)
+
+
+def failures_of_kind(row: SourceSummary, kinds: Callable[[str], bool]) -> dict[str, int]:
+    """The source's listing pages given up, of the kinds chosen."""
+    return {kind: n for kind, n in sorted(row.listing_failures.items()) if kinds(kind)}
+
+
+def counted(failures: dict[str, int], what: str) -> list[str]:
+    """«2 listing pages answered 403», «1 listing page not fetched: dns»."""
+    if not failures:
+        return []
+    total = sum(failures.values())
+    kinds = ", ".join(f"{kind} ×{n}" if n > 1 else kind for kind, n in failures.items())
+    return [f"{total} listing page{'s' if total > 1 else ''} {what} {kinds}"]
+
+
+def not_finished(row: SourceSummary) -> list[str]:
+    if row.finished_at is None or row.finish_reason != "finished":
+        return [f"did not run to its end ({row.finish_reason})"]
+    return []
+
+
+def blocked(row: SourceSummary) -> list[str]:
+    found = counted(failures_of_kind(row, BLOCKING_STATUSES.__contains__), "answered")
+    if row.challenges_failed:
+        found.append(f"{row.challenges_failed} CDN challenge(s) NOT SOLVED: the pages behind them were skipped")
+    return found
+
+
+def unreachable(row: SourceSummary) -> list[str]:
+    return counted(failures_of_kind(row, UNREACHABLE.__contains__), "not fetched:")
+
+
+def listing_failed(row: SourceSummary) -> list[str]:
+    found = counted(failures_of_kind(row, lambda kind: kind not in BLOCKING_STATUSES | UNREACHABLE), "answered")
+    if row.finished_at is not None and not row.listing_pages:
+        found.append("no listing page fetched: nothing was discovered")
+    return found
+
+
+def errors(row: SourceSummary) -> list[str]:
+    found = [f"{row.errors} error{'s' if row.errors > 1 else ''} logged (see the log)"] if row.errors else []
+    if row.outputs_failed:
+        found.append(f"{row.outputs_failed} output feed(s) NOT WRITTEN (-o/-O)")
+    return found
+
+
+@dataclass(frozen=True)
+class StatusRule:
+    """One way a source's run can go wrong: the word the summary's status shows, and what it found in
+    the run (nothing when the rule does not apply). A rule with `attention` makes the exit status 1."""
+
+    status: str
+    reasons: Callable[[SourceSummary], list[str]]
+    attention: bool = True
+
+
+#: In order: a source's status is the first rule that applies; every rule that applies is listed.
+STATUS_RULES: list[StatusRule] = [
+    StatusRule("stopped", not_finished),
+    StatusRule("blocked", blocked),
+    StatusRule("unreachable", unreachable),
+    StatusRule("listing failed", listing_failed),
+    StatusRule("failing", lambda row: row.failures),
+    StatusRule("errors", errors),
+    StatusRule("stale", lambda row: [row.stale] if row.stale else []),
+    # Part of the listing is still to be walked: the next runs go on with it (crawler/sources/frontier.py).
+    StatusRule("behind", lambda row: ["part of the listing is still to be walked"] if row.behind else [],
+               attention=False),
+]
+
+
+#: A source another crawl holds (crawler.store.lock.SourceLock, PostgreSQL): the only status of its row.
+LOCKED_ELSEWHERE_RULE = StatusRule(LOCKED_ELSEWHERE_STATUS, lambda row: [], attention=False)
+
+
+def challenges(row: SourceSummary) -> str:
+    """CDN challenges met: «2 solved», «1 failed», «2 solved, 1 failed», or «0»."""
+    counts = [f"{n} {what}" for n, what in ((row.challenges_solved, "solved"), (row.challenges_failed, "failed")) if n]
+    return ", ".join(counts) or "0"
+
+
+def api_columns(row: SourceSummary) -> tuple[str, str]:
+    """Which path a WordPress source took («api»: its REST API; «closed»: the site refused it, so its HTML;
+    «off»), and its self-check: posts whose page agreed with them, of those checked. «-» elsewhere."""
+    path = row.api.split(":")[0] if row.api else "-"
+    checked = row.api_agreements + row.api_disagreements
+    return ("api" if path == "open" else path), (f"{row.api_agreements}/{checked}" if checked else "-")
+
+
+def format_table(rows: list[SourceSummary]) -> str:
+    header = ("source", "pages", "new", "updated", "unchanged", "known", "dropped", "errors", "fallbacks",
+              "faults", "challenges", "api", "agree", "revisited", "edited", "removed", "status")
+    lines = [header]
+    for row in rows:
+        dropped = sum(row.dropped.values())
+        reasons = ", ".join(f"{k} {v}" for k, v in sorted(row.dropped.items()) if v)
+        faults = ", ".join(f"{k} {v}" for k, v in sorted(row.faults.items()))
+        lines.append((row.source, str(row.pages), str(row.new), str(row.updated), str(row.unchanged),
+                      str(row.known_skipped), f"{dropped} ({reasons})" if reasons else "0", str(row.errors),
+                      str(row.fallbacks), f"{sum(row.faults.values())} ({faults})" if faults else "0", challenges(row),
+                      *api_columns(row), str(row.revisited), str(row.edited), str(row.removed), row.describe()))
+    widths = [max(len(line[i]) for line in lines) for i in range(len(header))]
+    rendered = ["  ".join(cell.ljust(width) for cell, width in zip(line, widths)).rstrip() for line in lines]
+    rendered.insert(1, "  ".join("-" * width for width in widths))
+    return "\n".join(rendered)
+
+
+def describe_database(url: str) -> str:
+    """The database URL without its password, and the file for SQLite."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite" and parsed.database:
+        return f"{url} ({Path(parsed.database).resolve()})"
+    return parsed.render_as_string(hide_password=True)
+
+
+class SummarizedCrawl(BaseRunSpiderCommand):
+    """Runs sources in one process while holding the database's crawl lock, then prints a summary
+    table, records it in `crawl_runs` and sets the exit status: 1 when any source needs a person's
+    attention, 2 for a usage error, 75 when another crawl holds the lock (nothing was crawled).
+    The command line and the settings are checked before the first request (crawler/run/preflight.py)."""
+
+    requires_project = True
+    #: The command's name, as the lock file shows who holds it.
+    name = "crawl"
+
+    def sources(self, args: list[str], opts: argparse.Namespace) -> list[str]:
+        """The sources to crawl, from the command line; raises UsageError."""
+        raise NotImplementedError
+
+    @one_line_errors
+    def run(self, args: list[str], opts: argparse.Namespace) -> None:
+        assert self.crawler_process and self.settings
+        names = self.sources(args, opts)
+        loader = self.crawler_process.spider_loader
+        check_spider_arguments([loader.load(name) for name in names], opts.spargs)
+        check_database_url(self.settings.get("DATABASE_URL"))
+        check_mirror_url(self.settings.get("MIRROR_URL"))
+        self.crawl_sources(names, opts)
+
+    def crawl_sources(self, names: list[str], opts: argparse.Namespace) -> None:
+        assert self.crawler_process and self.settings
+        database_url = self.settings.get("DATABASE_URL")
+        # On PostgreSQL each source is locked in the database as its crawl starts (crawler.store.lock.SourceLock).
+        lock = None if locks_per_source(database_url) else CrawlLock(
+            lock_path(database_url, self.settings.get("CRAWL_LOCK_FILE", "")), self.name)
+        try:
+            if lock:
+                lock.acquire()
+        except LockHeld as held:
+            print(f"{held}: exiting", file=sys.stderr)
+            self.exitcode = LOCKED_EXIT_STATUS
+            return
+        try:
+            open_writable(database_url)
+            rows = self.run_crawlers(names, opts)
+            print()
+            print(format_table(rows))
+            print(f"\ndatabase: {describe_database(database_url)}")
+            try:
+                self.record(database_url, rows, opts.spargs)
+            except SQLAlchemyError as error:
+                print(f"could not record this run in crawl_runs: {str(error).splitlines()[0]}", file=sys.stderr)
+                self.exitcode = 1
+        finally:
+            if lock:
+                lock.release()
+        failing = [row.source for row in rows if row.needs_attention]
+        if failing or self.crawler_process.bootstrap_failed:
+            print(f"NEEDS ATTENTION: {', '.join(failing) or 'a crawler failed to start'}")
+            self.exitcode = 1
+        elif rows and all(row.locked_by for row in rows):
+            self.exitcode = LOCKED_EXIT_STATUS  # nothing crawled: every source was being crawled elsewhere
+
+    def run_crawlers(self, names: list[str], opts: argparse.Namespace) -> list[SourceSummary]:
+        assert self.crawler_process
+        crawlers = [self._create_crawler(name) for name in names]
+        for crawler in crawlers:
+            if jobdir := crawler.settings.get("JOBDIR"):
+                # Scrapy keeps one crawl's state per job directory: each source gets its own (above the
+                # command line's priority, which the process merges into each crawler again).
+                crawler.settings.set("JOBDIR", str(Path(jobdir) / crawler.spidercls.name),
+                                     priority=crawler.settings.getpriority("JOBDIR") + 1)
+            self.crawler_process.crawl(crawler, **opts.spargs)
+        self.crawler_process.start()
+        return [SourceSummary.from_stats(crawler.spidercls.name, crawler.stats.get_stats()) for crawler in crawlers]
+
+    @staticmethod
+    def record(database_url: str, rows: list[SourceSummary], arguments: dict) -> None:
+        with Session(Store.open(database_url).engine) as session, session.begin():
+            session.add_all(row.crawl_run(arguments) for row in rows)

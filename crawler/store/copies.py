@@ -1,0 +1,175 @@
+"""Syndicated copies: an IMO announcement republished by a provincial portal, an agency story run by a
+news site. Copies are the same news, not new news, but they are not duplicates to drop either: both
+articles stay, linked in the table `copies`, the one published first as the original.
+
+A body is compared as the set of its word shingles (runs of SHINGLE_WORDS words of the folded text,
+crawler/store/search.py), so an agency prefix, a dropped last paragraph or a closing «انتهای پیام» leave
+most shingles in common. Candidates come from MinHash locality-sensitive hashing (datasketch): each
+body's signature is cut into bands kept in `copy_bands`, and articles sharing a band are compared
+exactly; a pair whose Jaccard similarity reaches COPIES_THRESHOLD is linked. An article stored again
+with the same content hash (title, lead and body) is a copy without comparing.
+
+`LinkCopies` runs after the store: for every article stored new or updated, in the store's own
+transaction size.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import zlib
+from datetime import datetime, timezone
+
+from datasketch import MinHash, MinHashLSH
+from scrapy.exceptions import NotConfigured
+from sqlalchemy import Engine, delete, or_, select
+from sqlalchemy.dialects import postgresql, sqlite
+
+from crawler.items import ArticleItem
+from crawler.store.database import Article, ArticleCopy, CopyBand, Outcome, Store, articles_stored
+from crawler.store.search import fold_characters
+
+logger = logging.getLogger(__name__)
+
+SHINGLE_WORDS = 3
+# A body shorter than this is not compared (a photo report's caption, a one-line notice): such bodies
+# repeat without being the same news.
+MIN_WORDS = 40
+# Articles linked per transaction (their band keys are bound parameters of one statement).
+BATCH = 500
+PERMUTATIONS = 128
+# Named, not datasketch's default: the bands stored in copy_bands are only comparable under one scheme.
+SCHEME = "affine32"
+
+
+def shingles(body: str) -> set[str]:
+    """The (stored, so normalized) body's runs of SHINGLE_WORDS consecutive folded words; none for a body
+    shorter than MIN_WORDS."""
+    words = fold_characters(body).split()
+    if len(words) < MIN_WORDS:
+        return set()
+    return {" ".join(words[at:at + SHINGLE_WORDS]) for at in range(len(words) - SHINGLE_WORDS + 1)}
+
+
+def jaccard(one: set[str], other: set[str]) -> float:
+    return len(one & other) / len(one | other) if one and other else 0.0
+
+
+class CopyFinder:
+    """Links each given stored article with its copies among all stored articles."""
+
+    def __init__(self, engine: Engine, threshold: float = 0.8):
+        self.engine = engine
+        self.threshold = threshold
+        # The bands that make pairs of this similarity likely to share one (datasketch's optimum).
+        self.bands = MinHashLSH(threshold=threshold, num_perm=PERMUTATIONS).hashranges
+        self._permutations = MinHash(num_perm=PERMUTATIONS, seed=1, scheme=SCHEME).permutations
+
+    def link(self, article_ids: list[int]) -> int:
+        """Finds the copies of these articles (new or changed) among all stored articles and records them,
+        replacing what was known of them; returns the number of pairs linked."""
+        return sum(self._link(article_ids[at:at + BATCH]) for at in range(0, len(article_ids), BATCH))
+
+    def _link(self, article_ids: list[int]) -> int:
+        """`link` for a batch: one transaction, a few statements."""
+        articles = Article.__table__
+        with self.engine.begin() as connection:
+            # Their bodies may have changed: what linked them before is found again below, or no longer holds.
+            connection.execute(delete(CopyBand).where(CopyBand.article_id.in_(article_ids)))
+            connection.execute(delete(ArticleCopy).where(or_(ArticleCopy.original_id.in_(article_ids),
+                                                             ArticleCopy.copy_id.in_(article_ids))))
+            mine = {row.id: row for row in connection.execute(
+                select(articles.c.id, articles.c.body, articles.c.content_hash, articles.c.published_at)
+                .where(articles.c.id.in_(article_ids)))}
+            words = {article_id: found for article_id, row in mine.items() if (found := shingles(row.body))}
+            if not words:
+                return 0
+            pairs: dict[tuple[int, int], float] = {}
+            bands = [{"article_id": article_id, "band": band, "key": key} for article_id in words
+                     for band, key in enumerate(self._band_keys(words[article_id]))]
+            connection.execute(self._insert(CopyBand), bands)
+            # Pairs sharing a band (the batch's own articles included), then those with the same content.
+            owners: dict[int, list[int]] = {}
+            for band in bands:
+                owners.setdefault(band["key"], []).append(band["article_id"])
+            candidates = {(article_id, other) for other, key in connection.execute(
+                select(CopyBand.article_id, CopyBand.key).where(CopyBand.key.in_(list(owners))))
+                for article_id in owners[key] if other != article_id}
+            hashes: dict[str, list[int]] = {}
+            for article_id in words:
+                hashes.setdefault(mine[article_id].content_hash, []).append(article_id)
+            exact = {(article_id, other) for other, digest in connection.execute(
+                select(articles.c.id, articles.c.content_hash).where(articles.c.content_hash.in_(list(hashes))))
+                for article_id in hashes[digest] if other != article_id}
+            others = {other for _, other in candidates | exact}
+            theirs = {row.id: row for row in connection.execute(
+                select(articles.c.id, articles.c.body, articles.c.published_at).where(articles.c.id.in_(list(others))))}
+            for article_id, other in candidates | exact:
+                if (article_id, other) in exact:
+                    similarity = 1.0
+                else:
+                    similarity = jaccard(words[article_id], words.get(other) or shingles(theirs[other].body))
+                if similarity >= self.threshold:
+                    # The original is the one published first (the one stored first when they tie).
+                    first, then = sorted(((mine[article_id].published_at, article_id),
+                                          (theirs[other].published_at, other)))
+                    pairs[first[1], then[1]] = round(similarity, 4)
+            if pairs:
+                now = datetime.now(timezone.utc)
+                connection.execute(self._insert(ArticleCopy).on_conflict_do_nothing(
+                    index_elements=["original_id", "copy_id"]),
+                    [{"original_id": original, "copy_id": copy, "similarity": similarity, "found_at": now}
+                     for (original, copy), similarity in pairs.items()])
+        return len(pairs)
+
+    def _band_keys(self, words: set[str]) -> list[int]:
+        # CRC-32 hashes a shingle in C, several times faster than datasketch's SHA-1 in Python, and is as
+        # stable across processes (the scheme mixes its bits before permuting).
+        signature = MinHash(num_perm=PERMUTATIONS, permutations=self._permutations, scheme=SCHEME,
+                            hashfunc=zlib.crc32)
+        signature.update_batch([shingle.encode() for shingle in words])
+        keys = []
+        for band, (start, end) in enumerate(self.bands):
+            digest = hashlib.blake2b(band.to_bytes(2, "big") + signature.hashvalues[start:end].tobytes(),
+                                     digest_size=8).digest()
+            keys.append(int.from_bytes(digest, "big", signed=True))
+        return keys
+
+    def _insert(self, model):
+        return {"postgresql": postgresql, "sqlite": sqlite}[self.engine.dialect.name].insert(model)
+
+
+class LinkCopies:
+    """After the store: links every article stored new or updated with its copies (COPIES_ENABLED).
+    A failure is logged and counted (copies/failed); the articles themselves are stored already."""
+
+    def __init__(self, crawler):
+        self.crawler = crawler
+        self.stats = crawler.stats
+        store = Store.for_crawler(crawler)
+        self.finder = CopyFinder(store.engine, crawler.settings.getfloat("COPIES_THRESHOLD", 0.8))
+        crawler.signals.connect(self.articles_stored, signal=articles_stored)
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        if not crawler.settings.getbool("COPIES_ENABLED", True):
+            raise NotConfigured("COPIES_ENABLED is off")
+        return cls(crawler)
+
+    def articles_stored(self, items: list[ArticleItem], outcomes: list[Outcome]) -> None:
+        changed: dict[str, list[str]] = {}
+        for item, outcome in zip(items, outcomes):
+            if outcome in (Outcome.NEW, Outcome.UPDATED):
+                changed.setdefault(item.source, []).append(item.news_code)
+        if not changed:
+            return
+        try:
+            with self.finder.engine.connect() as connection:
+                ids = [article_id for source, codes in changed.items() for article_id in connection.execute(
+                    select(Article.id).where(Article.source == source, Article.news_code.in_(codes))).scalars()]
+            self.stats.inc_value("copies/linked", self.finder.link(ids))
+        except Exception as error:  # noqa: BLE001 - the articles are stored; only their links are missing
+            failed = sum(map(len, changed.values()))
+            self.stats.inc_value("copies/failed", failed)
+            logger.error("copies of %d stored articles not linked: %s", failed, str(error).splitlines()[0],
+                         extra={"spider": self.crawler.spider})

@@ -1,0 +1,546 @@
+"""Where articles are kept: SQLAlchemy models and the one upsert every entry point goes through.
+
+SQLite by default, any SQLAlchemy URL through DATABASE_URL (PostgreSQL in production).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import datetime, timezone, tzinfo
+from enum import Enum
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from sqlalchemy import (JSON, BigInteger, Boolean, DateTime, Engine, Float, ForeignKey, Index, Integer, Row, String,
+                        Text, TypeDecorator, UniqueConstraint, any_, bindparam, cast, column, create_engine, event,
+                        false, func, literal, select,
+                        update)
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
+
+from crawler.extract.dates import TEHRAN
+from crawler.items import CONTENT_FIELDS, ArticleItem
+from crawler.store import migrations, search
+
+DEFAULT_DATABASE_URL = "sqlite:///data/articles.db"
+
+#: The signal the store pipeline (pipelines/store.py) sends after each successful write, with `items`
+#: and their `outcomes`: what comes after the store listens to it (crawler/store/copies.py), since the
+#: articles are in the database only once their batch is written.
+articles_stored = object()
+
+
+class AwareDateTime(TypeDecorator):
+    """A timezone-aware instant: timestamptz where the database has one; in SQLite ISO 8601 text in
+    UTC, so that the text's order is the instants' order (`order by published_at` sorts by time).
+    Read back on `clock`: UTC, or Tehran's for a publication time, the clock the sites print."""
+
+    impl = String(40)
+    cache_ok = True
+
+    def __init__(self, clock: tzinfo = timezone.utc):
+        super().__init__()
+        self.clock = clock
+
+    def load_dialect_impl(self, dialect):
+        if dialect.name == "sqlite":
+            return dialect.type_descriptor(String(40))
+        return dialect.type_descriptor(DateTime(timezone=True))
+
+    def process_bind_param(self, value: datetime | None, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError(f"naive datetime {value!r}: every stored instant carries its offset")
+        return value.astimezone(timezone.utc).isoformat() if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value, dialect):
+        if value is None:
+            return None
+        return (datetime.fromisoformat(value) if isinstance(value, str) else value).astimezone(self.clock)
+
+
+JsonList = JSON().with_variant(postgresql.JSONB(), "postgresql")
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Article(Base):
+    __tablename__ = "articles"
+    __table_args__ = (
+        UniqueConstraint("source", "news_code", name="uq_articles_source_news_code"),
+        # The crawl looks articles up by URL (those whose URL carries no news code); equality only, so a
+        # hash index in PostgreSQL (no length limit on the URL, where a btree's key is limited to ~2.7 KB).
+        Index("ix_articles_url", "url", postgresql_using="hash"),
+        # Readers list articles by publication time.
+        Index("ix_articles_published_at", "published_at"),
+    )
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer(), "sqlite"), primary_key=True)
+    source: Mapped[str] = mapped_column(String(40))
+    news_code: Mapped[str] = mapped_column(String(80))
+    url: Mapped[str] = mapped_column(Text)
+    title: Mapped[str] = mapped_column(Text)
+    lead: Mapped[str] = mapped_column(Text, default="")
+    body: Mapped[str] = mapped_column(Text)
+    published_at: Mapped[datetime] = mapped_column(AwareDateTime(TEHRAN))
+    published_jalali: Mapped[str] = mapped_column(String(10))
+    kicker: Mapped[str] = mapped_column(Text, default="")
+    category: Mapped[str] = mapped_column(Text, default="")
+    tags: Mapped[list] = mapped_column(JsonList, default=list)
+    authors: Mapped[list] = mapped_column(JsonList, default=list)
+    images: Mapped[list] = mapped_column(JsonList, default=list)
+    view_count: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    crawled_at: Mapped[datetime] = mapped_column(AwareDateTime)
+    # The site's own «last edited» instant (WordPress's modified_gmt): a later one means the article
+    # changed and is read again. None where the site does not say.
+    modified_at: Mapped[datetime | None] = mapped_column(AwareDateTime, nullable=True)
+    provenance: Mapped[dict] = mapped_column(JsonList, default=dict)
+    content_hash: Mapped[str] = mapped_column(String(64))
+    first_seen_at: Mapped[datetime] = mapped_column(AwareDateTime)
+    last_seen_at: Mapped[datetime] = mapped_column(AwareDateTime)
+    # Revisits (crawler/sources/revisits.py): the validators the page was last served with, for a conditional
+    # request; when it was last checked and is next due (NULL: not planned yet, or, once checked, the
+    # schedule is done); since when its checks fail with an error that may be passing (5xx, timeout).
+    etag: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    last_modified: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    last_checked_at: Mapped[datetime | None] = mapped_column(AwareDateTime, nullable=True)
+    next_check_at: Mapped[datetime | None] = mapped_column(AwareDateTime, nullable=True)
+    failing_since: Mapped[datetime | None] = mapped_column(AwareDateTime, nullable=True)
+    # Taken down: when it was found gone, why («404», «410», «soft 404», «redirect to home»,
+    # «redirect to listing», «unreachable»), the HTTP status and the URL the check ended at. A
+    # removed article keeps its row and versions; it is removed now while restored_at is NULL or earlier.
+    removed_at: Mapped[datetime | None] = mapped_column(AwareDateTime, nullable=True)
+    removed_reason: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    removed_status: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    removed_url: Mapped[str | None] = mapped_column(Text, nullable=True)
+    restored_at: Mapped[datetime | None] = mapped_column(AwareDateTime, nullable=True)
+
+
+Index("ix_articles_source_next_check_at", Article.source, Article.next_check_at)
+
+
+class ArticleVersion(Base):
+    """The content an article had before a change; nothing a site rewrites is lost."""
+
+    __tablename__ = "article_versions"
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer(), "sqlite"), primary_key=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id"), index=True)
+    title: Mapped[str] = mapped_column(Text)
+    lead: Mapped[str] = mapped_column(Text)
+    body: Mapped[str] = mapped_column(Text)
+    content_hash: Mapped[str] = mapped_column(String(64))
+    replaced_at: Mapped[datetime] = mapped_column(AwareDateTime)
+
+
+# Exact copies of an article (crawler/store/copies.py) are found by its content hash.
+Index("ix_articles_content_hash", Article.content_hash)
+
+
+class ArticleCopy(Base):
+    """Two stored articles with the same or nearly the same body: news syndicated by another source (or
+    republished by the same one). Both stay; `original_id` is the one published first."""
+
+    __tablename__ = "copies"
+    __table_args__ = (UniqueConstraint("original_id", "copy_id", name="uq_copies_original_id_copy_id"),)
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer(), "sqlite"), primary_key=True)
+    original_id: Mapped[int] = mapped_column(ForeignKey("articles.id"), index=True)
+    copy_id: Mapped[int] = mapped_column(ForeignKey("articles.id"), index=True)
+    # The Jaccard similarity of the two bodies' word shingles (1.0: the same text).
+    similarity: Mapped[float] = mapped_column(Float)
+    found_at: Mapped[datetime] = mapped_column(AwareDateTime)
+
+
+class CopyBand(Base):
+    """One band of an article body's MinHash signature: articles sharing a band are candidate copies
+    (locality-sensitive hashing kept in the database, so every writer sees every article)."""
+
+    __tablename__ = "copy_bands"
+
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id"), primary_key=True)
+    band: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key: Mapped[int] = mapped_column(BigInteger, index=True)
+
+
+class CrawlRun(Base):
+    """One source's part of a crawl, as its end-of-run summary shows it."""
+
+    __tablename__ = "crawl_runs"
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer(), "sqlite"), primary_key=True)
+    source: Mapped[str] = mapped_column(String(40), index=True)
+    started_at: Mapped[datetime | None] = mapped_column(AwareDateTime, nullable=True)
+    finished_at: Mapped[datetime | None] = mapped_column(AwareDateTime, nullable=True)
+    # Scrapy's finish reason: "finished", "shutdown" (stopped by a signal), "closespider_…", or "not started";
+    # "locked elsewhere": another crawl was crawling the source (crawler.store.lock.SourceLock), nothing was fetched.
+    finish_reason: Mapped[str] = mapped_column(String(40))
+    # Spider arguments («since», «section», «pages»): tells a backfill from a scheduled run.
+    arguments: Mapped[dict] = mapped_column(JsonList, default=dict)
+    pages: Mapped[int] = mapped_column(Integer, default=0)
+    listing_pages: Mapped[int] = mapped_column(Integer, default=0)
+    article_pages: Mapped[int] = mapped_column(Integer, default=0)
+    new: Mapped[int] = mapped_column(Integer, default=0)
+    updated: Mapped[int] = mapped_column(Integer, default=0)
+    unchanged: Mapped[int] = mapped_column(Integer, default=0)
+    known_skipped: Mapped[int] = mapped_column(Integer, default=0)
+    dropped: Mapped[int] = mapped_column(Integer, default=0)
+    dropped_reasons: Mapped[dict] = mapped_column(JsonList, default=dict)
+    errors: Mapped[int] = mapped_column(Integer, default=0)
+    fallbacks: Mapped[int] = mapped_column(Integer, default=0)
+    # WordPress sources: whether the REST API was read ("open"), refused ("closed: <how>") or not tried ("off");
+    # and the self-check of the HTML reader against it, in posts whose page agreed / disagreed.
+    api: Mapped[str] = mapped_column(Text, default="")
+    api_agreements: Mapped[int] = mapped_column(Integer, default=0)
+    api_disagreements: Mapped[int] = mapped_column(Integer, default=0)
+    # Why the run needs a person's attention, one reason per line; empty when it does not.
+    problems: Mapped[str] = mapped_column(Text, default="")
+    # Stored articles checked again (crawler/sources/revisits.py), found edited, found taken down.
+    revisited: Mapped[int] = mapped_column(Integer, default=0)
+    edited: Mapped[int] = mapped_column(Integer, default=0)
+    removed: Mapped[int] = mapped_column(Integer, default=0)
+    # Whether part of the source's listing was left unwalked, for the next runs (crawler/sources/frontier.py).
+    behind: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+
+
+class Watermark(Base):
+    """A complete segment of a source's walk (a listing, an API's pages): every article listed from
+    `newest` down to `oldest` was stored; the walk below it resumes at `resume_url` (see crawler/sources/frontier.py)."""
+
+    __tablename__ = "watermarks"
+    __table_args__ = (Index("ix_watermarks_source_walk", "source", "walk"),)
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer(), "sqlite"), primary_key=True)
+    source: Mapped[str] = mapped_column(String(40))
+    # The walk: a section of the source's listings, or another newest-first discovery path.
+    walk: Mapped[str] = mapped_column(String(80))
+    newest: Mapped[datetime] = mapped_column(AwareDateTime)
+    oldest: Mapped[datetime] = mapped_column(AwareDateTime)
+    # The last page read in full at the segment's bottom, and its number; none: the listing ends there.
+    resume_url: Mapped[str | None] = mapped_column(Text, nullable=True)
+    resume_page: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    # The articles its first page lists (hex link keys): a page listing mostly these has reached it.
+    top_links: Mapped[list] = mapped_column(JsonList, default=list)
+    recorded_at: Mapped[datetime] = mapped_column(AwareDateTime)
+
+
+ARTICLE_COLUMNS = [c.name for c in Article.__table__.columns if c.name not in ("id",)]
+
+
+class Outcome(str, Enum):
+    NEW = "new"
+    UPDATED = "updated"
+    UNCHANGED = "unchanged"
+
+
+def content_hash(item: ArticleItem) -> str:
+    content = json.dumps([getattr(item, name) for name in CONTENT_FIELDS], ensure_ascii=False)
+    return hashlib.sha256(content.encode()).hexdigest()
+
+
+_SQLITE = sqlite.dialect()
+
+
+def _instant(value):
+    if isinstance(value, datetime):
+        return AwareDateTime().process_bind_param(value, _SQLITE)  # ISO 8601 with its offset; never naive
+    raise TypeError(f"{type(value).__name__} {value!r} is not JSON serializable")
+
+
+def _json_rows(rows: list[dict]) -> str:
+    """Rows as one JSON array, for jsonb_to_recordset: instants as ISO 8601 text with their offsets."""
+    return json.dumps(rows, ensure_ascii=False, default=_instant)
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    cursor = dbapi_connection.cursor()
+    # WAL lets a reader (a refetch, an operator's query) work while a crawl writes.
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()
+
+
+def sqlite_file(url: str) -> Path | None:
+    """The file of a SQLite database URL, plain (sqlite:///path) or URI (sqlite:///file:path?uri=true);
+    None for another database, or one in memory."""
+    parsed = make_url(url)
+    database = parsed.database or ""
+    if parsed.get_backend_name() != "sqlite" or database in ("", ":memory:") or parsed.query.get("mode") == "memory":
+        return None
+    if parsed.query.get("uri"):
+        database = urlsplit(database).path
+    return Path(database).expanduser()
+
+
+def make_engine(url: str) -> Engine:
+    if url == DEFAULT_DATABASE_URL:
+        # The project's own data/ directory; any other database's directory must exist (crawler/run/preflight.py).
+        Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+    # SQLite waits this long for another writer's lock unless the URL says otherwise (?timeout=).
+    waits = {"timeout": 30} if url.startswith("sqlite") and "timeout=" not in url else {}
+    engine = create_engine(url, connect_args=waits, json_serializer=lambda value: json.dumps(value, ensure_ascii=False))
+    if engine.dialect.name == "sqlite":
+        event.listen(engine, "connect", _sqlite_pragmas)
+        # The search index's triggers fold text with the project's own Python (crawler/store/search.py).
+        event.listen(engine, "connect", lambda dbapi_connection, _record: search.register(dbapi_connection))
+    return engine
+
+
+_open_stores: dict[str, Store] = {}
+
+
+@dataclass
+class Store:
+    engine: Engine
+
+    @classmethod
+    def open(cls, url: str) -> Store:
+        """The store for a database URL, its schema created or upgraded on first use; one per process and URL."""
+        if url not in _open_stores:
+            store = cls(make_engine(url))
+            migrations.upgrade(store.engine)
+            _open_stores[url] = store
+        return _open_stores[url]
+
+    @classmethod
+    def for_crawler(cls, crawler) -> Store:
+        return cls.open(crawler.settings.get("DATABASE_URL") or DEFAULT_DATABASE_URL)
+
+    def _insert(self):
+        dialect = {"postgresql": postgresql, "sqlite": sqlite}.get(self.engine.dialect.name)
+        if dialect is None:
+            raise NotImplementedError(f"no upsert for the {self.engine.dialect.name} dialect")
+        return dialect.insert(Article)
+
+    def upsert(self, item: ArticleItem) -> Outcome:
+        """Store an article by (source, news_code): insert it, or record that it was seen again, or
+        keep its previous content as a version and update it. One transaction; safe against a
+        concurrent writer of the same article."""
+        with Session(self.engine) as session, session.begin():
+            return self._upsert_in(session, item, datetime.now(timezone.utc))
+
+    def upsert_many(self, items: list[ArticleItem]) -> list[Outcome]:
+        """`upsert` of several articles in one transaction, with the same outcomes and versions as one by
+        one: all are stored, or none (the error is raised)."""
+        now = datetime.now(timezone.utc)
+        with Session(self.engine) as session, session.begin():
+            outcomes = self._write_batch(session, items, now)
+            return [outcomes.get(index) or self._upsert_in(session, item, now) for index, item in enumerate(items)]
+
+    def _write_batch(self, session: Session, items: list[ArticleItem], now: datetime) -> dict[int, Outcome]:
+        """Writes the batch with a statement or two per kind of outcome: the articles not stored yet, those
+        seen again unchanged, those changed (their stored content kept as versions first); returns the
+        outcomes by position. What is left (a second copy in the batch, an article another writer inserted
+        meanwhile) goes to `_upsert_in` after it, in the batch's order."""
+        keys = [(item.source, item.news_code) for item in items]
+        first: dict[tuple[str, str], int] = {}
+        for index, key in enumerate(keys):
+            first.setdefault(key, index)
+        stored = self._stored_for_update(session, list(first))
+        digests = {index: content_hash(items[index]) for index in first.values()}
+        fresh, seen_again, changed = [], [], []
+        for key, index in first.items():
+            if key not in stored:
+                fresh.append(index)
+            else:
+                (seen_again if stored[key].content_hash == digests[index] else changed).append(index)
+        outcomes: dict[int, Outcome] = {}
+        if fresh:
+            inserted = self._insert_new(session, [{**self._values(items[index]), "content_hash": digests[index],
+                                                   "first_seen_at": now, "last_seen_at": now} for index in fresh])
+            outcomes.update((index, Outcome.NEW) for index in fresh if keys[index] in inserted)
+        articles = Article.__table__
+        if seen_again:
+            session.execute(update(articles).where(articles.c.id == bindparam("row_id"))
+                            .values(last_seen_at=now, view_count=bindparam("views"),
+                                    modified_at=func.coalesce(bindparam("modified", type_=AwareDateTime),
+                                                              articles.c.modified_at)),
+                            [{"row_id": stored[keys[index]].id, "views": items[index].view_count,
+                              "modified": items[index].modified_at} for index in seen_again])
+            outcomes.update((index, Outcome.UNCHANGED) for index in seen_again)
+        if changed:
+            ids = [stored[keys[index]].id for index in changed]
+            versions = ArticleVersion.__table__
+            session.execute(versions.insert().from_select(
+                ["article_id", "title", "lead", "body", "content_hash", "replaced_at"],
+                select(articles.c.id, articles.c.title, articles.c.lead, articles.c.body, articles.c.content_hash,
+                       literal(now, AwareDateTime())).where(articles.c.id.in_(ids)).order_by(articles.c.id)))
+            # The SET clause is the parameters' keys: every column the item has, as `_upsert_in` writes it.
+            session.execute(update(articles).where(articles.c.id == bindparam("row_id")),
+                            [{"row_id": stored[keys[index]].id, **self._values(items[index]),
+                              "content_hash": digests[index], "last_seen_at": now} for index in changed])
+            outcomes.update((index, Outcome.UPDATED) for index in changed)
+        return outcomes
+
+    def _stored_for_update(self, session: Session, keys: list[tuple[str, str]]) -> dict[tuple[str, str], Row]:
+        """The stored rows among these keys (id and content hash), locked until the transaction ends."""
+        articles = Article.__table__
+        codes: dict[str, list[str]] = {}
+        for source, code in keys:
+            codes.setdefault(source, []).append(code)
+        stored = {}
+        for source, source_codes in codes.items():
+            # One query per source: SQLite reads (source, news_code) IN (...) with a scan, not the index.
+            # On PostgreSQL the codes go as one array: a statement with a parameter per code costs psycopg
+            # more to parse than the database to run.
+            matches = (articles.c.news_code == any_(bindparam("codes", source_codes, type_=postgresql.ARRAY(String)))
+                       if self.engine.dialect.name == "postgresql" else articles.c.news_code.in_(source_codes))
+            stored.update(((row.source, row.news_code), row) for row in session.execute(
+                select(articles.c.id, articles.c.source, articles.c.news_code, articles.c.content_hash)
+                .where(articles.c.source == source, matches).with_for_update()))
+        return stored
+
+    def _insert_new(self, session: Session, rows: list[dict]) -> set[tuple[str, str]]:
+        """Inserts the rows whose (source, news_code) is not stored yet (another writer may have stored
+        some since they were looked for); returns the keys of those inserted."""
+        articles = Article.__table__
+        if self.engine.dialect.name == "postgresql":
+            # The batch as one JSON parameter, read back into rows by the database: a multi-row VALUES has
+            # a parameter per value, which psycopg parses and escapes slowly (a few times the database's work).
+            names = list(rows[0])
+            incoming = func.jsonb_to_recordset(cast(bindparam("rows", _json_rows(rows), type_=Text), postgresql.JSONB))
+            incoming = incoming.table_valued(*(column(name, articles.c[name].type) for name in names))
+            statement = self._insert().from_select(names, select(*incoming.render_derived(with_types=True).c))
+        else:
+            statement = self._insert()
+        statement = (statement.on_conflict_do_nothing(index_elements=["source", "news_code"])
+                     .returning(articles.c.source, articles.c.news_code))
+        parameters = None if self.engine.dialect.name == "postgresql" else rows
+        return {tuple(row) for row in session.execute(statement, parameters)}
+
+    @staticmethod
+    def _values(item: ArticleItem) -> dict:
+        return {name: getattr(item, name) for name in ARTICLE_COLUMNS if hasattr(item, name)}
+
+    def _upsert_in(self, session: Session, item: ArticleItem, now: datetime) -> Outcome:
+        digest = content_hash(item)
+        values = self._values(item)
+        while True:
+            current = session.execute(
+                select(Article).where(Article.source == item.source, Article.news_code == item.news_code)
+                .with_for_update()
+            ).scalar_one_or_none()
+            if current is not None:
+                break
+            # RETURNING says whether a row went in: psycopg reports no rowcount here (-1).
+            inserted = session.execute(
+                self._insert().values(**values, content_hash=digest, first_seen_at=now, last_seen_at=now)
+                .on_conflict_do_nothing(index_elements=["source", "news_code"]).returning(Article.id)
+            ).scalar_one_or_none()
+            if inserted is not None:
+                return Outcome.NEW
+            # Another writer inserted it between our select and insert: read theirs.
+        if current.content_hash == digest:
+            session.execute(update(Article).where(Article.id == current.id)
+                            .values(last_seen_at=now, view_count=item.view_count,
+                                    modified_at=item.modified_at or current.modified_at))
+            return Outcome.UNCHANGED
+        session.add(ArticleVersion(article_id=current.id, title=current.title, lead=current.lead,
+                                   body=current.body, content_hash=current.content_hash, replaced_at=now))
+        # A reading that does not say when the site edited it keeps what one that did said.
+        values["modified_at"] = item.modified_at or current.modified_at
+        session.execute(update(Article).where(Article.id == current.id)
+                        .values(**values, content_hash=digest, last_seen_at=now))
+        return Outcome.UPDATED
+
+    def check_writable(self) -> None:
+        """Raises the database's error unless articles and crawl runs can be written (nothing is kept)."""
+        with Session(self.engine) as session:
+            session.execute(update(Article).where(false()).values(title=""))
+            session.add(CrawlRun(source="", finish_reason="write check"))
+            session.flush()
+            session.rollback()
+
+    def dates_by_code(self, source: str, codes: list[str]) -> dict[str, datetime]:
+        """The publication instants of those of these news codes of a source that are stored."""
+        with Session(self.engine) as session:
+            return dict(session.execute(select(Article.news_code, Article.published_at)
+                                        .where(Article.source == source, Article.news_code.in_(codes))).all())
+
+    def dates_and_edits_by_code(self, source: str, codes: list[str]) -> dict[str, tuple[datetime, datetime | None]]:
+        """For those of these news codes of a source that are stored: when published, when last edited."""
+        with Session(self.engine) as session:
+            rows = session.execute(select(Article.news_code, Article.published_at, Article.modified_at)
+                                   .where(Article.source == source, Article.news_code.in_(codes))).all()
+        return {code: (published_at, modified_at) for code, published_at, modified_at in rows}
+
+    def dates_by_url(self, source: str, urls: list[str]) -> dict[str, datetime]:
+        """The publication instants of the stored articles of a source among these URLs."""
+        with Session(self.engine) as session:
+            return dict(session.execute(select(Article.url, Article.published_at)
+                                        .where(Article.source == source, Article.url.in_(urls))).all())
+
+    # -- revisits (crawler/sources/revisits.py): what a check of a stored article found --------------------------
+
+    def record_alive(self, article_id: int, now: datetime, next_check_at: datetime | None,
+                     not_modified: bool) -> bool:
+        """The article answered (200 with an article, or 304): checked now; a 304 also moves last_seen_at
+        (a 200 goes through the upsert, which does). Returns whether it had been removed and is restored."""
+        with Session(self.engine) as session, session.begin():
+            article = session.get(Article, article_id, with_for_update=True)
+            if article is None:
+                return False
+            restored = is_removed(article)
+            article.last_checked_at, article.next_check_at, article.failing_since = now, next_check_at, None
+            if not_modified:
+                article.last_seen_at = now
+            if restored:
+                article.restored_at = now
+            return restored
+
+    def record_checked(self, article_id: int, now: datetime, next_check_at: datetime | None) -> None:
+        """A check that found nothing either way (the request was not allowed): on to the next stage."""
+        with Session(self.engine) as session, session.begin():
+            session.execute(update(Article).where(Article.id == article_id)
+                            .values(last_checked_at=now, next_check_at=next_check_at))
+
+    def record_removed(self, article_id: int, now: datetime, next_check_at: datetime | None, reason: str,
+                       status: int | None, final_url: str) -> bool:
+        """The article is gone (404/410, a soft 404, a redirect to a home or listing page, or errors for a
+        day): removed_at and the evidence, unless it is removed already. The row and its versions stay.
+        Returns whether it is newly removed."""
+        with Session(self.engine) as session, session.begin():
+            article = session.get(Article, article_id, with_for_update=True)
+            if article is None:
+                return False
+            article.last_checked_at, article.next_check_at, article.failing_since = now, next_check_at, None
+            if is_removed(article):
+                return False
+            article.removed_at, article.removed_reason = now, reason
+            article.removed_status, article.removed_url = status, final_url
+            return True
+
+    def record_failing(self, article_id: int, now: datetime, next_check_at: datetime | None) -> datetime | None:
+        """A check failed with an error that may pass (5xx, a timeout): checked now, failing since the first
+        of the consecutive failures, which it returns (None for an article no longer stored)."""
+        with Session(self.engine) as session, session.begin():
+            article = session.get(Article, article_id, with_for_update=True)
+            if article is None:
+                return None
+            article.last_checked_at, article.next_check_at = now, next_check_at
+            article.failing_since = article.failing_since or now
+            return article.failing_since
+
+    def record_validators(self, source: str, validators: dict[str, tuple[str | None, str | None]]) -> None:
+        """The ETag and Last-Modified each article page (by news code) was served with."""
+        if not validators:
+            return
+        with Session(self.engine) as session, session.begin():
+            session.execute(update(Article.__table__)
+                            .where(Article.__table__.c.source == source,
+                                   Article.__table__.c.news_code == bindparam("code"))
+                            .values(etag=bindparam("tag"), last_modified=bindparam("modified")),
+                            [{"code": code, "tag": tag, "modified": modified}
+                             for code, (tag, modified) in validators.items()])
+
+
+def is_removed(article: Article) -> bool:
+    """Taken down and not restored since."""
+    return article.removed_at is not None and (article.restored_at is None or article.restored_at < article.removed_at)
