@@ -7,8 +7,10 @@ Each may import only the ones above it in this list (tests/test_architecture.py 
 - `crawler.store`: the database, its migrations, locks, search and syndicated copies;
 - `crawler.fetch`: getting pages: the browser, CDN challenges, the offline mirror, hosts, retries;
 - `crawler.run`: what surrounds a crawl: monitors, the summary, job recovery, memory, the clock;
+- `pipelines` (beside crawler/): normalize, validate, dedupe, store, one job each;
 - `crawler.sources`: the spiders' base and CMS families: discovery, walks, revisits, golden files;
-- `crawler.commands`, `crawler.desk`: the `scrapy` commands and the newsroom's Datasette desk.
+- `crawler.commands`, `crawler.desk`: the `scrapy` commands and the newsroom's Datasette desk;
+- `spiders` (beside crawler/): one file per source, a description over crawler.sources.
 
 docs/architecture.md follows one URL from discovery to its stored row through these modules.
 """

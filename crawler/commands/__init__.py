@@ -1,1 +1,7 @@
-"""Project commands (COMMANDS_MODULE): `crawl` with a summary, `crawlall` for cron."""
+"""The project's `scrapy` commands (COMMANDS_MODULE), one module each: `crawl` with a summary, `crawlall`
+for cron, `refetch` of one URL, `record` of a golden test, `history`, `freshness`, `report`, `snapshot`
+and `browse` for the watch and the desk.
+
+May import every crawler subpackage and pipelines; nothing imports a command but Scrapy (and `history`
+and `record`, which reuse `refetch`).
+"""

@@ -9,6 +9,8 @@ makes a store readable by a Persian reader.
   removals), sources by freshness, syndicated copies.
 - An article's page lists its copies (source, time, the original marked) and its earlier versions.
 - Right-to-left display.
+
+Imports crawler.store only: the desk reads what is stored.
 """
 
 from __future__ import annotations

@@ -2,5 +2,5 @@
 may build on (WordPress with its REST API, Nastooh, ASP.NET portals), the newest-first walks known
 complete (frontier.py), revisits of stored articles, and golden files recorded from a source's pages.
 
-Imports every crawler subpackage above it (items, extract, store, fetch, run) and pipelines.normalize.
+Imports items, extract, store, fetch, run and pipelines (a golden file is the item after normalize).
 """
