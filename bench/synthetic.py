@@ -32,7 +32,7 @@ from w3lib.url import safe_url_string
 
 from crawler.fetch.mirror import mirrored_url
 from crawler.fetch.mirror_server import DEFAULT_ROOT, resolve
-from crawler.sources.spider import escapes_in_case
+from crawler.extract.urls import escapes_in_case
 from tests.golden import GOLDEN_ROOT, as_json, parse_items, spider_for
 
 PAGE_BYTES = (40_000, 150_000)

@@ -122,3 +122,16 @@ def test_every_subpackage_says_what_it_holds_and_may_import():
         if (package / "__init__.py").exists():
             docstring = ast.get_docstring(ast.parse((package / "__init__.py").read_text())) or ""
             assert len(docstring.split()) >= 15, f"{package.name}/__init__.py says too little of itself"
+
+
+def test_the_guides_sixth_source_costs_under_40_lines_and_is_a_whole_source():
+    guide = (ROOT / "docs" / "adding-a-source.md").read_text()
+    code = guide.split("```python\n", 1)[1].split("```", 1)[0]
+    assert len(code.strip().splitlines()) < 40
+    namespace: dict = {}
+    exec(compile(code, "adding-a-source.md", "exec"), namespace)
+    site = namespace["QazvinSpider"].describe()
+    assert site.name == "qazvin" and site.is_article_url("https://www.qazvin.ir/%d8%a7%d8%ae%d8%a8%d8%a7%d8%b1/")
+    # The family's selectors are tried after the site's own, and its body drop list is kept.
+    assert site.selector_layers("body")[0] == "article .content" and len(site.selector_layers("body")) == 2
+    assert ".sharedaddy" in site.drop_from_body
