@@ -74,8 +74,9 @@ def find_cycle(graph: dict[str, set[str]]) -> list[str]:
     return []
 
 
-def layer_of(module: str) -> int:
-    return next(index for index, layer in enumerate(LAYERS) if module == layer or module.startswith(f"{layer}."))
+def layer_of(module: str) -> int | None:
+    return next((index for index, layer in enumerate(LAYERS) if module == layer or module.startswith(f"{layer}.")),
+                None)
 
 
 def test_the_import_graph_has_no_cycle():
@@ -85,7 +86,10 @@ def test_the_import_graph_has_no_cycle():
 
 
 def test_each_subpackage_imports_only_those_below_it():
-    upward = [f"{module} imports {imported}" for module, imported_modules in sorted(import_graph().items())
+    graph = import_graph()
+    assert [module for module in graph if module != "crawler" and layer_of(module) is None] == [], \
+        "a new subpackage: give it its place in LAYERS and in crawler/__init__.py's list"
+    upward = [f"{module} imports {imported}" for module, imported_modules in sorted(graph.items())
               for imported in sorted(imported_modules) if layer_of(imported) > layer_of(module)]
     assert upward == []
 

@@ -1,5 +1,6 @@
-"""The base every source's spider describes itself over: discovery through listing pages,
-article parsing through the extraction chain, and the news-code rule.
+"""The base every source's spider describes itself over: discovery through listing pages, and
+article pages handed to the extraction chain (crawler/extract/article.py) with the source's Site,
+the description its class constants make (`describe`).
 
 Discovery is incremental: articles already stored are not fetched again, and an ordinary run walks
 the listing down to where it is known complete (crawler/sources/frontier.py), within a page budget, so a run
