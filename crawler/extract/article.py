@@ -147,7 +147,7 @@ class ArticlePage:
     def __init__(self, site: Site, response: TextResponse):
         self.site = site
         self.response = utf8_when_valid(response)
-        self.data = StructuredData(response.selector)
+        self.data = StructuredData(self.response.selector)
         self.now = datetime.now(timezone.utc)
         self._item: ArticleItem | None = None
         self.provenance: dict[str, str] = {}
