@@ -1,7 +1,11 @@
 """The extraction chain on pages no source's selectors fit: the generic fallback, counted."""
 
+import re
+
 from scrapy.http import HtmlResponse
 
+from crawler.extract.article import ArticlePage
+from crawler.extract.site import Site
 from tests.golden import parse_items, spider_for
 
 ZWNJ = "\u200c"
@@ -53,3 +57,15 @@ def test_a_date_the_text_calls_today_is_taken_date_only():
     (item,) = spider_for(URL).parse_article(HtmlResponse(url=URL, body=page))
     assert item.published_at.isoformat() == "2025-07-09T00:00:00+03:30"
     assert item.provenance["published_at"] == "text"
+
+
+def test_the_page_reader_needs_only_a_site_description_not_a_spider():
+    """A Site built by hand reads the page as the source's spider does: the reader knows no spider."""
+    site = Site(name="hamshahri", site_name="همشهری آنلاین", hosts=frozenset({"hamshahrionline.ir"}),
+                article_url=re.compile(r"^https?://(www\.)?hamshahrionline\.ir/news/(?P<code>\d+)(/|$)"))
+    page = ArticlePage(site, HtmlResponse(url=URL, body=REDESIGNED_PAGE))
+    (expected,) = spider_for(URL).parse_article(HtmlResponse(url=URL, body=REDESIGNED_PAGE))
+    item = page.item()
+    assert (item.news_code, item.title, item.body, item.published_at) == \
+           (expected.news_code, expected.title, expected.body, expected.published_at)
+    assert item.provenance["news_code"] == "url"  # the Site's rule: the «code» group of its article URLs
