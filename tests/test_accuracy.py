@@ -15,33 +15,11 @@ import jdatetime
 import lxml.html
 import pytest
 
-from bench.accuracy.score import (
-    HTMLDATE,
-    OURS,
-    TRAFILATURA,
-    Verdict,
-    furniture_lines,
-    judge_body,
-    judge_day,
-    pages_fully_read,
-    score,
-    tally,
-)
+from bench.accuracy.score import (HTMLDATE, OURS, TRAFILATURA, Verdict, furniture_lines, judge_body, judge_day,
+                                  pages_fully_read, score, tally)
 from bench.accuracy.themes import THEMES
-from bench.accuracy.variants import (
-    MONTHS,
-    DateFormat,
-    ExpectedDate,
-    Page,
-    corpus,
-    date_element,
-    load_goldens,
-    parse,
-    prints_code,
-    tehran_today,
-    text_of,
-    today_line,
-)
+from bench.accuracy.variants import (MONTHS, DateFormat, ExpectedDate, Page, corpus, date_element, load_goldens, parse,
+                                     prints_code, tehran_today, text_of, today_line)
 from crawler.extract.dates import TEHRAN, parse_jalali
 from crawler.extract.text import latin_digits, normalize_line
 

@@ -18,15 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from bench.accuracy.variants import (
-    Chrome,
-    DateFormat,
-    ExpectedDate,
-    Golden,
-    Variant,
-    in_digits,
-    persian,
-)
+from bench.accuracy.variants import Chrome, DateFormat, ExpectedDate, Golden, Variant, in_digits, persian
 from crawler.sources.wordpress import WordPressSpider
 
 CAPTION = "عکس: {}"

@@ -17,12 +17,7 @@ from sqlalchemy.orm import Session
 
 from crawler.extract.urls import bare_host
 from crawler.fetch.redirects import url_problem
-from crawler.run.preflight import (
-    check_database_url,
-    check_mirror_url,
-    one_line_errors,
-    open_writable,
-)
+from crawler.run.preflight import check_database_url, check_mirror_url, one_line_errors, open_writable
 from crawler.sources.spider import NewsSpider
 from crawler.store.database import Article, ArticleVersion, Store
 

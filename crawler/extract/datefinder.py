@@ -15,12 +15,7 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
-from crawler.extract.dates import (
-    TEHRAN,
-    clean_date_text,
-    jalali_dates,
-    parse_machine_date,
-)
+from crawler.extract.dates import TEHRAN, clean_date_text, jalali_dates, parse_machine_date
 from crawler.extract.layout import PageLayout, element_text, text_nodes
 
 # A Jalali year in any of the three digit sets: the only texts worth parsing.

@@ -18,22 +18,10 @@ from sqlalchemy.orm import Session
 from crawler.run.freshness import STALE
 from crawler.run.listings import LISTING_FAILED
 from crawler.run.monitors import ERRORS_DURING_CRAWL, FAILURES
-from crawler.run.preflight import (
-    check_database_url,
-    check_mirror_url,
-    check_spider_arguments,
-    one_line_errors,
-    open_writable,
-)
+from crawler.run.preflight import (check_database_url, check_mirror_url, check_spider_arguments, one_line_errors,
+                                   open_writable)
 from crawler.store.database import CrawlRun, Store
-from crawler.store.lock import (
-    LOCKED_ELSEWHERE,
-    LOCKED_EXIT_STATUS,
-    CrawlLock,
-    LockHeld,
-    lock_path,
-    locks_per_source,
-)
+from crawler.store.lock import LOCKED_ELSEWHERE, LOCKED_EXIT_STATUS, CrawlLock, LockHeld, lock_path, locks_per_source
 
 # Download failures (Scrapy's exception_type_count stats) by the name an operator knows them by.
 FAILURE_NAMES = {
