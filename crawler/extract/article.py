@@ -23,16 +23,10 @@ from w3lib.url import safe_url_string
 
 from crawler.extract.blocks import block_text
 from crawler.extract.datefinder import find_published
-from crawler.extract.dates import (
-    JALALI_YEARS,
-    TEHRAN,
-    clean_date_text,
-    jalali_dates,
-    jalali_day,
-    parse_jalali,
-    parse_machine_date,
-)
+from crawler.extract.dates import (JALALI_YEARS, TEHRAN, clean_date_text, jalali_dates, jalali_day, parse_jalali,
+                                   parse_machine_date)
 from crawler.extract.layout import PageLayout, element_text
+from crawler.extract.selectors import PageSelectors
 from crawler.extract.site import Site
 from crawler.extract.structured import StructuredData
 from crawler.extract.text import latin_digits, normalize_line, normalize_text, parse_int
@@ -164,10 +158,14 @@ class ArticlePage:
         if field not in self._selected:
             self._selected[field] = SelectorList()
             for query in self.site.selector_layers(field):
-                if nodes := self.response.css(query):
+                if nodes := self._selectors.css(query):
                     self._selected[field] = nodes
                     break
         return self._selected[field]
+
+    @cached_property
+    def _selectors(self) -> PageSelectors:
+        return PageSelectors(self.response.selector)
 
     def selected_text(self, field: str) -> str:
         return normalize_text("\n".join(block_text(node.root) for node in self._css(field)))

@@ -8,13 +8,15 @@ import re
 ZWNJ = "\u200c"
 
 # Arabic letters that Iranian CMSs mix with their Persian look-alikes.
-_LETTERS = str.maketrans({"ي": "ی", "ى": "ی", "ك": "ک", "ڪ": "ک"})
+_ARABIC_LETTERS = {"ي": "ی", "ى": "ی", "ك": "ک", "ڪ": "ک"}
+_LETTERS = str.maketrans(_ARABIC_LETTERS)
 # Zero-width and bidi-control characters: invisible noise, except ZWNJ which is spelling.
 _INVISIBLE = re.compile("[\u200b\u200d\u200e\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\u00ad]")
 _SPACES = re.compile(r"[ \t\n\r\v\f\x85\u2028\u2029\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]+")
 # A ZWNJ next to a space joins nothing; a run of them is one.
 _ZWNJ_RUN = re.compile(f" ?{ZWNJ}+ ?")
 _DIGITS = str.maketrans("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩", "01234567890123456789")
+_OTHER_DIGIT = re.compile("[۰-۹٠-٩]")
 _INT = re.compile(r"\d[\d,٬]*")
 
 
@@ -31,9 +33,15 @@ def _unescape(text: str) -> str:
 
 def normalize_line(text: str) -> str:
     """One line of Persian text: entities decoded, letters unified, spaces collapsed, ZWNJ kept."""
-    text = _INVISIBLE.sub("", _unescape(_INVISIBLE.sub("", text))).translate(_LETTERS)
+    text = _INVISIBLE.sub("", text)
+    if "&" in text:
+        text = _INVISIBLE.sub("", _unescape(text))
+    # Looking for the letters first costs far less than translating a line that has none of them.
+    if any(letter in text for letter in _ARABIC_LETTERS):
+        text = text.translate(_LETTERS)
     text = _SPACES.sub(" ", text)
-    text = _ZWNJ_RUN.sub(lambda m: " " if " " in m.group(0) else ZWNJ, text)
+    if ZWNJ in text:
+        text = _ZWNJ_RUN.sub(lambda m: " " if " " in m.group(0) else ZWNJ, text)
     return text.strip()
 
 
@@ -47,7 +55,7 @@ def normalize_text(text: str | None) -> str:
 
 def latin_digits(text: str) -> str:
     """Persian and Arabic-Indic digits as Latin ones."""
-    return text.translate(_DIGITS)
+    return text.translate(_DIGITS) if _OTHER_DIGIT.search(text) else text
 
 
 def parse_int(text: str | None) -> int | None:
