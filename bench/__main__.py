@@ -112,7 +112,7 @@ def main() -> None:
                 results += figures.crawl_figures(manifest, work)
             if "parse" in steps:
                 print("timing the article parser, trafilatura and lxml on the same pages ...", flush=True)
-                results.append(figures.parse_figure(manifest, args.parse_sample))
+                results += figures.parse_figures(manifest, args.parse_sample)
         if "store" in steps:
             print(f"storing {args.store_articles:,} articles into SQLite and PostgreSQL ...", flush=True)
             results += figures.store_figures(work, args.store_articles)

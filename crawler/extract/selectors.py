@@ -88,8 +88,8 @@ class PageSelectors:
     @cached_property
     def classes_and_ids(self) -> frozenset[str]:
         """Every class («.x») and id («#y») the page holds, in one pass of each."""
-        classes = {f".{name}" for value in _CLASSES(self.page.root) for name in _XML_SPACE.split(value) if name}
-        return frozenset(classes | {f"#{value}" for value in _IDS(self.page.root)})
+        classes = _XML_SPACE.split(" ".join(_CLASSES(self.page.root)))
+        return frozenset([*(f".{name}" for name in classes if name), *(f"#{value}" for value in _IDS(self.page.root))])
 
     def css(self, query: str) -> SelectorList:
         """What `page.css(query)` selects."""

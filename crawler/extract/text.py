@@ -8,13 +8,14 @@ import re
 ZWNJ = "\u200c"
 
 # Arabic letters that Iranian CMSs mix with their Persian look-alikes.
-_ARABIC_LETTERS = {"ي": "ی", "ى": "ی", "ك": "ک", "ڪ": "ک"}
-_LETTERS = str.maketrans(_ARABIC_LETTERS)
+_LETTERS = str.maketrans({"ي": "ی", "ى": "ی", "ك": "ک", "ڪ": "ک"})
+_ARABIC_LETTER = re.compile("[يىكڪ]")
 # Zero-width and bidi-control characters: invisible noise, except ZWNJ which is spelling.
 _INVISIBLE = re.compile("[\u200b\u200d\u200e\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\u00ad]")
 _SPACES = re.compile(r"[ \t\n\r\v\f\x85\u2028\u2029\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]+")
 # A ZWNJ next to a space joins nothing; a run of them is one.
-_ZWNJ_RUN = re.compile(f" ?{ZWNJ}+ ?")
+_ZWNJ_BY_SPACE = re.compile(f" {ZWNJ}+ ?|{ZWNJ}+ ")
+_ZWNJ_RUN = re.compile(f"{ZWNJ}{{2,}}")
 _DIGITS = str.maketrans("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩", "01234567890123456789")
 _OTHER_DIGIT = re.compile("[۰-۹٠-٩]")
 _INT = re.compile(r"\d[\d,٬]*")
@@ -37,11 +38,11 @@ def normalize_line(text: str) -> str:
     if "&" in text:
         text = _INVISIBLE.sub("", _unescape(text))
     # Looking for the letters first costs far less than translating a line that has none of them.
-    if any(letter in text for letter in _ARABIC_LETTERS):
+    if _ARABIC_LETTER.search(text):
         text = text.translate(_LETTERS)
     text = _SPACES.sub(" ", text)
     if ZWNJ in text:
-        text = _ZWNJ_RUN.sub(lambda m: " " if " " in m.group(0) else ZWNJ, text)
+        text = _ZWNJ_RUN.sub(ZWNJ, _ZWNJ_BY_SPACE.sub(" ", text))
     return text.strip()
 
 
