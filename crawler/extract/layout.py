@@ -17,7 +17,7 @@ from lxml import etree
 
 from crawler.extract.blocks import SKIP_TAGS, block_text
 from crawler.extract.dates import parse_jalali
-from crawler.extract.text import normalize_line, normalize_text
+from crawler.extract.text import ZWNJ, normalize_line, normalize_text
 
 HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 # Elements that are page chrome wherever they are, unless they hold the title (an article's own <header>).
@@ -42,6 +42,14 @@ _LETTERS = str.maketrans({"ي": "ی", "ى": "ی", "ك": "ک", "\u200c": None})
 def _squeezed(text: str) -> str:
     """Text reduced for matching: Persian letters, no spaces or ZWNJ."""
     return "".join(text.translate(_LETTERS).split())
+
+
+def _first_letter(text: str) -> str:
+    """The first letter of the text as squeezed (`_squeezed(text)[:1]`), without squeezing it all."""
+    for character in text:
+        if not character.isspace() and character != ZWNJ:
+            return character.translate(_LETTERS)
+    return ""
 
 
 def element_text(element: etree._Element) -> str:
@@ -193,7 +201,8 @@ class PageLayout:
                 return heading
         wanted = _squeezed(self.title)
         for element in self.root.iter():
-            if isinstance(element.tag, str) and element.text and wanted.startswith(_squeezed(element.text)[:20] or "\0"):
+            if isinstance(element.tag, str) and element.text and _first_letter(element.text) == wanted[:1] \
+                    and wanted.startswith(_squeezed(element.text)[:20] or "\0"):
                 if _squeezed("".join(element.itertext())) == wanted:
                     return element
         return None
@@ -209,13 +218,15 @@ class PageLayout:
             if element is title:
                 past_title = True
                 continue
-            parent = element.getparent()
-            texts = ((element, element.text), (parent, element.tail)) if past_title else ((parent, element.tail),)
-            for owner, text in texts:
-                key = _squeezed(text) if text and owner is not None and isinstance(owner.tag, str) else ""
-                if len(key) >= _MIN_PROBE and self.body_opening.startswith(key[: len(self.body_opening)]) \
-                        and (past_title and owner is not title):
-                    return owner
+            if not past_title:
+                continue  # the body starts after the title
+            for owner, text in ((element, element.text), (element.getparent(), element.tail)):
+                # Squeezed, a text that could open the body starts with the opening's first letter.
+                if text and owner is not None and owner is not title and isinstance(owner.tag, str) \
+                        and _first_letter(text) == self.body_opening[0]:
+                    key = _squeezed(text)
+                    if len(key) >= _MIN_PROBE and self.body_opening.startswith(key[: len(self.body_opening)]):
+                        return owner
         return None
 
     @cached_property
