@@ -15,7 +15,6 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from crawler.extract.urls import bare_host
 from crawler.fetch.redirects import url_problem
 from crawler.run.preflight import check_database_url, check_mirror_url, one_line_errors, open_writable
 from crawler.sources.spider import NewsSpider
@@ -69,8 +68,7 @@ class Refetch:
 
 
 def source_for(url: str, spiders: list[type[NewsSpider]]) -> type[NewsSpider] | None:
-    host = bare_host(url)
-    return next((spider for spider in spiders if host in {bare_host(h) for h in spider.hosts}), None)
+    return next((spider for spider in spiders if spider.describe().owns_url(url)), None)
 
 
 def as_json(value):
@@ -117,7 +115,7 @@ class Command(ScrapyCommand):
                 raise UsageError(f"{url[:200]}{'…' if len(url) > 200 else ''}: {problem}; nothing fetched")
             spider = source_for(url, spiders)
             if spider is None:
-                hosts = ", ".join(sorted({bare_host(h) for s in spiders for h in s.hosts}))
+                hosts = ", ".join(sorted({host for s in spiders for host in s.describe().hosts}))
                 raise UsageError(f"{url}: no source answers to this host (sources' hosts, with or without www.: "
                                  f"{hosts}); nothing fetched", print_help=False)
             by_source.setdefault(spider, []).append(url)

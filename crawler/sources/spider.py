@@ -205,7 +205,7 @@ class NewsSpider(scrapy.Spider):
     @classmethod
     def handles_request(cls, request: scrapy.Request) -> bool:
         """Scrapy's lookup of the spider for a URL (`scrapy fetch`, `scrapy parse`): any host of the source."""
-        return bare_host(request.url) in {bare_host(h) for h in cls.hosts}
+        return cls.describe().owns_url(request.url)
 
     @classmethod
     def describe(cls) -> Site:
