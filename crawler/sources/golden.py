@@ -42,7 +42,10 @@ def spider_for(url: str, settings: Settings | None = None) -> NewsSpider:
         raise LookupError(f"no source knows the host of {url}" if not names else
                           f"several sources claim the host of {url}: {', '.join(names)}")
     spidercls = loader.load(names[0])
-    return spidercls.from_crawler(get_crawler(spidercls, settings_dict=settings.copy_to_dict()))
+    # Reading a page needs no database: the crawler's extensions get a throwaway one in memory, never
+    # the one DATABASE_URL names (the benchmarks and the accuracy score would migrate and lock it).
+    settings_dict = {**settings.copy_to_dict(), "DATABASE_URL": "sqlite://"}
+    return spidercls.from_crawler(get_crawler(spidercls, settings_dict=settings_dict))
 
 
 def mirror_response(url: str, root: Path = DEFAULT_ROOT) -> HtmlResponse:
