@@ -98,8 +98,11 @@ RETRY_BACKOFF_BASE = 2.0
 RETRY_BACKOFF_MAX = 120.0
 
 # Operations: a resumable job (JOBDIR) survives a kill; one crawl at a time per database (crawler/store/lock.py):
-# the lock sits next to a SQLite database, in data/ for a server database, or where this names.
+# the lock sits next to a SQLite database, in the user's state directory for a server database, or where this
+# names (in a directory that exists). A crawl finding it held waits this long, so that jobs scheduled together
+# on SQLite (scrapyd, cron) queue; then it exits 75. Under the cron interval, so that waiting runs do not pile up.
 CRAWL_LOCK_FILE = os.environ.get("CRAWL_LOCK_FILE", "")
+CRAWL_LOCK_WAIT_SECONDS = 1200
 EXTENSIONS = {
     "crawler.run.jobdir.KilledJobRecovery": 100,
     "crawler.run.monitors.ArticleMonitoring": 500,

@@ -187,6 +187,34 @@ def test_a_usage_error_is_one_line_and_exits_2(tmp_path, database_url, arguments
     assert result.stdout == ""
 
 
+@pytest.mark.parametrize("setting, message", [
+    ("LISTING_PAGE_BUDGET=abc", "setting LISTING_PAGE_BUDGET='abc': give a whole number, 0 or more"),
+    ("STORE_BATCH_SIZE=-1", "setting STORE_BATCH_SIZE='-1': give a whole number, 0 or more"),
+    ("DOWNLOAD_DELAY=soon", "setting DOWNLOAD_DELAY='soon': give a number, 0 or more"),
+    ("ARCHIVE_HORIZON=1400-13-01", "setting ARCHIVE_HORIZON='1400-13-01': give a day such as 1400-01-01"),
+    ("FRESHNESS_WINDOW=60", "setting FRESHNESS_WINDOW='60': give a span of time such as 90m, 6h, 1d or 2w"),
+    ("REVISIT_SCHEDULE=1h,6x", "setting REVISIT_SCHEDULE='1h,6x': give spans of time such as 1h,6h,1d"),
+    ('FRESHNESS_MAX_SILENCE={"imo": "soon"}', "setting FRESHNESS_MAX_SILENCE='{\"imo\": \"soon\"}': give a span"),
+    ("CLOCK_NOW=2026-11-22T08:00", "setting CLOCK_NOW='2026-11-22T08:00': give an instant with its offset"),
+    ("CRAWL_LOCK_FILE={tmp}/missing/crawl.lock", "CRAWL_LOCK_FILE {tmp}/missing/crawl.lock: the directory "
+                                                "{tmp}/missing does not exist"),
+    # A directory nobody may create a file in, root included.
+    ("CRAWL_LOCK_FILE=/proc/crawl.lock", "cannot open the crawl lock /proc/crawl.lock: "),
+])
+def test_a_setting_that_cannot_be_read_is_one_line_and_exits_2_before_any_request(tmp_path, database_url, setting,
+                                                                                   message):
+    setting, message = setting.replace("{tmp}", str(tmp_path)), message.replace("{tmp}", str(tmp_path))
+    with RecordingMirror(copy_mirror(tmp_path / "mirror")) as server:
+        result = scrapy_cli("crawlall", "-s", setting, mirror_url=server.url, database_url=database_url)
+        assert server.served.requests == []
+    assert result.returncode == 2, result.stderr[-3000:]
+    assert "Traceback" not in result.stderr
+    [line] = error_lines(result.stderr)
+    assert line.startswith(f"error: {message}"), line
+    assert result.stdout == ""
+    assert not (tmp_path / "missing").exists()
+
+
 @pytest.mark.parametrize("database_url, message", [
     ("", "DATABASE_URL is empty"),
     ("not a url", "DATABASE_URL is not a database URL"),
@@ -194,6 +222,8 @@ def test_a_usage_error_is_one_line_and_exits_2(tmp_path, database_url, arguments
     ("sqlite:///:memory:", "DATABASE_URL sqlite:///:memory: is a database in memory"),
     ("sqlite:///{tmp}/missing/articles.db", "DATABASE_URL sqlite:///{tmp}/missing/articles.db: the directory "
                                             "{tmp}/missing does not exist"),
+    ("mysql+pymysql://crawler:secret@127.0.0.1/news", "DATABASE_URL: mysql is not supported; the crawler stores "
+                                                      "into SQLite (sqlite:///path/to/file.db) or PostgreSQL"),
 ])
 def test_an_unusable_database_url_is_one_line_and_exits_2(tmp_path, database_url, message):
     database_url, message = database_url.format(tmp=tmp_path), message.format(tmp=tmp_path)
@@ -204,6 +234,16 @@ def test_an_unusable_database_url_is_one_line_and_exits_2(tmp_path, database_url
     [line] = error_lines(result.stderr)
     assert line.startswith(f"error: {message}"), line
     assert not (tmp_path / "missing").exists()
+
+
+def test_a_mirror_url_with_a_password_is_refused_without_repeating_it(database_url):
+    result = scrapy_cli("crawl", "hamshahri", mirror_url="http://crawler:hunter2@127.0.0.1:8000",
+                        database_url=database_url)
+    assert result.returncode == 2
+    assert error_lines(result.stderr) == ["error: MIRROR_URL carries a user name or password: the mirror is a plain "
+                                          "http(s) address such as http://127.0.0.1:8000, and the crawler sends no "
+                                          "credentials to it"]
+    assert "hunter2" not in result.stderr + result.stdout
 
 
 @pytest.mark.parametrize("mirror_url", ["garbage", "127.0.0.1:8000", "http://127.0.0.1:port"])
@@ -230,7 +270,7 @@ def test_the_lock_file_is_private_and_names_no_command_line_value(tmp_path, mirr
         content = path.read_text()
         assert content.startswith(f"pid {holder.pid}, started ") and content.endswith(": scrapy crawlall\n")
         refused = scrapy_cli("crawl", "hamshahri", "-s", f"DATABASE_URL={database_url}&password=hunter2",
-                             mirror_url=mirror, database_url=database_url)
+                             "-s", "CRAWL_LOCK_WAIT_SECONDS=0", mirror_url=mirror, database_url=database_url)
     finally:
         holder.kill()
         holder.wait()

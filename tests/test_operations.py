@@ -208,7 +208,8 @@ def test_a_second_crawl_on_the_same_database_exits_at_once(tmp_path, database_ur
         lock = tmp_path / "articles.db.lock"
         try:
             wait_for(lambda: lock.exists() and f"pid {running.pid}" in lock.read_text())
-            second = scrapy_cli("crawlall", mirror_url=server.url, database_url=database_url, timeout=30)
+            second = scrapy_cli("crawlall", "-s", "CRAWL_LOCK_WAIT_SECONDS=0", mirror_url=server.url,
+                                database_url=database_url, timeout=30)
             assert running.poll() is None
         finally:
             server.release.set()
@@ -220,7 +221,9 @@ def test_a_second_crawl_on_the_same_database_exits_at_once(tmp_path, database_ur
     assert "source" not in second.stdout  # no summary: it crawled nothing
     assert running.returncode == 0, err[-3000:]
     assert after.returncode == 0, after.stderr[-3000:]
-    assert len(rows(database_url, "select * from crawl_runs")) == 2 * len(SOURCES)
+    # The run turned away is in crawl_runs too, a row per source, between the two that crawled.
+    reasons = [row["finish_reason"] for row in rows(database_url, "select finish_reason from crawl_runs order by id")]
+    assert reasons == ["locked elsewhere"] * len(SOURCES) + ["finished"] * 2 * len(SOURCES)
 
 
 # -- a changed layout makes the run fail, naming the source ------------------------------------------
@@ -404,6 +407,21 @@ def test_the_lock_file_sits_next_to_a_sqlite_database_or_in_the_state_directory(
     assert lock_path("postgresql+psycopg://crawler:secret@db.example:5432/news") == \
         tmp_path / "iran-municipal-news" / "db.example_5432_news.lock"
     assert lock_path("postgresql+psycopg://db/news", "/run/crawl.lock") == Path("/run/crawl.lock")
+
+
+def test_a_database_reached_through_a_symbolic_link_is_locked_as_itself(tmp_path):
+    """Two crawls, one given the database's path and one a link to it (or to its directory), must not both
+    write it: they take the same lock."""
+    tmp_path = tmp_path.resolve()
+    (tmp_path / "real").mkdir()
+    (tmp_path / "linked-directory").symlink_to(tmp_path / "real")
+    (tmp_path / "link.db").symlink_to(tmp_path / "real" / "articles.db")
+    (tmp_path / "link.lock").symlink_to(tmp_path / "real" / "crawl.lock")
+    real = lock_path(f"sqlite:///{tmp_path / 'real' / 'articles.db'}")
+    assert real == tmp_path / "real" / "articles.db.lock"
+    assert lock_path(f"sqlite:///{tmp_path / 'link.db'}") == real
+    assert lock_path(f"sqlite:///{tmp_path / 'linked-directory' / 'articles.db'}") == real
+    assert lock_path("sqlite:///db", str(tmp_path / "link.lock")) == tmp_path / "real" / "crawl.lock"
 
 
 def test_a_source_is_found_by_any_of_its_hosts_with_or_without_www():

@@ -19,6 +19,7 @@ from typing import Any
 import scrapy
 from scrapy import signals
 from scrapy.commands import ScrapyCommand
+from scrapy.crawler import Crawler
 from scrapy.exceptions import UsageError
 from scrapy.http import Response
 from scrapy.spidermiddlewares.httperror import HttpError
@@ -27,6 +28,7 @@ from w3lib.url import is_url
 
 from crawler.commands.refetch import Refetch
 from crawler.fetch.mirror_server import DEFAULT_ROOT, HEADERS_SUFFIX, mirror_path
+from crawler.run.preflight import check_mirror_url, check_settings, one_line_errors
 from crawler.sources import golden
 from crawler.sources.wpapi import is_api
 
@@ -57,6 +59,13 @@ class PageFetcher(scrapy.Spider):
         self.fetched[failure.request.cb_kwargs["url"]] = reason
 
 
+def without_database(crawler: Crawler) -> Crawler:
+    """A crawler whose extensions get a throwaway database in memory: recording pages stores nothing, so it
+    neither creates nor migrates the database DATABASE_URL names (nor needs it to exist)."""
+    crawler.settings.set("DATABASE_URL", "sqlite://", priority=crawler.settings.getpriority("DATABASE_URL") + 1)
+    return crawler
+
+
 class Command(ScrapyCommand):
     requires_project = True
 
@@ -71,16 +80,20 @@ class Command(ScrapyCommand):
         parser.add_argument("--mirror", type=Path, default=DEFAULT_ROOT, help="mirror directory (tests/mirror)")
         parser.add_argument("--golden", type=Path, default=golden.GOLDEN_ROOT, help="golden directory (tests/golden)")
 
+    @one_line_errors
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
-        assert self.crawler_process
+        assert self.crawler_process and self.settings
         if not args or not all(map(is_url, args)):
             raise UsageError("give one or more article URLs")
         loader = self.crawler_process.spider_loader
         unknown = [url for url in args if not loader.find_by_request(scrapy.Request(url))]
         if unknown:
             raise UsageError(f"no source knows the host of {', '.join(unknown)}; nothing fetched")
+        check_mirror_url(self.settings.get("MIRROR_URL"))
+        check_settings(self.settings)
         fetched: dict[str, Response | str] = {}
-        self.crawler_process.crawl(PageFetcher, urls=args, fetched=fetched)
+        self.crawler_process.crawl(without_database(self.crawler_process.create_crawler(PageFetcher)),
+                                   urls=args, fetched=fetched)
         for name in sorted({name for url in args for name in loader.find_by_request(scrapy.Request(url))}):
             spider = loader.load(name)
             if getattr(spider, "api", False):
@@ -94,7 +107,7 @@ class Command(ScrapyCommand):
     def record_api(self, spider: type[scrapy.Spider], urls: list[str], mirror: Path) -> None:
         """The source's spider reading the URLs as a refetch does, its API answers saved into the mirror
         and nothing stored."""
-        crawler = self.crawler_process.create_crawler(type(spider.__name__, (Refetch, spider), {}))
+        crawler = without_database(self.crawler_process.create_crawler(type(spider.__name__, (Refetch, spider), {})))
         crawler.settings.set("ITEM_PIPELINES", {}, priority="cmdline")
         crawler.settings.set("SPIDERMON_ENABLED", False, priority="cmdline")
 

@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from crawler.fetch.redirects import url_problem
-from crawler.run.preflight import check_database_url, check_mirror_url, one_line_errors, open_writable
+from crawler.run.preflight import check_database_url, check_mirror_url, check_settings, one_line_errors, open_writable
 from crawler.sources.spider import NewsSpider
 from crawler.store.database import Article, ArticleVersion, Store
 
@@ -121,6 +121,7 @@ class Command(ScrapyCommand):
             by_source.setdefault(spider, []).append(url)
         check_database_url(self.settings.get("DATABASE_URL"))
         check_mirror_url(self.settings.get("MIRROR_URL"))
+        check_settings(self.settings)
         open_writable(self.settings.get("DATABASE_URL"))
 
         crawlers = []

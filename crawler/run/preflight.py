@@ -7,13 +7,20 @@ from __future__ import annotations
 
 import functools
 import sys
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
 from urllib.parse import urlsplit
 
 from scrapy.exceptions import UsageError
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
 
+from crawler.extract.dates import parse_day_bound
+from crawler.run import clock
 from crawler.store.database import DEFAULT_DATABASE_URL, Store, sqlite_file
+
+SUPPORTED_DATABASES = "the crawler stores into SQLite (sqlite:///path/to/file.db) or PostgreSQL (postgresql+psycopg://…)"
 
 
 class DatabaseUnavailable(Exception):
@@ -59,8 +66,9 @@ def check_database_url(url: str | None) -> None:
         raise UsageError("DATABASE_URL is not a database URL (dialect+driver://user:password@host/database, "
                          "or sqlite:///path/to/file.db)") from None
     except NoSuchModuleError:
-        raise UsageError(f"DATABASE_URL: no database driver {parsed.drivername!r} "
-                         "(sqlite, postgresql+psycopg)") from None
+        raise UsageError(f"DATABASE_URL: no database driver {parsed.drivername!r}; {SUPPORTED_DATABASES}") from None
+    if parsed.get_backend_name() not in ("sqlite", "postgresql"):
+        raise UsageError(f"DATABASE_URL: {parsed.get_backend_name()} is not supported; {SUPPORTED_DATABASES}")
     if parsed.get_backend_name() != "sqlite":
         return
     database = sqlite_file(url)
@@ -75,12 +83,96 @@ def check_mirror_url(url: str | None) -> None:
     if not url:
         return
     parts = urlsplit(url)
+    if parts.username is not None or parts.password is not None:
+        # The address is not repeated: its password would land in the log and in cron's mail.
+        raise UsageError("MIRROR_URL carries a user name or password: the mirror is a plain http(s) address "
+                         "such as http://127.0.0.1:8000, and the crawler sends no credentials to it")
     try:
         parts.port  # noqa: B018 - raises ValueError for a port that is not a number
     except ValueError:
         parts = urlsplit("")
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise UsageError(f"MIRROR_URL {url!r} is not an http(s) URL such as http://127.0.0.1:8000")
+
+
+def check_lock_file(path: str | None) -> None:
+    """CRAWL_LOCK_FILE lies in a directory that exists: a mistyped directory is not created in passing."""
+    if path and not (directory := Path(path).expanduser().parent).is_dir():
+        raise UsageError(f"CRAWL_LOCK_FILE {path}: the directory {directory.absolute()} does not exist")
+
+
+def _whole(value) -> float:
+    number = int(value)
+    if number < 0:
+        raise ValueError
+    return number
+
+
+def _number(value) -> float:
+    number = float(value)
+    if not number >= 0:  # also NaN
+        raise ValueError
+    return number
+
+
+def _spans(value) -> None:
+    for span in [value] if isinstance(value, (str, int, float)) else value:
+        clock.parse_span(span)
+
+
+def _spans_per_source(value) -> None:
+    for spans in value.values():
+        _spans(spans)
+
+
+def _instant(value: str) -> None:
+    if value and datetime.fromisoformat(value).tzinfo is None:
+        raise ValueError
+
+
+#: The settings the crawler reads as numbers, spans and dates, each with how it is read and what to write.
+CHECKED_SETTINGS: dict[str, tuple[Callable, str]] = {
+    **dict.fromkeys(("LISTING_PAGE_BUDGET", "STORE_BATCH_SIZE", "RETRY_TIMES", "CONCURRENT_REQUESTS", "CONCURRENT_ITEMS",
+                     "CONCURRENT_REQUESTS_PER_DOMAIN", "REVISIT_MIN_PER_RUN", "FRESHNESS_MIN_GAPS",
+                     "WORDPRESS_API_PER_PAGE", "URLLENGTH_LIMIT", "REDIRECT_MAX_TIMES", "DOWNLOAD_MAXSIZE",
+                     "DOWNLOAD_WARNSIZE", "CLOSESPIDER_PAGECOUNT", "CLOSESPIDER_ITEMCOUNT", "CLOSESPIDER_ERRORCOUNT"),
+                    (_whole, "a whole number, 0 or more")),
+    **dict.fromkeys(("STORE_FLUSH_SECONDS", "DOWNLOAD_DELAY", "DOWNLOAD_TIMEOUT", "AUTOTHROTTLE_START_DELAY",
+                     "AUTOTHROTTLE_MAX_DELAY", "AUTOTHROTTLE_TARGET_CONCURRENCY", "RETRY_BACKOFF_BASE",
+                     "RETRY_BACKOFF_MAX", "BROWSER_TIMEOUT", "REVISIT_SHARE", "COPIES_THRESHOLD", "FRESHNESS_QUANTILE",
+                     "WORDPRESS_API_DISAGREEMENT_MAX", "SNAPSHOT_OVERLAP_SECONDS", "CLOSESPIDER_TIMEOUT",
+                     "CRAWL_LOCK_WAIT_SECONDS"),
+                    (_number, "a number, 0 or more")),
+    **dict.fromkeys(("FRESHNESS_WINDOW", "FRESHNESS_FLOOR", "FRESHNESS_CEILING", "REVISIT_CONFIRM_AFTER"),
+                    (_spans, "a span of time such as 90m, 6h, 1d or 2w")),
+    "REVISIT_SCHEDULE": (_spans, "spans of time such as 1h,6h,1d"),
+    "REVISIT_SCHEDULES": (_spans_per_source, 'spans per source, such as {"imo": ["1d", "7d"]}'),
+    "FRESHNESS_MAX_SILENCE": (_spans_per_source, 'a span per source, such as {"imo": "3d"}'),
+    "ARCHIVE_HORIZON": (lambda value: value and parse_day_bound(value), "a day such as 1400-01-01 or 2021-03-21"),
+    "CLOCK_NOW": (_instant, "an instant with its offset, such as 2026-11-22T08:00:00+03:30"),
+}
+
+
+def check_settings(settings) -> None:
+    """Every number, span and date the crawler reads from its settings (settings.py, the environment, -s)
+    is readable: a wrong one is a usage error before the first request, not a traceback in the middle."""
+    for name, (read, expected) in CHECKED_SETTINGS.items():
+        if name not in settings:
+            continue
+        value = settings[name]
+        if isinstance(value, str) and name in ("REVISIT_SCHEDULE",):
+            value = settings.getlist(name)
+        elif isinstance(value, str) and name in ("REVISIT_SCHEDULES", "FRESHNESS_MAX_SILENCE"):
+            try:
+                value = settings.getdict(name)
+            except ValueError:
+                raise UsageError(f"setting {name}={settings[name]!r}: give {expected}") from None
+        if value is None:
+            continue
+        try:
+            read(value)
+        except (ValueError, TypeError, AttributeError):
+            raise UsageError(f"setting {name}={settings[name]!r}: give {expected}") from None
 
 
 def shown_url(url: str) -> str:

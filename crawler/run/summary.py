@@ -7,10 +7,11 @@ import argparse
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timezone
 from pathlib import Path
 
 from scrapy.commands import BaseRunSpiderCommand
+from scrapy.exceptions import UsageError
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
@@ -18,10 +19,11 @@ from sqlalchemy.orm import Session
 from crawler.run.freshness import STALE
 from crawler.run.listings import LISTING_FAILED
 from crawler.run.monitors import ERRORS_DURING_CRAWL, FAILURES
-from crawler.run.preflight import (check_database_url, check_mirror_url, check_spider_arguments, one_line_errors,
-                                   open_writable)
-from crawler.store.database import CrawlRun, Store
-from crawler.store.lock import LOCKED_ELSEWHERE, LOCKED_EXIT_STATUS, CrawlLock, LockHeld, lock_path, locks_per_source
+from crawler.run.preflight import (check_database_url, check_lock_file, check_mirror_url, check_settings,
+                                   check_spider_arguments, one_line_errors, open_writable)
+from crawler.store.database import CrawlRun, Store, prepare_directory
+from crawler.store.lock import (LOCKED_ELSEWHERE, LOCKED_EXIT_STATUS, CrawlLock, LockHeld, LockUnusable, lock_path,
+                                locks_per_source)
 
 # Download failures (Scrapy's exception_type_count stats) by the name an operator knows them by.
 FAILURE_NAMES = {
@@ -323,6 +325,8 @@ class SummarizedCrawl(BaseRunSpiderCommand):
         check_spider_arguments([loader.load(name) for name in names], opts.spargs)
         check_database_url(self.settings.get("DATABASE_URL"))
         check_mirror_url(self.settings.get("MIRROR_URL"))
+        check_lock_file(self.settings.get("CRAWL_LOCK_FILE"))
+        check_settings(self.settings)
         self.crawl_sources(names, opts)
 
     def crawl_sources(self, names: list[str], opts: argparse.Namespace) -> None:
@@ -333,10 +337,16 @@ class SummarizedCrawl(BaseRunSpiderCommand):
             lock_path(database_url, self.settings.get("CRAWL_LOCK_FILE", "")), self.name)
         try:
             if lock:
-                lock.acquire()
+                prepare_directory(database_url)
+                lock.acquire(self.settings.getfloat("CRAWL_LOCK_WAIT_SECONDS"), lambda holder: print(
+                    f"another crawl holds {lock.path} ({holder}): waiting up to "
+                    f"{self.settings.getfloat('CRAWL_LOCK_WAIT_SECONDS'):g} s for it", file=sys.stderr))
+        except LockUnusable as error:
+            raise UsageError(str(error)) from None
         except LockHeld as held:
             print(f"{held}: exiting", file=sys.stderr)
             self.exitcode = LOCKED_EXIT_STATUS
+            self.record_locked_out(database_url, names, held.holder, opts.spargs)
             return
         try:
             open_writable(database_url)
@@ -371,6 +381,17 @@ class SummarizedCrawl(BaseRunSpiderCommand):
             self.crawler_process.crawl(crawler, **opts.spargs)
         self.crawler_process.start()
         return [SourceSummary.from_stats(crawler.spidercls.name, crawler.stats.get_stats()) for crawler in crawlers]
+
+    def record_locked_out(self, database_url: str, names: list[str], holder: str, arguments: dict) -> None:
+        """A run that never got the lock is still a row per source in crawl_runs (`locked elsewhere`): a
+        queue of jobs that keeps timing out shows in the history, not only in the jobs' logs."""
+        now = datetime.now(timezone.utc)
+        rows = [SourceSummary(name, finish_reason=LOCKED_ELSEWHERE_STATUS, locked_by=holder, started_at=now,
+                              finished_at=now) for name in names]
+        try:
+            self.record(database_url, rows, arguments)
+        except SQLAlchemyError as error:
+            print(f"could not record this run in crawl_runs: {str(error).splitlines()[0]}", file=sys.stderr)
 
     @staticmethod
     def record(database_url: str, rows: list[SourceSummary], arguments: dict) -> None:

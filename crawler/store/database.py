@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from dataclasses import dataclass
 from datetime import datetime, timezone, tzinfo
 from enum import Enum
@@ -279,10 +280,29 @@ def sqlite_file(url: str) -> Path | None:
     return Path(database).expanduser()
 
 
-def make_engine(url: str) -> Engine:
+def prepare_directory(url: str) -> None:
+    """Creates the project's own data/ directory for the default database; any other database's directory
+    must exist (crawler/run/preflight.py)."""
     if url == DEFAULT_DATABASE_URL:
-        # The project's own data/ directory; any other database's directory must exist (crawler/run/preflight.py).
         Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+
+
+def create_private(url: str) -> None:
+    """Creates a SQLite database file that does not exist yet readable by its owner only: SQLite gives its
+    -wal and -shm files the database file's mode, so articles are not readable by every user of the machine
+    (as the crawl lock is not)."""
+    database = sqlite_file(url)
+    if database is None or make_url(url).query.get("mode") or not database.parent.is_dir():
+        return
+    try:
+        os.close(os.open(database, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    except FileExistsError:
+        pass
+
+
+def make_engine(url: str) -> Engine:
+    prepare_directory(url)
+    create_private(url)
     # SQLite waits this long for another writer's lock unless the URL says otherwise (?timeout=).
     waits = {"timeout": 30} if url.startswith("sqlite") and "timeout=" not in url else {}
     engine = create_engine(url, connect_args=waits, json_serializer=lambda value: json.dumps(value, ensure_ascii=False))

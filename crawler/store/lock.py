@@ -3,7 +3,10 @@
 The lock is an exclusive `flock` on a file: next to a SQLite database (`<file>.lock`); for a server
 database, `<host>_<port>_<database>.lock` in the user's state directory (`$XDG_STATE_HOME`, else
 `~/.local/state`, under `iran-municipal-news/`), so one lock per machine and user whatever the current
-directory; or the file CRAWL_LOCK_FILE names. The operating system releases it when the process ends,
+directory; or the file CRAWL_LOCK_FILE names, in a directory that exists. Each is the real path, symbolic
+links resolved, so that a database reached through a link is locked as itself. A crawl that finds the lock
+held waits for it up to CRAWL_LOCK_WAIT_SECONDS (on SQLite, sources scheduled one by one queue rather than
+fail), then gives up. The operating system releases it when the process ends,
 however it ends (a crawl killed with SIGKILL leaves no stale lock behind). The file, readable by its
 owner only, says who holds it: the process id, its start time and the command, never its arguments
 (a `-s DATABASE_URL=…` may carry a password).
@@ -16,6 +19,8 @@ import logging
 import os
 import re
 import socket
+import time
+from collections.abc import Callable
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -34,7 +39,13 @@ STATE_DIRECTORY = "iran-municipal-news"
 
 
 class LockHeld(Exception):
-    pass
+    def __init__(self, message: str, holder: str):
+        super().__init__(message)
+        self.holder = holder
+
+
+class LockUnusable(Exception):
+    """The lock file cannot be created or opened (a missing or unwritable directory)."""
 
 
 def state_directory() -> Path:
@@ -44,10 +55,11 @@ def state_directory() -> Path:
 
 def lock_path(database_url: str, lock_file: str = "") -> Path:
     if lock_file:
-        return Path(lock_file).expanduser().absolute()
+        return Path(lock_file).expanduser().resolve()
     database = sqlite_file(database_url)
     if database is not None:
-        return database.with_name(f"{database.name}.lock").absolute()
+        database = database.resolve()
+        return database.with_name(f"{database.name}.lock")
     parsed = make_url(database_url)
     name = re.sub(r"[^A-Za-z0-9.-]+", "_",
                   f"{parsed.host or 'localhost'}_{parsed.port or 'default'}_{parsed.database or parsed.drivername}")
@@ -60,18 +72,32 @@ class CrawlLock:
         self.command = command
         self.file = None
 
-    def acquire(self) -> None:
-        """Takes the lock or raises LockHeld at once, saying who holds it."""
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        descriptor = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+    def acquire(self, wait: float = 0, waiting: Callable[[str], None] = lambda holder: None) -> None:
+        """Takes the lock, waiting for it up to `wait` seconds (calling `waiting` with the holder once if it
+        has to), or raises LockHeld, saying who holds it; LockUnusable when the file cannot be opened."""
+        if self.path.parent == state_directory():
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            descriptor = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+        except OSError as error:
+            raise LockUnusable(f"cannot open the crawl lock {self.path}: {error.strerror}") from None
         os.fchmod(descriptor, 0o600)  # a lock file left by an older version may be readable by all
         file = os.fdopen(descriptor, "r+")
-        try:
-            fcntl.flock(file, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            holder = file.read().strip() or "another process"
-            file.close()
-            raise LockHeld(f"another crawl holds {self.path} ({holder}); not crawling") from None
+        deadline = time.monotonic() + wait
+        while True:
+            try:
+                fcntl.flock(file, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                file.seek(0)
+                holder = file.read().strip() or "another process"
+                if time.monotonic() >= deadline:
+                    file.close()
+                    raise LockHeld(f"another crawl holds {self.path} ({holder}); not crawling", holder) from None
+                if waiting is not None:
+                    waiting(holder)
+                    waiting = None
+                time.sleep(min(1.0, max(0.0, deadline - time.monotonic())))
         file.truncate(0)
         started = datetime.now(timezone.utc).isoformat(timespec="seconds")
         file.write(f"pid {os.getpid()}, started {started}: scrapy {self.command}\n")
@@ -117,7 +143,9 @@ class SourceLock:
     def from_crawler(cls, crawler):
         database_url = crawler.settings.get("DATABASE_URL") or ""
         if not crawler.settings.getbool("SOURCE_LOCK_ENABLED", True) or not locks_per_source(database_url):
-            raise NotConfigured("the crawl lock is a file (crawler.store.lock.CrawlLock)")
+            # Without a message: Scrapy logs a warning per crawler for one with, five per crawlall on SQLite, where
+            # the crawl lock is a file (CrawlLock), as it should be.
+            raise NotConfigured
         lock = cls(crawler, Store.open(database_url).engine)
         crawler.signals.connect(lock.release, signal=signals.spider_closed)
         return lock
