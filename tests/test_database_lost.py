@@ -98,3 +98,11 @@ def test_postgresql_stopped_mid_run(mirror, postgres_server, every_article):
     with create_engine(postgres_server.url).connect() as connection:
         stored = {tuple(row) for row in connection.execute(text("select source, news_code from articles"))}
     check_nothing_silently_lost(result, stored, every_article)
+    # The status column says it in two words; the database's error follows the table, a line per source.
+    sources = sorted({source for source, _ in every_article})
+    lines = result.stdout.splitlines()
+    status = next(line for line in lines if line.startswith("source ")).index("status")
+    assert [line[status:] for line in lines if line.split(" ")[0] in sources] == ["database lost"] * len(sources)
+    details = [line for line in lines if ": database lost: " in line]
+    assert [line.split(":")[0] for line in details] == sources
+    assert all("OperationalError" in line and "freshness" not in line for line in details)

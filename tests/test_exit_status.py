@@ -17,7 +17,7 @@ from crawler.fetch.mirror_server import DEFAULT_ROOT, MirrorServer
 from crawler.run.summary import STATUS_RULES
 from crawler.store.database import Store
 from crawler.store.lock import CrawlLock, lock_path
-from tests.conftest import ROOT, scrapy_cli
+from tests.conftest import ROOT, SCRAPY, scrapy_cli
 from tests.support.served import Fault, RecordingMirror, copy_mirror
 
 LISTING = "/www.hamshahrionline.ir/archive"
@@ -300,3 +300,57 @@ def test_a_lock_file_left_readable_by_all_becomes_private(tmp_path):
         assert stat.S_IMODE(os.stat(path).st_mode) == 0o600 and "pw@" not in path.read_text()
     finally:
         lock.release()
+
+
+def test_a_new_sqlite_database_and_its_wal_and_shm_files_are_private(tmp_path):
+    """Articles and crawl history are readable by their owner only, as the crawl lock is, whatever the umask."""
+    previous = os.umask(0o022)
+    try:
+        store = Store.open(f"sqlite:///{tmp_path / 'articles.db'}")
+        store.check_writable()
+        with store.engine.connect():  # held open: the -wal and -shm files exist while a connection does
+            files = sorted(path.name for path in tmp_path.iterdir())
+            modes = {path.name: stat.S_IMODE(path.stat().st_mode) for path in tmp_path.iterdir()}
+    finally:
+        os.umask(previous)
+    assert files == ["articles.db", "articles.db-shm", "articles.db-wal"]
+    assert modes == dict.fromkeys(files, 0o600)
+
+
+def test_a_crawl_waits_for_the_lock_and_goes_ahead_once_it_is_released(tmp_path, mirror):
+    """On SQLite, sources scheduled together (scrapyd jobs, a crawl started by hand during the cron's) queue."""
+    database_url = f"sqlite:///{tmp_path / 'articles.db'}"
+    holder = subprocess.Popen(
+        [sys.executable, "-c", "import sys; from pathlib import Path; from crawler.store.lock import CrawlLock;"
+         "lock = CrawlLock(Path(sys.argv[1]), 'crawl'); lock.acquire(); print('held', flush=True); sys.stdin.read()",
+         str(lock_path(database_url))], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, cwd=ROOT)
+    assert holder.stdout.readline() == "held\n"
+    waiting = subprocess.Popen([str(SCRAPY), "crawl", "hamshahri"], cwd=ROOT, stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True,
+                               env={**os.environ, "MIRROR_URL": mirror, "DATABASE_URL": database_url})
+    try:
+        said = next(line for line in waiting.stderr if "waiting up to" in line)
+        assert said.startswith(f"another crawl holds {lock_path(database_url)} (pid {holder.pid}, started ")
+        assert said.endswith(": scrapy crawl): waiting up to 1200 s for it\n")
+    finally:
+        holder.stdin.close()  # the holder ends: the lock is released
+        holder.wait()
+        out, err = waiting.communicate(timeout=120)
+    assert waiting.returncode == 0, err[-3000:]
+    assert status_cell(out) == "ok"
+
+
+def test_a_crawl_that_gives_up_waiting_records_its_sources_as_locked_elsewhere(tmp_path, mirror):
+    database_url = f"sqlite:///{tmp_path / 'articles.db'}"
+    lock = CrawlLock(lock_path(database_url), "crawlall")
+    lock.acquire()
+    try:
+        result = scrapy_cli("crawlall", "--sources", "imo,semnan", "-s", "CRAWL_LOCK_WAIT_SECONDS=0.5",
+                            mirror_url=mirror, database_url=database_url)
+    finally:
+        lock.release()
+    assert result.returncode == 75
+    assert "waiting up to 0.5 s" in result.stderr and "not crawling: exiting" in result.stderr
+    with sqlite3.connect(tmp_path / "articles.db") as connection:
+        runs = connection.execute("select source, finish_reason, pages from crawl_runs order by source").fetchall()
+    assert runs == [("imo", "locked elsewhere", 0), ("semnan", "locked elsewhere", 0)]

@@ -382,6 +382,25 @@ def test_the_report_as_text_json_and_an_rtl_page(tmp_path, sqlite_url):
     assert "منابع خاموش" in page_seen["text"] and "hamshahri: no new article for 2 h; usual ≤ 1 h" in page_seen["text"]
 
 
+@pytest.mark.parametrize("arguments, message", [
+    (["report", "-o", "{tmp}/missing/report.json"], "-o {tmp}/missing/report.json: the directory {tmp}/missing does "
+                                                     "not exist; nothing written"),
+    (["history", "semnan", "1", "-o", "{tmp}/missing/history.json"], "-o {tmp}/missing/history.json: the directory "
+                                                                     "{tmp}/missing does not exist; nothing written"),
+    (["report", "--since", "1405-09-20"], "--since 1405-09-20: that day has not begun yet (now is 1405-09-13 11:30 in "
+                                          "Tehran); give a day up to today"),
+])
+def test_a_report_or_history_that_cannot_be_given_is_one_line_and_exits_2(tmp_path, sqlite_url, arguments, message):
+    """Said before anything is printed: no report on standard output followed by a traceback."""
+    arguments = [argument.replace("{tmp}", str(tmp_path)) for argument in arguments]
+    result = scrapy_cli(*arguments, "-s", "CLOCK_NOW=2026-12-04T08:00:00+00:00", mirror_url="",
+                        database_url=sqlite_url)
+    assert result.returncode == 2 and result.stdout == ""
+    assert [line for line in result.stderr.splitlines() if line.startswith("error:")] == \
+        [f"error: {message.replace('{tmp}', str(tmp_path))}"]
+    assert "Traceback" not in result.stderr and not (tmp_path / "missing").exists()
+
+
 def test_the_cron_lines_mail_a_stale_source_and_the_daily_report(tmp_path, sqlite_url):
     logs = tmp_path / "logs"
     freshness, environment = cron_job("freshness", CRAWLER_HOME=str(ROOT), CRAWLER_LOGS=str(logs),

@@ -21,6 +21,7 @@ from crawler.commands.refetch import source_for
 from crawler.extract.urls import url_variants
 from crawler.items import CONTENT_FIELDS
 from crawler.run import clock
+from crawler.run.preflight import check_outputs, one_line_errors
 from crawler.store.database import Article, ArticleVersion, Store, is_removed
 
 # A word is a run of anything but white space (ZWNJ is no space: «می‌شود» stays one word); a line
@@ -144,6 +145,7 @@ class Command(ScrapyCommand):
         super().add_options(parser)
         parser.add_argument("-o", "--output", type=Path, help="also write the history as JSON to this file")
 
+    @one_line_errors
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
         assert self.crawler_process and self.settings
         if len(args) not in (1, 2) or (len(args) == 1 and urlsplit(args[0]).scheme not in ("http", "https")):
@@ -151,6 +153,8 @@ class Command(ScrapyCommand):
         loader = self.crawler_process.spider_loader
         if len(args) == 2 and args[0] not in loader.list():
             raise UsageError(f"unknown source {args[0]!r}; known: {', '.join(sorted(loader.list()))}", print_help=False)
+        if opts.output:
+            check_outputs([opts.output])
         spiders = [loader.load(name) for name in sorted(loader.list())]
         with Session(Store.open(self.settings.get("DATABASE_URL")).engine) as session:
             article = find_article(session, args, spiders)

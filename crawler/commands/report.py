@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from crawler.extract.dates import parse_day_bound
 from crawler.run import clock
 from crawler.run.freshness import check
+from crawler.run.preflight import check_outputs, one_line_errors
 from crawler.store.database import Article, ArticleVersion, Store
 
 KINDS = ("new", "edited", "removed", "restored")
@@ -28,16 +29,20 @@ KIND_NAMES = {"new": "تازه", "edited": "ویرایش‌شده", "removed": "
 
 
 def since_bound(value: str, now: datetime) -> datetime:
-    """«1d», «12h» back from now, or a day («1404-09-01», «2026-11-22») from its start in Tehran."""
+    """«1d», «12h» back from now, or a day («1404-09-01», «2026-11-22») from its start in Tehran; not after now."""
     try:
         return now - clock.parse_span(value)
     except ValueError:
         pass
     try:
-        return parse_day_bound(value)
+        since = parse_day_bound(value)
     except ValueError as error:
         raise UsageError(f"--since {value!r}: give a span (1d, 12h) or a day (1404-09-01, 2026-11-22); {error}",
                          print_help=False) from None
+    if since > now:
+        raise UsageError(f"--since {value}: that day has not begun yet (now is {clock.tehran_jalali(now)} in Tehran); "
+                         "give a day up to today", print_help=False)
+    return since
 
 
 def entry(article: Article, at: datetime, **extra) -> dict:
@@ -172,6 +177,7 @@ class Command(ScrapyCommand):
         parser.add_argument("-o", "--output", type=Path, action="append", default=[],
                             help="also write the report to FILE.json or FILE.html (repeatable)")
 
+    @one_line_errors
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
         assert self.crawler_process and self.settings
         known = sorted(self.crawler_process.spider_loader.list())
@@ -181,9 +187,10 @@ class Command(ScrapyCommand):
                              print_help=False)
         if bad := [str(path) for path in opts.output if path.suffix not in WRITERS]:
             raise UsageError(f"-o {', '.join(bad)}: the report is written as .json or .html", print_help=False)
+        check_outputs(opts.output)
         now = clock.now(self.settings)
-        report = collect(Store.open(self.settings.get("DATABASE_URL")), sources, since_bound(opts.since, now), now,
-                         self.settings, opts.limit)
+        since = since_bound(opts.since, now)
+        report = collect(Store.open(self.settings.get("DATABASE_URL")), sources, since, now, self.settings, opts.limit)
         print(as_text(report))
         for path in opts.output:
             path.write_text(WRITERS[path.suffix](report), encoding="utf-8")

@@ -20,13 +20,15 @@ from datetime import datetime, timedelta
 
 from scrapy import signals
 from sqlalchemy import func, select
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import InterfaceError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from crawler.run import clock
 from crawler.store.database import Article, Store
 
 STALE = "freshness/stale"
+#: The database's error when it could not be read at the end of the crawl (crawler/run/summary.py: `database lost`).
+DATABASE_LOST = "database/lost"
 
 
 @dataclass
@@ -110,6 +112,10 @@ class FreshnessAtClose:
         stats, settings = self.crawler.stats, self.crawler.settings
         try:
             found = check(Store.for_crawler(self.crawler), spider.name, clock.now(settings), settings)
+        except (OperationalError, InterfaceError) as error:
+            # The database went away (a server stopped, a connection cut): that, not freshness, is the news.
+            stats.set_value(DATABASE_LOST, str(error).splitlines()[0])
+            return
         except SQLAlchemyError as error:
             stats.set_value(STALE, f"freshness not checked: {str(error).splitlines()[0]}")
             return

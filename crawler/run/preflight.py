@@ -6,6 +6,7 @@ be used), instead of a traceback during the crawl, or a crawl whose every articl
 from __future__ import annotations
 
 import functools
+import os
 import sys
 from collections.abc import Callable
 from datetime import datetime
@@ -99,6 +100,16 @@ def check_lock_file(path: str | None) -> None:
     """CRAWL_LOCK_FILE lies in a directory that exists: a mistyped directory is not created in passing."""
     if path and not (directory := Path(path).expanduser().parent).is_dir():
         raise UsageError(f"CRAWL_LOCK_FILE {path}: the directory {directory.absolute()} does not exist")
+
+
+def check_outputs(paths: list[Path]) -> None:
+    """Each output file (-o) can be written where it is asked for: said before anything is printed."""
+    for path in paths:
+        directory = path.expanduser().absolute().parent
+        if not directory.is_dir():
+            raise UsageError(f"-o {path}: the directory {directory} does not exist; nothing written")
+        if not os.access(directory, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
+            raise UsageError(f"-o {path}: not writable; nothing written")
 
 
 def _whole(value) -> float:

@@ -16,7 +16,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from crawler.run.freshness import STALE
+from crawler.run.freshness import DATABASE_LOST, STALE
 from crawler.run.listings import LISTING_FAILED
 from crawler.run.monitors import ERRORS_DURING_CRAWL, FAILURES
 from crawler.run.preflight import (check_database_url, check_lock_file, check_mirror_url, check_settings,
@@ -105,6 +105,8 @@ class SourceSummary:
     stale: str = ""
     # Who held the source when this crawl wanted it (crawler.store.lock.SourceLock); empty when it was crawled.
     locked_by: str = ""
+    # The database's error when it could not be read at the end of the source's crawl; empty when it could.
+    database_lost: str = ""
 
     @classmethod
     def from_stats(cls, source: str, stats: dict) -> SourceSummary:
@@ -148,6 +150,7 @@ class SourceSummary:
             removed=stats.get("revisit/removed", 0),
             stale=stats.get(STALE, ""),
             locked_by=stats.get(LOCKED_ELSEWHERE, ""),
+            database_lost=stats.get(DATABASE_LOST, ""),
         )
 
     @property
@@ -174,9 +177,19 @@ class SourceSummary:
         return [f"{rule.status}: {reason}" for rule, reasons in self.findings if rule.attention for reason in reasons]
 
     def describe(self) -> str:
-        """The status column: «ok», or each rule that applies with what it found."""
+        """The status column: «ok», or each rule that applies with what it found; or the one rule that applies
+        `alone`, whose findings go below the table (`details_below`)."""
+        findings = self.findings
+        if alone := next((rule for rule, _ in findings if rule.alone), None):
+            return alone.status
         return "; ".join(f"{rule.status}: {'; '.join(reasons)}" if rule.attention else rule.status
-                         for rule, reasons in self.findings) or self.status
+                         for rule, reasons in findings) or self.status
+
+    def details_below(self) -> list[str]:
+        """When a rule applies `alone`: what every rule found, a line each («hamshahri: database lost: …»)."""
+        if not any(rule.alone for rule, _ in self.findings):
+            return []
+        return [f"{self.source}: {problem}" for problem in self.problems]
 
     def crawl_run(self, arguments: dict) -> CrawlRun:
         return CrawlRun(source=self.source, started_at=self.started_at, finished_at=self.finished_at,
@@ -242,10 +255,15 @@ class StatusRule:
     status: str
     reasons: Callable[[SourceSummary], list[str]]
     attention: bool = True
+    #: What it found explains the rest and is too long for the table (a database's error): the status column
+    #: shows its word alone, and what every rule found follows the table.
+    alone: bool = False
 
 
 #: In order: a source's status is the first rule that applies; every rule that applies is listed.
 STATUS_RULES: list[StatusRule] = [
+    # The database could not be read at the end: what the other rules found may be its consequences.
+    StatusRule("database lost", lambda row: [row.database_lost] if row.database_lost else [], alone=True),
     StatusRule("stopped", not_finished),
     StatusRule("blocked", blocked),
     StatusRule("unreachable", unreachable),
@@ -353,6 +371,8 @@ class SummarizedCrawl(BaseRunSpiderCommand):
             rows = self.run_crawlers(names, opts)
             print()
             print(format_table(rows))
+            for line in (line for row in rows for line in row.details_below()):
+                print(line)
             print(f"\ndatabase: {describe_database(database_url)}")
             try:
                 self.record(database_url, rows, opts.spargs)
