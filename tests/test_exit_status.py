@@ -330,7 +330,7 @@ def test_a_crawl_waits_for_the_lock_and_goes_ahead_once_it_is_released(tmp_path,
                                env={**os.environ, "MIRROR_URL": mirror, "DATABASE_URL": database_url})
     try:
         said = next(line for line in waiting.stderr if "waiting up to" in line)
-        assert said.startswith(f"another crawl holds {lock_path(database_url)} (pid {holder.pid}, started ")
+        assert f"WARNING: another crawl holds {lock_path(database_url)} (pid {holder.pid}, started " in said
         assert said.endswith(": scrapy crawl): waiting up to 1200 s for it\n")
     finally:
         holder.stdin.close()  # the holder ends: the lock is released

@@ -173,3 +173,32 @@ def test_a_job_on_a_server_that_died_is_scheduled_again_on_the_other(tmp_path, p
     no_duplicates(postgresql_url)
     log = alive.job_log("hamshahri", job)
     assert "locked elsewhere" not in log and "NOT STORED" not in log
+
+
+def test_on_sqlite_scrapyd_jobs_scheduled_together_queue_for_the_lock(tmp_path, egg):
+    """One server on SQLite, three sources scheduled at once as deploy/scrapyd/schedule does: each job waits
+    for the one before it and every source is crawled."""
+    database_url = f"sqlite:///{tmp_path / 'articles.db'}"
+    server = ScrapydServer(tmp_path / "crawl-1", {"DATABASE_URL": database_url})
+    try:
+        assert deploy(egg, [server, server]).returncode == 0
+        with RecordingMirror(copy_mirror(tmp_path / "mirror"), hold=HELD) as mirror:
+            jobs = {source: server.schedule(source, MIRROR_URL=mirror.url) for source in ("hamshahri", "imo", "rasht")}
+            wait_for(lambda: all(server.running(job) or server.finished(job) for job in jobs.values()))
+
+            def waiting(source: str) -> bool:
+                try:
+                    return "waiting up to" in server.job_log(source, jobs[source])
+                except FileNotFoundError:  # the job has not started its log yet
+                    return False
+
+            wait_for(lambda: waiting("imo") and waiting("rasht"))
+            mirror.release.set()
+            for job in jobs.values():
+                wait_for(lambda: server.finished(job))  # noqa: B023 - waited for at once
+    finally:
+        server.stop()
+    runs = query(database_url, "select source, finish_reason from crawl_runs order by source")
+    assert [tuple(run) for run in runs] == [("hamshahri", "finished"), ("imo", "finished"), ("rasht", "finished")]
+    for source in jobs:
+        assert stored(database_url, source) == CODES[source], source

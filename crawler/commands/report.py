@@ -29,7 +29,8 @@ KIND_NAMES = {"new": "تازه", "edited": "ویرایش‌شده", "removed": "
 
 
 def since_bound(value: str, now: datetime) -> datetime:
-    """«1d», «12h» back from now, or a day («1404-09-01», «2026-11-22») from its start in Tehran; not after now."""
+    """«1d», «12h» back from now, or a day («1404-09-01», «2026-11-22») from its start in Tehran, not after
+    now."""
     try:
         return now - clock.parse_span(value)
     except ValueError:

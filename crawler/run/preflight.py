@@ -9,7 +9,6 @@ import functools
 import os
 import sys
 from collections.abc import Callable
-from datetime import datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -21,7 +20,8 @@ from crawler.extract.dates import parse_day_bound
 from crawler.run import clock
 from crawler.store.database import DEFAULT_DATABASE_URL, Store, sqlite_file
 
-SUPPORTED_DATABASES = "the crawler stores into SQLite (sqlite:///path/to/file.db) or PostgreSQL (postgresql+psycopg://…)"
+SUPPORTED_DATABASES = ("the crawler stores into SQLite (sqlite:///path/to/file.db) "
+                       "or PostgreSQL (postgresql+psycopg://…)")
 
 
 class DatabaseUnavailable(Exception):
@@ -112,55 +112,42 @@ def check_outputs(paths: list[Path]) -> None:
             raise UsageError(f"-o {path}: not writable; nothing written")
 
 
-def _whole(value) -> float:
-    number = int(value)
-    if number < 0:
+def _not_negative(number: float) -> None:
+    if not number >= 0:  # NaN included
         raise ValueError
-    return number
 
 
-def _number(value) -> float:
-    number = float(value)
-    if not number >= 0:  # also NaN
-        raise ValueError
-    return number
-
-
-def _spans(value) -> None:
-    for span in [value] if isinstance(value, (str, int, float)) else value:
+def _spans(spans) -> None:
+    for span in [spans] if isinstance(spans, (str, int, float)) else spans:
         clock.parse_span(span)
 
 
-def _spans_per_source(value) -> None:
-    for spans in value.values():
-        _spans(spans)
-
-
-def _instant(value: str) -> None:
-    if value and datetime.fromisoformat(value).tzinfo is None:
-        raise ValueError
-
-
-#: The settings the crawler reads as numbers, spans and dates, each with how it is read and what to write.
+#: How each setting the crawler reads as a number, a span or a date is read (raising ValueError or TypeError
+#: for a value that is not one), and what to write instead.
+WHOLE = (lambda settings, name: _not_negative(settings.getint(name)), "a whole number, 0 or more")
+NUMBER = (lambda settings, name: _not_negative(settings.getfloat(name)), "a number, 0 or more")
+SPAN = (lambda settings, name: clock.parse_span(settings.get(name)), "a span of time such as 90m, 6h, 1d or 2w")
 CHECKED_SETTINGS: dict[str, tuple[Callable, str]] = {
-    **dict.fromkeys(("LISTING_PAGE_BUDGET", "STORE_BATCH_SIZE", "RETRY_TIMES", "CONCURRENT_REQUESTS", "CONCURRENT_ITEMS",
-                     "CONCURRENT_REQUESTS_PER_DOMAIN", "REVISIT_MIN_PER_RUN", "FRESHNESS_MIN_GAPS",
+    **dict.fromkeys(("LISTING_PAGE_BUDGET", "STORE_BATCH_SIZE", "RETRY_TIMES", "CONCURRENT_REQUESTS",
+                     "CONCURRENT_ITEMS", "CONCURRENT_REQUESTS_PER_DOMAIN", "REVISIT_MIN_PER_RUN", "FRESHNESS_MIN_GAPS",
                      "WORDPRESS_API_PER_PAGE", "URLLENGTH_LIMIT", "REDIRECT_MAX_TIMES", "DOWNLOAD_MAXSIZE",
                      "DOWNLOAD_WARNSIZE", "CLOSESPIDER_PAGECOUNT", "CLOSESPIDER_ITEMCOUNT", "CLOSESPIDER_ERRORCOUNT"),
-                    (_whole, "a whole number, 0 or more")),
+                    WHOLE),
     **dict.fromkeys(("STORE_FLUSH_SECONDS", "DOWNLOAD_DELAY", "DOWNLOAD_TIMEOUT", "AUTOTHROTTLE_START_DELAY",
                      "AUTOTHROTTLE_MAX_DELAY", "AUTOTHROTTLE_TARGET_CONCURRENCY", "RETRY_BACKOFF_BASE",
                      "RETRY_BACKOFF_MAX", "BROWSER_TIMEOUT", "REVISIT_SHARE", "COPIES_THRESHOLD", "FRESHNESS_QUANTILE",
                      "WORDPRESS_API_DISAGREEMENT_MAX", "SNAPSHOT_OVERLAP_SECONDS", "CLOSESPIDER_TIMEOUT",
-                     "CRAWL_LOCK_WAIT_SECONDS"),
-                    (_number, "a number, 0 or more")),
-    **dict.fromkeys(("FRESHNESS_WINDOW", "FRESHNESS_FLOOR", "FRESHNESS_CEILING", "REVISIT_CONFIRM_AFTER"),
-                    (_spans, "a span of time such as 90m, 6h, 1d or 2w")),
-    "REVISIT_SCHEDULE": (_spans, "spans of time such as 1h,6h,1d"),
-    "REVISIT_SCHEDULES": (_spans_per_source, 'spans per source, such as {"imo": ["1d", "7d"]}'),
-    "FRESHNESS_MAX_SILENCE": (_spans_per_source, 'a span per source, such as {"imo": "3d"}'),
-    "ARCHIVE_HORIZON": (lambda value: value and parse_day_bound(value), "a day such as 1400-01-01 or 2021-03-21"),
-    "CLOCK_NOW": (_instant, "an instant with its offset, such as 2026-11-22T08:00:00+03:30"),
+                     "CRAWL_LOCK_WAIT_SECONDS"), NUMBER),
+    **dict.fromkeys(("FRESHNESS_WINDOW", "FRESHNESS_FLOOR", "FRESHNESS_CEILING", "REVISIT_CONFIRM_AFTER"), SPAN),
+    "REVISIT_SCHEDULE": (lambda settings, name: _spans(settings.getlist(name)), "spans of time such as 1h,6h,1d"),
+    "REVISIT_SCHEDULES": (lambda settings, name: [_spans(spans) for spans in settings.getdict(name).values()],
+                          'spans per source, such as {"imo": ["1d", "7d"]}'),
+    "FRESHNESS_MAX_SILENCE": (lambda settings, name: [_spans(span) for span in settings.getdict(name).values()],
+                              'a span per source, such as {"imo": "3d"}'),
+    "ARCHIVE_HORIZON": (lambda settings, name: settings.get(name) and parse_day_bound(settings.get(name)),
+                        "a day such as 1400-01-01 or 2021-03-21"),
+    "CLOCK_NOW": (lambda settings, name: clock.now(settings),
+                  "an instant with its offset, such as 2026-11-22T08:00:00+03:30"),
 }
 
 
@@ -168,22 +155,10 @@ def check_settings(settings) -> None:
     """Every number, span and date the crawler reads from its settings (settings.py, the environment, -s)
     is readable: a wrong one is a usage error before the first request, not a traceback in the middle."""
     for name, (read, expected) in CHECKED_SETTINGS.items():
-        if name not in settings:
-            continue
-        value = settings[name]
-        if isinstance(value, str) and name in ("REVISIT_SCHEDULE",):
-            value = settings.getlist(name)
-        elif isinstance(value, str) and name in ("REVISIT_SCHEDULES", "FRESHNESS_MAX_SILENCE"):
-            try:
-                value = settings.getdict(name)
-            except ValueError:
-                raise UsageError(f"setting {name}={settings[name]!r}: give {expected}") from None
-        if value is None:
-            continue
         try:
-            read(value)
-        except (ValueError, TypeError, AttributeError):
-            raise UsageError(f"setting {name}={settings[name]!r}: give {expected}") from None
+            read(settings, name)
+        except (ValueError, TypeError):
+            raise UsageError(f"setting {name}={settings.get(name)!r}: give {expected}") from None
 
 
 def shown_url(url: str) -> str:

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -24,6 +25,8 @@ from crawler.run.preflight import (check_database_url, check_lock_file, check_mi
 from crawler.store.database import CrawlRun, Store, prepare_directory
 from crawler.store.lock import (LOCKED_ELSEWHERE, LOCKED_EXIT_STATUS, CrawlLock, LockHeld, LockUnusable, lock_path,
                                 locks_per_source)
+
+logger = logging.getLogger(__name__)
 
 # Download failures (Scrapy's exception_type_count stats) by the name an operator knows them by.
 FAILURE_NAMES = {
@@ -356,9 +359,10 @@ class SummarizedCrawl(BaseRunSpiderCommand):
         try:
             if lock:
                 prepare_directory(database_url)
-                lock.acquire(self.settings.getfloat("CRAWL_LOCK_WAIT_SECONDS"), lambda holder: print(
-                    f"another crawl holds {lock.path} ({holder}): waiting up to "
-                    f"{self.settings.getfloat('CRAWL_LOCK_WAIT_SECONDS'):g} s for it", file=sys.stderr))
+                wait = self.settings.getfloat("CRAWL_LOCK_WAIT_SECONDS")
+                # Logged: a scrapyd job's log (or cron's crawl.log) shows why it started late.
+                lock.acquire(wait, lambda holder: logger.warning(
+                    "another crawl holds %s (%s): waiting up to %g s for it", lock.path, holder, wait))
         except LockUnusable as error:
             raise UsageError(str(error)) from None
         except LockHeld as held:
