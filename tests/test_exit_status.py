@@ -338,6 +338,7 @@ def test_a_crawl_waits_for_the_lock_and_goes_ahead_once_it_is_released(tmp_path,
         out, err = waiting.communicate(timeout=120)
     assert waiting.returncode == 0, err[-3000:]
     assert status_cell(out) == "ok"
+    assert lock_path(database_url).read_text() == ""  # released, with nothing left of either holder
 
 
 def test_a_crawl_that_gives_up_waiting_records_its_sources_as_locked_elsewhere(tmp_path, mirror):

@@ -1,15 +1,14 @@
-"""One crawl at a time per database, so that a cron run overlapping the previous one exits at once.
+"""One crawl at a time per database: a run that finds another one crawling waits for it, up to
+CRAWL_LOCK_WAIT_SECONDS (so that jobs scheduled together on SQLite queue), then exits 75.
 
 The lock is an exclusive `flock` on a file: next to a SQLite database (`<file>.lock`); for a server
 database, `<host>_<port>_<database>.lock` in the user's state directory (`$XDG_STATE_HOME`, else
 `~/.local/state`, under `iran-municipal-news/`), so one lock per machine and user whatever the current
-directory; or the file CRAWL_LOCK_FILE names, in a directory that exists. Each is the real path, symbolic
-links resolved, so that a database reached through a link is locked as itself. A crawl that finds the lock
-held waits for it up to CRAWL_LOCK_WAIT_SECONDS (on SQLite, sources scheduled one by one queue rather than
-fail), then gives up. The operating system releases it when the process ends,
-however it ends (a crawl killed with SIGKILL leaves no stale lock behind). The file, readable by its
-owner only, says who holds it: the process id, its start time and the command, never its arguments
-(a `-s DATABASE_URL=…` may carry a password).
+directory; or the file CRAWL_LOCK_FILE names, in a directory that exists. Symbolic links are resolved, so
+that a database reached through a link is locked as itself. The operating system releases the lock when
+the process ends, however it ends (a crawl killed with SIGKILL leaves no stale lock behind). The file,
+readable by its owner only, says who holds it: the process id, its start time and the command, never its
+arguments (a `-s DATABASE_URL=…` may carry a password).
 """
 
 from __future__ import annotations
@@ -83,7 +82,7 @@ class CrawlLock:
             raise LockUnusable(f"cannot open the crawl lock {self.path}: {error.strerror}") from None
         os.fchmod(descriptor, 0o600)  # a lock file left by an older version may be readable by all
         file = os.fdopen(descriptor, "r+")
-        deadline = time.monotonic() + wait
+        deadline, told = time.monotonic() + wait, False
         while True:
             try:
                 fcntl.flock(file, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -94,10 +93,11 @@ class CrawlLock:
                 if time.monotonic() >= deadline:
                     file.close()
                     raise LockHeld(f"another crawl holds {self.path} ({holder}); not crawling", holder) from None
-                if waiting is not None:
+                if not told:
                     waiting(holder)
-                    waiting = None
-                time.sleep(min(1.0, max(0.0, deadline - time.monotonic())))
+                    told = True
+                time.sleep(min(1.0, deadline - time.monotonic()))
+        file.seek(0)
         file.truncate(0)
         started = datetime.now(timezone.utc).isoformat(timespec="seconds")
         file.write(f"pid {os.getpid()}, started {started}: scrapy {self.command}\n")
