@@ -176,15 +176,18 @@ def test_a_job_on_a_server_that_died_is_scheduled_again_on_the_other(tmp_path, p
 
 
 def test_on_sqlite_scrapyd_jobs_scheduled_together_queue_for_the_lock(tmp_path, egg):
-    """One server on SQLite, three sources scheduled at once as deploy/scrapyd/schedule does: each job waits
-    for the one before it and every source is crawled."""
+    """One server on SQLite, sources scheduled while another is being crawled (deploy/scrapyd/schedule gives
+    three at once): each job waits for the one before it and every source is crawled."""
     database_url = f"sqlite:///{tmp_path / 'articles.db'}"
     server = ScrapydServer(tmp_path / "crawl-1", {"DATABASE_URL": database_url})
     try:
         assert deploy(egg, [server, server]).returncode == 0
         with RecordingMirror(copy_mirror(tmp_path / "mirror"), hold=HELD) as mirror:
-            jobs = {source: server.schedule(source, MIRROR_URL=mirror.url) for source in ("hamshahri", "imo", "rasht")}
-            wait_for(lambda: all(server.running(job) or server.finished(job) for job in jobs.values()))
+            # hamshahri first, held by the mirror until the two others wait for it.
+            jobs = {"hamshahri": server.schedule("hamshahri", MIRROR_URL=mirror.url)}
+            lock = tmp_path / "articles.db.lock"
+            wait_for(lambda: lock.exists() and lock.read_text().endswith(": scrapy crawl\n"))
+            jobs |= {source: server.schedule(source, MIRROR_URL=mirror.url) for source in ("imo", "rasht")}
 
             def waiting(source: str) -> bool:
                 try:
