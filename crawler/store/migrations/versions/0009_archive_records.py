@@ -1,0 +1,38 @@
+"""Archive records: where each article and each kept version was read from (WARC file, offset, payload
+digest), and why a version was kept (`edited` by the site, or `reextract`ed by newer code).
+Older rows have no record and no reason.
+
+Revision ID: 0009
+Revises: 0007
+Create Date: 2026-12-04
+"""
+
+from typing import Sequence, Union
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = "0009"
+down_revision: Union[str, Sequence[str], None] = "0007"
+branch_labels: Union[str, Sequence[str], None] = None
+depends_on: Union[str, Sequence[str], None] = None
+
+RECORD_COLUMNS = (("archive_file", sa.String(120)), ("archive_offset", sa.BigInteger()), ("archive_digest", sa.String(64)))
+
+
+def upgrade() -> None:
+    for table in ("articles", "article_versions"):
+        with op.batch_alter_table(table) as batch:
+            for name, kind in RECORD_COLUMNS:
+                batch.add_column(sa.Column(name, kind, nullable=True))
+    with op.batch_alter_table("article_versions") as batch:
+        batch.add_column(sa.Column("reason", sa.String(20), nullable=True))
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("article_versions") as batch:
+        batch.drop_column("reason")
+    for table in ("article_versions", "articles"):
+        with op.batch_alter_table(table) as batch:
+            for name, _ in reversed(RECORD_COLUMNS):
+                batch.drop_column(name)
