@@ -163,8 +163,9 @@ ARCHIVE_ENABLED = os.environ.get("ARCHIVE_ENABLED", "1").lower() not in ("0", "f
 ARCHIVE_DIR = os.environ.get("ARCHIVE_DIR", "data/archive")
 ARCHIVE_FILE_MAX_BYTES = 1_000_000_000
 ARCHIVE_KEEP_DAYS = 0
-# Inside HttpCompressionMiddleware (590): the body kept is the one the spider reads.
-DOWNLOADER_MIDDLEWARES["crawler.fetch.archive.ArchiveResponses"] = 580
+# Inside HttpCompressionMiddleware (590) and the browser's ChallengeMiddleware (585): the body kept is the one the
+# spider reads, not a CDN challenge; redirects (600) are followed before, retries (550) decided after.
+DOWNLOADER_MIDDLEWARES["crawler.fetch.archive.ArchiveResponses"] = 582
 SPIDER_MIDDLEWARES["crawler.fetch.archive.ArchivedItems"] = 900
 # Why an article's previous content is kept as a version: "edited" by the site ("reextract" when re-read).
 STORE_VERSION_REASON = "edited"

@@ -203,8 +203,10 @@ class ArchivedResponse:
         return cls(url=self.url, status=self.status, headers=headers, body=self.body)
 
 
-def _archived(record, file: str, offset: int) -> ArchivedResponse:
+def _archived(record, file: str, offset: int | None = None, records: ArchiveIterator | None = None) -> ArchivedResponse:
     body = record.content_stream().read()
+    # The iterator knows a record's offset once the record is read to its end.
+    offset = records.get_record_offset() if records is not None else offset
     headers = record.http_headers.headers if record.http_headers else []
     status = int(record.http_headers.get_statuscode() or 0) if record.http_headers else 0
     return ArchivedResponse(ArchivedRecord(file, offset, record.rec_headers.get_header("WARC-Payload-Digest") or ""),
@@ -234,7 +236,7 @@ def responses_in(path: Path) -> Iterator[ArchivedResponse]:
         records = ArchiveIterator(stream)
         for found in records:
             if found.rec_type == "response":
-                yield _archived(found, path.name, records.get_record_offset())
+                yield _archived(found, path.name, records=records)
 
 
 def archive_files(directory: str | Path) -> list[Path]:
