@@ -28,15 +28,14 @@ from sqlalchemy.orm import Session
 
 from crawler.commands.refetch import Refetch
 from crawler.fetch.archive import FILE_NAME, ArchivedRecord, archive_files, read_record, responses_in
-from crawler.items import ArticleItem
+from crawler.items import CONTENT_FIELDS, ArticleItem
 from crawler.run import clock
 from crawler.run.preflight import check_database_url, one_line_errors, open_writable
 from crawler.sources.wpapi import API_ROOT, TAXONOMIES
-from crawler.store.database import VERSION_REEXTRACTED, Article, Store
+from crawler.store.database import REREAD_FIELDS, VERSION_REEXTRACTED, Article, Store
 
-#: The fields compared between the stored article and its new reading (crawled_at and the provenance aside).
-COMPARED = ("url", "title", "lead", "body", "published_at", "published_jalali", "kicker", "category", "tags",
-            "authors", "images", "view_count")
+#: The fields compared between the stored article and its new reading.
+COMPARED = (*CONTENT_FIELDS, *REREAD_FIELDS)
 SAMPLE_SIZE = 20
 
 
@@ -248,7 +247,8 @@ class Command(ScrapyCommand):
                 "REEXTRACT_PAGES": pages, "REEXTRACT_DRY_RUN": opts.dry_run, "ARCHIVE_ENABLED": False,
                 "AUTOTHROTTLE_ENABLED": False, "DOWNLOAD_DELAY": 0, "CONCURRENT_REQUESTS_PER_DOMAIN": 16,
                 "RETRY_ENABLED": False, "SPIDERMON_ENABLED": False, "SOURCE_LOCK_ENABLED": False,
-                "STORE_VERSION_REASON": VERSION_REEXTRACTED,
+                # One article a transaction: the store's per-article path compares every field read again.
+                "STORE_VERSION_REASON": VERSION_REEXTRACTED, "STORE_BATCH_SIZE": 1,
                 "ITEM_PIPELINES": {**self.settings.getdict("ITEM_PIPELINES"),
                                    "crawler.commands.reextract.Differences": 350},
             }.items():

@@ -149,12 +149,17 @@ class ArticleVersion(Base):
     # Why it was replaced: VERSION_EDITED (the site changed the article) or VERSION_REEXTRACTED (newer code read
     # the archived page otherwise, `scrapy reextract`); NULL for versions kept before the reason was.
     reason: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    # Re-read from the archive: the earlier values of the fields outside the content that changed too
+    # ({"published_at": "…", "kicker": "…"}); NULL otherwise.
+    previous: Mapped[dict | None] = mapped_column(JsonList, nullable=True)
 
 
 VERSION_EDITED = "edited"
 VERSION_REEXTRACTED = "reextract"
 #: The columns that say where an article's content was read from, copied into its version when it changes.
 RECORD_COLUMNS = ("archive_file", "archive_offset", "archive_digest")
+#: The fields besides the content that `scrapy reextract` compares and may correct (view counts move on the site).
+REREAD_FIELDS = ("url", "published_at", "published_jalali", "kicker", "category", "tags", "authors", "images")
 
 
 # Exact copies of an article (crawler/store/copies.py) are found by its content hash.
@@ -269,6 +274,10 @@ def _instant(value):
     if isinstance(value, datetime):
         return AwareDateTime().process_bind_param(value, _SQLITE)  # ISO 8601 with its offset; never naive
     raise TypeError(f"{type(value).__name__} {value!r} is not JSON serializable")
+
+
+def _plain(value):
+    return value.isoformat() if isinstance(value, datetime) else value
 
 
 def _json_rows(rows: list[dict]) -> str:
@@ -462,7 +471,11 @@ class Store:
             if inserted is not None:
                 return Outcome.NEW
             # Another writer inserted it between our select and insert: read theirs.
-        if current.content_hash == digest:
+        # Read again from the archive (`scrapy reextract`), an article changes when any field read from its page
+        # does; the earlier values of those outside the content are kept in the version's `previous`.
+        previous = ({name: _plain(getattr(current, name)) for name in REREAD_FIELDS
+                     if getattr(current, name) != values.get(name)} if reason == VERSION_REEXTRACTED else {})
+        if current.content_hash == digest and not previous:
             records = {name: getattr(item, name) for name in RECORD_COLUMNS} if item.archive_file else {}
             session.execute(update(Article).where(Article.id == current.id)
                             .values(last_seen_at=now, view_count=item.view_count,
@@ -470,11 +483,14 @@ class Store:
             return Outcome.UNCHANGED
         session.add(ArticleVersion(article_id=current.id, title=current.title, lead=current.lead,
                                    body=current.body, content_hash=current.content_hash, replaced_at=now,
-                                   reason=reason, **{name: getattr(current, name) for name in RECORD_COLUMNS}))
+                                   reason=reason, previous=previous or None,
+                                   **{name: getattr(current, name) for name in RECORD_COLUMNS}))
         # A reading that does not say when the site edited it keeps what one that did said.
         values["modified_at"] = item.modified_at or current.modified_at
+        # Read again from the archive, the page was neither fetched nor seen now.
+        seen = {"last_seen_at": now} if reason != VERSION_REEXTRACTED else {"crawled_at": current.crawled_at}
         session.execute(update(Article).where(Article.id == current.id)
-                        .values(**values, content_hash=digest, last_seen_at=now))
+                        .values(**values, content_hash=digest, **seen))
         return Outcome.UPDATED
 
     def check_writable(self) -> None:

@@ -1,5 +1,6 @@
 """Archive records: where each article and each kept version was read from (WARC file, offset, payload
-digest), and why a version was kept (`edited` by the site, or `reextract`ed by newer code).
+digest), why a version was kept (`edited` by the site, or `reextract`ed by newer code) and, for a re-read,
+the earlier values of the other fields that changed.
 Older rows have no record and no reason.
 
 Revision ID: 0009
@@ -11,6 +12,8 @@ from typing import Sequence, Union
 
 import sqlalchemy as sa
 from alembic import op
+
+from crawler.store.migrations.columns import Json
 
 revision: str = "0009"
 down_revision: Union[str, Sequence[str], None] = "0007"
@@ -26,9 +29,11 @@ def upgrade() -> None:
         for name, kind in RECORD_COLUMNS:
             op.add_column(table, sa.Column(name, kind, nullable=True))
     op.add_column("article_versions", sa.Column("reason", sa.String(20), nullable=True))
+    op.add_column("article_versions", sa.Column("previous", Json, nullable=True))
 
 
 def downgrade() -> None:
+    op.drop_column("article_versions", "previous")
     op.drop_column("article_versions", "reason")
     for table in ("article_versions", "articles"):
         for name, _ in reversed(RECORD_COLUMNS):
