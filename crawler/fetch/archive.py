@@ -242,3 +242,53 @@ def responses_in(path: Path) -> Iterator[ArchivedResponse]:
 def archive_files(directory: str | Path) -> list[Path]:
     directory = Path(directory)
     return sorted(path for path in directory.iterdir() if FILE_NAME.match(path.name)) if directory.is_dir() else []
+
+
+@dataclass
+class FileCheck:
+    """What `verify` found in one file: its readable records, and what is wrong (nothing: the file is sound)."""
+
+    path: Path
+    records: int
+    problems: list[str]
+
+
+def verify(path: Path) -> FileCheck:
+    """Reads every record of a file to its end, checking its block and payload digests. A file cut short (a
+    kill during a write) is readable up to its last complete record; the cut is a problem."""
+    check = FileCheck(path, 0, [])
+    end = 0
+    with open(path, "rb") as stream:
+        records = ArchiveIterator(stream, check_digests=True)
+        try:
+            for record in records:
+                record.content_stream().read()
+                offset = records.get_record_offset()
+                if record.digest_checker.passed is False:
+                    check.problems.append(f"record at offset {offset}: {'; '.join(map(str, record.digest_checker.problems))}")
+                    continue
+                # A record cut short ends before its digest can be checked.
+                if record.digest_checker.passed is None and record.rec_headers.get_header("WARC-Block-Digest"):
+                    check.problems.append(f"cut short in the record at offset {offset} "
+                                          f"({check.records} complete records before it)")
+                    continue
+                check.records += 1
+                end = offset + records.get_record_length()
+        except Exception as error:  # noqa: BLE001 - warcio and zlib say «cut short» in several ways
+            check.problems.append(f"unreadable after {check.records} records: {error}")
+    # warcio stops quietly at a gzip member cut short: what lies after the last whole record says so.
+    if not check.problems and end < path.stat().st_size:
+        check.problems.append(f"cut short: {path.stat().st_size - end} bytes after the last complete record "
+                              f"({check.records} records readable)")
+    return check
+
+
+def prunable(directory: str | Path, keep_days: int, pointed: set[str], today: datetime | None = None) -> list[Path]:
+    """The archive files older than `keep_days` days into which no stored article or version points."""
+    today = today or datetime.now(timezone.utc)
+    files = []
+    for path in archive_files(directory):
+        day = datetime.strptime(FILE_NAME.match(path.name)["day"], "%Y%m%d").replace(tzinfo=timezone.utc)
+        if (today - day).days > keep_days and path.name not in pointed:
+            files.append(path)
+    return files
