@@ -26,8 +26,9 @@ from scrapy.http import Request, Response, TextResponse
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from crawler.commands.history import word_diff
 from crawler.commands.refetch import Refetch
-from crawler.fetch.archive import FILE_NAME, ArchivedRecord, archive_files, read_record, responses_in
+from crawler.fetch.archive import FILE_NAME, RECORD_META, ArchivedRecord, archive_files, read_record, responses_in
 from crawler.items import CONTENT_FIELDS, ArticleItem
 from crawler.run import clock
 from crawler.run.preflight import check_database_url, one_line_errors, open_writable
@@ -108,6 +109,8 @@ class ArchiveReplay(BaseDownloadHandler):
         stats = self.crawler.stats
         if request.url in self.pages:
             stats.inc_value("reextract/pages")
+            # The articles read again point at the record they were read from, as in the crawl.
+            request.meta[RECORD_META] = self.pages[request.url]
             response = read_record(self.directory, self.pages[request.url]).response()
             return response.replace(url=request.url, request=request)
         if f"/{API_ROOT}" in request.url and (answer := self.api_answers().answer(request.url)) is not None:
@@ -185,10 +188,18 @@ def pointed_records(store: Store, sources: list[str], since: datetime | None) ->
 
 
 def shown(value, width: int = 100) -> str:
-    text = value.isoformat() if isinstance(value, datetime) else json.dumps(value, ensure_ascii=False) \
-        if not isinstance(value, str) else value
+    text = value.isoformat() if isinstance(value, datetime) else value if isinstance(value, str) \
+        else json.dumps(value, ensure_ascii=False)
     text = text.replace("\n", "⏎")
     return text if len(text) <= width else text[:width - 1] + "…"
+
+
+def shown_change(old, new) -> str:
+    """A field's change in one line: for text, only the words removed [-…-] and added {+…+}."""
+    if isinstance(old, str) and isinstance(new, str):
+        runs = [f"[-{text}-]" if op == "delete" else f"{{+{text}+}}" for op, text in word_diff(old, new) if op != "equal"]
+        return shown(" … ".join(runs), 160)
+    return f"{shown(old)} → {shown(new)}"
 
 
 class Command(ScrapyCommand):
@@ -275,7 +286,7 @@ class Command(ScrapyCommand):
             if dry_run:
                 for url, code, fields in spider.changes[:SAMPLE_SIZE]:
                     for name, (old, new) in fields.items():
-                        print(f"  {spider.name} {code} {name}: {shown(old)} → {shown(new)}")
+                        print(f"  {spider.name} {code} {name}: {shown_change(old, new)}")
             if stats.get_value("store/failed"):
                 self.exitcode = 1
         print(f"{'would change' if dry_run else 'changed'}: {total} articles")

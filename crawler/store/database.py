@@ -483,14 +483,16 @@ class Store:
             return Outcome.UNCHANGED
         session.add(ArticleVersion(article_id=current.id, title=current.title, lead=current.lead,
                                    body=current.body, content_hash=current.content_hash, replaced_at=now,
-                                   reason=reason, previous=previous or None,
+                                   reason=reason, **({"previous": previous} if previous else {}),
                                    **{name: getattr(current, name) for name in RECORD_COLUMNS}))
         # A reading that does not say when the site edited it keeps what one that did said.
         values["modified_at"] = item.modified_at or current.modified_at
         # Read again from the archive, the page was neither fetched nor seen now.
-        seen = {"last_seen_at": now} if reason != VERSION_REEXTRACTED else {"crawled_at": current.crawled_at}
-        session.execute(update(Article).where(Article.id == current.id)
-                        .values(**values, content_hash=digest, **seen))
+        if reason == VERSION_REEXTRACTED:
+            values["crawled_at"] = current.crawled_at
+        else:
+            values["last_seen_at"] = now
+        session.execute(update(Article).where(Article.id == current.id).values(**values, content_hash=digest))
         return Outcome.UPDATED
 
     def check_writable(self) -> None:
