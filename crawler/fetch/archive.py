@@ -161,7 +161,8 @@ class ArchiveResponses:
             record = self.files.write(source, request, response, rendered=bool(request.meta.get("render")))
         except OSError as error:
             stats.inc_value("archive/failed")
-            logger.error("%s: %s NOT ARCHIVED (the article is stored all the same): %s", source, response.url, error)
+            logger.error("%s: %s NOT ARCHIVED (the article is stored all the same): %s", source, response.url, error,
+                         extra={"spider": self.crawler.spider})
             return response
         request.meta[RECORD_META] = record
         stats.inc_value("archive/records")
