@@ -91,7 +91,7 @@ class ArchiveReplay(BaseDownloadHandler):
         super().__init__(crawler)
         self.crawler = crawler
         self.directory = crawler.settings.get("ARCHIVE_DIR")
-        self.pages: dict[str, ArchivedRecord] = crawler.settings.get("REEXTRACT_PAGES") or {}
+        self.pages: dict[str, ArchivedRecord] = crawler.settings.get("ARCHIVE_REPLAY_PAGES") or {}
         self.api: ApiAnswers | None = None
 
     def api_answers(self) -> ApiAnswers:
@@ -119,6 +119,19 @@ class ArchiveReplay(BaseDownloadHandler):
                                 headers={"Content-Type": "application/json; charset=UTF-8"}, request=request)
         stats.inc_value("reextract/not_archived")
         return Response(request.url, status=404, request=request, flags=["not archived"])
+
+
+def replay_from_archive(crawler, pages: dict[str, ArchivedRecord]) -> None:
+    """Settings of a crawler whose every answer comes from the archive: `pages` by URL, the REST API's from
+    its archived answers. Nothing leaves the machine: no browser, no mirror, no robots.txt, no retries."""
+    for name, value in {
+        "ADDONS": {}, "MIRROR_URL": "", "ROBOTSTXT_OBEY": False, "ARCHIVE_ENABLED": False, "RETRY_ENABLED": False,
+        "DOWNLOAD_HANDLERS": {"http": "crawler.commands.reextract.ArchiveReplay",
+                              "https": "crawler.commands.reextract.ArchiveReplay"},
+        "ARCHIVE_REPLAY_PAGES": pages,
+        "AUTOTHROTTLE_ENABLED": False, "DOWNLOAD_DELAY": 0, "CONCURRENT_REQUESTS_PER_DOMAIN": 16,
+    }.items():
+        crawler.settings.set(name, value, priority="cmdline")
 
 
 def stored_values(article: Article) -> dict:
@@ -169,6 +182,21 @@ class Reextract(Refetch):
             self.asked_for.pop(id(item), None)
             return
         super().item_dropped(item, response, exception, spider)
+
+
+def archived_page(store: Store, directory: str, url: str) -> ArchivedRecord | None:
+    """The record of a page: the one the article stored from that URL points at, else the archive's latest."""
+    with Session(store.engine) as session:
+        pointed = session.execute(select(Article.archive_file, Article.archive_offset, Article.archive_digest)
+                                  .where(Article.url == url, Article.archive_file.is_not(None))).first()
+    if pointed is not None:
+        return ArchivedRecord(*pointed)
+    latest = None
+    for path in archive_files(directory):
+        for archived in responses_in(path):
+            if archived.url == url and (latest is None or archived.date >= latest.date):
+                latest = archived
+    return latest.record if latest else None
 
 
 def pointed_records(store: Store, sources: list[str], since: datetime | None) -> dict[str, dict[str, ArchivedRecord]]:
@@ -250,14 +278,9 @@ class Command(ScrapyCommand):
                 self.exitcode = 1
             spider = loader.load(source)
             crawler = self.crawler_process.create_crawler(type(spider.__name__, (Reextract, spider), {}))
+            replay_from_archive(crawler, pages)
             for name, value in {
-                # Nothing leaves the machine: no browser, no mirror, no robots.txt; the archive answers.
-                "ADDONS": {}, "MIRROR_URL": "", "ROBOTSTXT_OBEY": False,
-                "DOWNLOAD_HANDLERS": {"http": "crawler.commands.reextract.ArchiveReplay",
-                                      "https": "crawler.commands.reextract.ArchiveReplay"},
-                "REEXTRACT_PAGES": pages, "REEXTRACT_DRY_RUN": opts.dry_run, "ARCHIVE_ENABLED": False,
-                "AUTOTHROTTLE_ENABLED": False, "DOWNLOAD_DELAY": 0, "CONCURRENT_REQUESTS_PER_DOMAIN": 16,
-                "RETRY_ENABLED": False, "SPIDERMON_ENABLED": False, "SOURCE_LOCK_ENABLED": False,
+                "REEXTRACT_DRY_RUN": opts.dry_run, "SPIDERMON_ENABLED": False, "SOURCE_LOCK_ENABLED": False,
                 # One article a transaction: the store's per-article path compares every field read again.
                 "STORE_VERSION_REASON": VERSION_REEXTRACTED, "STORE_BATCH_SIZE": 1,
                 "ITEM_PIPELINES": {**self.settings.getdict("ITEM_PIPELINES"),
