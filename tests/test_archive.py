@@ -4,6 +4,7 @@ the mirror stopped for everything that must send no request."""
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -22,6 +23,7 @@ from warcio.archiveiterator import ArchiveIterator
 from crawler.fetch.archive import ArchiveFiles, ArchivedRecord, archive_files, read_record, responses_in, verify
 from crawler.fetch.mirror_server import DEFAULT_ROOT, MirrorServer
 from tests.conftest import ROOT, SCRAPY, scrapy_cli
+from tests.golden import GOLDEN_ROOT
 
 SOURCES = ("hamshahri", "imo", "omidjonoob", "rasht", "semnan")
 
@@ -245,3 +247,19 @@ def test_files_roll_at_the_size_limit(tmp_path):
         files.write("hamshahri", Request(url), HtmlResponse(url, body=os.urandom(2000)))
     assert len(archive_files(tmp_path)) == 3
 
+
+
+def test_record_from_the_archive_writes_the_golden_file_without_fetching(crawled, tmp_path):
+    expected = json.loads((GOLDEN_ROOT / "omidjonoob" / "14491.json").read_text())
+    result = scrapy_cli("record", expected["url"], "--from-archive", "--mirror", str(tmp_path / "mirror"),
+                        "--golden", str(tmp_path / "golden"), mirror_url=crawled["mirror"],
+                        database_url=crawled["database_url"], ARCHIVE_DIR=str(crawled["archive"]))
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert json.loads((tmp_path / "golden" / "omidjonoob" / "14491.json").read_text()) == expected
+    assert stats_of(result.stderr, "reextract/not_archived") == 0
+
+    missing = scrapy_cli("record", "https://omidjonob.ir/no-such-post/", "--from-archive", "--mirror",
+                         str(tmp_path / "mirror"), "--golden", str(tmp_path / "golden"), mirror_url=crawled["mirror"],
+                         database_url=crawled["database_url"], ARCHIVE_DIR=str(crawled["archive"]))
+    assert missing.returncode == 1
+    assert "NOT RECORDED https://omidjonob.ir/no-such-post/: not in the archive" in missing.stdout
