@@ -263,3 +263,19 @@ def test_record_from_the_archive_writes_the_golden_file_without_fetching(crawled
                          database_url=crawled["database_url"], ARCHIVE_DIR=str(crawled["archive"]))
     assert missing.returncode == 1
     assert "NOT RECORDED https://omidjonob.ir/no-such-post/: not in the archive" in missing.stdout
+
+
+def test_the_desk_links_an_article_to_its_archived_page_served_from_the_archive(crawled, tmp_path, monkeypatch):
+    from tests.test_desk import served
+
+    database_url = copy_of(crawled, tmp_path)
+    monkeypatch.setenv("ARCHIVE_DIR", str(crawled["archive"]))
+    (article,) = rows(database_url, "select * from articles where source = 'imo' order by id limit 1")
+    link = f"/-/archive/{article['archive_file']}/{article['archive_offset']}?digest={article['archive_digest']}"
+    page, archived, wrong = served(tmp_path / "articles.db", f"/articles/articles/{article['id']}", link,
+                                   link.replace("?digest=sha1:", "?digest=sha1:X"))
+    assert page.status_code == 200 and f'href="{link}"'.replace("&", "&amp;") in page.text
+    assert archived.status_code == 200 and archived.headers["content-security-policy"] == "sandbox"
+    assert archived.content == read_record(crawled["archive"], ArchivedRecord(
+        article["archive_file"], article["archive_offset"], article["archive_digest"])).body
+    assert wrong.status_code == 404
