@@ -28,7 +28,8 @@ from sqlalchemy.orm import Session
 
 from crawler.commands.history import word_diff
 from crawler.commands.refetch import Refetch
-from crawler.fetch.archive import FILE_NAME, RECORD_META, ArchivedRecord, archive_files, read_record, responses_in
+from crawler.fetch.archive import (FILE_NAME, RECORD_META, ArchivedRecord, archive_files, read_record, record_url,
+                                   responses_in)
 from crawler.items import CONTENT_FIELDS, ArticleItem
 from crawler.run import clock
 from crawler.run.preflight import check_database_url, one_line_errors, open_writable
@@ -270,7 +271,7 @@ class Command(ScrapyCommand):
             unreadable = []
             for code, record in by_code.items():
                 try:
-                    pages[read_record(directory, record).url] = record
+                    pages[record_url(directory, record)] = record
                 except (OSError, ValueError) as error:
                     unreadable.append(f"{source} {code}: {error}")
             for line in unreadable:

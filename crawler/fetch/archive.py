@@ -256,6 +256,16 @@ def read_record(directory: str | Path, record: ArchivedRecord) -> ArchivedRespon
     raise ValueError(f"{record.file}@{record.offset}: no response record there")
 
 
+def record_url(directory: str | Path, record: ArchivedRecord) -> str:
+    """The WARC-Target-URI of the response record at this place, read from its headers alone."""
+    with open(Path(directory) / record.file, "rb") as stream:
+        stream.seek(record.offset)
+        found = next(iter(ArchiveIterator(stream)), None)
+        if found is None or found.rec_type != "response":
+            raise ValueError(f"{record.file}@{record.offset}: no response record there")
+        return found.rec_headers.get_header("WARC-Target-URI")
+
+
 def responses_in(path: Path) -> Iterator[ArchivedResponse]:
     """Every response record of one file, in order."""
     with open(path, "rb") as stream:
