@@ -279,3 +279,14 @@ def test_the_desk_links_an_article_to_its_archived_page_served_from_the_archive(
     assert archived.content == read_record(crawled["archive"], ArchivedRecord(
         article["archive_file"], article["archive_offset"], article["archive_digest"])).body
     assert wrong.status_code == 404
+
+
+def test_reextract_refuses_an_unknown_source_or_span_before_reading_anything(crawled):
+    options = {"mirror_url": crawled["mirror"], "database_url": crawled["database_url"],
+               "ARCHIVE_DIR": str(crawled["archive"])}
+    unknown = scrapy_cli("reextract", "tehran", **options)
+    assert unknown.returncode == 2 and "unknown source tehran (sources: hamshahri, imo" in unknown.stderr
+    span = scrapy_cli("reextract", "--since", "soon", **options)
+    assert span.returncode == 2 and "--since 'soon' is not a span of time" in span.stderr
+    recent = scrapy_cli("reextract", "imo", "--since", "2d", "--dry-run", **options)
+    assert recent.returncode == 0 and recent.stdout.splitlines()[0].startswith("imo: 5 read again, 0 would change")
