@@ -111,10 +111,12 @@ class ArchiveFiles:
             # refetch during a crawl) cannot land inside it, and a kill leaves at most the last one cut.
             descriptor = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
             try:
-                os.write(descriptor, data)
+                written = os.write(descriptor, data)
                 end = os.lseek(descriptor, 0, os.SEEK_CUR)
             finally:
                 os.close(descriptor)
+        if written < len(data):  # the disk filled up: the file ends in a record cut short, as after a kill
+            raise OSError(f"{path.name}: {written} of {len(data)} bytes written (disk full?)")
         return ArchivedRecord(path.name, end - len(answer) - len(question),
                               record.rec_headers.get_header("WARC-Payload-Digest"))
 
@@ -184,7 +186,7 @@ class ArchiveResponses:
             # In a thread: compressing a page takes milliseconds the crawl goes on without (zlib lets go of the GIL).
             record = await maybe_deferred_to_future(deferToThread(
                 self.files.write, source, request, response, rendered=bool(request.meta.get("render"))))
-        except OSError as error:
+        except Exception as error:  # noqa: BLE001 - a full disk or a record warcio refused: counted, the page goes on
             stats.inc_value("archive/failed")
             logger.error("%s: %s NOT ARCHIVED (the article is stored all the same): %s", source, response.url, error,
                          extra={"spider": self.crawler.spider})
