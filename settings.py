@@ -156,3 +156,19 @@ CLOCK_NOW = ""
 # most 100), and the share of posts whose page may disagree with them before the source needs attention.
 WORDPRESS_API_PER_PAGE = 10
 WORDPRESS_API_DISAGREEMENT_MAX = 0.1
+
+# The archive (crawler/fetch/archive.py): every response read for content (pages, feeds, sitemaps, REST API
+# answers) kept as fetched in WARC files under ARCHIVE_DIR, one per source per day, a new one from
+# ARCHIVE_FILE_MAX_BYTES; stored articles point at their record. `scrapy reextract` reads them again with
+# today's code, `scrapy archive verify` checks them, `scrapy archive prune` deletes the files older than
+# ARCHIVE_KEEP_DAYS (0: never) that no stored article or version points into.
+ARCHIVE_ENABLED = os.environ.get("ARCHIVE_ENABLED", "1").lower() not in ("0", "false", "no", "off")
+ARCHIVE_DIR = os.environ.get("ARCHIVE_DIR", "data/archive")
+ARCHIVE_FILE_MAX_BYTES = 1_000_000_000
+ARCHIVE_KEEP_DAYS = 0
+# Inside HttpCompressionMiddleware (590) and the browser's ChallengeMiddleware (585): the body kept is the one the
+# spider reads, not a CDN challenge; redirects (600) are followed before, retries (550) decided after.
+DOWNLOADER_MIDDLEWARES["crawler.fetch.archive.ArchiveResponses"] = 582
+SPIDER_MIDDLEWARES["crawler.fetch.archive.ArchivedItems"] = 900
+# Why an article's previous content is kept as a version: "edited" by the site ("reextract" when re-read).
+STORE_VERSION_REASON = "edited"

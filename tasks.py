@@ -26,6 +26,8 @@ BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 PYTHON = BIN / "python"
 STAMP = VENV / ".installed-from"
 DEMO_DATABASE = "sqlite:///data/demo.db"
+# The demo's pages are archived apart from a production archive the shell may name.
+DEMO_ARCHIVE = "data/demo-archive"
 
 
 def run(*args: str | Path, env: dict | None = None) -> int:
@@ -55,7 +57,7 @@ def demo() -> int:
     only: never into the database the shell's DATABASE_URL names (the fixture articles would count as
     known there, and the real ones would never be fetched)."""
     (ROOT / "data").mkdir(exist_ok=True)
-    env = {**os.environ, "DATABASE_URL": DEMO_DATABASE, "CRAWL_LOCK_FILE": ""}
+    env = {**os.environ, "DATABASE_URL": DEMO_DATABASE, "CRAWL_LOCK_FILE": "", "ARCHIVE_DIR": DEMO_ARCHIVE}
     mirror = subprocess.Popen([PYTHON, "-m", "crawler.fetch.mirror_server"], cwd=ROOT, stdout=subprocess.PIPE, text=True)
     try:
         env["MIRROR_URL"] = mirror.stdout.readline().strip()
@@ -69,6 +71,8 @@ def demo() -> int:
 def browse(extra: list[str]) -> int:
     """Datasette on the demo database, or on DATABASE_URL's when it is set (`scrapy browse`)."""
     env = {**os.environ, "DATABASE_URL": os.environ.get("DATABASE_URL", DEMO_DATABASE)}
+    if "DATABASE_URL" not in os.environ:
+        env["ARCHIVE_DIR"] = DEMO_ARCHIVE
     try:
         return run(BIN / "scrapy", "browse", *extra, env=env)
     except KeyboardInterrupt:  # Ctrl-C stops the server too (same terminal)

@@ -3,6 +3,7 @@
     python3 tasks.py bench                      # the quick default: a 10,000-article synthetic mirror
     python3 tasks.py bench --pages 100000 --dedupe-rows 1000000 --search-articles 100000   # the full figures (~10 GB of mirror)
     python3 tasks.py bench --only desk          # only the reader's desk: Persian search, store with index and copies
+    python3 tasks.py bench --only archive       # only the WARC archive: its size, the crawl with it, reextract
 
 Prints a table and writes bench/out/<time>-<commit>.json to compare commits. The synthetic mirror
 and the databases live in bench/out/work (deleted at the end unless --keep).
@@ -23,11 +24,11 @@ from dataclasses import asdict
 from datetime import datetime, timezone
 from pathlib import Path
 
-from bench import desk, figures
+from bench import archive, desk, figures
 from bench.synthetic import generate
 
 OUT = Path(__file__).resolve().parent / "out"
-STEPS = ("crawl", "parse", "store", "dedupe", "desk")
+STEPS = ("crawl", "parse", "store", "dedupe", "desk", "archive")
 
 
 def machine() -> dict:
@@ -82,6 +83,8 @@ def main() -> None:
                         help="synthetic articles searched for the search figures (20,000; 100,000 for the full ones)")
     parser.add_argument("--desk-store-articles", type=int, default=2_000,
                         help="articles stored with and without the search index and copy detection (2,000)")
+    parser.add_argument("--archive-pages", type=int, default=2_000,
+                        help="synthetic article pages crawled four times for the archive's figures (2,000)")
     parser.add_argument("--only", default=",".join(STEPS), help=f"comma-separated subset of {', '.join(STEPS)}")
     parser.add_argument("--keep", action="store_true", help="keep the synthetic mirror and databases")
     args = parser.parse_args()
@@ -124,6 +127,11 @@ def main() -> None:
                   "the search index and copy detection ...", flush=True)
             results += desk.search_figures(work, args.search_articles)
             results.append(desk.store_figure(work, args.desk_store_articles))
+        if "archive" in steps:
+            print(f"crawling {args.archive_pages:,} article pages with the archive off and on, twice each, "
+                  "then reading the archive again ...", flush=True)
+            manifest = generate(work / "archive-mirror", args.archive_pages)
+            results += archive.archive_figures(manifest, work, args.parse_sample)
     finally:
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)

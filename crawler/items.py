@@ -32,3 +32,8 @@ class ArticleItem:
     modified_at: datetime | None = None
     # Which step of the extraction chain gave each field: "jsonld", "meta", "selector", "fallback", "text", "url".
     provenance: dict[str, str] = field(default_factory=dict)
+    # The WARC record the article was read from (crawler/fetch/archive.py): its file in ARCHIVE_DIR, its offset
+    # there and its payload digest; None when the page was not archived.
+    archive_file: str | None = None
+    archive_offset: int | None = None
+    archive_digest: str | None = None

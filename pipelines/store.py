@@ -5,7 +5,7 @@ import logging
 from twisted.internet.task import LoopingCall
 
 from crawler.items import ArticleItem
-from crawler.store.database import Outcome, Store, articles_stored
+from crawler.store.database import VERSION_EDITED, Outcome, Store, articles_stored
 
 logger = logging.getLogger(__name__)
 
@@ -29,6 +29,8 @@ class StorePipeline:
         self.store = Store.for_crawler(crawler)
         self.batch_size = max(1, crawler.settings.getint("STORE_BATCH_SIZE", 1))
         self.flush_seconds = crawler.settings.getfloat("STORE_FLUSH_SECONDS", 5.0)
+        # Why a changed article's previous content is kept: the site edited it, unless the run re-reads the archive.
+        self.reason = crawler.settings.get("STORE_VERSION_REASON") or VERSION_EDITED
         self.pending: list[ArticleItem] = []
         self.timer: LoopingCall | None = None
 
@@ -56,7 +58,7 @@ class StorePipeline:
         batch, self.pending = self.pending, []
         if len(batch) > 1:
             try:
-                outcomes = self.store.upsert_many(batch)
+                outcomes = self.store.upsert_many(batch, self.reason)
             except Exception as error:  # noqa: BLE001 - whatever it was, each article is tried alone
                 logger.warning("a batch of %d articles was not stored (%s); storing them one by one",
                                len(batch), str(error).splitlines()[0])
@@ -68,7 +70,7 @@ class StorePipeline:
 
     def _store_alone(self, item: ArticleItem) -> None:
         try:
-            outcome = self.store.upsert(item)
+            outcome = self.store.upsert(item, self.reason)
         except Exception as error:  # noqa: BLE001 - a database error or a value it refused: reported, not lost
             self.stats.inc_value("store/failed")
             logger.error("%s: news code %s (%s) NOT STORED: %s", item.source, item.news_code, item.url,

@@ -29,6 +29,7 @@ DATABASE_NUMBERS = itertools.count(1)
 SCRATCH = Path(tempfile.mkdtemp(prefix="crawler-tests-"))
 os.environ["DATABASE_URL"] = f"sqlite:///{SCRATCH / 'articles.db'}"
 os.environ["XDG_STATE_HOME"] = str(SCRATCH / "state")
+os.environ["ARCHIVE_DIR"] = str(SCRATCH / "archive")
 os.environ.pop("CRAWL_LOCK_FILE", None)
 # What may appear in the checkout while the suite runs: Python's and pytest's caches.
 CACHES = {".venv", ".git", "__pycache__", ".pytest_cache", ".hypothesis"}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -56,7 +57,9 @@ class Command(ScrapyCommand):
         print(f"the reader's desk for {path}: {address} (Ctrl-C stops it)", flush=True)
         server = subprocess.Popen([str(DATASETTE), "serve", str(path), "--host", "127.0.0.1", "--port",
                                    str(opts.port), "--setting", "default_page_size", "50",
-                                   "--setting", "sql_time_limit_ms", "5000", "--setting", "facet_time_limit_ms", "500"])
+                                   "--setting", "sql_time_limit_ms", "5000", "--setting", "facet_time_limit_ms", "500"],
+                                  # The desk serves archived pages from the archive the settings name.
+                                  env={**os.environ, "ARCHIVE_DIR": str(Path(self.settings["ARCHIVE_DIR"]).resolve())})
         try:
             self.exitcode = server.wait()
         except KeyboardInterrupt:

@@ -7,6 +7,11 @@ JSON to tests/golden/<source>/<news_code>.json. Review every field before commit
 For a source read through the WordPress REST API, the answers `scrapy refetch` gets from the API for
 the page (the post, the names of its tags and categories) are saved into the mirror as well, with
 their «X-WP-Total…» headers, so that the post replays offline.
+
+With `--from-archive` nothing is fetched: the page is the one in the archive (ARCHIVE_DIR) that the
+article stored from that URL points at, or the archive's latest for the URL, and the API's answers
+come from the archived ones (crawler/commands/reextract.py), so a wrong article seen in production
+becomes a golden test even after the site changed or removed it.
 """
 
 from __future__ import annotations
@@ -26,11 +31,14 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 from w3lib.url import is_url
 
+from crawler.commands.reextract import archived_page, replay_from_archive
 from crawler.commands.refetch import Refetch
+from crawler.fetch.archive import ArchivedRecord
 from crawler.fetch.mirror_server import DEFAULT_ROOT, HEADERS_SUFFIX, mirror_path
 from crawler.run.preflight import check_mirror_url, check_settings, one_line_errors
 from crawler.sources import golden
 from crawler.sources.wpapi import is_api
+from crawler.store.database import Store
 
 # The API's headers a replay needs.
 API_HEADERS = ("X-WP-Total", "X-WP-TotalPages")
@@ -79,6 +87,8 @@ class Command(ScrapyCommand):
         super().add_options(parser)
         parser.add_argument("--mirror", type=Path, default=DEFAULT_ROOT, help="mirror directory (tests/mirror)")
         parser.add_argument("--golden", type=Path, default=golden.GOLDEN_ROOT, help="golden directory (tests/golden)")
+        parser.add_argument("--from-archive", action="store_true",
+                            help="take the pages from the archive (ARCHIVE_DIR), fetching nothing")
 
     @one_line_errors
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
@@ -92,22 +102,34 @@ class Command(ScrapyCommand):
         check_mirror_url(self.settings.get("MIRROR_URL"))
         check_settings(self.settings)
         fetched: dict[str, Response | str] = {}
-        self.crawler_process.crawl(without_database(self.crawler_process.create_crawler(PageFetcher)),
-                                   urls=args, fetched=fetched)
+        archived: dict[str, ArchivedRecord] | None = None
+        if opts.from_archive:
+            store = Store.open(self.settings.get("DATABASE_URL"))
+            found = {url: archived_page(store, self.settings.get("ARCHIVE_DIR"), url) for url in args}
+            archived = {url: record for url, record in found.items() if record is not None}
+            fetched.update((url, "not in the archive") for url, record in found.items() if record is None)
+        pages = without_database(self.crawler_process.create_crawler(PageFetcher))
+        if archived is not None:
+            replay_from_archive(pages, archived)
+        self.crawler_process.crawl(pages, urls=[url for url in args if url not in fetched], fetched=fetched)
         for name in sorted({name for url in args for name in loader.find_by_request(scrapy.Request(url))}):
             spider = loader.load(name)
             if getattr(spider, "api", False):
                 self.record_api(spider, [url for url in args if name in loader.find_by_request(scrapy.Request(url))],
-                                opts.mirror)
+                                opts.mirror, archived)
         self.crawler_process.start()
         for url in args:
             if not self.record(url, fetched.get(url, "not fetched (see the log)"), opts):
                 self.exitcode = 1
 
-    def record_api(self, spider: type[scrapy.Spider], urls: list[str], mirror: Path) -> None:
-        """The source's spider reading the URLs as a refetch does, its API answers saved into the mirror
-        and nothing stored."""
+    def record_api(self, spider: type[scrapy.Spider], urls: list[str], mirror: Path,
+                   archived: dict[str, ArchivedRecord] | None) -> None:
+        """The source's spider reading the URLs as a refetch does (from the archive when `archived` is given),
+        its API answers saved into the mirror and nothing stored."""
         crawler = without_database(self.crawler_process.create_crawler(type(spider.__name__, (Refetch, spider), {})))
+        if archived is not None:
+            replay_from_archive(crawler, archived)
+            urls = [url for url in urls if url in archived]
         crawler.settings.set("ITEM_PIPELINES", {}, priority="cmdline")
         crawler.settings.set("SPIDERMON_ENABLED", False, priority="cmdline")
 

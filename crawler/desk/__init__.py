@@ -7,19 +7,23 @@ makes a store readable by a Persian reader.
 - Persian titles, column descriptions, facets (source, category, Jalali month), newest first.
 - Canned queries: search, latest per source, edited articles, removed articles (once the store records
   removals), sources by freshness, syndicated copies.
-- An article's page lists its copies (source, time, the original marked) and its earlier versions.
+- An article's page lists its copies (source, time, the original marked) and its earlier versions, and
+  links to the page as it was fetched: `/-/archive/<file>/<offset>` serves the archived record (ARCHIVE_DIR,
+  crawler/fetch/archive.py) in a sandbox, with no script of the site's run.
 - Right-to-left display.
 
-Imports crawler.store only: the desk reads what is stored.
+Imports crawler.store and the archive's reader: the desk reads what is stored.
 """
 
 from __future__ import annotations
 
+import os
 from datetime import datetime
 
-from datasette import hookimpl
+from datasette import Response, hookimpl
 from markupsafe import Markup, escape
 
+from crawler.fetch.archive import ArchivedRecord, read_record
 from crawler.store import search
 
 ARTICLE_COLUMNS = {
@@ -130,6 +134,18 @@ document.head.appendChild(style);
 """
 
 
+async def archived_link(db, article_id: int) -> str | None:
+    """The desk's address of the archived page the article was read from (None: not archived)."""
+    columns = {column for column in await db.table_columns("articles")}
+    if "archive_file" not in columns:
+        return None
+    row = (await db.execute("select archive_file, archive_offset, archive_digest from articles where id = :id",
+                            {"id": article_id})).first()
+    if row is None or row["archive_file"] is None:
+        return None
+    return f"/-/archive/{row['archive_file']}/{row['archive_offset']}?digest={row['archive_digest']}"
+
+
 def _readable(database: str) -> bool:
     return database not in ("_internal", "_memory")
 
@@ -171,6 +187,24 @@ def render_cell(value, column, table, database, datasette):
 
 
 @hookimpl
+def register_routes():
+    return [(r"^/-/archive/(?P<file>[\w-]+\.warc\.gz)/(?P<offset>\d+)$", archived_page)]
+
+
+async def archived_page(request):
+    """The archived page at a record, as the site served it; 404 when the record is not in the archive."""
+    record = ArchivedRecord(request.url_vars["file"], int(request.url_vars["offset"]), request.args.get("digest", ""))
+    try:
+        archived = read_record(os.environ.get("ARCHIVE_DIR", "data/archive"), record)
+    except (OSError, ValueError) as error:
+        return Response.text(f"not in the archive: {error}", status=404)
+    kind = next((value for name, value in archived.headers if name.lower() == "content-type"), "text/html")
+    # The site's page on the desk's origin: sandboxed, so none of its scripts runs and it reaches nothing of the desk.
+    return Response(archived.body, content_type=kind,
+                    headers={"Content-Security-Policy": "sandbox", "X-Archived-From": archived.url})
+
+
+@hookimpl
 def extra_body_script():
     return RIGHT_TO_LEFT
 
@@ -203,6 +237,7 @@ def extra_template_vars(view_name, database, table, request, datasette):
         versions = (await db.execute(
             "select replaced_at, title, substr(body, 1, 300) as body from article_versions where article_id = :id"
             " order by replaced_at desc", {"id": article_id})).rows
-        return {"desk_copies": group, "desk_versions": [dict(row) for row in versions]}
+        return {"desk_copies": group, "desk_versions": [dict(row) for row in versions],
+                "desk_archived": await archived_link(db, article_id)}
 
     return article_page

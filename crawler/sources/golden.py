@@ -27,8 +27,9 @@ from crawler.sources.spider import NewsSpider
 from pipelines.normalize import NormalizePipeline
 
 GOLDEN_ROOT = DEFAULT_ROOT.parent / "golden"
-# crawled_at is the clock's; modified_at comes from the WordPress REST API only, never from a page.
-UNCOMPARED = {"crawled_at", "modified_at"}
+# crawled_at is the clock's; modified_at comes from the WordPress REST API only, never from a page; the
+# archive record is where this crawl kept the page.
+UNCOMPARED = {"crawled_at", "modified_at", "archive_file", "archive_offset", "archive_digest"}
 
 
 def spider_for(url: str, settings: Settings | None = None) -> NewsSpider:

@@ -121,6 +121,11 @@ class Article(Base):
     removed_status: Mapped[int | None] = mapped_column(Integer, nullable=True)
     removed_url: Mapped[str | None] = mapped_column(Text, nullable=True)
     restored_at: Mapped[datetime | None] = mapped_column(AwareDateTime, nullable=True)
+    # The WARC record its content was last read from (crawler/fetch/archive.py): file in ARCHIVE_DIR, offset,
+    # payload digest. NULL for an article read before the archive, or whose page was not archived.
+    archive_file: Mapped[str | None] = mapped_column(String(120), nullable=True)
+    archive_offset: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    archive_digest: Mapped[str | None] = mapped_column(String(64), nullable=True)
 
 
 Index("ix_articles_source_next_check_at", Article.source, Article.next_check_at)
@@ -138,6 +143,24 @@ class ArticleVersion(Base):
     body: Mapped[str] = mapped_column(Text)
     content_hash: Mapped[str] = mapped_column(String(64))
     replaced_at: Mapped[datetime] = mapped_column(AwareDateTime)
+    # The WARC record this content was read from, as the article had it (NULL before the archive).
+    archive_file: Mapped[str | None] = mapped_column(String(120), nullable=True)
+    archive_offset: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    archive_digest: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    # Why it was replaced: VERSION_EDITED (the site changed the article) or VERSION_REEXTRACTED (newer code read
+    # the archived page otherwise, `scrapy reextract`); NULL for versions kept before the reason was.
+    reason: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    # Re-read from the archive: the earlier values of the fields outside the content that changed too
+    # ({"published_at": "…", "kicker": "…"}); NULL otherwise.
+    previous: Mapped[dict | None] = mapped_column(JsonList, nullable=True)
+
+
+VERSION_EDITED = "edited"
+VERSION_REEXTRACTED = "reextract"
+#: The columns that say where an article's content was read from, copied into its version when it changes.
+RECORD_COLUMNS = ("archive_file", "archive_offset", "archive_digest")
+#: The fields besides the content that `scrapy reextract` compares and may correct (view counts move on the site).
+REREAD_FIELDS = ("url", "published_at", "published_jalali", "kicker", "category", "tags", "authors", "images")
 
 
 # Exact copies of an article (crawler/store/copies.py) are found by its content hash.
@@ -254,6 +277,10 @@ def _instant(value):
     raise TypeError(f"{type(value).__name__} {value!r} is not JSON serializable")
 
 
+def _plain(value):
+    return value.isoformat() if isinstance(value, datetime) else value
+
+
 def _json_rows(rows: list[dict]) -> str:
     """Rows as one JSON array, for jsonb_to_recordset: instants as ISO 8601 text with their offsets."""
     return json.dumps(rows, ensure_ascii=False, default=_instant)
@@ -339,22 +366,24 @@ class Store:
             raise NotImplementedError(f"no upsert for the {self.engine.dialect.name} dialect")
         return dialect.insert(Article)
 
-    def upsert(self, item: ArticleItem) -> Outcome:
+    def upsert(self, item: ArticleItem, reason: str = VERSION_EDITED) -> Outcome:
         """Store an article by (source, news_code): insert it, or record that it was seen again, or
-        keep its previous content as a version and update it. One transaction; safe against a
-        concurrent writer of the same article."""
+        keep its previous content as a version (with `reason`) and update it. One transaction; safe
+        against a concurrent writer of the same article."""
         with Session(self.engine) as session, session.begin():
-            return self._upsert_in(session, item, datetime.now(timezone.utc))
+            return self._upsert_in(session, item, datetime.now(timezone.utc), reason)
 
-    def upsert_many(self, items: list[ArticleItem]) -> list[Outcome]:
+    def upsert_many(self, items: list[ArticleItem], reason: str = VERSION_EDITED) -> list[Outcome]:
         """`upsert` of several articles in one transaction, with the same outcomes and versions as one by
         one: all are stored, or none (the error is raised)."""
         now = datetime.now(timezone.utc)
         with Session(self.engine) as session, session.begin():
-            outcomes = self._write_batch(session, items, now)
-            return [outcomes.get(index) or self._upsert_in(session, item, now) for index, item in enumerate(items)]
+            outcomes = self._write_batch(session, items, now, reason)
+            return [outcomes.get(index) or self._upsert_in(session, item, now, reason)
+                    for index, item in enumerate(items)]
 
-    def _write_batch(self, session: Session, items: list[ArticleItem], now: datetime) -> dict[int, Outcome]:
+    def _write_batch(self, session: Session, items: list[ArticleItem], now: datetime,
+                     reason: str) -> dict[int, Outcome]:
         """Writes the batch with a statement or two per kind of outcome: the articles not stored yet, those
         seen again unchanged, those changed (their stored content kept as versions first); returns the
         outcomes by position. What is left (a second copy in the batch, an article another writer inserted
@@ -381,17 +410,22 @@ class Store:
             session.execute(update(articles).where(articles.c.id == bindparam("row_id"))
                             .values(last_seen_at=now, view_count=bindparam("views"),
                                     modified_at=func.coalesce(bindparam("modified", type_=AwareDateTime),
-                                                              articles.c.modified_at)),
+                                                              articles.c.modified_at),
+                                    **{name: func.coalesce(bindparam(f"new_{name}"), articles.c[name])
+                                       for name in RECORD_COLUMNS}),
                             [{"row_id": stored[keys[index]].id, "views": items[index].view_count,
-                              "modified": items[index].modified_at} for index in seen_again])
+                              "modified": items[index].modified_at,
+                              **{f"new_{name}": getattr(items[index], name) for name in RECORD_COLUMNS}}
+                             for index in seen_again])
             outcomes.update((index, Outcome.UNCHANGED) for index in seen_again)
         if changed:
             ids = [stored[keys[index]].id for index in changed]
             versions = ArticleVersion.__table__
             session.execute(versions.insert().from_select(
-                ["article_id", "title", "lead", "body", "content_hash", "replaced_at"],
+                ["article_id", "title", "lead", "body", "content_hash", "replaced_at", *RECORD_COLUMNS, "reason"],
                 select(articles.c.id, articles.c.title, articles.c.lead, articles.c.body, articles.c.content_hash,
-                       literal(now, AwareDateTime())).where(articles.c.id.in_(ids)).order_by(articles.c.id)))
+                       literal(now, AwareDateTime()), *(articles.c[name] for name in RECORD_COLUMNS),
+                       literal(reason, String())).where(articles.c.id.in_(ids)).order_by(articles.c.id)))
             # The SET clause is the parameters' keys: every column the item has, as `_upsert_in` writes it.
             session.execute(update(articles).where(articles.c.id == bindparam("row_id")),
                             [{"row_id": stored[keys[index]].id, **self._values(items[index]),
@@ -439,7 +473,7 @@ class Store:
     def _values(item: ArticleItem) -> dict:
         return {name: getattr(item, name) for name in ARTICLE_COLUMNS if hasattr(item, name)}
 
-    def _upsert_in(self, session: Session, item: ArticleItem, now: datetime) -> Outcome:
+    def _upsert_in(self, session: Session, item: ArticleItem, now: datetime, reason: str = VERSION_EDITED) -> Outcome:
         digest = content_hash(item)
         values = self._values(item)
         while True:
@@ -457,17 +491,28 @@ class Store:
             if inserted is not None:
                 return Outcome.NEW
             # Another writer inserted it between our select and insert: read theirs.
-        if current.content_hash == digest:
+        # Read again from the archive (`scrapy reextract`), an article changes when any field read from its page
+        # does; the earlier values of those outside the content are kept in the version's `previous`.
+        previous = ({name: _plain(getattr(current, name)) for name in REREAD_FIELDS
+                     if getattr(current, name) != values.get(name)} if reason == VERSION_REEXTRACTED else {})
+        if current.content_hash == digest and not previous:
+            records = {name: getattr(item, name) for name in RECORD_COLUMNS} if item.archive_file else {}
             session.execute(update(Article).where(Article.id == current.id)
                             .values(last_seen_at=now, view_count=item.view_count,
-                                    modified_at=item.modified_at or current.modified_at))
+                                    modified_at=item.modified_at or current.modified_at, **records))
             return Outcome.UNCHANGED
         session.add(ArticleVersion(article_id=current.id, title=current.title, lead=current.lead,
-                                   body=current.body, content_hash=current.content_hash, replaced_at=now))
+                                   body=current.body, content_hash=current.content_hash, replaced_at=now,
+                                   reason=reason, **({"previous": previous} if previous else {}),
+                                   **{name: getattr(current, name) for name in RECORD_COLUMNS}))
         # A reading that does not say when the site edited it keeps what one that did said.
         values["modified_at"] = item.modified_at or current.modified_at
-        session.execute(update(Article).where(Article.id == current.id)
-                        .values(**values, content_hash=digest, last_seen_at=now))
+        # Read again from the archive, the page was neither fetched nor seen now.
+        if reason == VERSION_REEXTRACTED:
+            values["crawled_at"] = current.crawled_at
+        else:
+            values["last_seen_at"] = now
+        session.execute(update(Article).where(Article.id == current.id).values(**values, content_hash=digest))
         return Outcome.UPDATED
 
     def check_writable(self) -> None:
