@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import resource
 import sqlite3
+from pathlib import Path
 
 import pytest
 from scrapy.utils.project import get_project_settings
@@ -14,7 +15,8 @@ from scrapy.utils.project import get_project_settings
 from crawler.fetch.mirror_server import DEFAULT_ROOT
 from crawler.store.database import Store
 from tests.conftest import scrapy_cli, stored_articles
-from tests.support.hostile_site import HostileSite
+from tests.support.hostile_site import PADDING, HostileSite
+from tests.support.system import need
 from tests.test_exit_status import status_cell
 
 HOST = "www.hamshahrionline.ir"
@@ -82,6 +84,17 @@ def test_a_gzip_bomb_is_given_up_as_too_large(hostile, database_url):
     assert result.returncode == 1, result.stdout + result.stderr[-2000:]
     assert "too large 1" in result.stdout and "1 article page given up: too large" in result.stdout
     assert "is over DOWNLOAD_MAXSIZE (16,777,216 bytes): 65," in result.stderr
+
+
+@pytest.mark.parametrize("render", ["0", "1"])
+def test_a_page_over_the_size_limit_is_given_up_in_the_browser_too(hostile, database_url, render):
+    if render == "1":
+        need(Path(get_project_settings().get("BROWSER_EXECUTABLE")), "Chromium")
+    hostile.modes[ARTICLES[0]] = "padded"
+    result = crawl(hostile, database_url, "-a", f"render={render}", "-s", f"DOWNLOAD_MAXSIZE={PADDING // 2}")
+    assert result.returncode == 1, result.stdout + result.stderr[-2000:]
+    assert "too large 1" in result.stdout and "1 article page given up: too large" in result.stdout
+    assert len(stored_articles(database_url)) == len(ARTICLES) - 1
 
 
 def test_news_pages_have_sane_size_limits():

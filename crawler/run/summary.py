@@ -63,7 +63,8 @@ def faults_from_stats(stats: dict) -> dict[str, int]:
     for key, value in stats.items():
         if key.startswith("downloader/response_status_count/") and int(key.rsplit("/", 1)[1]) >= 400:
             name = key.rsplit("/", 1)[1]
-        elif key.startswith("downloader/exception_type_count/"):
+        elif key.startswith("downloader/exception_type_count/") and not key.endswith(".PageTooLarge"):
+            # (a page the browser found too large is counted as TOO_LARGE already)
             name = failure_name(key)
         elif key == "redirect/loop":
             name = "redirect loop"

@@ -20,9 +20,11 @@ MODES = {
     "gzip_bomb": "a small gzip body that inflates to BOMB_SIZE bytes of zeros",
     "garbled": "the page with every «ا» (two bytes in UTF-8) of its body cut to its first byte: invalid UTF-8",
     "stray_byte": "the page with one byte that is not UTF-8 in its body",
+    "padded": "the page with PADDING bytes of hidden text at its end: larger than a news page ever is",
     "stall": "no answer for STALL_SECONDS, then the connection closed",
 }
 BOMB_SIZE = 64 * 1024 * 1024
+PADDING = 256 * 1024
 STALL_SECONDS = 5.0
 
 
@@ -55,6 +57,10 @@ class HostileSite(MirrorServer):
                     self.send(302, b"", "text/html", {"Location": f"{own_path}?n={number}"})
                 elif mode == "gzip_bomb":
                     self.send(200, bomb, "text/html; charset=utf-8", {"Content-Encoding": "gzip"})
+                elif mode == "padded":
+                    body = resolve(self.root, self.path).read_bytes()
+                    padding = b'<div hidden="">' + b"x" * PADDING + b"</div></body>"
+                    self.send(200, body.replace(b"</body>", padding, 1), "text/html; charset=utf-8")
                 elif mode in ("garbled", "stray_byte"):
                     body = resolve(self.root, self.path).read_bytes()
                     text = body.index(b"<p>", body.index(b"item-text")) + 3  # the article's first paragraph
