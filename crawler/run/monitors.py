@@ -117,7 +117,8 @@ class ArticlesMonitor(BaseScrapyMonitor):
     @monitors.name("articles were stored")
     def test_articles_were_stored(self):
         failed = self.stats.get("store/failed", 0)
-        self.assertFalse(failed, msg=f"{failed} database writes FAILED: articles or their checks NOT STORED (see the log)")
+        self.assertFalse(failed, msg=f"{failed} database writes FAILED: articles or their checks NOT STORED "
+                                     "(see the log)")
 
     @monitors.name("no page given up")
     def test_no_page_given_up(self):
