@@ -84,12 +84,13 @@ def stored_articles(database_url: str) -> dict[str, dict]:
     return rows
 
 
-def scrapy_cli(*args: str, mirror_url: str, database_url: str, timeout: float = 120,
+def scrapy_cli(*args: str, mirror_url: str, database_url: str, timeout: float = 120, preexec=None,
                **env: str) -> subprocess.CompletedProcess:
-    """The `scrapy` command of the project as an operator runs it, against the mirror."""
+    """The `scrapy` command of the project as an operator runs it, against the mirror (`preexec`: run in
+    the child before it starts, to set its limits)."""
     environment = {**os.environ, "MIRROR_URL": mirror_url, "DATABASE_URL": database_url, **env}
     return subprocess.run([str(SCRAPY), *args], cwd=ROOT, env=environment, capture_output=True, text=True,
-                          timeout=timeout)
+                          timeout=timeout, preexec_fn=preexec)
 
 
 @pytest.fixture(scope="session")

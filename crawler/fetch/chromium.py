@@ -21,6 +21,7 @@ from scrapy_playwright.handler import ScrapyPlaywrightDownloadHandler
 from scrapy_playwright.page import PageMethod
 
 from crawler.fetch.challenges import is_challenge
+from crawler.fetch.limits import too_large
 from crawler.fetch.mirror import mirrored_url
 from crawler.fetch.redirects import HostGuard
 
@@ -177,6 +178,9 @@ class Browser:
             logger.warning("the browser was redirected from %s to %s, which is refused: %s; not read",
                            request.url, response.url, problem)
             raise IgnoreRequest(f"redirected to {response.url}, which is refused: {problem}")
+        maxsize = meta.get("download_maxsize", self.settings.getint("DOWNLOAD_MAXSIZE"))
+        if maxsize and len(response.body) > maxsize:
+            raise too_large(self.crawler.stats, request.url, f"{len(response.body):,} bytes rendered", maxsize)
         self.crawler.stats.inc_value("browser/pages")
         if meta.get("render"):
             meta["browser_outcome"] = outcome = meta["playwright_page_methods"][0].result

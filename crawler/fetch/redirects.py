@@ -15,8 +15,9 @@ all, may be fetched.
 - In the browser (crawler/fetch/chromium.py) every request of a page goes through the same check, one
   redirect at a time: a page and the pages it redirects to, only to the source's hosts; its scripts
   and styles, to any host on the web's ports.
-- `RedirectLoops` names a redirect back to a page already fetched, which Scrapy's duplicate filter
-  would drop without a word.
+- `RedirectLoops` gives up a page that redirects back to a page of its chain (which Scrapy's duplicate
+  filter would drop without a word) or whose chain reaches REDIRECT_MAX_TIMES (which Scrapy drops with
+  a debug line): `RedirectLoop`, counted as `redirect/loop`, and the request's errback hears of it.
 """
 
 from __future__ import annotations
@@ -147,22 +148,34 @@ class PublicAddressResolver(CachingThreadedResolver):
         raise DNSLookupError(f"{name} resolves to {address}, which is not a public address: not fetched")
 
 
+class RedirectLoop(IgnoreRequest):
+    """A page given up in a redirect loop or an endless chain of redirects."""
+
+
 class RedirectLoops:
     """Downloader middleware, placed before Scrapy's RedirectMiddleware sees the response."""
 
-    def __init__(self, stats):
-        self.stats = stats
+    def __init__(self, crawler):
+        self.stats = crawler.stats
+        self.max_redirects = crawler.settings.getint("REDIRECT_MAX_TIMES")
 
     @classmethod
     def from_crawler(cls, crawler):
-        return cls(crawler.stats)
+        return cls(crawler)
 
     def process_response(self, request: Request, response: Response) -> Response:
         location = response.headers.get("Location")
         if 300 <= response.status < 400 and location:
             target = safe_url_string(response.urljoin(location.decode("latin-1")))
-            if target in {request.url, *request.meta.get("redirect_urls", ())}:
-                self.stats.inc_value("redirect/loop")
-                logger.warning("redirect loop: %s redirects to %s, which redirected here; not fetched",
-                               request.url, target)
+            chain = request.meta.get("redirect_urls", ())
+            if target in {request.url, *chain}:
+                self.give_up(f"{request.url} redirects to {target}, which redirected here")
+            if request.meta.get("redirect_times", 0) >= self.max_redirects:
+                self.give_up(f"{chain[0] if chain else request.url} redirected {len(chain)} times, the most "
+                             f"followed (REDIRECT_MAX_TIMES), and on to {target}")
         return response
+
+    def give_up(self, why: str) -> None:
+        self.stats.inc_value("redirect/loop")
+        logger.warning("redirect loop: %s; not fetched", why)
+        raise RedirectLoop(f"redirect loop: {why}")

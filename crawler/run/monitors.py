@@ -2,11 +2,13 @@
 
 A source needs a person's attention when it fetched article pages but
 produced no article, when its listing pages link to no article, when a page raised an error in the
-spider, when articles could not be stored, when a page was given up after its retries, in a redirect
-loop or at a redirect the crawler refused (crawler/fetch/redirects.py), when more than WORDPRESS_API_DISAGREEMENT_MAX
+spider, when a database write failed (articles, or their checks, not stored), when a page was given up after
+its retries, in a redirect loop, at a redirect the crawler refused (crawler/fetch/redirects.py) or as too
+large (crawler/fetch/limits.py), when more than WORDPRESS_API_DISAGREEMENT_MAX
 of a WordPress source's pages disagree with their posts in its REST API, or when the coverage of a required
 field fell below its threshold (SPIDERMON_FIELD_COVERAGE_RULES). spidermon's own ItemCountMonitor does not fit: it wants a
-fixed minimum of items, which an incremental run with nothing new rightly does not reach.
+fixed minimum of items, which an incremental run with nothing new rightly does not reach. The monitors run
+last when a crawl closes (EXTENSIONS), after the other extensions' writes, so that a write failing there counts.
 Failed monitors are recorded in the crawl stats under `monitors/failures`; the end-of-run summary
 shows them (status `failing`) beside what its own status rules find (crawler/run/summary.py: listings
 blocked, unreachable or failed, errors logged, CDN challenges not solved), and the command's exit
@@ -26,6 +28,7 @@ from spidermon.contrib.scrapy.monitors import FieldCoverageMonitor
 from spidermon.contrib.scrapy.monitors.base import BaseScrapyMonitor
 from spidermon.core.actions import Action
 
+from crawler.fetch.limits import TOO_LARGE
 from crawler.items import REQUIRED_FIELDS, ArticleItem
 
 FAILURES = "monitors/failures"
@@ -114,13 +117,15 @@ class ArticlesMonitor(BaseScrapyMonitor):
     @monitors.name("articles were stored")
     def test_articles_were_stored(self):
         failed = self.stats.get("store/failed", 0)
-        self.assertFalse(failed, msg=f"{failed} articles NOT STORED (database error)")
+        self.assertFalse(failed, msg=f"{failed} database writes FAILED: articles or their checks NOT STORED "
+                                     "(see the log)")
 
     @monitors.name("no page given up")
     def test_no_page_given_up(self):
-        given_up = sum(self.stats.get(key, 0) for key in ("retry/max_reached", "redirect/loop", "redirect/refused"))
-        self.assertFalse(given_up, msg=f"pages given up: {given_up} (retries exhausted, a redirect loop or a "
-                                       "redirect refused; see the log)")
+        given_up = sum(self.stats.get(key, 0) for key in ("retry/max_reached", "redirect/loop", "redirect/refused",
+                                                          TOO_LARGE))
+        self.assertFalse(given_up, msg=f"pages given up: {given_up} (retries exhausted, a redirect loop, a "
+                                       "redirect refused or a page too large; see the log)")
 
 
 @monitors.name("WordPress REST API")

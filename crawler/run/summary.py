@@ -17,7 +17,9 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
+from crawler.fetch.limits import TOO_LARGE
 from crawler.run.freshness import DATABASE_LOST, STALE
+from crawler.run.given_up import ARTICLE_GIVEN_UP
 from crawler.run.listings import LISTING_FAILED
 from crawler.run.monitors import ERRORS_DURING_CRAWL, FAILURES
 from crawler.run.preflight import (check_database_url, check_lock_file, check_mirror_url, check_settings,
@@ -34,7 +36,10 @@ FAILURE_NAMES = {
     "DownloadFailedError": "connection lost", "ConnectionLost": "connection lost", "ConnectionDone": "connection lost",
     "DownloadConnectionRefusedError": "refused", "ConnectionRefusedError": "refused", "CannotResolveHostError": "dns",
     "DNSLookupError": "dns", "IgnoreRequest": "refused by the crawler", "NotSupported": "not supported",
+    "RedirectLoop": "redirect loop", "PageTooLarge": "too large", "DownloadCancelledError": "too large",
 }
+# Articles stored with a U+FFFD in a field: bytes of the page not in its encoding (pipelines/validate.py).
+REPLACED_BYTES = "article/replacement_characters"
 # Answers that mean the site turns the crawler away, rather than failing.
 BLOCKING_STATUSES = {"403", "429"}
 # Download failures that mean the site could not be reached at all.
@@ -47,18 +52,33 @@ def failure_name(key: str) -> str:
     return FAILURE_NAMES.get(exception, exception)
 
 
+def failures_by_name(stats: dict, prefix: str) -> dict[str, int]:
+    """The pages given up under a stats prefix («listing/failed/403»…), by the name an operator knows."""
+    failures: dict[str, int] = {}
+    for key, value in stats.items():
+        if key.startswith(prefix):
+            name = failure_name(key)
+            failures[name] = failures.get(name, 0) + value
+    return failures
+
+
 def faults_from_stats(stats: dict) -> dict[str, int]:
     """Every response with an error status, failed download and redirect loop, by kind (retried ones included)."""
     faults: dict[str, int] = {}
     for key, value in stats.items():
         if key.startswith("downloader/response_status_count/") and int(key.rsplit("/", 1)[1]) >= 400:
             name = key.rsplit("/", 1)[1]
-        elif key.startswith("downloader/exception_type_count/"):
+        elif key.startswith("downloader/exception_type_count/") and not key.endswith(".PageTooLarge"):
+            # (a page the browser found too large is counted as TOO_LARGE already)
             name = failure_name(key)
         elif key == "redirect/loop":
             name = "redirect loop"
         elif key == "wpapi/malformed_json":
             name = "malformed json"
+        elif key == TOO_LARGE:
+            name = "too large"
+        elif key == REPLACED_BYTES:
+            name = "invalid bytes"
         else:
             continue
         faults[name] = faults.get(name, 0) + value
@@ -87,6 +107,8 @@ class SourceSummary:
     faults: dict[str, int] = field(default_factory=dict)
     #: Listing pages given up, by final status or failure («403», «dns»…; crawler/run/listings.py).
     listing_failures: dict[str, int] = field(default_factory=dict)
+    #: Article pages given up, likewise (crawler/run/given_up.py).
+    article_failures: dict[str, int] = field(default_factory=dict)
     #: Feeds (-o/-O) that could not be written.
     outputs_failed: int = 0
     finish_reason: str = ""
@@ -117,11 +139,6 @@ class SourceSummary:
                    if key.startswith("dropped/") and not key.startswith("dropped/missing_")}
         dropped.update({key.removeprefix("article/"): value for key, value in stats.items()
                         if key in ("article/not_article",)})
-        listing_failures: dict[str, int] = {}
-        for key, value in stats.items():
-            if key.startswith(LISTING_FAILED):
-                name = failure_name(key)
-                listing_failures[name] = listing_failures.get(name, 0) + value
         return cls(
             source=source,
             pages=stats.get("response_received_count", 0),
@@ -137,7 +154,8 @@ class SourceSummary:
             challenges_solved=stats.get("challenge/solved", 0),
             challenges_failed=stats.get("challenge/failed", 0),
             faults=faults_from_stats(stats),
-            listing_failures=listing_failures,
+            listing_failures=failures_by_name(stats, LISTING_FAILED),
+            article_failures=failures_by_name(stats, ARTICLE_GIVEN_UP),
             outputs_failed=sum(value for key, value in stats.items() if key.startswith("feedexport/failed_count/")),
             finish_reason=LOCKED_ELSEWHERE_STATUS if stats.get(LOCKED_ELSEWHERE)
             else str(stats.get("finish_reason", "not started")),
@@ -205,18 +223,18 @@ class SourceSummary:
                         revisited=self.revisited, edited=self.edited, removed=self.removed, behind=self.behind)
 
 
-def failures_of_kind(row: SourceSummary, kinds: Callable[[str], bool]) -> dict[str, int]:
-    """The source's listing pages given up, of the kinds chosen."""
-    return {kind: n for kind, n in sorted(row.listing_failures.items()) if kinds(kind)}
+def failures_of_kind(failures: dict[str, int], kinds: Callable[[str], bool]) -> dict[str, int]:
+    """The pages given up (a source's listing or article pages), of the kinds chosen."""
+    return {kind: n for kind, n in sorted(failures.items()) if kinds(kind)}
 
 
-def counted(failures: dict[str, int], what: str) -> list[str]:
+def counted(failures: dict[str, int], what: str, pages: str = "listing page") -> list[str]:
     """«2 listing pages answered 403», «1 listing page not fetched: dns»."""
     if not failures:
         return []
     total = sum(failures.values())
     kinds = ", ".join(f"{kind} ×{n}" if n > 1 else kind for kind, n in failures.items())
-    return [f"{total} listing page{'s' if total > 1 else ''} {what} {kinds}"]
+    return [f"{total} {pages}{'s' if total > 1 else ''} {what} {kinds}"]
 
 
 def not_finished(row: SourceSummary) -> list[str]:
@@ -226,20 +244,34 @@ def not_finished(row: SourceSummary) -> list[str]:
 
 
 def blocked(row: SourceSummary) -> list[str]:
-    found = counted(failures_of_kind(row, BLOCKING_STATUSES.__contains__), "answered")
+    found = counted(failures_of_kind(row.listing_failures, BLOCKING_STATUSES.__contains__), "answered")
+    found += counted(failures_of_kind(row.article_failures, BLOCKING_STATUSES.__contains__), "answered",
+                     "article page")
     if row.challenges_failed:
         found.append(f"{row.challenges_failed} CDN challenge(s) NOT SOLVED: the pages behind them were skipped")
     return found
 
 
 def unreachable(row: SourceSummary) -> list[str]:
-    return counted(failures_of_kind(row, UNREACHABLE.__contains__), "not fetched:")
+    return counted(failures_of_kind(row.listing_failures, UNREACHABLE.__contains__), "not fetched:")
 
 
 def listing_failed(row: SourceSummary) -> list[str]:
-    found = counted(failures_of_kind(row, lambda kind: kind not in BLOCKING_STATUSES | UNREACHABLE), "answered")
+    found = counted(failures_of_kind(row.listing_failures, lambda kind: kind not in BLOCKING_STATUSES | UNREACHABLE),
+                    "answered")
     if row.finished_at is not None and not row.listing_pages:
         found.append("no listing page fetched: nothing was discovered")
+    return found
+
+
+def failing(row: SourceSummary) -> list[str]:
+    """The failed monitors, the article pages given up (but those the site blocked), the articles unreadable."""
+    found = list(row.failures)
+    found += counted(failures_of_kind(row.article_failures, lambda kind: kind not in BLOCKING_STATUSES),
+                     "given up:", "article page")
+    if garbled := row.dropped.get("garbled"):
+        found.append(f"{garbled} article{'s' if garbled > 1 else ''} NOT STORED: garbled (more than 2% of the title "
+                     "or body not in the page's encoding)")
     return found
 
 
@@ -271,7 +303,7 @@ STATUS_RULES: list[StatusRule] = [
     StatusRule("blocked", blocked),
     StatusRule("unreachable", unreachable),
     StatusRule("listing failed", listing_failed),
-    StatusRule("failing", lambda row: row.failures),
+    StatusRule("failing", failing),
     StatusRule("errors", errors),
     StatusRule("stale", lambda row: [row.stale] if row.stale else []),
     # Part of the listing is still to be walked: the next runs go on with it (crawler/sources/frontier.py).

@@ -30,6 +30,7 @@ from crawler.extract.dates import parse_day_bound, parse_jalali, parse_machine_d
 from crawler.extract.site import Site
 from crawler.extract.urls import bare_host, url_variants
 from crawler.items import ArticleItem
+from crawler.run.given_up import article_given_up
 from crawler.run.memory import KeysOnDisk
 from crawler.sources.frontier import Frontier, Place
 from crawler.sources.revisits import revisit_requests
@@ -416,7 +417,10 @@ class NewsSpider(scrapy.Spider):
 
     def article_request(self, url: str) -> Iterator[scrapy.Request]:
         """The requests that read a linked article not stored yet: its page."""
-        yield scrapy.Request(url, self.parse_article, cb_kwargs={"link": url})
+        yield scrapy.Request(url, self.parse_article, errback=self.article_given_up, cb_kwargs={"link": url})
+
+    #: The errback of article pages: counted, and asked for again by the next run (crawler/run/given_up.py).
+    article_given_up = article_given_up
 
     def refetch_requests(self, url: str, callback: Callable, errback: Callable, **cb_kwargs: Any
                          ) -> Iterator[scrapy.Request]:
