@@ -15,20 +15,20 @@ server-control ids («…_lblNewsDate», «…_lblNewsText»), which the ASP.NET
 are read there in both; the title comes from the generic fallback and is counted.
 """
 
-from crawler.sources.aspnet import AspNetPortalSpider
+from crawler.sources.discovery import Listing
+from crawler.sources.families import ASPNET
+from crawler.sources.spider import NewsSpider
 
-BASE = "https://imo.org.ir"
 
-
-class ImoSpider(AspNetPortalSpider):
+class ImoSpider(NewsSpider):
     name = "imo"
     hosts = ("imo.org.ir", "www.imo.org.ir")
     site_name = "سازمان شهرداری‌ها و دهیاری‌های کشور"
-    sections = {"news": f"{BASE}/NewsArchive.aspx"}
+    family = ASPNET
+    discovery = (Listing("https://imo.org.ir/NewsArchive.aspx", links=".NewsList a::attr(href)",
+                         next_page=".Pager a.Next::attr(href)"),)
     # IIS answers paths in any letter case.
     article_url = r"(?i)^https?://(www\.)?imo\.org\.ir/RContent/(?P<code>[0-9a-z]+)(-[^/?#]*)?\.aspx([?#]|$)"
-    listing_links = ".NewsList a::attr(href)"
-    next_page = ".Pager a.Next::attr(href)"
     selectors = {
         "article": ".NewsView",
         "title": ".NewsView .NewsTitle",
@@ -41,4 +41,4 @@ class ImoSpider(AspNetPortalSpider):
         "tags": ".NewsView .NewsTags a",
         "images": ".NewsView .NewsImage img, .NewsView .Gallery img",
     }
-    drop_from_body = ("script", "style", ".Gallery", ".NewsTags", ".Share", ".Comments")
+    drop_from_body = (".Gallery", ".NewsTags")

@@ -10,21 +10,22 @@ page_fields); closed, the home page and «page/N/», the feed, WordPress core's 
 robots.txt).
 """
 
-from crawler.sources.wordpress import WordPressSpider
+from crawler.sources.discovery import Feed, Listing, Sitemap, WordPressApi
+from crawler.sources.families import WORDPRESS
+from crawler.sources.spider import NewsSpider
 
 HOME = "https://omidjonob.ir/"
 
 
-class OmidJonoobSpider(WordPressSpider):
+class OmidJonoobSpider(NewsSpider):
     name = "omidjonoob"
     hosts = ("omidjonob.ir",)
     site_name = "امید جنوب"
-    home = HOME
-    sections = {"news": HOME}
+    family = WORDPRESS
     # Not in its REST API: the kicker (a custom field), the view counter and the images.
-    page_fields = ("kicker", "view_count", "images")
-    listing_links = ".news-list article h3.title a::attr(href)"
-    listing_dates = ".news-list article .date"
+    discovery = (WordPressApi(HOME, page_fields=("kicker", "view_count", "images")),
+                 Listing(HOME, links=".news-list article h3.title a::attr(href)", dates=".news-list article .date"),
+                 Feed(f"{HOME}feed/"), Sitemap(f"{HOME}robots.txt"))
     selectors = {
         "article": "article.single-news",
         "title": "article.single-news h1.news-title",

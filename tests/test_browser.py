@@ -15,6 +15,7 @@ from twisted.internet.defer import Deferred
 
 from crawler.fetch.challenges import is_challenge
 from crawler.run.summary import SourceSummary, challenges
+from crawler.sources.discovery import Listing
 from crawler.sources.spider import NewsSpider
 from crawler.store.database import Article, Store
 from tests.conftest import scrapy_cli
@@ -35,9 +36,8 @@ def loopback_spider(site_url: str, **attributes) -> type[NewsSpider]:
     class LoopbackSpider(NewsSpider):
         name = "loopback"
         hosts = ("127.0.0.1",)
-        sections = {"news": f"{site_url}/news/"}
+        discovery = (Listing(f"{site_url}/news/", links="ul.news h3 a::attr(href)"),)
         article_url = r"^http://127\.0\.0\.1:\d+/news/(?P<code>\d+)/"
-        listing_links = "ul.news h3 a::attr(href)"
         selectors = {"article": "article", "title": "h1.title", "body": ".item-text", "news_code": ".item-code",
                      "images": "article img"}
 

@@ -20,6 +20,7 @@ from scrapy.dupefilters import RFPDupeFilter
 
 from crawler.commands.refetch import source_for
 from crawler.extract.urls import url_variants
+from crawler.sources.discovery import WordPressApi
 from crawler.sources.wpapi import posts_url
 from crawler.store.lock import LOCKED_EXIT_STATUS, lock_path
 from tests.conftest import ROOT, SCRAPY, scrapy_cli
@@ -104,7 +105,8 @@ def test_cron_line_twice_stores_everything_then_fetches_one_listing_page_per_sou
     for source in SOURCES:
         spider = SPIDERS.load(source)()
         # The first listing page: of the REST API's posts for a WordPress source.
-        start = posts_url(spider.home, 1, 10) if hasattr(spider, "home") else next(iter(spider.sections.values()))
+        api = spider.strategy(WordPressApi)
+        start = posts_url(api.home, 1, 10) if api else next(iter(spider.sections.values()))
         # The second run: robots.txt and the first listing page of each source, nothing else.
         asked = sorted(path for path in second_paths if spider.owns_url("https:/" + path))
         host_and_path = unquote(start.split("://", 1)[1])

@@ -28,7 +28,7 @@ from w3lib.url import is_url
 from crawler.commands.refetch import Refetch
 from crawler.fetch.mirror_server import DEFAULT_ROOT, HEADERS_SUFFIX, mirror_path
 from crawler.sources import golden
-from crawler.sources.wpapi import is_api
+from crawler.sources.wpapi import in_rest_api
 
 # The API's headers a replay needs.
 API_HEADERS = ("X-WP-Total", "X-WP-TotalPages")
@@ -99,7 +99,7 @@ class Command(ScrapyCommand):
         crawler.settings.set("SPIDERMON_ENABLED", False, priority="cmdline")
 
         def save(response: Response, request: scrapy.Request, spider: scrapy.Spider) -> None:
-            if not is_api(response) or response.status != 200:
+            if not in_rest_api(response.url) or response.status != 200:
                 return
             path = mirror_path(mirror, response.url)
             path.parent.mkdir(parents=True, exist_ok=True)
