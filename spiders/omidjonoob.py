@@ -5,9 +5,8 @@ fallback).
 Dates: the post's «date_gmt» (REST API), exact; on the HTML path, the line under the title, «21 مهر 1401
 - 10:37». The header prints today's date in three calendars on every page: it is never the article's
 date.
-Discovery: its REST API (posts, tags, categories; each new post's page read too, for the fields in
-page_fields); closed, the home page and «page/N/», the feed, WordPress core's «wp-sitemap.xml» (named in
-robots.txt).
+Discovery: its REST API; closed, the home page and «page/N/», the feed, WordPress core's «wp-sitemap.xml»
+(named in robots.txt).
 """
 
 from crawler.sources.discovery import Feed, Listing, Sitemap, WordPressApi

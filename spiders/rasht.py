@@ -6,8 +6,7 @@ Dates: the post's «date_gmt» (REST API), exact; on the HTML path, single posts
 metadata, so the first Jalali date of the article's own text is used, date only («امروز سه شنبه ۱۰ اسفند
 ۱۴۰۰»), with provenance "text": the site's usual step (declared in `usual_steps`), so not counted as a
 fallback; a date next to the title, should the theme print one, goes first.
-Discovery: its REST API (posts, tags, categories; each new post's page read too, for the fields in
-page_fields); closed, the home page and «page/N/», the feed, WordPress core's «wp-sitemap.xml»
+Discovery: its REST API; closed, the home page and «page/N/», the feed, WordPress core's «wp-sitemap.xml»
 (robots.txt names none).
 """
 

@@ -4,9 +4,7 @@ News code: the WordPress post id, from the shortlink «?p=ID» or else the body 
 prints no «کد خبر».
 Dates: the post's «date_gmt» (REST API), exact; on the HTML path, Yoast's metadata (UTC), else the meta
 line under the title («۶ شهریور ۱۴۰۰», date only).
-Discovery: its REST API (posts, tags, categories; each new post's page read too, for the fields in
-page_fields); closed, the home page and «page/N/», the feed, Yoast's «sitemap_index.xml» (named in
-robots.txt).
+Discovery: its REST API; closed, the home page and «page/N/», the feed, Yoast's sitemaps (robots.txt).
 """
 
 from crawler.sources.discovery import Feed, Listing, Sitemap, WordPressApi
