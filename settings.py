@@ -7,6 +7,10 @@ from crawler.items import REQUIRED_FIELDS
 BOT_NAME = "iran-municipal-news"
 SPIDER_MODULES = ["spiders"]
 NEWSPIDER_MODULE = "spiders"
+# The tailored spiders of SPIDER_MODULES and every source of the registry (crawler/sources/registry.py):
+# SOURCES_FILE, by default sources.toml in the project root (none there: no registry sources).
+SPIDER_LOADER_CLASS = "crawler.sources.registry.SourcesLoader"
+SOURCES_FILE = os.environ.get("SOURCES_FILE", "")
 COMMANDS_MODULE = "crawler.commands"
 
 # Where articles go; any SQLAlchemy URL (postgresql+psycopg://... in production).
