@@ -16,9 +16,10 @@ from crawler.extract.dates import parse_day_bound
 from crawler.fetch.mirror_server import DEFAULT_ROOT
 from tests.conftest import scrapy_cli, stored_articles as stored
 from tests.golden import GOLDEN_ROOT, spider_for
+from tests.support.served import WORDPRESS_HOSTS
 
-SOURCES = ("semnan", "omidjonoob", "rasht")
-HOME = {"semnan": "news.semnan.ir", "omidjonoob": "omidjonob.ir", "rasht": "rasht.ir"}
+SOURCES = tuple(WORDPRESS_HOSTS)
+HOME = WORDPRESS_HOSTS
 
 
 def expected(source: str) -> dict[str, dict]:

@@ -22,9 +22,9 @@ from crawler.sources.discovery import WordPressApi
 from crawler.sources.wpapi import API_ROOT, post_url, posts_url
 from tests.conftest import scrapy_cli, stored_articles
 from tests.golden import GOLDEN_ROOT
-from tests.support.served import SPIDERS, Fault, RecordingMirror, copy_mirror
+from tests.support.served import SPIDERS, WORDPRESS_HOSTS, Fault, RecordingMirror, copy_mirror
 
-SOURCES = ("semnan", "omidjonoob", "rasht")
+SOURCES = tuple(WORDPRESS_HOSTS)
 # The fields a post gives (the rest come from its page, as the source's spider declares).
 FROM_THE_POST = ("news_code", "title", "lead", "body", "published_at", "category", "tags")
 

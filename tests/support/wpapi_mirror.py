@@ -26,9 +26,9 @@ from crawler.fetch.mirror_server import DEFAULT_ROOT, HEADERS_SUFFIX, mirror_pat
 from crawler.sources.discovery import WordPressApi
 from crawler.sources.wpapi import post_by_slug_url, post_url, posts_url, terms_url
 from tests.golden import GOLDEN_ROOT
-from tests.support.served import SPIDERS
+from tests.support.served import SPIDERS, WORDPRESS_HOSTS
 
-SOURCES = ("semnan", "omidjonoob", "rasht")
+SOURCES = tuple(WORDPRESS_HOSTS)
 # per_page values the crawler asks with: the default, and a small one that paginates every site.
 PER_PAGE = (10, 3)
 # The backfills the tests run through the API (source, «-a since»).
