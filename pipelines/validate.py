@@ -5,6 +5,7 @@ import logging
 from scrapy.exceptions import DropItem
 
 from crawler.items import REQUIRED_FIELDS, ArticleItem
+from crawler.stats import DROPPED_GARBLED, DROPPED_INVALID, dropped_missing
 
 logger = logging.getLogger(__name__)
 # More than this share of U+FFFD in a field: the page's bytes were not in the encoding it declared.
@@ -30,12 +31,12 @@ class ValidatePipeline:
         missing = [name for name in REQUIRED_FIELDS if not getattr(item, name)]
         if missing:
             for name in missing:
-                self.stats.inc_value(f"dropped/missing_{name}")
-            self.stats.inc_value("dropped/invalid")
+                self.stats.inc_value(dropped_missing(name))
+            self.stats.inc_value(DROPPED_INVALID)
             raise DropItem(f"{item.source}: {item.url} lacks {', '.join(missing)}; not stored")
         unreadable = [name for name in ("title", "body") if garbled(getattr(item, name))]
         if unreadable:
-            self.stats.inc_value("dropped/garbled")
+            self.stats.inc_value(DROPPED_GARBLED)
             raise DropItem(f"{item.source}: {item.url} has an unreadable {' and '.join(unreadable)} (bytes not in "
                            f"the encoding the page declares); not stored")
         return item

@@ -12,8 +12,8 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGES = ("crawler", "spiders", "pipelines")
 # crawler/__init__.py's order: each may import the ones before it, never one after it.
-LAYERS = ("crawler.items", "crawler.extract", "crawler.store", "crawler.fetch", "crawler.run", "pipelines",
-          "crawler.sources", "crawler.commands", "crawler.desk", "spiders")
+LAYERS = ("crawler.items", "crawler.stats", "crawler.extract", "crawler.store", "crawler.fetch", "crawler.run",
+          "pipelines", "crawler.sources", "crawler.commands", "crawler.desk", "spiders")
 # Migrations are scripts Alembic runs, not modules anything imports.
 SKIPPED = ("crawler.store.migrations.versions.",)
 

@@ -13,6 +13,7 @@ from scrapy.http import HtmlResponse
 
 from crawler.extract.dates import TEHRAN
 from crawler.fetch.mirror_server import DEFAULT_ROOT
+from crawler.stats import DISCOVERY_FEED_EMPTY, EXTRACTION_FALLBACK_ITEMS, extraction_step
 from tests.golden import GOLDEN_ROOT, mirror_response, parse_items, spider_for
 from tests.support.served import SOURCES as ALL_SOURCES, WORDPRESS_HOSTS
 
@@ -89,8 +90,8 @@ def test_a_theme_the_selectors_do_not_know_falls_back_and_is_counted():
     (item,) = spider.parse_article(HtmlResponse(url=url, body=html.encode()))
     stats = spider.crawler.stats
     assert item.provenance["body"] == "fallback"
-    assert stats.get_value("extraction/fallback_items") == 1
-    assert stats.get_value("extraction/body/fallback") == 1
+    assert stats.get_value(EXTRACTION_FALLBACK_ITEMS) == 1
+    assert stats.get_value(extraction_step("body", "fallback")) == 1
     assert "\u200c" in item.body  # main-text extraction keeps Persian spelling
     assert "تلگرام" not in item.body and "دیدگاهتان را بنویسید" not in item.body
 
@@ -181,4 +182,4 @@ def test_a_feed_with_a_stray_ampersand_keeps_its_items_and_a_page_that_is_no_fee
 
     closed = HtmlResponse(url="https://rasht.ir/feed/", body="<html><body><p>خوراک غیرفعال است</p></body></html>".encode())
     assert list(spider.parse_feed(closed)) == []
-    assert spider.crawler.stats.get_value("discovery/feed/empty") == 1
+    assert spider.crawler.stats.get_value(DISCOVERY_FEED_EMPTY) == 1

@@ -37,6 +37,9 @@ from crawler.items import ArticleItem
 from crawler.run.listings import FALLS_BACK
 from crawler.sources.frontier import Place
 from crawler.sources.wpapi import MAX_PER_PAGE, TAXONOMIES, post_by_slug_url, post_url, posts_url, terms_url
+from crawler.stats import (WPAPI_EDITED, WPAPI_MALFORMED_JSON, WPAPI_NOT_REQUESTED, WPAPI_PAGE_FAILED,
+                           WPAPI_POSTS_PAGES, WPAPI_SELFCHECK_AGREE, WPAPI_SELFCHECK_DISAGREE, WPAPI_STATE,
+                           wpapi_differ, wpapi_unreadable)
 
 logger = logging.getLogger(__name__)
 
@@ -250,7 +253,7 @@ class WordPressApi(Strategy):
         run = self.run(spider)
         if not spider.switched_on(self):
             run.state = "off"
-        spider.crawler.stats.set_value("wpapi/state", run.state)
+        spider.crawler.stats.set_value(WPAPI_STATE, run.state)
         if run.state == "open":
             yield self.page_request(spider, posts_url(self.home, 1, self.per_page(spider), spider.since),
                                     Place(self.walk))
@@ -278,7 +281,7 @@ class WordPressApi(Strategy):
             yield from self.close(spider, closed)
             return
         run.pages_read += 1
-        spider.crawler.stats.inc_value("wpapi/posts_pages")
+        spider.crawler.stats.inc_value(WPAPI_POSTS_PAGES)
         run.posts.update((post.link, post) for post in posts)
         response.meta["posts"] = [post.link for post in posts]
         yield from spider.walk_page(response, place, self)
@@ -310,7 +313,7 @@ class WordPressApi(Strategy):
                 continue
             published_at, modified_at = stored[str(post.id)]
             if post.modified_at and modified_at and post.modified_at > modified_at:
-                spider.crawler.stats.inc_value("wpapi/edited")
+                spider.crawler.stats.inc_value(WPAPI_EDITED)
                 logger.info("%s: post %s was edited on %s (stored: %s): reading it again", spider.name, post.id,
                             post.modified_at.isoformat(), modified_at.isoformat())
                 continue
@@ -361,16 +364,16 @@ class WordPressApi(Strategy):
             names = read_terms(response)
         except ApiClosed as unreadable:
             names = {}
-            spider.crawler.stats.inc_value(f"wpapi/{taxonomy}_unreadable")
+            spider.crawler.stats.inc_value(wpapi_unreadable(taxonomy))
             if isinstance(unreadable, MalformedJson):
-                spider.crawler.stats.inc_value("wpapi/malformed_json")
+                spider.crawler.stats.inc_value(WPAPI_MALFORMED_JSON)
             logger.warning("%s: the names of %s %s are unreadable (%s)", spider.name, taxonomy, ids, unreadable)
         self.run(spider).term_names[taxonomy].update(names)
         yield from self.terms_answered(spider, taxonomy, ids)
 
     def terms_failed(self, spider: Spider, failure: Failure) -> Iterator[scrapy.Request]:
         taxonomy, ids = failure.request.cb_kwargs["taxonomy"], failure.request.cb_kwargs["ids"]
-        spider.crawler.stats.inc_value(f"wpapi/{taxonomy}_unreadable")
+        spider.crawler.stats.inc_value(wpapi_unreadable(taxonomy))
         logger.warning("%s: the names of %s %s could not be fetched (%s)", spider.name, taxonomy, ids,
                        failure.getErrorMessage())
         yield from self.terms_answered(spider, taxonomy, ids)
@@ -389,7 +392,7 @@ class WordPressApi(Strategy):
     def closed(self, spider: Spider) -> None:
         waiting = self.run(spider).waiting_for_terms
         if waiting:  # stopped before the names came (Ctrl-C, a closespider limit)
-            spider.crawler.stats.set_value("wpapi/not_requested", len(waiting))
+            spider.crawler.stats.set_value(WPAPI_NOT_REQUESTED, len(waiting))
             logger.warning("%s: the run stopped before the names of the tags of %d new posts came; their pages "
                            "were not requested (a later run or a backfill reads them)", spider.name, len(waiting))
 
@@ -428,9 +431,9 @@ class WordPressApi(Strategy):
             return
         stats = spider.crawler.stats
         run.state = f"closed: {closed}"
-        stats.set_value("wpapi/state", run.state)
+        stats.set_value(WPAPI_STATE, run.state)
         if isinstance(closed, MalformedJson):
-            stats.inc_value("wpapi/malformed_json")
+            stats.inc_value(WPAPI_MALFORMED_JSON)
         logger.warning("%s: the REST API is closed (%s): reading the HTML pages for the rest of the run",
                        spider.name, closed)
 
@@ -489,7 +492,7 @@ class WordPressApi(Strategy):
     def page_failed(self, spider: Spider, failure: Failure) -> Iterator[ArticleItem]:
         """A post whose page could not be fetched: stored from the API alone, without the page's fields."""
         link, post = failure.request.cb_kwargs["link"], failure.request.cb_kwargs["post"]
-        spider.crawler.stats.inc_value("wpapi/page_failed")
+        spider.crawler.stats.inc_value(WPAPI_PAGE_FAILED)
         logger.warning("%s: the page of post %s (%s) was not fetched (%s): storing the post without %s",
                        spider.name, post.id, link, failure.getErrorMessage(), ", ".join(self.page_fields))
         yield from spider.article_read(link, post_item(spider.site, post, self.run(spider).term_names))
@@ -498,9 +501,9 @@ class WordPressApi(Strategy):
         """The self-check: the HTML reader's article against the post's, counted and, when they differ, logged."""
         check = SelfCheck.compare(item, page_item)
         stats = spider.crawler.stats
-        stats.inc_value("wpapi/selfcheck/agree" if check.agrees else "wpapi/selfcheck/disagree")
+        stats.inc_value(WPAPI_SELFCHECK_AGREE if check.agrees else WPAPI_SELFCHECK_DISAGREE)
         for name in check.differences:
-            stats.inc_value(f"wpapi/selfcheck/differ/{name}")
+            stats.inc_value(wpapi_differ(name))
         if not check.agrees:
             logger.warning("%s: the page of post %s (%s) disagrees with the REST API on %s: is the HTML reader wrong?",
                            spider.name, item.news_code, item.url, ", ".join(check.differences))

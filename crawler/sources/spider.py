@@ -39,6 +39,12 @@ from crawler.sources.discovery import Listing, Sitemap, Strategy
 from crawler.sources.families import GENERIC, NEWS_CODE_RULES, Family
 from crawler.sources.frontier import Frontier, Place
 from crawler.sources.revisits import revisit_requests
+from crawler.stats import (ARTICLE_NOT_ARTICLE, ARTICLE_OLDER_THAN_SINCE, ARTICLE_PAGES, DISCOVERY_FEED_EMPTY,
+                           DISCOVERY_FEED_ITEMS, DISCOVERY_OLDER_THAN_SINCE, DISCOVERY_SITEMAP_ENTRIES,
+                           EXTRACTION_FALLBACK_ITEMS, FRONTIER_BEHIND, LISTING_ARTICLE_LINKS, LISTING_KNOWN_SKIPPED,
+                           LISTING_NO_ARTICLE_LINKS, LISTING_PAGES, LISTING_PAST_SINCE, LISTING_REPEATED,
+                           LISTING_RESUME_MOVED, LISTING_STOPPED_AT_KNOWN, STORE_FAILED, STORE_LOOKUP_FAILED,
+                           extraction_step)
 from crawler.store.database import Store
 
 logger = logging.getLogger(__name__)
@@ -354,7 +360,7 @@ class NewsSpider(SitemapSpider):
     def walk_page(self, response: Response, place: Place, walk: Strategy) -> Iterator[scrapy.Request]:
         """A walk's page: its articles not stored yet, then the page `walk_on` says the walk goes to."""
         stats = self.crawler.stats
-        stats.inc_value("listing/pages")
+        stats.inc_value(LISTING_PAGES)
         if self.since and walk.older_than_since(self, response):
             self.reach_since(response.url)
         if self.past_since:
@@ -362,9 +368,9 @@ class NewsSpider(SitemapSpider):
                         self.since.date())
             return
         links = walk.article_links(self, response)
-        stats.inc_value("listing/article_links", len(links))
+        stats.inc_value(LISTING_ARTICLE_LINKS, len(links))
         if not links:
-            stats.inc_value("listing/no_article_links")
+            stats.inc_value(LISTING_NO_ARTICLE_LINKS)
             logger.warning("%s: listing %s links to no article: the listing layout may have changed",
                            self.name, response.url)
             for strategy in self.strategies():
@@ -376,7 +382,7 @@ class NewsSpider(SitemapSpider):
         next_url = walk.next_url(self, response, place.number)
         if links and repeated:
             # A site that answers any page number past its last page with the last page again.
-            stats.inc_value("listing/repeated")
+            stats.inc_value(LISTING_REPEATED)
             logger.info("%s: %s lists the articles of the page before it; not paginating further", self.name,
                         response.url)
             next_url = None
@@ -397,14 +403,14 @@ class NewsSpider(SitemapSpider):
         budget = self.page_budget
         budget_left = budget is None or frontier.pages_read < budget
         if not frontier.resumed_where_expected(place, page):
-            self.crawler.stats.inc_value("listing/resume_moved")
+            self.crawler.stats.inc_value(LISTING_RESUME_MOVED)
             logger.warning("%s: %s, where the walk resumed, no longer lists the articles it ended with (deleted "
                            "from the site?): articles listed between may have been passed over", self.name, page.url)
         if self.incremental:
             joined = frontier.join(place, page, links)
             if joined is not None:
                 if frontier.complete_below(joined):
-                    self.crawler.stats.inc_value("listing/stopped_at_known")
+                    self.crawler.stats.inc_value(LISTING_STOPPED_AT_KNOWN)
                     logger.info("%s: %s reaches what is known complete; not paginating further", self.name, page.url)
                     return None
                 if budget_left:
@@ -431,7 +437,7 @@ class NewsSpider(SitemapSpider):
             try:
                 self.frontiers[walk] = Frontier.load(Store.for_crawler(self.crawler), self.name, walk, horizon)
             except SQLAlchemyError as error:
-                self.crawler.stats.inc_value("store/lookup_failed")
+                self.crawler.stats.inc_value(STORE_LOOKUP_FAILED)
                 logger.error("%s: cannot read how far %s is complete (%s): walking it as if nothing were",
                              self.name, walk, str(error).splitlines()[0], extra={"spider": self})
                 self.frontiers[walk] = Frontier(self.name, walk, [], horizon)
@@ -444,7 +450,7 @@ class NewsSpider(SitemapSpider):
             segments = frontier.finish()
             if self.settings.get("JOBDIR"):
                 segments = frontier.segments  # a resumable job does not walk from the first page
-            elif stats.get_value("store/failed"):
+            elif stats.get_value(STORE_FAILED):
                 logger.error("%s: articles were not stored: how far %s is complete stays as it was",
                              self.name, frontier.walk, extra={"spider": self})
                 segments = frontier.segments
@@ -456,7 +462,7 @@ class NewsSpider(SitemapSpider):
                                  str(error).splitlines()[0], extra={"spider": self})
                     segments = frontier.segments
             behind = frontier.behind(segments)
-            stats.max_value("frontier/behind", int(behind))
+            stats.max_value(FRONTIER_BEHIND, int(behind))
             if behind:
                 logger.warning("%s: %s", self.name, frontier.describe_gaps(segments))
         for strategy in self.strategies():
@@ -470,7 +476,7 @@ class NewsSpider(SitemapSpider):
         keys = {url: link_key(url) for url in links}
         stored = via.stored_dates(self, [url for url in links
                                          if url not in self.requested and keys[url] not in self.article_dates])
-        self.crawler.stats.inc_value("listing/known_skipped", len(stored))
+        self.crawler.stats.inc_value(LISTING_KNOWN_SKIPPED, len(stored))
         ages = self.listing_ages[listing] = ListingAges(listing)
         for url in links:
             if url in self.requested:  # by another page; its date is still to come
@@ -520,7 +526,7 @@ class NewsSpider(SitemapSpider):
         try:
             return lookup(Store.for_crawler(self.crawler))
         except SQLAlchemyError as error:
-            self.crawler.stats.inc_value("store/lookup_failed")
+            self.crawler.stats.inc_value(STORE_LOOKUP_FAILED)
             logger.error("%s: cannot read the database (%s): fetching every linked article",
                          self.name, str(error).splitlines()[0], extra={"spider": self})
             return unreadable
@@ -533,7 +539,7 @@ class NewsSpider(SitemapSpider):
     def reach_since(self, listing: str) -> None:
         if not self.past_since:
             self.past_since = True
-            self.crawler.stats.inc_value("listing/past_since")
+            self.crawler.stats.inc_value(LISTING_PAST_SINCE)
             logger.info("%s: every article on %s is older than %s; not paginating further",
                         self.name, listing, self.since.date())
 
@@ -560,7 +566,7 @@ class NewsSpider(SitemapSpider):
         if item is None:
             return
         if self.since and item.published_at and item.published_at < self.since:
-            self.crawler.stats.inc_value("article/older_than_since")
+            self.crawler.stats.inc_value(ARTICLE_OLDER_THAN_SINCE)
             return
         yield item
 
@@ -571,9 +577,9 @@ class NewsSpider(SitemapSpider):
         if isinstance(response, TextResponse):  # lxml's recovering parser: a stray «&» loses no item
             items = scrapy.Selector(response, type="xml").xpath("//channel/item")
         if not items:
-            stats.inc_value("discovery/feed/empty")
+            stats.inc_value(DISCOVERY_FEED_EMPTY)
             logger.warning("%s: feed %s has no items: has the site moved or closed its feed?", self.name, response.url)
-        stats.inc_value("discovery/feed/items", len(items))
+        stats.inc_value(DISCOVERY_FEED_ITEMS, len(items))
         links = [url for item in items
                  if self.is_article_url(url := (item.xpath("link/text()").get() or "").strip())
                  and self.recent_enough(item.xpath("pubDate/text()").get())]
@@ -584,16 +590,16 @@ class NewsSpider(SitemapSpider):
         stored already; a sub-sitemap's «lastmod» is that of its newest article, so an older one holds
         nothing to fetch."""
         recent = [entry for entry in entries if self.recent_enough(entry.get("lastmod"))]
-        self.crawler.stats.inc_value("discovery/sitemap/entries", len(recent))
+        self.crawler.stats.inc_value(DISCOVERY_SITEMAP_ENTRIES, len(recent))
         stored = self.stored_dates([entry["loc"] for entry in recent if self.is_article_url(entry.get("loc", ""))])
-        self.crawler.stats.inc_value("listing/known_skipped", len(stored))
+        self.crawler.stats.inc_value(LISTING_KNOWN_SKIPPED, len(stored))
         yield from (entry for entry in recent if entry.get("loc") not in stored)
 
     def recent_enough(self, machine_date: str | None) -> bool:
         """Whether a feed or sitemap date may be on or after «since»; an undated entry may be."""
         moment = parse_machine_date(machine_date)
         if self.since and moment and moment < self.since:
-            self.crawler.stats.inc_value("discovery/older_than_since")
+            self.crawler.stats.inc_value(DISCOVERY_OLDER_THAN_SINCE)
             return False
         return True
 
@@ -608,9 +614,9 @@ class NewsSpider(SitemapSpider):
     def article_page(self, response: Response) -> ArticlePage | None:
         """The fetched page as an article page, or None (logged and counted) when it is none."""
         stats = self.crawler.stats
-        stats.inc_value("article/pages")
+        stats.inc_value(ARTICLE_PAGES)
         if not isinstance(response, TextResponse):
-            stats.inc_value("article/not_article")
+            stats.inc_value(ARTICLE_NOT_ARTICLE)
             logger.warning("%s: %s is not an HTML page (%s)", self.name, response.url,
                            response.headers.get("Content-Type", b"").decode(errors="replace"))
             return None
@@ -619,7 +625,7 @@ class NewsSpider(SitemapSpider):
         item = None if refusal else page.item()
         refusal = refusal or page.not_an_article(item)
         if refusal:
-            stats.inc_value("article/not_article")
+            stats.inc_value(ARTICLE_NOT_ARTICLE)
             logger.warning("%s: %s is not an article page (%s)", self.name, response.url, refusal)
             return None
         return page
@@ -628,10 +634,10 @@ class NewsSpider(SitemapSpider):
         stats = self.crawler.stats
         fallbacks = []
         for field, step in item.provenance.items():
-            stats.inc_value(f"extraction/{field}/{step}")
+            stats.inc_value(extraction_step(field, step))
             if self.is_fallback(field, step):
                 fallbacks.append(f"{field}←{step}")
         if fallbacks:
-            stats.inc_value("extraction/fallback_items")
+            stats.inc_value(EXTRACTION_FALLBACK_ITEMS)
             logger.warning("%s: %s read with fallbacks (%s): the site's layout may have changed",
                            self.name, item.url, ", ".join(fallbacks))
