@@ -12,6 +12,7 @@ import pytest
 
 from crawler.extract.urls import bare_host
 from crawler.fetch.mirror_server import DEFAULT_ROOT, MirrorServer
+from crawler.sources.discovery import WordPressApi
 from crawler.sources.registry import RegistryError, read_registry
 from tests.conftest import scrapy_cli, stored_articles
 from tests.golden import GOLDEN_ROOT
@@ -116,3 +117,17 @@ def test_an_entry_takes_its_familys_defaults_and_only_the_api_switch_its_strateg
     assert "api" not in city.arguments and city.describe().selectors == {}
     with pytest.raises(ValueError, match="unknown spider argument"):
         city.check_arguments({"api": "0"})
+
+
+def test_the_guides_wordpress_municipality_is_a_registry_entry_of_about_eight_lines(tmp_path):
+    guide = (Path(__file__).resolve().parent.parent / "docs" / "adding-a-source.md").read_text()
+    entry = guide.split("```toml\n", 1)[1].split("```", 1)[0]
+    assert len(entry.strip().splitlines()) <= 8
+    registry = tmp_path / "sources.toml"
+    registry.write_text(entry, encoding="utf-8")
+    qazvin = read_registry(registry, named=True)["qazvin"]
+    site = qazvin.describe()
+    assert qazvin.family.name == "wordpress" and qazvin.strategy(WordPressApi).home == "https://qazvin.ir/"
+    assert site.is_article_url("https://www.qazvin.ir/%d8%a7%d8%ae%d8%a8%d8%a7%d8%b1/")
+    assert site.selector_layers("title")[0] == "article h1.title" and len(site.selector_layers("title")) == 2
+    assert ".share-box" in site.drop_from_body and ".sharedaddy" in site.drop_from_body

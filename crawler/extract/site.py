@@ -1,6 +1,6 @@
 """What the page reader knows of a source: a small description its spider owns and hands over
-(crawler/sources/source.py builds it from the source's description and its CMS family's defaults), so
-that reading a page needs no spider, no crawl and no database.
+(NewsSpider.describe in crawler/sources/spider.py builds it from the source's description over its CMS
+family's defaults), so that reading a page needs no spider, no crawl and no database.
 """
 
 from __future__ import annotations
