@@ -183,12 +183,11 @@ class Feed(Strategy):
 @dataclass(frozen=True)
 class Sitemap(Strategy):
     """A sitemap, a sitemap index, or «…/robots.txt» (the sitemaps it names), read in a backfill: it
-    reaches old articles without walking hundreds of listing pages. `follow`: the sub-sitemaps of an
-    index that hold articles (by default WordPress core's «wp-sitemap-posts-post-1.xml» and Yoast's and
-    Rank Math's «post-sitemap2.xml»; pages, categories and authors are not news)."""
+    reaches old articles without walking hundreds of listing pages. `follow`: patterns of the
+    sub-sitemaps of an index that hold articles (by default its family's, else every one)."""
 
     url: str
-    follow: tuple[str, ...] = (r"/(wp-sitemap-posts-post-\d+|post-sitemap\d*)\.xml$",)
+    follow: tuple[str, ...] = ()
     name: ClassVar[str] = "sitemap"
 
     def start(self, spider: Spider) -> Iterator[scrapy.Request]:

@@ -110,6 +110,8 @@ class Family:
     listing_dates: str = ""
     #: Names in NEWS_CODE_RULES, tried in order after the URL and the selectors.
     news_code: tuple[str, ...] = PORTAL_CHAIN
+    #: The sub-sitemaps of a sitemap index that hold articles (patterns; none: every one).
+    sitemap_follow: tuple[str, ...] = ()
     #: The discovery strategies of a site of the family at `home` (none: the source names its own).
     discovery: Callable[[str], tuple[Strategy, ...]] = lambda home: ()
 
@@ -153,6 +155,9 @@ WORDPRESS = Family(
     # paginate_links() in the theme, or SEO plugins' <link rel=next>.
     next_page="a.next.page-numbers::attr(href), a[rel=next]::attr(href), link[rel=next]::attr(href)",
     listing_dates="main article time, #content article time",
+    # WordPress core's «wp-sitemap-posts-post-1.xml», Yoast's and Rank Math's «post-sitemap2.xml»: pages,
+    # categories and authors are not news.
+    sitemap_follow=(r"/(wp-sitemap-posts-post-\d+|post-sitemap\d*)\.xml$",),
     discovery=wordpress_discovery,
 )
 

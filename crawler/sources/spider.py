@@ -304,7 +304,8 @@ class NewsSpider(SitemapSpider):
 
     @property
     def sitemap_follow(self) -> list[str]:
-        return [rule for strategy in self.strategies() if isinstance(strategy, Sitemap) for rule in strategy.follow]
+        return [rule for strategy in self.strategies() if isinstance(strategy, Sitemap)
+                for rule in strategy.follow or self.family.sitemap_follow or ("",)]
 
     # -- crawling --------------------------------------------------------------------------------
 
