@@ -17,8 +17,8 @@ from crawler.fetch.challenges import is_challenge
 from crawler.run.summary import SourceSummary, challenges
 from crawler.sources.discovery import Listing
 from crawler.sources.spider import NewsSpider
-from crawler.stats import (BROWSER, BROWSER_NOT_READY, CHALLENGE_FAILED, CHALLENGE_SOLVED, LISTING_NO_ARTICLE_LINKS,
-                           PLAYWRIGHT, PLAYWRIGHT_BROWSER_COUNT)
+from crawler.stats import (BROWSER, BROWSER_NOT_READY, BROWSER_PAGES, CHALLENGE_FAILED, CHALLENGE_SOLVED,
+                           LISTING_NO_ARTICLE_LINKS, PLAYWRIGHT, PLAYWRIGHT_BROWSER_COUNT)
 from crawler.store.database import Article, Store
 from tests.conftest import scrapy_cli
 from tests.support.js_site import PLAIN, PLAIN_CODES, RENDERED, ChallengeGate, SiteServer
@@ -145,9 +145,9 @@ def test_rendering_through_the_offline_mirror_stores_the_same_articles(chromium,
     for code, expected in EXPECTED.items():
         for field in ("url", "title", "lead", "body", "published_at", "category"):
             assert rows[code][field] == expected[field], (code, field)
-    assert "'playwright/browser_count': 1," in result.stderr
+    assert f"'{PLAYWRIGHT_BROWSER_COUNT}': 1," in result.stderr
     # robots.txt over plain HTTP; the two listing pages and the five articles in the browser.
-    assert "'browser/pages': 7," in result.stderr
+    assert f"'{BROWSER_PAGES}': 7," in result.stderr
 
 
 def test_the_summary_shows_challenges():

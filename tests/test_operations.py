@@ -22,6 +22,7 @@ from crawler.commands.refetch import source_for
 from crawler.extract.urls import url_variants
 from crawler.sources.discovery import WordPressApi
 from crawler.sources.wpapi import posts_url
+from crawler.stats import RETRY_BACKOFF_DELAY_MAX
 from crawler.store.lock import LOCKED_EXIT_STATUS, lock_path
 from tests.conftest import ROOT, SCRAPY, scrapy_cli
 from tests.golden import GOLDEN_ROOT
@@ -297,7 +298,7 @@ def test_retries_back_off_as_the_site_asks(tmp_path, database_url):
     assert len(asked) == 3 and "962182" in stored_codes(database_url)
     assert "answered HTTP 429: waiting 1.0s between its requests" in result.stderr
     # The 503 came on the first retry: 0.2 s doubled is less than the 1 s already waited, which stays.
-    assert "'retry/backoff_delay_max': 1.0" in result.stderr
+    assert f"'{RETRY_BACKOFF_DELAY_MAX}': 1.0" in result.stderr
 
 
 def test_connection_failures_back_off_and_are_reported(tmp_path, database_url):
