@@ -7,6 +7,10 @@ from crawler.items import REQUIRED_FIELDS
 BOT_NAME = "iran-municipal-news"
 SPIDER_MODULES = ["spiders"]
 NEWSPIDER_MODULE = "spiders"
+# The tailored spiders of SPIDER_MODULES and every source of the registry (crawler/sources/registry.py):
+# SOURCES_FILE, by default sources.toml in the project root (none there: no registry sources).
+SPIDER_LOADER_CLASS = "crawler.sources.registry.SourcesLoader"
+SOURCES_FILE = os.environ.get("SOURCES_FILE", "")
 COMMANDS_MODULE = "crawler.commands"
 
 # Where articles go; any SQLAlchemy URL (postgresql+psycopg://... in production).
@@ -166,8 +170,8 @@ FRESHNESS_MAX_SILENCE: dict[str, str] = {}
 # «Now» for the schedule, the freshness check and the report: empty for the real time; an ISO instant
 # with its offset (-s CLOCK_NOW=2026-11-30T06:00:00+03:30) replays a past day (the tests move time with it).
 CLOCK_NOW = ""
-# WordPress sources (crawler/sources/wordpress.py, crawler/sources/wpapi.py): posts asked per page of the REST API (at
-# most 100), and the share of posts whose page may disagree with them before the source needs attention.
+# WordPress sources (WordPressApi in crawler/sources/discovery.py): posts asked per page of the REST API (at most
+# 100), and the share of posts whose page may disagree with them before the source needs attention.
 WORDPRESS_API_PER_PAGE = 10
 WORDPRESS_API_DISAGREEMENT_MAX = 0.1
 

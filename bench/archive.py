@@ -18,6 +18,7 @@ from pathlib import Path
 from bench.figures import (CRAWL_SETTINGS, ROOT, SCRAPY, STATS_CLASS, CountingMirror, CrawlRun, Figure, _run_measured,
                             parse_figures)
 from crawler.fetch.archive import responses_in
+from crawler import stats
 
 ROUNDS = 2
 
@@ -85,7 +86,7 @@ def archive_figures(manifest, work: Path, parse_sample: int) -> list[Figure]:
     on, database, archive = best_on
     files = sorted(archive.glob("*.warc.gz"))
     archived_bytes = sum(path.stat().st_size for path in files)
-    records = on.total("archive/records")
+    records = on.total(stats.ARCHIVE_RECORDS)
     articles = on.total("store/new")
     page_bytes = statistics.mean(len(archived.body) for path in files for archived in responses_in(path)
                                  if archived.url in stored_urls(database)) if files else None

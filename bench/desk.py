@@ -17,6 +17,7 @@ from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
+from crawler.stats import COPIES, STORE
 from bench.figures import Figure, _percentile, _project_crawler
 
 RARE_WORD = "سپیدارستان"
@@ -150,7 +151,7 @@ def _store_rate(database_url: str, items, desk: bool) -> tuple[float, dict]:
         pipeline.process_item(item)
     pipeline.close_spider()
     rate = len(items) / (time.perf_counter() - started)
-    stats = {k: v for k, v in crawler.stats.get_stats().items() if k.startswith(("store/", "copies/"))}
+    stats = {k: v for k, v in crawler.stats.get_stats().items() if k.startswith((STORE, COPIES))}
     store.engine.dispose()
     return rate, stats
 

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from crawler.fetch.mirror_server import MirrorServer
+from crawler.stats import DOWNLOADER_REQUEST_COUNT, STORE, STORE_NEW, STORE_UNCHANGED
 
 ROOT = Path(__file__).resolve().parent.parent
 SCRAPY = Path(sys.executable).parent / "scrapy"
@@ -182,7 +183,7 @@ def crawl_figures(manifest, work: Path) -> list[Figure]:
     reference = scrapy_bench(work)
     first = crawl(Path(manifest.root), database_url, work, "crawl-1")
     second = crawl(Path(manifest.root), database_url, work, "crawl-2")
-    stored = first.total("store/new")
+    stored = first.total(STORE_NEW)
     problems = []
     if first.exit_code:
         problems.append(f"the crawl exited with {first.exit_code}; see {first.log}")
@@ -208,15 +209,15 @@ def crawl_figures(manifest, work: Path) -> list[Figure]:
         "KB/page", target="≤ 0.3 KB/page", met=None if first.rss_slope(slope_from) is None
         else first.rss_slope(slope_from) <= 0.3,
         details={"from_pages": slope_from, "samples": first.rss_by_pages[::max(1, len(first.rss_by_pages) // 50)]})
-    requests = {source: int(stats.get("downloader/request_count", 0)) for source, stats in second.stats.items()}
-    before = {source: int(stats.get("downloader/request_count", 0)) for source, stats in first.stats.items()}
+    requests = {source: int(stats.get(DOWNLOADER_REQUEST_COUNT, 0)) for source, stats in second.stats.items()}
+    before = {source: int(stats.get(DOWNLOADER_REQUEST_COUNT, 0)) for source, stats in first.stats.items()}
     worst = max(requests.values(), default=None)
     incremental = Figure(
         "incremental", "requests per source, second run, nothing new", worst, "requests",
         max(before.values(), default=None), "the first run", "≤ 2 per source",
         met=worst is not None and worst <= 2 and second.exit_code == 0,
         details={"second_run": requests, "first_run": before, "second_run_exit": second.exit_code,
-                 "second_run_stored": {s: {k.removeprefix("store/"): v for k, v in st.items() if k.startswith("store/")}
+                 "second_run_stored": {s: {k.removeprefix(STORE): v for k, v in st.items() if k.startswith(STORE)}
                                        for s, st in second.stats.items()}})
     return [crawl_figure, rss, slope, incremental]
 
@@ -329,7 +330,7 @@ def _store_rate(database_url: str, count: int) -> tuple[float, float, dict]:
         with store.engine.begin() as connection:
             connection.execute(insert(Article.__table__), rows[at:at + batch])
     bare = count / (time.perf_counter() - started)
-    stats = {k: v for k, v in crawler.stats.get_stats().items() if k.startswith("store/")}
+    stats = {k: v for k, v in crawler.stats.get_stats().items() if k.startswith(STORE)}
     store.engine.dispose()
     return rate, bare, stats
 
@@ -343,13 +344,13 @@ def store_figures(work: Path, count: int) -> list[Figure]:
     rate, bare, stats = _store_rate(f"sqlite:///{sqlite_file}", count)
     figures = [Figure("store_sqlite", "store into SQLite", rate, "articles/s", bare,
                       "bare INSERT of the same rows", "≥ 5,000 articles/s", met=rate >= 5000 and
-                      stats.get("store/new") == count, details={"articles": count, "stats": stats})]
+                      stats.get(STORE_NEW) == count, details={"articles": count, "stats": stats})]
     try:
         with PostgresServer() as server:
             rate, bare, stats = _store_rate(server.url, count)
             figures.append(Figure("store_postgresql", "store into PostgreSQL", rate, "articles/s", bare,
                                   "bare INSERT of the same rows", "≥ 0.5× the bare INSERT",
-                                  met=rate >= 0.5 * bare and stats.get("store/new") == count,
+                                  met=rate >= 0.5 * bare and stats.get(STORE_NEW) == count,
                                   details={"articles": count, "stats": stats, "fsync": "on"}))
     except PostgresUnavailable as missing:
         figures.append(Figure("store_postgresql", "store into PostgreSQL", None, "articles/s",
@@ -395,7 +396,7 @@ def _dedupe_cost(database_url: str, stored: int, count: int) -> float:
         store.process_item(dedupe.process_item(item))
     store.close_spider()
     elapsed = time.perf_counter() - started
-    counted = crawler.stats.get_value("store/unchanged", 0) + crawler.stats.get_value("store/new", 0)
+    counted = crawler.stats.get_value(STORE_UNCHANGED, 0) + crawler.stats.get_value(STORE_NEW, 0)
     if counted != count:
         raise RuntimeError(f"dedupe figure: {counted} of {count} articles stored")
     store.store.engine.dispose()

@@ -224,7 +224,7 @@ def _insert_before(page: str, tag: str, html: str) -> str:
 
 
 def _element_queries(css: str) -> list[str]:
-    """Element selectors of a «…::attr(href)» selector list (a spider's listing_links, next_page)."""
+    """Element selectors of a «…::attr(href)» selector list (a listing's links, its «next» link)."""
     return [re.sub(r"::attr\([^)]*\)\s*$", "", part.strip()) for part in css.split(",") if part.strip()]
 
 
@@ -245,8 +245,8 @@ class Listing:
         self.html = response.text
         tree = self._tree()
         if not self._links(tree):
-            raise LookupError(f"{url}: no article link matches the spider's listing_links")
-        self.paginated = bool(self._next_links(tree)) or bool(spider.page_url)
+            raise LookupError(f"{url}: no article link matches the links of the spider's listing")
+        self.paginated = bool(self._next_links(tree)) or bool(spider.listing.page_url)
 
     def _tree(self):
         return lxml.html.document_fromstring(self.html)
@@ -257,11 +257,11 @@ class Listing:
         return list(dict.fromkeys(found))  # one element may match several selectors of the list
 
     def _links(self, tree) -> list:
-        return [a for a in self._select(tree, self.spider.listing_links)
+        return [a for a in self._select(tree, self.spider.listing.links)
                 if self.spider.is_article_url(self.spider_url(a.get("href", "")))]
 
     def _next_links(self, tree) -> list:
-        return self._select(tree, self.spider.next_page)
+        return self._select(tree, self.spider.listing.next_page)
 
     def spider_url(self, href: str) -> str:
         return HtmlResponse(url=self.url, body=b"").urljoin(href.strip())
@@ -269,8 +269,8 @@ class Listing:
     def page_url(self, page: int, previous: str) -> str:
         if page == 1:
             return self.url
-        if self.spider.page_url and not self._next_links(self._tree()):
-            return HtmlResponse(url=previous, body=b"").urljoin(self.spider.page_url.format(page=page))
+        if self.spider.listing.page_url and not self._next_links(self._tree()):
+            return HtmlResponse(url=previous, body=b"").urljoin(self.spider.listing.page_url.format(page=page))
         return f"{self.url}{'&' if '?' in self.url else '?'}page={page}"
 
     def render(self, article_urls: list[str], next_url: str | None) -> bytes:

@@ -4,6 +4,7 @@ from scrapy.exceptions import DropItem
 
 from crawler.items import ArticleItem
 from crawler.run.memory import KeysOnDisk
+from crawler.stats import DROPPED_DUPLICATE_IN_RUN
 
 
 class DedupePipeline:
@@ -27,7 +28,7 @@ class DedupePipeline:
         seen = self.seen[item.source]
         code = item.news_code.encode()
         if code in seen:
-            self.stats.inc_value("dropped/duplicate_in_run")
+            self.stats.inc_value(DROPPED_DUPLICATE_IN_RUN)
             raise DropItem(f"{item.source}: news code {item.news_code} already seen in this run ({item.url})")
         seen.add(code)
         return item

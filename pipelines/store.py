@@ -5,6 +5,7 @@ import logging
 from twisted.internet.task import LoopingCall
 
 from crawler.items import ArticleItem
+from crawler.stats import STORE, STORE_FAILED
 from crawler.store.database import VERSION_EDITED, Outcome, Store, articles_stored
 
 logger = logging.getLogger(__name__)
@@ -72,7 +73,7 @@ class StorePipeline:
         try:
             outcome = self.store.upsert(item, self.reason)
         except Exception as error:  # noqa: BLE001 - a database error or a value it refused: reported, not lost
-            self.stats.inc_value("store/failed")
+            self.stats.inc_value(STORE_FAILED)
             logger.error("%s: news code %s (%s) NOT STORED: %s", item.source, item.news_code, item.url,
                          str(error).splitlines()[0], extra={"spider": self.crawler.spider})
             return
@@ -80,5 +81,5 @@ class StorePipeline:
 
     def _stored(self, items: list[ArticleItem], outcomes: list[Outcome]) -> None:
         for outcome in outcomes:
-            self.stats.inc_value(f"store/{outcome.value}")
+            self.stats.inc_value(STORE + outcome.value)
         self.crawler.signals.send_catch_log(articles_stored, items=items, outcomes=outcomes)

@@ -5,7 +5,7 @@ import logging
 from scrapy.exceptions import DropItem
 
 from crawler.items import REQUIRED_FIELDS, ArticleItem
-from crawler.run.summary import REPLACED_BYTES
+from crawler.stats import ARTICLE_REPLACEMENT_CHARACTERS, DROPPED_GARBLED, DROPPED_INVALID, dropped_missing
 
 logger = logging.getLogger(__name__)
 # More than this share of U+FFFD in a field: the page's bytes were not in the encoding it declared.
@@ -38,17 +38,17 @@ class ValidatePipeline:
         missing = [name for name in REQUIRED_FIELDS if not getattr(item, name)]
         if missing:
             for name in missing:
-                self.stats.inc_value(f"dropped/missing_{name}")
-            self.stats.inc_value("dropped/invalid")
+                self.stats.inc_value(dropped_missing(name))
+            self.stats.inc_value(DROPPED_INVALID)
             raise DropItem(f"{item.source}: {item.url} lacks {', '.join(missing)}; not stored")
         unreadable = [name for name in ("title", "body") if garbled(getattr(item, name))]
         if unreadable:
-            self.stats.inc_value("dropped/garbled")
+            self.stats.inc_value(DROPPED_GARBLED)
             raise DropItem(f"{item.source}: {item.url} has an unreadable {' and '.join(unreadable)} (bytes not in "
                            f"the encoding the page declares); not stored")
         replaced = [name for name, value in vars(item).items() if has_replacement(value)]
         if replaced:
-            self.stats.inc_value(REPLACED_BYTES)
+            self.stats.inc_value(ARTICLE_REPLACEMENT_CHARACTERS)
             logger.warning("%s: %s stored with bytes not in the page's encoding (U+FFFD) in %s", item.source, item.url,
                            ", ".join(replaced))
         return item

@@ -3,24 +3,23 @@
 News code: the number in the article URL «/news/<code>/<slug>», also printed as «کد خبر».
 """
 
-from crawler.sources.nastooh import NastoohSpider
+from crawler.sources.discovery import Listing
+from crawler.sources.families import NASTOOH
+from crawler.sources.spider import NewsSpider
 
 BASE = "https://www.hamshahrionline.ir"
+LISTING = {"links": "section.list .items li h3 a::attr(href), .news-list h3 a::attr(href)",
+           "next_page": "ul.pagination li a[rel=next]::attr(href), a[rel=next]::attr(href)"}
 
 
-class HamshahriSpider(NastoohSpider):
+class HamshahriSpider(NewsSpider):
     name = "hamshahri"
     hosts = ("www.hamshahrionline.ir", "hamshahrionline.ir")
     site_name = "همشهری آنلاین"
-    sections = {
-        "archive": f"{BASE}/archive",
-        "city": f"{BASE}/service/City",
-        "iran": f"{BASE}/service/Iran",
-        "society": f"{BASE}/service/Society",
-    }
+    family = NASTOOH
+    discovery = tuple(Listing(f"{BASE}/{path}", section, **LISTING) for section, path in (
+        ("archive", "archive"), ("city", "service/City"), ("iran", "service/Iran"), ("society", "service/Society")))
     article_url = r"^https?://(www\.)?hamshahrionline\.ir/news/(?P<code>\d+)(/|$)"
-    listing_links = "section.list .items li h3 a::attr(href), .news-list h3 a::attr(href)"
-    next_page = "ul.pagination li a[rel=next]::attr(href), a[rel=next]::attr(href)"
     selectors = {
         "article": ".main-content article, .main-content",
         "title": ".main-content h1.title",
@@ -33,4 +32,3 @@ class HamshahriSpider(NastoohSpider):
         "tags": ".main-content .tags li",
         "images": ".main-content .item-img img, .main-content .item-body img",
     }
-    drop_from_body = ("script", "style", ".related", ".tags", ".share", ".item-code")

@@ -2,33 +2,28 @@
 دهیاری‌های کشور), on an ASP.NET WebForms portal.
 
 News code: the portal's content key in the article URL «/RContent/<key>-<slug>.aspx» (letters and
-digits: «NKXL», «13D1RAC»), kept exactly as the portal writes it, since the key may be case-sensitive.
-The pages print no news code of their own.
-
-Dates: the article header prints «۱۳۹۸/۰۳/۰۴», sometimes with a time. Items whose date field is
-empty take a date of their own text only where the text names it («در تاریخ …», «امروز …»;
-date-only, provenance «text», a counted fallback): any other date there is an event's.
-
-Old items (assumed: 1380s) are still served in the old table template and in windows-1256 (declared
-in their meta charset). Its markup shares no class with the current one, but WebForms keeps the
-server-control ids («…_lblNewsDate», «…_lblNewsText»), which the ASP.NET family reads, so date and body
-are read there in both; the title comes from the generic fallback and is counted.
+digits: «NKXL», «13D1RAC»), kept as written (it may be case-sensitive); the pages print none.
+Dates: the header's «۱۳۹۸/۰۳/۰۴» (sometimes with a time); an item whose date field is empty takes a date
+of its text only where the text names it («در تاریخ …», «امروز …»; a counted «text» fallback).
+Old items (assumed: 1380s) are served in the old table template, in windows-1256 (declared in their
+meta charset). WebForms keeps the server-control ids («…_lblNewsDate», «…_lblNewsText») the ASP.NET
+family reads, so date and body are read in both; the title comes from the generic fallback, counted.
 """
 
-from crawler.sources.aspnet import AspNetPortalSpider
+from crawler.sources.discovery import Listing
+from crawler.sources.families import ASPNET
+from crawler.sources.spider import NewsSpider
 
-BASE = "https://imo.org.ir"
 
-
-class ImoSpider(AspNetPortalSpider):
+class ImoSpider(NewsSpider):
     name = "imo"
     hosts = ("imo.org.ir", "www.imo.org.ir")
     site_name = "سازمان شهرداری‌ها و دهیاری‌های کشور"
-    sections = {"news": f"{BASE}/NewsArchive.aspx"}
+    family = ASPNET
+    discovery = (Listing("https://imo.org.ir/NewsArchive.aspx", links=".NewsList a::attr(href)",
+                         next_page=".Pager a.Next::attr(href)"),)
     # IIS answers paths in any letter case.
     article_url = r"(?i)^https?://(www\.)?imo\.org\.ir/RContent/(?P<code>[0-9a-z]+)(-[^/?#]*)?\.aspx([?#]|$)"
-    listing_links = ".NewsList a::attr(href)"
-    next_page = ".Pager a.Next::attr(href)"
     selectors = {
         "article": ".NewsView",
         "title": ".NewsView .NewsTitle",
@@ -41,4 +36,4 @@ class ImoSpider(AspNetPortalSpider):
         "tags": ".NewsView .NewsTags a",
         "images": ".NewsView .NewsImage img, .NewsView .Gallery img",
     }
-    drop_from_body = ("script", "style", ".Gallery", ".NewsTags", ".Share", ".Comments")
+    drop_from_body = (".Gallery", ".NewsTags")

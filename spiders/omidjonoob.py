@@ -5,26 +5,26 @@ fallback).
 Dates: the post's «date_gmt» (REST API), exact; on the HTML path, the line under the title, «21 مهر 1401
 - 10:37». The header prints today's date in three calendars on every page: it is never the article's
 date.
-Discovery: its REST API (posts, tags, categories; each new post's page read too, for the fields in
-page_fields); closed, the home page and «page/N/», the feed, WordPress core's «wp-sitemap.xml» (named in
-robots.txt).
+Discovery: its REST API; closed, the home page and «page/N/», the feed, WordPress core's «wp-sitemap.xml»
+(named in robots.txt).
 """
 
-from crawler.sources.wordpress import WordPressSpider
+from crawler.sources.discovery import Feed, Listing, Sitemap, WordPressApi
+from crawler.sources.families import WORDPRESS
+from crawler.sources.spider import NewsSpider
 
 HOME = "https://omidjonob.ir/"
 
 
-class OmidJonoobSpider(WordPressSpider):
+class OmidJonoobSpider(NewsSpider):
     name = "omidjonoob"
     hosts = ("omidjonob.ir",)
     site_name = "امید جنوب"
-    home = HOME
-    sections = {"news": HOME}
+    family = WORDPRESS
     # Not in its REST API: the kicker (a custom field), the view counter and the images.
-    page_fields = ("kicker", "view_count", "images")
-    listing_links = ".news-list article h3.title a::attr(href)"
-    listing_dates = ".news-list article .date"
+    discovery = (WordPressApi(HOME, page_fields=("kicker", "view_count", "images")),
+                 Listing(HOME, links=".news-list article h3.title a::attr(href)", dates=".news-list article .date"),
+                 Feed(f"{HOME}feed/"), Sitemap(f"{HOME}robots.txt"))
     selectors = {
         "article": "article.single-news",
         "title": "article.single-news h1.news-title",

@@ -6,27 +6,27 @@ Dates: the post's «date_gmt» (REST API), exact; on the HTML path, single posts
 metadata, so the first Jalali date of the article's own text is used, date only («امروز سه شنبه ۱۰ اسفند
 ۱۴۰۰»), with provenance "text": the site's usual step (declared in `usual_steps`), so not counted as a
 fallback; a date next to the title, should the theme print one, goes first.
-Discovery: its REST API (posts, tags, categories; each new post's page read too, for the fields in
-page_fields); closed, the home page and «page/N/», the feed, WordPress core's «wp-sitemap.xml»
+Discovery: its REST API; closed, the home page and «page/N/», the feed, WordPress core's «wp-sitemap.xml»
 (robots.txt names none).
 """
 
-from crawler.sources.wordpress import WordPressSpider
+from crawler.sources.discovery import Feed, Listing, Sitemap, WordPressApi
+from crawler.sources.families import WORDPRESS
+from crawler.sources.spider import NewsSpider
 
 HOME = "https://rasht.ir/"
 
 
-class RashtSpider(WordPressSpider):
+class RashtSpider(NewsSpider):
     name = "rasht"
     hosts = ("rasht.ir",)
     site_name = "شهرداری رشت"
-    home = HOME
-    sections = {"news": HOME}
+    family = WORDPRESS
     # Not in its REST API: the kicker (a custom field), the images.
-    page_fields = ("kicker", "images")
-    sitemaps = ("wp-sitemap.xml",)
-    next_page = ".posts-navigation .nav-previous a::attr(href)"
-    listing_dates = ".site-main article .entry-meta .posted-on"
+    discovery = (WordPressApi(HOME, page_fields=("kicker", "images")),
+                 Listing(HOME, next_page=".posts-navigation .nav-previous a::attr(href)",
+                         dates=".site-main article .entry-meta .posted-on"),
+                 Feed(f"{HOME}feed/"), Sitemap(f"{HOME}wp-sitemap.xml"))
     selectors = {
         "kicker": "article .entry-header .post-kicker",
         # Editors fill the lead field with «.» when there is none; a CMS excerpt («[…]») is not one either.

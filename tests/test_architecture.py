@@ -12,8 +12,8 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGES = ("crawler", "spiders", "pipelines")
 # crawler/__init__.py's order: each may import the ones before it, never one after it.
-LAYERS = ("crawler.items", "crawler.extract", "crawler.store", "crawler.fetch", "crawler.run", "pipelines",
-          "crawler.sources", "crawler.commands", "crawler.desk", "spiders")
+LAYERS = ("crawler.items", "crawler.stats", "crawler.extract", "crawler.store", "crawler.fetch", "crawler.run",
+          "pipelines", "crawler.sources", "crawler.commands", "crawler.desk", "spiders")
 # Migrations are scripts Alembic runs, not modules anything imports.
 SKIPPED = ("crawler.store.migrations.versions.",)
 
@@ -139,3 +139,13 @@ def test_the_guides_sixth_source_costs_under_40_lines_and_is_a_whole_source():
     # The family's selectors are tried after the site's own, and its body drop list is kept.
     assert site.selector_layers("body")[0] == "article .content" and len(site.selector_layers("body")) == 2
     assert ".sharedaddy" in site.drop_from_body
+
+
+def test_a_tailored_source_is_data_over_the_one_spider():
+    """spiders/ holds descriptions: classes of constants over NewsSpider, no method and no other base."""
+    for path in sorted((ROOT / "spiders").glob("*.py")):
+        for node in ast.parse(path.read_text()).body:
+            if isinstance(node, ast.ClassDef):
+                assert [ast.unparse(base) for base in node.bases] == ["NewsSpider"], path.name
+                assert all(isinstance(statement, (ast.Assign, ast.AnnAssign, ast.Expr)) for statement in node.body), \
+                    f"{path.name}: {node.name} holds code, not only its description"

@@ -79,7 +79,7 @@ def test_a_crawl_keeps_one_record_per_content_response_that_warcio_reads_and_che
     log = crawled["log"]
     content_responses = (stats_of(log, "downloader/response_status_count/200")
                          - stats_of(log, "robotstxt/response_status_count/200"))
-    assert len(responses) == content_responses == stats_of(log, "archive/records") > 0
+    assert len(responses) == content_responses == stats_of(log, stats.ARCHIVE_RECORDS) > 0
     assert kinds == {"warcinfo": len(files), "response": len(responses), "request": len(responses)}
     assert not any(url.endswith("/robots.txt") for url in responses)
 
@@ -105,8 +105,8 @@ def test_reextract_dry_run_with_the_mirror_stopped_reports_no_change(crawled):
     assert lines[-1] == "would change: 0 articles"
     # Every download was answered by the archive: the article pages and the WordPress API questions.
     assert stats_of(result.stderr, "downloader/request_count") == \
-        stats_of(result.stderr, "reextract/pages") + stats_of(result.stderr, "reextract/api_answers")
-    assert stats_of(result.stderr, "reextract/pages") == 27
+        stats_of(result.stderr, stats.REEXTRACT_PAGES) + stats_of(result.stderr, stats.REEXTRACT_API_ANSWERS)
+    assert stats_of(result.stderr, stats.REEXTRACT_PAGES) == 27
 
 
 def test_a_changed_reading_rule_is_applied_by_reextract_and_the_old_text_kept(crawled, tmp_path):
@@ -153,7 +153,7 @@ def test_an_unwritable_archive_is_a_counted_error_and_the_articles_are_stored(mi
     assert result.returncode != 0  # an error was logged: the run needs attention
     content_responses = (stats_of(result.stderr, "downloader/response_status_count/200")
                          - stats_of(result.stderr, "robotstxt/response_status_count/200"))
-    assert stats_of(result.stderr, "archive/failed") == content_responses > 5
+    assert stats_of(result.stderr, stats.ARCHIVE_FAILED) == content_responses > 5
     assert stats_of(result.stderr, "store/new") == 5
     assert "NOT ARCHIVED (the article is stored all the same)" in result.stderr
     articles = rows(database_url, "select archive_file from articles")
@@ -172,6 +172,7 @@ import os, sys
 from scrapy import Request
 from scrapy.http import HtmlResponse
 from crawler.fetch.archive import ArchiveFiles
+from crawler import stats
 files = ArchiveFiles(sys.argv[1], 10**12)
 for number in range(10**6):
     body = os.urandom(2_000_000)  # incompressible: each write takes a while
@@ -256,7 +257,7 @@ def test_record_from_the_archive_writes_the_golden_file_without_fetching(crawled
                         database_url=crawled["database_url"], ARCHIVE_DIR=str(crawled["archive"]))
     assert result.returncode == 0, result.stderr[-3000:]
     assert json.loads((tmp_path / "golden" / "omidjonoob" / "14491.json").read_text()) == expected
-    assert stats_of(result.stderr, "reextract/not_archived") == 0
+    assert stats_of(result.stderr, stats.REEXTRACT_NOT_ARCHIVED) == 0
 
     missing = scrapy_cli("record", "https://omidjonob.ir/no-such-post/", "--from-archive", "--mirror",
                          str(tmp_path / "mirror"), "--golden", str(tmp_path / "golden"), mirror_url=crawled["mirror"],

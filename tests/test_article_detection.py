@@ -14,6 +14,7 @@ import pytest
 from scrapy.http import HtmlResponse
 
 from crawler.fetch.mirror_server import DEFAULT_ROOT, MirrorServer
+from crawler.stats import ARTICLE_NOT_ARTICLE
 from tests.conftest import scrapy_cli
 from tests.golden import spider_for
 
@@ -39,7 +40,7 @@ def parse(url: str, page: str):
 def test_a_page_that_is_not_one_article_stores_nothing_and_is_counted(page):
     items, stats = parse(NEGATIVES[page], page)
     assert items == []
-    assert stats.get_value("article/not_article") == 1
+    assert stats.get_value(ARTICLE_NOT_ARTICLE) == 1
 
 
 def test_an_old_portal_page_without_the_sites_markup_is_one_article():
@@ -50,7 +51,7 @@ def test_an_old_portal_page_without_the_sites_markup_is_one_article():
     assert item.published_jalali == "1389-05-09" and item.published_at.isoformat() == "2010-07-31T11:45:00+04:30"
     assert item.provenance["published_at"] == "near_title"  # not the header's today, not the sidebar's date
     assert item.body.split("\n")[0].startswith("به گزارش روابط عمومی") and len(item.body.split("\n")) == 3
-    assert stats.get_value("article/not_article") is None
+    assert stats.get_value(ARTICLE_NOT_ARTICLE) is None
 
 
 def test_a_crawl_over_loopback_stores_the_article_and_none_of_the_other_pages(tmp_path, sqlite_url):

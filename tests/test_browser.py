@@ -15,7 +15,10 @@ from twisted.internet.defer import Deferred
 
 from crawler.fetch.challenges import is_challenge
 from crawler.run.summary import SourceSummary, challenges
+from crawler.sources.discovery import Listing
 from crawler.sources.spider import NewsSpider
+from crawler.stats import (BROWSER, BROWSER_NOT_READY, BROWSER_PAGES, CHALLENGE_FAILED, CHALLENGE_SOLVED,
+                           LISTING_NO_ARTICLE_LINKS, PLAYWRIGHT, PLAYWRIGHT_BROWSER_COUNT)
 from crawler.store.database import Article, Store
 from tests.conftest import scrapy_cli
 from tests.support.js_site import PLAIN, PLAIN_CODES, RENDERED, ChallengeGate, SiteServer
@@ -35,9 +38,8 @@ def loopback_spider(site_url: str, **attributes) -> type[NewsSpider]:
     class LoopbackSpider(NewsSpider):
         name = "loopback"
         hosts = ("127.0.0.1",)
-        sections = {"news": f"{site_url}/news/"}
+        discovery = (Listing(f"{site_url}/news/", links="ul.news h3 a::attr(href)"),)
         article_url = r"^http://127\.0\.0\.1:\d+/news/(?P<code>\d+)/"
-        listing_links = "ul.news h3 a::attr(href)"
         selectors = {"article": "article", "title": "h1.title", "body": ".item-text", "news_code": ".item-code",
                      "images": "article img"}
 
@@ -81,8 +83,8 @@ async def test_pages_written_by_javascript_are_read_after_rendering(chromium, da
         stats = await crawl(loopback_spider(site.url, render=True), database_url)
     assert bodies(database_url) == {"101": "متنی که پس از نیم ثانیه نوشته می‌شود.\nبند دوم.",
                                     "102": "متنی که اسکریپت می‌نویسد."}
-    assert stats["playwright/browser_count"] == 1
-    assert stats.get("browser/not_ready", 0) == 0
+    assert stats[PLAYWRIGHT_BROWSER_COUNT] == 1
+    assert stats.get(BROWSER_NOT_READY, 0) == 0
     # robots.txt stays plain HTTP; every page went through the browser.
     assert sorted((hit.path, hit.browser) for hit in site.hits) == [
         ("/news/", True), ("/news/101/delayed", True), ("/news/102/scripted", True), ("/robots.txt", False)]
@@ -93,8 +95,8 @@ async def test_without_rendering_the_browser_never_starts(chromium, database_url
     """The same site crawled with `-a render=0`: plain HTTP sees no links, and no browser is started."""
     with SiteServer(RENDERED) as site:
         stats = await crawl(loopback_spider(site.url, render=True), database_url, render="0")
-    assert stats["listing/no_article_links"] == 1
-    assert not [key for key in stats if key.startswith(("playwright/", "browser/"))]
+    assert stats[LISTING_NO_ARTICLE_LINKS] == 1
+    assert not [key for key in stats if key.startswith((PLAYWRIGHT, BROWSER))]
     assert not any(hit.browser for hit in site.hits)
 
 
@@ -106,9 +108,9 @@ async def test_a_cdn_challenge_is_solved_in_the_browser_then_plain_http_carries_
     assert sorted(bodies(database_url)) == PLAIN_CODES
     # 1 robots.txt + 1 listing + 8 articles, with one cookie good for 6 requests: solved twice
     # (the second time when the first cookie expired), in one browser.
-    assert stats["playwright/browser_count"] == 1
-    assert stats["challenge/solved"] == 2
-    assert stats.get("challenge/failed", 0) == 0
+    assert stats[PLAYWRIGHT_BROWSER_COUNT] == 1
+    assert stats[CHALLENGE_SOLVED] == 2
+    assert stats.get(CHALLENGE_FAILED, 0) == 0
     browser_hits = [hit for hit in site.hits if hit.browser]
     # Each solve: the challenge page, then the reload carrying the cookie its script set.
     assert [hit.admitted for hit in browser_hits] == [False, True, False, True]
@@ -123,7 +125,7 @@ async def test_an_unsolvable_challenge_is_counted_and_named(chromium, database_u
     gate = ChallengeGate(uses_per_cookie=0)
     with SiteServer(PLAIN, gate) as site:
         stats = await crawl(loopback_spider(site.url), database_url, settings={"BROWSER_TIMEOUT": 2})
-    assert stats["challenge/failed"] == 1 and "challenge/solved" not in stats
+    assert stats[CHALLENGE_FAILED] == 1 and CHALLENGE_SOLVED not in stats
     assert bodies(database_url) == {}
     assert "NOT SOLVED" in caplog.text
     # The run needs attention: the summary says the source is blocked, and why.
@@ -143,12 +145,12 @@ def test_rendering_through_the_offline_mirror_stores_the_same_articles(chromium,
     for code, expected in EXPECTED.items():
         for field in ("url", "title", "lead", "body", "published_at", "category"):
             assert rows[code][field] == expected[field], (code, field)
-    assert "'playwright/browser_count': 1," in result.stderr
+    assert f"'{PLAYWRIGHT_BROWSER_COUNT}': 1," in result.stderr
     # robots.txt over plain HTTP; the two listing pages and the five articles in the browser.
-    assert "'browser/pages': 7," in result.stderr
+    assert f"'{BROWSER_PAGES}': 7," in result.stderr
 
 
 def test_the_summary_shows_challenges():
-    solved = SourceSummary.from_stats("x", {"finish_reason": "finished", "challenge/solved": 2})
-    both = SourceSummary.from_stats("x", {"finish_reason": "finished", "challenge/solved": 2, "challenge/failed": 1})
+    solved = SourceSummary.from_stats("x", {"finish_reason": "finished", CHALLENGE_SOLVED: 2})
+    both = SourceSummary.from_stats("x", {"finish_reason": "finished", CHALLENGE_SOLVED: 2, CHALLENGE_FAILED: 1})
     assert (challenges(solved), challenges(both)) == ("2 solved", "2 solved, 1 failed")

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from crawler.extract.dates import TEHRAN
+from crawler.stats import COPIES_FAILED, STORE_UPDATED
 from crawler.store.copies import LinkCopies, jaccard, shingles
 from crawler.store.database import Article, ArticleCopy, Store
 from pipelines.store import StorePipeline
@@ -84,7 +85,7 @@ def test_a_syndicated_copy_is_linked_to_the_original_and_distinct_news_is_not(da
     with Session(Store.open(database_url).engine) as session:
         assert session.scalar(select(ArticleCopy.similarity)) >= 0.8
         assert sorted(session.execute(select(Article.news_code)).scalars()) == ["900100", "A100", "A101"]
-    assert stats.get("copies/failed") is None
+    assert stats.get(COPIES_FAILED) is None
 
 
 def test_the_same_article_stored_twice_under_two_codes_is_an_exact_copy(database_url):
@@ -101,7 +102,7 @@ def test_a_copy_rewritten_into_other_news_loses_its_link(database_url):
     assert links(database_url) == {("A100", "900100")}
     rewritten = article(**{**AGENCY.__dict__, "body": "\n".join(OTHER_NEWS[::-1])})
     stats = store_as_a_crawl(database_url, rewritten)
-    assert stats["store/updated"] == 1
+    assert stats[STORE_UPDATED] == 1
     assert links(database_url) == set()
 
 

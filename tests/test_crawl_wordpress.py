@@ -14,11 +14,14 @@ from scrapy.utils.project import get_project_settings
 
 from crawler.extract.dates import parse_day_bound
 from crawler.fetch.mirror_server import DEFAULT_ROOT
+from crawler.stats import (ARTICLE_OLDER_THAN_SINCE, ARTICLE_PAGES, DISCOVERY_OLDER_THAN_SINCE, LISTING_PAGES,
+                           LISTING_PAST_SINCE)
 from tests.conftest import scrapy_cli, stored_articles as stored
 from tests.golden import GOLDEN_ROOT, spider_for
+from tests.support.served import WORDPRESS_HOSTS
 
-SOURCES = ("semnan", "omidjonoob", "rasht")
-HOME = {"semnan": "news.semnan.ir", "omidjonoob": "omidjonob.ir", "rasht": "rasht.ir"}
+SOURCES = tuple(WORDPRESS_HOSTS)
+HOME = WORDPRESS_HOSTS
 
 
 def expected(source: str) -> dict[str, dict]:
@@ -112,9 +115,9 @@ async def test_feed_and_sitemap_entries_older_than_since_are_not_fetched(mirror,
     recent = published_since("semnan", "1400-09-01")
     # Only the recent posts are fetched: not the seed post of 1400-06 (in the feed and the second post
     # sitemap), nor Yoast's first post sitemap (its «lastmod» is of 1398), nor its posts.
-    assert stats["article/pages"] == len(recent)
-    assert "article/older_than_since" not in stats
-    assert stats["discovery/older_than_since"] >= 3
+    assert stats[ARTICLE_PAGES] == len(recent)
+    assert ARTICLE_OLDER_THAN_SINCE not in stats
+    assert stats[DISCOVERY_OLDER_THAN_SINCE] >= 3
     assert set(stored(database_url)) == recent
 
 
@@ -127,6 +130,6 @@ LISTING_WALKS = [("semnan", "1400-09-01", 5), ("omidjonoob", "1401-08-01", 4)]
 async def test_since_ends_the_listing_walk(source, since, on_first_pages, mirror, database_url):
     stats = await crawl_in_process(source, mirror, database_url, api="0", since=since)
     # Listing page 3 is older than «since»: the walk ends there and its articles are not requested.
-    assert (stats["listing/pages"], stats["listing/past_since"]) == (3, 1)
-    assert stats["article/pages"] == on_first_pages
+    assert (stats[LISTING_PAGES], stats[LISTING_PAST_SINCE]) == (3, 1)
+    assert stats[ARTICLE_PAGES] == on_first_pages
     assert set(stored(database_url)) == published_since(source, since)

@@ -18,7 +18,7 @@ from crawler.run.summary import STATUS_RULES
 from crawler.store.database import Store
 from crawler.store.lock import CrawlLock, lock_path
 from tests.conftest import ROOT, SCRAPY, scrapy_cli
-from tests.support.served import Fault, RecordingMirror, copy_mirror
+from tests.support.served import SOURCES, Fault, RecordingMirror, copy_mirror
 
 LISTING = "/www.hamshahrionline.ir/archive"
 QUICK = ["-s", "RETRY_TIMES=0"]
@@ -94,10 +94,10 @@ def test_a_site_nothing_answers_at_is_unreachable(database_url):
         closed = server.url  # nothing listens there once the server is gone
     result = scrapy_cli("crawlall", *QUICK, mirror_url=closed, database_url=database_url)
     assert result.returncode == 1
-    for source in ("hamshahri", "imo", "omidjonoob", "rasht", "semnan"):
+    for source in SOURCES:
         # A WordPress source's first page of posts is refused too before its HTML listing is tried.
         assert re.match(r"unreachable: \d+ listing pages? not fetched: refused", status_cell(result.stdout, source))
-    assert "NEEDS ATTENTION: hamshahri, imo, omidjonoob, rasht, semnan" in result.stdout
+    assert f"NEEDS ATTENTION: {', '.join(SOURCES)}" in result.stdout
 
 
 def test_an_output_that_cannot_be_written_is_not_ok(mirror, database_url):

@@ -6,6 +6,7 @@ from scrapy.http import HtmlResponse
 
 from crawler.extract.article import ArticlePage
 from crawler.extract.site import Site
+from crawler.stats import EXTRACTION_FALLBACK_ITEMS
 from tests.golden import parse_items, spider_for
 
 ZWNJ = "\u200c"
@@ -36,7 +37,7 @@ def test_redesigned_page_is_read_by_the_fallbacks_and_they_are_counted():
     # The date printed between the title and the text is the date, with its time; it is not part of the body.
     assert item.published_at.isoformat() == "2025-07-09T09:15:00+03:30"
     assert item.provenance["published_at"] == "near_title"
-    assert spider.crawler.stats.get_value("extraction/fallback_items") == 1
+    assert spider.crawler.stats.get_value(EXTRACTION_FALLBACK_ITEMS) == 1
 
 
 def test_listing_where_an_article_was_expected_is_not_an_article():

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from scrapy.http import HtmlResponse
 
-from crawler.sources.wordpress import WordPressSpider
+from crawler.sources.families import WORDPRESS
 from spiders.omidjonoob import OmidJonoobSpider
 from spiders.rasht import RashtSpider
 from tests.golden import spider_for
@@ -122,8 +122,8 @@ def test_a_resized_copy_of_an_image_is_the_same_image():
 
 def test_a_sites_selectors_go_first_and_never_hide_its_familys():
     assert OmidJonoobSpider.selector_layers("tags") == (OmidJonoobSpider.selectors["tags"],
-                                                        WordPressSpider.selectors["tags"])
-    assert RashtSpider.selector_layers("body") == (WordPressSpider.selectors["body"],)
+                                                        WORDPRESS.selectors["tags"])
+    assert RashtSpider.selector_layers("body") == (WORDPRESS.selectors["body"],)
     # The site's tag selector misses; WordPress's `a[rel=tag]` inside the article does not.
     html = page(after_text='<a href="/tag/a/" rel="tag">پل هفتم</a>').replace(b'<div class="q2">', b'<article class="post">')
     html = html.replace(b'<div class="q7">', b'</article><div class="q7">', 1)

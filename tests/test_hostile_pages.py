@@ -24,6 +24,7 @@ from scrapy.utils.test import get_crawler
 
 from crawler.extract.dates import JALALI_YEARS, TEHRAN
 from crawler.items import REQUIRED_FIELDS
+from crawler.stats import ARTICLE_NOT_ARTICLE, DROPPED, DROPPED_MISSING, STORE_FAILED
 from pipelines.dedupe import DedupePipeline
 from pipelines.normalize import NormalizePipeline
 from pipelines.store import StorePipeline
@@ -167,11 +168,11 @@ def _check(path: Path, mutation: str, mutate, database_url: str) -> None:
     golden, items, kept, dropped, parse_stats, pipeline_stats = _crawl_page(path, mutation, mutate, database_url)
     assert len(items) <= 1
     if not items:
-        assert parse_stats.get("article/not_article", 0) >= 1, "a page yielding no article must be counted"
+        assert parse_stats.get(ARTICLE_NOT_ARTICLE, 0) >= 1, "a page yielding no article must be counted"
     counted = sum(value for key, value in pipeline_stats.items()
-                  if key.startswith("dropped/") and not key.startswith("dropped/missing_"))
+                  if key.startswith(DROPPED) and not key.startswith(DROPPED_MISSING))
     assert counted == len(dropped), (dropped, pipeline_stats)
-    assert not pipeline_stats.get("store/failed")
+    assert not pipeline_stats.get(STORE_FAILED)
     for item in kept:
         row = _stored(database_url, item.source, item.news_code)
         assert row is not None, f"{item.news_code} passed validation but is not stored"

@@ -20,7 +20,9 @@ from scrapy.dupefilters import RFPDupeFilter
 
 from crawler.commands.refetch import source_for
 from crawler.extract.urls import url_variants
+from crawler.sources.discovery import WordPressApi
 from crawler.sources.wpapi import posts_url
+from crawler.stats import RETRY_BACKOFF_DELAY_MAX
 from crawler.store.lock import LOCKED_EXIT_STATUS, lock_path
 from tests.conftest import ROOT, SCRAPY, scrapy_cli
 from tests.golden import GOLDEN_ROOT
@@ -106,7 +108,8 @@ def test_cron_line_twice_stores_everything_then_fetches_one_listing_page_per_sou
     for source in SOURCES:
         spider = SPIDERS.load(source)()
         # The first listing page: of the REST API's posts for a WordPress source.
-        start = posts_url(spider.home, 1, 10) if hasattr(spider, "home") else next(iter(spider.sections.values()))
+        api = spider.strategy(WordPressApi)
+        start = posts_url(api.home, 1, 10) if api else next(iter(spider.sections.values()))
         # The second run: robots.txt and the first listing page of each source, nothing else.
         asked = sorted(path for path in second_paths if spider.owns_url("https:/" + path))
         host_and_path = unquote(start.split("://", 1)[1])
@@ -300,7 +303,7 @@ def test_retries_back_off_as_the_site_asks(tmp_path, database_url):
     assert len(asked) == 3 and "962182" in stored_codes(database_url)
     assert "answered HTTP 429: waiting 1.0s between its requests" in result.stderr
     # The 503 came on the first retry: 0.2 s doubled is less than the 1 s already waited, which stays.
-    assert "'retry/backoff_delay_max': 1.0" in result.stderr
+    assert f"'{RETRY_BACKOFF_DELAY_MAX}': 1.0" in result.stderr
 
 
 def test_connection_failures_back_off_and_are_reported(tmp_path, database_url):

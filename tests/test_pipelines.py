@@ -17,6 +17,8 @@ from sqlalchemy.orm import Session
 
 from crawler.extract.dates import TEHRAN
 from crawler.items import ArticleItem
+from crawler.stats import (DROPPED_DUPLICATE_IN_RUN, DROPPED_INVALID, STORE_FAILED, STORE_NEW, STORE_UNCHANGED,
+                           STORE_UPDATED, dropped_missing)
 from crawler.store.database import Article, ArticleVersion, Store
 from pipelines.dedupe import DedupePipeline
 from pipelines.normalize import NormalizePipeline
@@ -76,8 +78,8 @@ def test_validate_drops_incomplete_items_and_counts_why(crawler, missing):
     validate = ValidatePipeline.from_crawler(crawler)
     with pytest.raises(DropItem, match=missing):
         validate.process_item(article(**{missing: None if missing == "published_at" else ""}))
-    assert crawler.stats.get_value(f"dropped/missing_{missing}") == 1
-    assert crawler.stats.get_value("dropped/invalid") == 1
+    assert crawler.stats.get_value(dropped_missing(missing)) == 1
+    assert crawler.stats.get_value(DROPPED_INVALID) == 1
 
 
 def test_dedupe_drops_a_second_copy_in_the_run(crawler):
@@ -86,22 +88,22 @@ def test_dedupe_drops_a_second_copy_in_the_run(crawler):
     with pytest.raises(DropItem):
         dedupe.process_item(article(url="https://www.hamshahrionline.ir/news/962182/other-slug"))
     dedupe.process_item(article(news_code="962183"))
-    assert crawler.stats.get_value("dropped/duplicate_in_run") == 1
+    assert crawler.stats.get_value(DROPPED_DUPLICATE_IN_RUN) == 1
 
 
 def test_store_new_unchanged_updated_keeps_old_version(crawler, database_url):
     store = StorePipeline.from_crawler(crawler)
     store.process_item(article())
     store.process_item(article(view_count=500))
-    assert crawler.stats.get_value("store/new") == 1
-    assert crawler.stats.get_value("store/unchanged") == 1
+    assert crawler.stats.get_value(STORE_NEW) == 1
+    assert crawler.stats.get_value(STORE_UNCHANGED) == 1
     ((first_seen, last_seen, views),) = rows(database_url, Article.first_seen_at, Article.last_seen_at,
                                               Article.view_count)
     assert last_seen > first_seen and views == 500
     assert rows(database_url, func.count(ArticleVersion.id)) == [(0,)]
 
     store.process_item(article(body="بند اول\nبند دوم، اصلاح شده"))
-    assert crawler.stats.get_value("store/updated") == 1
+    assert crawler.stats.get_value(STORE_UPDATED) == 1
     assert rows(database_url, Article.body) == [("بند اول\nبند دوم، اصلاح شده",)]
     assert rows(database_url, ArticleVersion.title, ArticleVersion.body) == [("عنوان خبر", "بند اول\nبند دوم")]
 
@@ -135,5 +137,5 @@ def test_a_locked_database_loses_nothing_silently(database_url, caplog):
     store.process_item(article())
     with other_writer_locks_everything(database_url):
         store.process_item(article(news_code="962999", url="https://www.hamshahrionline.ir/news/962999/x"))
-    assert crawler.stats.get_value("store/failed") == 1
+    assert crawler.stats.get_value(STORE_FAILED) == 1
     assert "962999" in caplog.text and "NOT STORED" in caplog.text

@@ -18,6 +18,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, text
 
+from crawler.stats import STORE_FAILED, STORE_NEW
 from crawler.store.database import Article, Store
 from pipelines.store import StorePipeline
 from tests.support.postgres import postgres_server  # noqa: F401 - a fixture
@@ -119,7 +120,7 @@ def test_articles_wait_for_a_full_batch_or_the_close(database_url):
     assert rows(database_url, func.count(Article.id)) == [(3,)]
     store.close_spider()
     assert rows(database_url, func.count(Article.id)) == [(4,)]
-    assert store.stats.get_value("store/new") == 4
+    assert store.stats.get_value(STORE_NEW) == 4
 
 
 @pytest_twisted.inlineCallbacks
@@ -130,7 +131,7 @@ def test_a_partial_batch_is_written_after_the_flush_interval(database_url):
     store.open_spider()
     store.process_item(article())
     for _ in range(100):
-        if crawler.stats.get_value("store/new"):
+        if crawler.stats.get_value(STORE_NEW):
             break
         yield deferLater(reactor, 0.05, lambda: None)
     assert rows(database_url, Article.news_code) == [("962182",)]
@@ -144,7 +145,7 @@ def test_a_failed_batch_names_every_article_it_cost(database_url, caplog):
         for code in ("11", "12", "13"):
             store.process_item(article(news_code=code))
         other_writer.rollback()
-    assert store.stats.get_value("store/failed") == 3
+    assert store.stats.get_value(STORE_FAILED) == 3
     lost = [r.getMessage() for r in caplog.records if r.levelno == logging.ERROR and "NOT STORED" in r.getMessage()]
     assert [code for code in ("11", "12", "13") if any(f"news code {code} " in m for m in lost)] == ["11", "12", "13"]
     store.process_item(article(news_code="14"))
@@ -159,5 +160,5 @@ def test_an_article_the_database_refuses_costs_only_itself(database_url, caplog)
     for item in (article(news_code="21"), naive, article(news_code="23")):
         store.process_item(item)
     assert sorted(rows(database_url, Article.news_code)) == [("21",), ("23",)]
-    assert store.stats.get_value("store/new") == 2 and store.stats.get_value("store/failed") == 1
+    assert store.stats.get_value(STORE_NEW) == 2 and store.stats.get_value(STORE_FAILED) == 1
     assert "news code 22" in caplog.text and "NOT STORED" in caplog.text

@@ -28,6 +28,9 @@ from crawler.fetch.mirror_server import SOFT_404
 from crawler.items import ArticleItem
 from crawler.run.freshness import usual_gap
 from crawler.sources.revisits import budget
+from crawler.stats import (REVISIT_CHECKED, REVISIT_EDITED, REVISIT_FAILED, REVISIT_NOT_MODIFIED, REVISIT_REMOVED,
+                           REVISIT_REQUESTED, REVISIT_RESTORED, REVISIT_SITE_DOWN, STORE_NEW, STORE_UPDATED,
+                           extraction_step)
 from crawler.store.database import Article, ArticleVersion, CrawlRun, Store
 from tests.conftest import ROOT, scrapy_cli
 from tests.support.served import SPIDERS, Fault, RecordingMirror, copy_mirror
@@ -96,12 +99,12 @@ async def test_edits_takedowns_and_restorations_over_a_month(tmp_path, any_datab
     start = datetime.now(timezone.utc)
     with RecordingMirror(root) as server:
         first = await crawl("semnan", any_database, server.url, start)
-        assert (first["store/new"], first["revisit/requested"]) == (7, 0)
+        assert (first[STORE_NEW], first[REVISIT_REQUESTED]) == (7, 0)
         stored = articles(any_database)
         assert all(row.etag and row.last_modified for row in stored.values())
         # Within the first hour nothing is due.
         early = await crawl("semnan", any_database, server.url, start + timedelta(minutes=40))
-        assert early["revisit/requested"] == 0
+        assert early[REVISIT_REQUESTED] == 0
 
     edit(root)
     page(root, NOT_FOUND).unlink()
@@ -113,12 +116,12 @@ async def test_edits_takedowns_and_restorations_over_a_month(tmp_path, any_datab
         checked = revisited_paths(server, 0)
 
     assert sorted(checked) == sorted(path_of(slug) for slug in stored)
-    assert later["revisit/checked"] == 7
+    assert later[REVISIT_CHECKED] == 7
     # The untouched page was asked for with its validators and answered 304: nothing parsed; the edited one was read.
-    assert later["revisit/not_modified"] == 1
-    assert sum(value for key, value in later.items() if key.startswith("extraction/title/")) == 1
-    assert (later["store/updated"], later["revisit/edited"], later["revisit/removed"]) == (1, 1, 4)
-    assert later["revisit/failed"] == 1
+    assert later[REVISIT_NOT_MODIFIED] == 1
+    assert sum(value for key, value in later.items() if key.startswith(extraction_step("title", ""))) == 1
+    assert (later[STORE_UPDATED], later[REVISIT_EDITED], later[REVISIT_REMOVED]) == (1, 1, 4)
+    assert later[REVISIT_FAILED] == 1
 
     now = articles(any_database)
     assert len(now) == 7  # nothing deleted
@@ -147,7 +150,7 @@ async def test_edits_takedowns_and_restorations_over_a_month(tmp_path, any_datab
     still_gone = {path_of(GONE): Fault([(410, {})]), path_of(TO_HOME): Fault([(301, {"Location": HOME})])}
     with RecordingMirror(root, still_gone) as server:
         day = await crawl("semnan", any_database, server.url, start + timedelta(days=1, hours=3))
-    assert (day["revisit/checked"], day.get("revisit/removed", 0), day["revisit/restored"]) == (7, 0, 1)
+    assert (day[REVISIT_CHECKED], day.get(REVISIT_REMOVED, 0), day[REVISIT_RESTORED]) == (7, 0, 1)
     after = articles(any_database)
     assert after[FLAKY].removed_at is None and after[FLAKY].failing_since is None
     assert after[NOT_FOUND].restored_at is not None and after[NOT_FOUND].removed_reason == "404"
@@ -202,17 +205,17 @@ async def test_errors_on_two_checks_a_day_apart_are_a_takedown(tmp_path, sqlite_
         assert articles(sqlite_url)[FLAKY].removed_at is None
         # Twelve hours on, the failing article is not due again.
         half = await crawl("semnan", sqlite_url, server.url, start + timedelta(hours=14))
-        assert half.get("revisit/failed", 0) == 0
+        assert half.get(REVISIT_FAILED, 0) == 0
     # A day on it is, and fails again, but the whole site is down: that is no takedown.
     with RecordingMirror(root, {"/news.semnan.ir/": Fault([(503, {})] * 50)}) as server:
         down = await crawl("semnan", sqlite_url, server.url, start + timedelta(days=1, hours=2, minutes=1),
                            RETRY_TIMES=0, RETRY_BACKOFF_BASE=0)
-    assert (down["revisit/site_down"], down.get("revisit/removed", 0)) == (1, 0)
+    assert (down[REVISIT_SITE_DOWN], down.get(REVISIT_REMOVED, 0)) == (1, 0)
     assert articles(sqlite_url)[FLAKY].removed_at is None
     # Another day on, the site answers again but that article still fails: taken down.
     with RecordingMirror(root, {path_of(FLAKY): Fault([(503, {})] * 5)}) as server:
         again = await crawl("semnan", sqlite_url, server.url, start + timedelta(days=2, hours=3))
-    assert again["revisit/removed"] == 1 and again["revisit/failed"] == 1
+    assert again[REVISIT_REMOVED] == 1 and again[REVISIT_FAILED] == 1
     flaky = articles(sqlite_url)[FLAKY]
     assert (flaky.removed_reason, flaky.removed_status) == ("unreachable", 503)
     assert [slug for slug, row in articles(sqlite_url).items() if row.removed_at] == [FLAKY]
@@ -227,7 +230,7 @@ async def test_the_budget_and_the_schedule_over_simulated_time(tmp_path, sqlite_
     async def run(at: timedelta) -> list[str]:
         served_before = len(server.served.requests)
         stats = await crawl("semnan", sqlite_url, server.url, start + at, **two_a_run)
-        assert stats.get("revisit/requested", 0) <= 2
+        assert stats.get(REVISIT_REQUESTED, 0) <= 2
         return sorted(unquote(path).split("/")[2] for path in revisited_paths(server, served_before))
 
     with RecordingMirror(root) as server:

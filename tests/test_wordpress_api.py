@@ -18,12 +18,13 @@ import pytest
 
 from crawler.extract.dates import parse_day_bound
 from crawler.fetch.mirror_server import DEFAULT_ROOT, MirrorServer, mirror_path
+from crawler.sources.discovery import WordPressApi
 from crawler.sources.wpapi import API_ROOT, post_url, posts_url
 from tests.conftest import scrapy_cli, stored_articles
 from tests.golden import GOLDEN_ROOT
-from tests.support.served import SPIDERS, Fault, RecordingMirror, copy_mirror
+from tests.support.served import SPIDERS, WORDPRESS_HOSTS, Fault, RecordingMirror, copy_mirror
 
-SOURCES = ("semnan", "omidjonoob", "rasht")
+SOURCES = tuple(WORDPRESS_HOSTS)
 # The fields a post gives (the rest come from its page, as the source's spider declares).
 FROM_THE_POST = ("news_code", "title", "lead", "body", "published_at", "category", "tags")
 
@@ -59,7 +60,7 @@ def summary(stdout: str, source: str) -> dict[str, str]:
 
 
 def home(source: str) -> str:
-    return SPIDERS.load(source).home
+    return SPIDERS.load(source).strategy(WordPressApi).home
 
 
 def host(source: str) -> str:
@@ -86,7 +87,7 @@ def crawl(source: str, server_url: str, database_url: str, *options: str):
 @pytest.mark.parametrize("source", SOURCES)
 def test_the_api_path_stores_the_golden_articles_with_exact_instants_then_costs_two_requests(source, database_url):
     articles = golden_items(source)
-    page_fields = SPIDERS.load(source).page_fields
+    page_fields = SPIDERS.load(source).strategy(WordPressApi).page_fields
     with RecordingMirror(DEFAULT_ROOT) as server:
         first = crawl(source, server.url, database_url, "-s", "WORDPRESS_API_PER_PAGE=3")
         first_paths = server.served.paths()

@@ -11,7 +11,8 @@ from scrapy.http import HtmlResponse, TextResponse
 
 from crawler.extract.dates import TEHRAN
 from crawler.items import ArticleItem
-from crawler.sources.wpapi import ApiClosed, MalformedJson, Post, SelfCheck, posts_url, read_posts, read_terms, total_pages
+from crawler.extract.posts import ApiClosed, MalformedJson, Post, SelfCheck, read_posts, read_terms, total_pages
+from crawler.sources.wpapi import posts_url
 
 URL = "https://rasht.ir/wp-json/wp/v2/posts"
 POST = ('{"id": 24302, "date_gmt": "2022-04-04T13:16:14", "modified_gmt": "2022-04-04T15:20:00", "slug": "s", '

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from bench.accuracy.variants import Chrome, DateFormat, ExpectedDate, Golden, Variant, in_digits, persian
-from crawler.sources.wordpress import WordPressSpider
+from crawler.sources.families import WORDPRESS
 
 CAPTION = "عکس: {}"
 CODE_LABELS = ("کد خبر", "شناسه خبر", "کد مطلب")
@@ -59,7 +59,7 @@ class Story:
     @property
     def wordpress_id(self) -> str:
         """The post id a WordPress theme writes into classes and ids, for a WordPress source."""
-        wordpress = isinstance(self.golden.spider, WordPressSpider) and self.golden.code.isdigit()
+        wordpress = self.golden.spider.family is WORDPRESS and self.golden.code.isdigit()
         return self.golden.code if wordpress else ""
 
     def date(self, fmt: DateFormat) -> str:

@@ -37,7 +37,7 @@ from crawler.fetch.archive import ArchivedRecord
 from crawler.fetch.mirror_server import DEFAULT_ROOT, HEADERS_SUFFIX, mirror_path
 from crawler.run.preflight import check_mirror_url, check_settings, one_line_errors
 from crawler.sources import golden
-from crawler.sources.wpapi import is_api
+from crawler.sources.wpapi import in_rest_api
 from crawler.store.database import Store
 
 # The API's headers a replay needs.
@@ -134,7 +134,7 @@ class Command(ScrapyCommand):
         crawler.settings.set("SPIDERMON_ENABLED", False, priority="cmdline")
 
         def save(response: Response, request: scrapy.Request, spider: scrapy.Spider) -> None:
-            if not is_api(response) or response.status != 200:
+            if not in_rest_api(response.url) or response.status != 200:
                 return
             path = mirror_path(mirror, response.url)
             path.parent.mkdir(parents=True, exist_ok=True)

@@ -35,6 +35,7 @@ from crawler.run import clock
 from crawler.run.preflight import check_database_url, one_line_errors, open_writable
 from crawler.sources.wpapi import API_ROOT, TAXONOMIES
 from crawler.store.database import REREAD_FIELDS, VERSION_REEXTRACTED, Article, Store
+from crawler.stats import REEXTRACT_API_ANSWERS, REEXTRACT_NOT_ARCHIVED, REEXTRACT_PAGES
 
 #: The fields compared between the stored article and its new reading.
 COMPARED = (*CONTENT_FIELDS, *REREAD_FIELDS)
@@ -109,16 +110,16 @@ class ArchiveReplay(BaseDownloadHandler):
     async def download_request(self, request: Request) -> Response:
         stats = self.crawler.stats
         if request.url in self.pages:
-            stats.inc_value("reextract/pages")
+            stats.inc_value(REEXTRACT_PAGES)
             # The articles read again point at the record they were read from, as in the crawl.
             request.meta[RECORD_META] = self.pages[request.url]
             response = read_record(self.directory, self.pages[request.url]).response()
             return response.replace(url=request.url, request=request)
         if f"/{API_ROOT}" in request.url and (answer := self.api_answers().answer(request.url)) is not None:
-            stats.inc_value("reextract/api_answers")
+            stats.inc_value(REEXTRACT_API_ANSWERS)
             return TextResponse(request.url, body=json.dumps(answer, ensure_ascii=False).encode(), encoding="utf-8",
                                 headers={"Content-Type": "application/json; charset=UTF-8"}, request=request)
-        stats.inc_value("reextract/not_archived")
+        stats.inc_value(REEXTRACT_NOT_ARCHIVED)
         return Response(request.url, status=404, request=request, flags=["not archived"])
 
 

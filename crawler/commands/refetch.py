@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from crawler.fetch.redirects import url_problem
 from crawler.run.preflight import check_database_url, check_mirror_url, check_settings, one_line_errors, open_writable
 from crawler.sources.spider import NewsSpider
+from crawler.stats import STORE_FAILED
 from crawler.store.database import Article, ArticleVersion, Store
 
 
@@ -140,7 +141,7 @@ class Command(ScrapyCommand):
         for url in args:
             spider, stats = outcomes[url]
             record = stored_record(store, spider.name, spider.stored[url]) if url in spider.stored else None
-            if record is not None and not stats.get_value("store/failed"):
+            if record is not None and not stats.get_value(STORE_FAILED):
                 print(json.dumps(record, ensure_ascii=False, indent=2))
                 continue
             reason = spider.not_stored.get(url, "NOT STORED (see the log)")

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import codecs
 import copy
+import functools
 import hashlib
 import itertools
 import re
@@ -70,18 +71,6 @@ RESIZED = re.compile(r"-\d{2,4}x\d{2,4}(?=\.\w+$)")
 LABEL_WORDS = ("ادامه", "بیشتر", "کد ", "كد ", "شناسه ", "بازد", "برچسب", "کلیدواژه", "کلید واژه", "کلمات کلیدی")
 # A body without a sentence this long (in words) is a list of links or headings, not prose.
 PROSE_WORDS = 6
-# Where WordPress prints a post's id whatever the theme: the shortlink «?p=ID», the body class «postid-ID»,
-# the article id «post-ID», the REST link «/wp-json/wp/v2/posts/ID», the edit link «post.php?post=ID».
-_SHORTLINK_ID = re.compile(r"[?&]p=(\d+)")
-_POSTID_CLASS = re.compile(r"\bpostid-(\d+)\b")
-_POST_ID = re.compile(r"^post-(\d+)$")
-_WHOLE_NUMBER = re.compile(r"^(\d+)$")
-_REST_POST_ID = re.compile(r"/wp-json/wp/v2/posts/(\d+)/?$")
-_EDIT_POST_ID = re.compile(r"post\.php\?post=(\d+)")
-# A portal's «ID=» query parameter: a number, a GUID or a content key, kept as written.
-_ID_PARAMETER = re.compile(r"[?&]id=([0-9a-z]+(?:-[0-9a-z]+)*)(?:&|#|$)", re.I)
-
-
 def _first(steps: Iterable[Step[T]]) -> tuple[T | None, str | None]:
     """The first non-empty value of a chain of (step name, getter), with the step's name."""
     for name, getter in steps:
@@ -133,6 +122,50 @@ def lead_or_nothing(text: str, body: str) -> str:
     if not _has_words(text) or TRUNCATED.search(text) or body.startswith(text):
         return ""
     return text
+
+
+def article_text(site: Site, element) -> str:
+    """The element's text without what the site puts in its articles that is not the article."""
+    drop = _compiled(", ".join(site.drop_from_body))
+    element = copy.deepcopy(element)
+    for unwanted in drop(element) if drop else []:
+        unwanted.drop_tree()
+    return block_text(element)
+
+
+def _views_line(line: str) -> bool:
+    """A view counter on its own line («تعداد بازدید : ۱۲۸»): furniture."""
+    line = latin_digits(line)
+    return len(line) <= DATELINE_MAX and bool(VIEWS_AFTER.search(line) or VIEWS_BEFORE.search(line))
+
+
+def clean_body(text: str, title: str, kicker: str = "") -> tuple[str, datetime | None]:
+    """The body's lines that are the article's, and the dateline that opens it (or None)."""
+    lines = [line for line in normalize_text(text).split("\n") if _has_words(line)]
+    # Pages often repeat the kicker and the title above the body.
+    while lines and (lines[0] in {title, kicker} or title and lines[0].endswith(title)
+                     and len(lines[0]) < len(title) + DATELINE_MAX):
+        lines.pop(0)
+    kept, dateline = [], None
+    for line in lines:
+        dated = parse_jalali(line) if len(line) <= DATELINE_MAX else None
+        if dated:
+            # Only a date that opens the text is the article's dateline; further down, a short
+            # dated line is a caption's or another article's.
+            if not kept:
+                dateline = dateline or dated
+        elif not (FURNITURE_LINE.match(line) or CAPTION_LINE.match(line) or _views_line(line) or line == title):
+            kept.append(line)
+    return "\n".join(kept), dateline
+
+
+def body_of(site: Site, content_html: str, title: str, kicker: str = "") -> str:
+    """The body from an article's HTML as the CMS stores it (WordPress's «content.rendered»), cleaned by
+    the same rules as the body of the site's pages."""
+    if not content_html.strip():
+        return ""
+    element = lxml.html.fragment_fromstring(content_html, create_parent="div")
+    return clean_body(article_text(site, element), title, kicker)[0]
 
 
 class ArticlePage:
@@ -316,37 +349,12 @@ class ArticlePage:
         return "h" + hashlib.sha1(self.url().encode()).hexdigest()[:16]
 
     def news_code_steps(self) -> list[Step[str]]:
-        """Where the news code comes from, in order: the URL, the printed «کد خبر» (the site's selector,
-        else a label anywhere), the CMS's post id, a portal's «ID=» parameter."""
-        def from_url() -> str:
-            return self.site.code_in_url(self.response.url)
-
-        def post_id() -> str:
-            css = self.response.css
-            places = (  # (where, what), tried in order, each only when the ones before it hold nothing
-                (lambda: [self.data.link("shortlink")], _SHORTLINK_ID),
-                (lambda: css("body::attr(class)").getall(), _POSTID_CLASS),
-                (lambda: css("article::attr(id)").getall(), _POST_ID),
-                # The comment form, the REST API's alternate link and the edit link carry it whatever the theme.
-                (lambda: css("input[name=comment_post_ID]::attr(value)").getall(), _WHOLE_NUMBER),
-                (lambda: css("link[rel=alternate][type='application/json']::attr(href)").getall(), _REST_POST_ID),
-                (lambda: css("a.post-edit-link::attr(href), link[rel=edit]::attr(href)").getall(), _EDIT_POST_ID),
-            )
-            for values, pattern in places:
-                if found := next(filter(None, map(pattern.search, values())), None):
-                    return found.group(1)
-            return ""
-
-        def id_parameter() -> str:
-            found = _ID_PARAMETER.search(self.response.url) or _ID_PARAMETER.search(self.url())
-            return found.group(1) if found else ""
-
+        """Where the news code comes from, in order: the URL, the site's selector, then the site's rules
+        (its CMS family's by default: a printed «کد خبر», the post id, a portal's «ID=» parameter)."""
         return [
-            ("url", from_url),
+            ("url", lambda: self.site.code_in_url(self.response.url)),
             ("selector", lambda: str(parse_int(self.selected_text("news_code")) or "")),
-            ("label", self.printed_news_code),
-            ("meta", post_id),
-            ("url_id", id_parameter),
+            *((step, functools.partial(rule, self)) for step, rule in self.site.news_code_rules),
         ]
 
     def title(self) -> str:
@@ -492,46 +500,12 @@ class ArticlePage:
         return "\n".join(self._article_text(node.root) for node in self._css("body"))
 
     def _article_text(self, element) -> str:
-        """The element's text without what the site puts in its articles that is not the article."""
-        drop = _compiled(", ".join(self.site.drop_from_body))
-        element = copy.deepcopy(element)
-        for unwanted in drop(element) if drop else []:
-            unwanted.drop_tree()
-        return block_text(element)
-
-    def body_of(self, content_html: str, title: str) -> str:
-        """The body from the post's content as the CMS stores it (WordPress's «content.rendered»),
-        cleaned by the same rules as the body of this page."""
-        if not content_html.strip():
-            return ""
-        return self._clean_body(self._article_text(lxml.html.fragment_fromstring(content_html, create_parent="div")),
-                                title)
+        return article_text(self.site, element)
 
     def _clean_body(self, text: str, title: str) -> str:
-        lines = [line for line in normalize_text(text).split("\n") if _has_words(line)]
-        kicker = self.selected_text("kicker")
-        # Pages often repeat the kicker and the title above the body.
-        while lines and (lines[0] in {title, kicker} or title and lines[0].endswith(title)
-                         and len(lines[0]) < len(title) + DATELINE_MAX):
-            lines.pop(0)
-        kept = []
-        for line in lines:
-            dated = parse_jalali(line) if len(line) <= DATELINE_MAX else None
-            if dated:
-                # Only a date that opens the text is the article's dateline; further down, a short
-                # dated line is a caption's or another article's.
-                if not kept:
-                    self.dateline = self.dateline or dated
-            elif not (FURNITURE_LINE.match(line) or CAPTION_LINE.match(line) or self._views_line(line)
-                      or line == title):
-                kept.append(line)
-        return "\n".join(kept)
-
-    @staticmethod
-    def _views_line(line: str) -> bool:
-        """A view counter on its own line («تعداد بازدید : ۱۲۸»): furniture."""
-        line = latin_digits(line)
-        return len(line) <= DATELINE_MAX and bool(VIEWS_AFTER.search(line) or VIEWS_BEFORE.search(line))
+        body, dateline = clean_body(text, title, self.selected_text("kicker"))
+        self.dateline = self.dateline or dateline
+        return body
 
     def _generic_title(self) -> str:
         """The h1 of the article's container; else the heading that prints the page's <title> less the

@@ -1,13 +1,14 @@
 """What the page reader knows of a source: a small description its spider owns and hands over
-(crawler/sources/spider.py builds it from the spider's class constants), so that reading a page needs
-no spider, no crawl and no database.
+(NewsSpider.describe in crawler/sources/spider.py builds it from the source's description over its CMS
+family's defaults), so that reading a page needs no spider, no crawl and no database.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from crawler.extract.urls import bare_host
 
@@ -35,6 +36,9 @@ class Site:
     drop_from_body: tuple[str, ...] = ()
     #: The generic steps a field usually comes from on this site: its norm, not layout drift.
     usual_steps: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    #: Where the news code comes from when neither the URL nor the selectors give it, in order: (provenance
+    #: step, rule reading the ArticlePage), its CMS family's by default (crawler/sources/families.py).
+    news_code_rules: tuple[tuple[str, Callable[[Any], str]], ...] = ()
 
     def owns_url(self, url: str) -> bool:
         return bare_host(url) in self.hosts

@@ -33,6 +33,7 @@ from scrapy.http import Request, Response
 from scrapy.responsetypes import responsetypes
 from scrapy.spidermiddlewares.base import BaseSpiderMiddleware
 from scrapy.utils.defer import maybe_deferred_to_future
+from crawler.stats import ARCHIVE_BYTES, ARCHIVE_FAILED, ARCHIVE_RECORDS
 from twisted.internet.threads import deferToThread
 from warcio.archiveiterator import ArchiveIterator
 from warcio.statusandheaders import StatusAndHeaders
@@ -187,13 +188,13 @@ class ArchiveResponses:
             record = await maybe_deferred_to_future(deferToThread(
                 self.files.write, source, request, response, rendered=bool(request.meta.get("render"))))
         except Exception as error:  # noqa: BLE001 - a full disk or a record warcio refused: counted, the page goes on
-            stats.inc_value("archive/failed")
+            stats.inc_value(ARCHIVE_FAILED)
             logger.error("%s: %s NOT ARCHIVED (the article is stored all the same): %s", source, response.url, error,
                          extra={"spider": self.crawler.spider})
             return response
         request.meta[RECORD_META] = record
-        stats.inc_value("archive/records")
-        stats.inc_value("archive/bytes", len(response.body))
+        stats.inc_value(ARCHIVE_RECORDS)
+        stats.inc_value(ARCHIVE_BYTES, len(response.body))
         return response
 
 

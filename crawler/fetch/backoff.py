@@ -17,6 +17,8 @@ from email.utils import parsedate_to_datetime
 from scrapy.exceptions import NotConfigured
 from scrapy.utils.misc import load_object
 
+from crawler.stats import RETRY_BACKOFF_DELAY_MAX
+
 logger = logging.getLogger(__name__)
 
 
@@ -68,4 +70,4 @@ class RetryBackoffMiddleware:
             logger.info("%s answered %s: waiting %.1fs between its requests", request.meta["download_slot"], reason,
                         wanted)
             slot.delay = wanted
-            self.crawler.stats.max_value("retry/backoff_delay_max", wanted)
+            self.crawler.stats.max_value(RETRY_BACKOFF_DELAY_MAX, wanted)

@@ -33,6 +33,7 @@ from scrapy.utils.httpobj import urlparse_cached
 from scrapy.utils.misc import build_from_crawler, load_object
 
 from crawler.fetch.challenges import is_challenge_response
+from crawler.stats import CHALLENGE_FAILED, CHALLENGE_SEEN, CHALLENGE_SOLVED
 
 logger = logging.getLogger(__name__)
 
@@ -110,7 +111,7 @@ class ChallengeMiddleware:
             return response
         if not is_challenge_response(response):
             return response
-        self.stats.inc_value("challenge/seen")
+        self.stats.inc_value(CHALLENGE_SEEN)
         attempts = request.meta.get("challenge_attempts", 0)
         if host not in self.given_up:
             if attempts >= self.max_solves_per_request:
@@ -140,7 +141,7 @@ class ChallengeMiddleware:
             else:
                 self.cookies[host] = [cookie_for_scrapy(c) for c in outcome["cookies"]]
                 self.solves[host] += 1
-                self.stats.inc_value("challenge/solved")
+                self.stats.inc_value(CHALLENGE_SOLVED)
                 logger.info("CDN challenge of %s solved; going on over plain HTTP with its cookies (%s)",
                             host, ", ".join(c["name"] for c in self.cookies[host]))
         except Exception as error:  # noqa: BLE001 - any failure of the browser fails the solve, said once
@@ -149,7 +150,7 @@ class ChallengeMiddleware:
             self.solving.pop(host).set_result(None)
 
     def fail(self, host: str, why: str) -> None:
-        self.stats.inc_value("challenge/failed")
+        self.stats.inc_value(CHALLENGE_FAILED)
         self.given_up.add(host)
         logger.error("CDN challenge of %s NOT SOLVED (%s): its pages are skipped in this crawl", host, why,
                      extra={"spider": self.crawler.spider})

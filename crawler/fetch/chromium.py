@@ -24,6 +24,7 @@ from crawler.fetch.challenges import is_challenge
 from crawler.fetch.limits import too_large
 from crawler.fetch.mirror import mirrored_url
 from crawler.fetch.redirects import HostGuard
+from crawler.stats import BROWSER_NOT_READY, BROWSER_PAGES, BROWSER_REFUSED, REDIRECT_REFUSED
 
 logger = logging.getLogger(__name__)
 
@@ -90,7 +91,7 @@ def guarded_fetch(guard: HostGuard, mirror_url: str, stats):
         own_hosts_only = request.is_navigation_request()
         problem = guard.problem(request.url, own_hosts_only)
         if problem:
-            stats.inc_value("browser/refused")
+            stats.inc_value(BROWSER_REFUSED)
             logger.warning("the browser did not fetch %s: %s", request.url, problem)
             await route.abort("blockedbyclient")
             return
@@ -106,7 +107,7 @@ def guarded_fetch(guard: HostGuard, mirror_url: str, stats):
                 break
             target = urljoin(url, location)
             if problem := guard.problem(target, own_hosts_only):
-                stats.inc_value("redirect/refused")
+                stats.inc_value(REDIRECT_REFUSED)
                 logger.warning("the browser did not follow the redirect from %s to %s: %s", url, target, problem)
                 await route.abort("blockedbyclient")
                 return
@@ -174,18 +175,18 @@ class Browser:
         except TimeoutError:
             raise TimeoutError(f"the browser took more than {limit:.0f} s on {request.url}") from None
         if problem := self.guard.problem(response.url):
-            self.crawler.stats.inc_value("redirect/refused")
+            self.crawler.stats.inc_value(REDIRECT_REFUSED)
             logger.warning("the browser was redirected from %s to %s, which is refused: %s; not read",
                            request.url, response.url, problem)
             raise IgnoreRequest(f"redirected to {response.url}, which is refused: {problem}")
         maxsize = meta.get("download_maxsize", self.settings.getint("DOWNLOAD_MAXSIZE"))
         if maxsize and len(response.body) > maxsize:
             raise too_large(self.crawler.stats, request.url, f"{len(response.body):,} bytes rendered", maxsize)
-        self.crawler.stats.inc_value("browser/pages")
+        self.crawler.stats.inc_value(BROWSER_PAGES)
         if meta.get("render"):
             meta["browser_outcome"] = outcome = meta["playwright_page_methods"][0].result
             if not outcome["ready"] and not outcome["challenge"]:
-                self.crawler.stats.inc_value("browser/not_ready")
+                self.crawler.stats.inc_value(BROWSER_NOT_READY)
                 logger.warning("%s: the rendered page showed no «%s» within %s s; read as it was",
                                request.url, meta["render"], self.settings.getfloat("BROWSER_TIMEOUT"))
         return response

@@ -12,10 +12,10 @@ from scrapy.downloadermiddlewares.httpcompression import HttpCompressionMiddlewa
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Request, Response
 from scrapy.utils._compression import _DecompressionMaxSizeExceeded
+from crawler.stats import DOWNLOAD_TOO_LARGE
 
 logger = logging.getLogger(__name__)
 
-TOO_LARGE = "download/too_large"
 
 
 class PageTooLarge(IgnoreRequest):
@@ -24,7 +24,7 @@ class PageTooLarge(IgnoreRequest):
 
 def too_large(stats, url: str, size: str, limit: int) -> PageTooLarge:
     """Counts and logs a page over the limit; the exception that gives it up."""
-    stats.inc_value(TOO_LARGE)
+    stats.inc_value(DOWNLOAD_TOO_LARGE)
     why = f"{url} is over DOWNLOAD_MAXSIZE ({limit:,} bytes): {size}"
     logger.warning("page too large: %s; not read", why)
     return PageTooLarge(f"too large: {why}")

@@ -33,6 +33,8 @@ from scrapy.resolver import CachingThreadedResolver
 from twisted.internet.error import DNSLookupError
 from w3lib.url import safe_url_string
 
+from crawler.stats import REDIRECT_LOOP, REDIRECT_REFUSED, REQUEST_REFUSED
+
 logger = logging.getLogger(__name__)
 
 WEB_PORTS = (None, 80, 443)
@@ -120,10 +122,10 @@ class HostGuard:
             return
         redirected_from = request.meta.get("redirect_urls")
         if redirected_from:
-            self.crawler.stats.inc_value("redirect/refused")
+            self.crawler.stats.inc_value(REDIRECT_REFUSED)
             logger.warning("refused the redirect from %s to %s: %s", redirected_from[-1], request.url, problem)
             raise IgnoreRequest(f"redirected to {request.url}, which is refused: {problem}")
-        self.crawler.stats.inc_value("request/refused")
+        self.crawler.stats.inc_value(REQUEST_REFUSED)
         logger.warning("refused %s: %s", request.url, problem)
         raise IgnoreRequest(f"refused: {problem}")
 
@@ -176,6 +178,6 @@ class RedirectLoops:
         return response
 
     def give_up(self, why: str) -> None:
-        self.stats.inc_value("redirect/loop")
+        self.stats.inc_value(REDIRECT_LOOP)
         logger.warning("redirect loop: %s; not fetched", why)
         raise RedirectLoop(f"redirect loop: {why}")

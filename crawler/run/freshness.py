@@ -24,11 +24,10 @@ from sqlalchemy.exc import InterfaceError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from crawler.run import clock
+from crawler.stats import DATABASE_LOST, FRESHNESS_STALE, FRESHNESS_USUAL_HOURS
 from crawler.store.database import Article, Store
 
-STALE = "freshness/stale"
-#: The database's error when it could not be read at the end of the crawl (crawler/run/summary.py: `database lost`).
-DATABASE_LOST = "database/lost"
+STALE = FRESHNESS_STALE
 
 
 @dataclass
@@ -119,7 +118,7 @@ class FreshnessAtClose:
         except SQLAlchemyError as error:
             stats.set_value(STALE, f"freshness not checked: {str(error).splitlines()[0]}")
             return
-        stats.set_value("freshness/usual_hours", found.as_dict()["usual_hours"])
+        stats.set_value(FRESHNESS_USUAL_HOURS, found.as_dict()["usual_hours"])
         if found.stale:
             stats.set_value(STALE, found.figures)
             spider.logger.warning("%s is STALE: %s (%s)", spider.name, found.figures, found.basis)

@@ -21,11 +21,9 @@ from twisted.python.failure import Failure
 
 from crawler.fetch.limits import PageTooLarge
 from crawler.fetch.redirects import RedirectLoop
+from crawler.stats import ARTICLE_GIVEN_UP, ARTICLE_REFUSED
 
 logger = logging.getLogger(__name__)
-
-ARTICLE_GIVEN_UP = "article/given_up/"
-ARTICLE_REFUSED = "article/refused"
 
 
 def what_became(failure: Failure) -> str | None:

@@ -21,6 +21,8 @@ from scrapy import signals
 from scrapy.exceptions import NotConfigured
 from scrapy.utils.job import job_dir
 
+from crawler.stats import JOBDIR_RESTARTED_AFTER_KILL
+
 logger = logging.getLogger(__name__)
 
 JOB_STATE = ("requests.seen", "requests.queue", "spider.state")
@@ -55,7 +57,7 @@ class KilledJobRecovery:
 
     def spider_opened(self, spider) -> None:
         if self.recovered:
-            self.crawler.stats.set_value("jobdir/restarted_after_kill", 1)
+            self.crawler.stats.set_value(JOBDIR_RESTARTED_AFTER_KILL, 1)
 
     def spider_closed(self, spider) -> None:
         # The scheduler has written the job's queue by now (it closes before this signal).

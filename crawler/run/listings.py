@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from scrapy.http import Request, Response
 
-#: listing/failed/<what>: a listing page given up, by its final HTTP status or its download failure.
-LISTING_FAILED = "listing/failed/"
+from crawler.stats import LISTING_FAILED
+
 #: Request meta of a listing the source can do without: a WordPress REST API, whose refusal sends the
 #: source to its HTML listings (counted as `api: closed`), which then count here as any listing does.
 FALLS_BACK = "listing_falls_back"

@@ -28,11 +28,11 @@ from spidermon.contrib.scrapy.monitors import FieldCoverageMonitor
 from spidermon.contrib.scrapy.monitors.base import BaseScrapyMonitor
 from spidermon.core.actions import Action
 
-from crawler.fetch.limits import TOO_LARGE
 from crawler.items import REQUIRED_FIELDS, ArticleItem
-
-FAILURES = "monitors/failures"
-ERRORS_DURING_CRAWL = "crawl/errors"
+from crawler.stats import (ARTICLE_PAGES, CRAWL_ERRORS, DOWNLOAD_TOO_LARGE, LISTING_ARTICLE_LINKS, LISTING_PAGES,
+                           MONITORS_FAILURES,
+                           REDIRECT_LOOP, REDIRECT_REFUSED, RETRY_MAX_REACHED, SPIDER_EXCEPTIONS_COUNT, STORE_FAILED,
+                           WPAPI_SELFCHECK_AGREE, WPAPI_SELFCHECK_DISAGREE)
 
 # spidermon logs its results through Spider.log(), which Scrapy 2.13 deprecated; the results stay useful.
 warnings.filterwarnings("ignore", message=r"Spider\.log\(\) is deprecated", category=ScrapyDeprecationWarning,
@@ -80,7 +80,7 @@ class ArticleMonitoring(Spidermon):
     def spider_closed(self, spider):
         # The source's own errors, before failed monitors add theirs to the log.
         logging.root.removeHandler(self.errors)
-        self.crawler.stats.set_value(ERRORS_DURING_CRAWL, self.errors.count)
+        self.crawler.stats.set_value(CRAWL_ERRORS, self.errors.count)
         super().spider_closed(spider)
 
 
@@ -90,7 +90,7 @@ class RecordFailures(Action):
     def run_action(self):
         failures = [" ".join(str(result.reason or result.error).split())
                     for result in self.result.monitors_failed_results]
-        self.data.crawler.stats.set_value(FAILURES, failures)
+        self.data.crawler.stats.set_value(MONITORS_FAILURES, failures)
 
 
 @monitors.name("Articles")
@@ -99,31 +99,31 @@ class ArticlesMonitor(BaseScrapyMonitor):
 
     @monitors.name("article pages gave articles")
     def test_article_pages_gave_articles(self):
-        pages = self.stats.get("article/pages", 0)
+        pages = self.stats.get(ARTICLE_PAGES, 0)
         self.assertFalse(pages and not self.stats.get("item_scraped_count", 0),
                          msg=f"fetched {pages} article pages but produced no article: has the layout changed?")
 
     @monitors.name("listing pages link to articles")
     def test_listing_pages_link_to_articles(self):
-        pages = self.stats.get("listing/pages", 0)
-        self.assertFalse(pages and not self.stats.get("listing/article_links", 0),
+        pages = self.stats.get(LISTING_PAGES, 0)
+        self.assertFalse(pages and not self.stats.get(LISTING_ARTICLE_LINKS, 0),
                          msg=f"{pages} listing pages link to no article: has the layout changed?")
 
     @monitors.name("no error in the spider")
     def test_no_spider_errors(self):
-        errors = self.stats.get("spider_exceptions/count", 0)
+        errors = self.stats.get(SPIDER_EXCEPTIONS_COUNT, 0)
         self.assertFalse(errors, msg=f"the spider failed on {errors} page(s): see the log")
 
     @monitors.name("articles were stored")
     def test_articles_were_stored(self):
-        failed = self.stats.get("store/failed", 0)
+        failed = self.stats.get(STORE_FAILED, 0)
         self.assertFalse(failed, msg=f"{failed} database writes FAILED: articles or their checks NOT STORED "
                                      "(see the log)")
 
     @monitors.name("no page given up")
     def test_no_page_given_up(self):
-        given_up = sum(self.stats.get(key, 0) for key in ("retry/max_reached", "redirect/loop", "redirect/refused",
-                                                          TOO_LARGE))
+        given_up = sum(self.stats.get(key, 0) for key in (RETRY_MAX_REACHED, REDIRECT_LOOP, REDIRECT_REFUSED,
+                                                          DOWNLOAD_TOO_LARGE))
         self.assertFalse(given_up, msg=f"pages given up: {given_up} (retries exhausted, a redirect loop, a "
                                        "redirect refused or a page too large; see the log)")
 
@@ -134,8 +134,8 @@ class ApiSelfCheckMonitor(BaseScrapyMonitor):
 
     @monitors.name("pages agree with their posts")
     def test_pages_agree_with_their_posts(self):
-        agree = self.stats.get("wpapi/selfcheck/agree", 0)
-        disagree = self.stats.get("wpapi/selfcheck/disagree", 0)
+        agree = self.stats.get(WPAPI_SELFCHECK_AGREE, 0)
+        disagree = self.stats.get(WPAPI_SELFCHECK_DISAGREE, 0)
         most = self.crawler.settings.getfloat("WORDPRESS_API_DISAGREEMENT_MAX", 0.1)
         self.assertFalse(disagree > most * (agree + disagree),
                          msg=f"{disagree} of {agree + disagree} pages disagree with the REST API (title, date, news code "

@@ -17,13 +17,16 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from crawler.fetch.limits import TOO_LARGE
-from crawler.run.freshness import DATABASE_LOST, STALE
-from crawler.run.given_up import ARTICLE_GIVEN_UP
-from crawler.run.listings import LISTING_FAILED
-from crawler.run.monitors import ERRORS_DURING_CRAWL, FAILURES
+from crawler.run.freshness import STALE
 from crawler.run.preflight import (check_database_url, check_lock_file, check_mirror_url, check_settings,
                                    check_spider_arguments, one_line_errors, open_writable)
+from crawler.stats import (ARTICLE, ARTICLE_GIVEN_UP, ARTICLE_NOT_ARTICLE, ARTICLE_PAGES,
+                           ARTICLE_REPLACEMENT_CHARACTERS, CHALLENGE_FAILED, CHALLENGE_SOLVED, CRAWL_ERRORS,
+                           DATABASE_LOST, DOWNLOAD_TOO_LARGE, DOWNLOADER_EXCEPTION_TYPE, DOWNLOADER_RESPONSE_STATUS,
+                           DROPPED, DROPPED_MISSING, EXTRACTION_FALLBACK_ITEMS, FEEDEXPORT_FAILED, FRONTIER_BEHIND,
+                           LISTING_FAILED, LISTING_KNOWN_SKIPPED, LISTING_PAGES, MONITORS_FAILURES, REDIRECT_LOOP,
+                           REVISIT_CHECKED, REVISIT_EDITED, REVISIT_REMOVED, STORE_NEW, STORE_UNCHANGED, STORE_UPDATED,
+                           WPAPI_MALFORMED_JSON, WPAPI_SELFCHECK_AGREE, WPAPI_SELFCHECK_DISAGREE, WPAPI_STATE)
 from crawler.store.database import CrawlRun, Store, prepare_directory
 from crawler.store.lock import (LOCKED_ELSEWHERE, LOCKED_EXIT_STATUS, CrawlLock, LockHeld, LockUnusable, lock_path,
                                 locks_per_source)
@@ -38,8 +41,6 @@ FAILURE_NAMES = {
     "DNSLookupError": "dns", "IgnoreRequest": "refused by the crawler", "NotSupported": "not supported",
     "RedirectLoop": "redirect loop", "PageTooLarge": "too large", "DownloadCancelledError": "too large",
 }
-# Articles stored with a U+FFFD in a field: bytes of the page not in its encoding (pipelines/validate.py).
-REPLACED_BYTES = "article/replacement_characters"
 # Answers that mean the site turns the crawler away, rather than failing.
 BLOCKING_STATUSES = {"403", "429"}
 # Download failures that mean the site could not be reached at all.
@@ -66,18 +67,18 @@ def faults_from_stats(stats: dict) -> dict[str, int]:
     """Every response with an error status, failed download and redirect loop, by kind (retried ones included)."""
     faults: dict[str, int] = {}
     for key, value in stats.items():
-        if key.startswith("downloader/response_status_count/") and int(key.rsplit("/", 1)[1]) >= 400:
+        if key.startswith(DOWNLOADER_RESPONSE_STATUS) and int(key.rsplit("/", 1)[1]) >= 400:
             name = key.rsplit("/", 1)[1]
-        elif key.startswith("downloader/exception_type_count/") and not key.endswith(".PageTooLarge"):
-            # (a page the browser found too large is counted as TOO_LARGE already)
+        elif key.startswith(DOWNLOADER_EXCEPTION_TYPE) and not key.endswith(".PageTooLarge"):
+            # (a page the browser found too large is counted as DOWNLOAD_TOO_LARGE already)
             name = failure_name(key)
-        elif key == "redirect/loop":
+        elif key == REDIRECT_LOOP:
             name = "redirect loop"
-        elif key == "wpapi/malformed_json":
+        elif key == WPAPI_MALFORMED_JSON:
             name = "malformed json"
-        elif key == TOO_LARGE:
+        elif key == DOWNLOAD_TOO_LARGE:
             name = "too large"
-        elif key == REPLACED_BYTES:
+        elif key == ARTICLE_REPLACEMENT_CHARACTERS:
             name = "invalid bytes"
         else:
             continue
@@ -135,40 +136,40 @@ class SourceSummary:
 
     @classmethod
     def from_stats(cls, source: str, stats: dict) -> SourceSummary:
-        dropped = {key.removeprefix("dropped/"): value for key, value in stats.items()
-                   if key.startswith("dropped/") and not key.startswith("dropped/missing_")}
-        dropped.update({key.removeprefix("article/"): value for key, value in stats.items()
-                        if key in ("article/not_article",)})
+        dropped = {key.removeprefix(DROPPED): value for key, value in stats.items()
+                   if key.startswith(DROPPED) and not key.startswith(DROPPED_MISSING)}
+        dropped.update({key.removeprefix(ARTICLE): value for key, value in stats.items()
+                        if key in (ARTICLE_NOT_ARTICLE,)})
         return cls(
             source=source,
             pages=stats.get("response_received_count", 0),
-            new=stats.get("store/new", 0),
-            updated=stats.get("store/updated", 0),
-            unchanged=stats.get("store/unchanged", 0),
+            new=stats.get(STORE_NEW, 0),
+            updated=stats.get(STORE_UPDATED, 0),
+            unchanged=stats.get(STORE_UNCHANGED, 0),
             dropped=dropped,
-            errors=stats.get(ERRORS_DURING_CRAWL, stats.get("log_count/ERROR", 0)),
-            fallbacks=stats.get("extraction/fallback_items", 0),
-            listing_pages=stats.get("listing/pages", 0),
-            article_pages=stats.get("article/pages", 0),
-            known_skipped=stats.get("listing/known_skipped", 0),
-            challenges_solved=stats.get("challenge/solved", 0),
-            challenges_failed=stats.get("challenge/failed", 0),
+            errors=stats.get(CRAWL_ERRORS, stats.get("log_count/ERROR", 0)),
+            fallbacks=stats.get(EXTRACTION_FALLBACK_ITEMS, 0),
+            listing_pages=stats.get(LISTING_PAGES, 0),
+            article_pages=stats.get(ARTICLE_PAGES, 0),
+            known_skipped=stats.get(LISTING_KNOWN_SKIPPED, 0),
+            challenges_solved=stats.get(CHALLENGE_SOLVED, 0),
+            challenges_failed=stats.get(CHALLENGE_FAILED, 0),
             faults=faults_from_stats(stats),
             listing_failures=failures_by_name(stats, LISTING_FAILED),
             article_failures=failures_by_name(stats, ARTICLE_GIVEN_UP),
-            outputs_failed=sum(value for key, value in stats.items() if key.startswith("feedexport/failed_count/")),
+            outputs_failed=sum(value for key, value in stats.items() if key.startswith(FEEDEXPORT_FAILED)),
             finish_reason=LOCKED_ELSEWHERE_STATUS if stats.get(LOCKED_ELSEWHERE)
             else str(stats.get("finish_reason", "not started")),
-            api=str(stats.get("wpapi/state", "")),
-            api_agreements=stats.get("wpapi/selfcheck/agree", 0),
-            api_disagreements=stats.get("wpapi/selfcheck/disagree", 0),
-            failures=list(stats.get(FAILURES, [])),
-            behind=bool(stats.get("frontier/behind")),
+            api=str(stats.get(WPAPI_STATE, "")),
+            api_agreements=stats.get(WPAPI_SELFCHECK_AGREE, 0),
+            api_disagreements=stats.get(WPAPI_SELFCHECK_DISAGREE, 0),
+            failures=list(stats.get(MONITORS_FAILURES, [])),
+            behind=bool(stats.get(FRONTIER_BEHIND)),
             started_at=stats.get("start_time"),
             finished_at=stats.get("finish_time"),
-            revisited=stats.get("revisit/checked", 0),
-            edited=stats.get("revisit/edited", 0),
-            removed=stats.get("revisit/removed", 0),
+            revisited=stats.get(REVISIT_CHECKED, 0),
+            edited=stats.get(REVISIT_EDITED, 0),
+            removed=stats.get(REVISIT_REMOVED, 0),
             stale=stats.get(STALE, ""),
             locked_by=stats.get(LOCKED_ELSEWHERE, ""),
             database_lost=stats.get(DATABASE_LOST, ""),

@@ -1,6 +1,8 @@
-"""What a source is: the spider every source describes itself over (spider.py), the CMS families it
-may build on (WordPress with its REST API, Nastooh, ASP.NET portals), the newest-first walks known
-complete (frontier.py), revisits of stored articles, and golden files recorded from a source's pages.
+"""What a source is: the one spider every source is (spider.py), described by data: its discovery
+strategies (discovery.py: a WordPress REST API, listings, feeds, sitemaps), its CMS family's defaults
+(families.py), and the registry of sources written in TOML with the spider loader that makes each entry
+a spider (registry.py); the newest-first walks known complete (frontier.py), revisits of stored
+articles, and golden files recorded from a source's pages.
 
 Imports items, extract, store, fetch, run and pipelines (a golden file is the item after normalize).
 """

@@ -34,9 +34,9 @@ nothing; the next one walks its pages again and skips the articles it stored. A 
 walks every page down to its date, and records what it walked; a resumable job (JOBDIR) records
 nothing, since once restarted it does not begin at the first page.
 
-Any newest-first walk uses the same: it passes each page's article links through
-`NewsSpider.article_requests`, then asks `NewsSpider.walk_on` where to go, with its own walk name
-(the listing's is its section).
+Any newest-first walk uses the same: its strategy (crawler/sources/discovery.py) hands each page to
+`NewsSpider.walk_page`, which passes its article links through `NewsSpider.article_requests`, then
+asks `NewsSpider.walk_on` where to go, with the walk's own name (a listing's is its section).
 """
 
 from __future__ import annotations

@@ -15,7 +15,7 @@ from pathlib import Path
 from scrapy import Request
 from scrapy.http import HtmlResponse
 from scrapy.settings import Settings
-from scrapy.spiderloader import SpiderLoader
+from scrapy.spiderloader import get_spider_loader
 from scrapy.utils.project import get_project_settings
 from scrapy.utils.reactor import install_reactor, is_reactor_installed
 from scrapy.utils.test import get_crawler
@@ -37,7 +37,7 @@ def spider_for(url: str, settings: Settings | None = None) -> NewsSpider:
     settings = settings or get_project_settings()
     if not is_reactor_installed():  # run as a script; under pytest or a command, one is installed
         install_reactor(settings["TWISTED_REACTOR"])
-    loader = SpiderLoader.from_settings(settings)
+    loader = get_spider_loader(settings)  # the tailored spiders and the registry's sources
     names = loader.find_by_request(Request(url))
     if len(names) != 1:
         raise LookupError(f"no source knows the host of {url}" if not names else

@@ -40,6 +40,9 @@ from twisted.python.failure import Failure
 from crawler.extract.article import ArticlePage
 from crawler.items import ArticleItem
 from crawler.run import clock
+from crawler.stats import (ARTICLE_PAGES, LISTING_PAGES, REVISIT_BUDGET, REVISIT_CHECKED, REVISIT_EDITED,
+                           REVISIT_FAILED, REVISIT_NOT_ALLOWED, REVISIT_NOT_MODIFIED, REVISIT_PLAN_FAILED,
+                           REVISIT_REMOVED, REVISIT_REQUESTED, REVISIT_RESTORED, REVISIT_SITE_DOWN, STORE_FAILED)
 from crawler.store.database import Article, ArticleVersion, CrawlRun, Store
 
 logger = logging.getLogger(__name__)
@@ -147,12 +150,12 @@ class Revisits:
             allowed = budget(self.store, spider.name, self.settings)
             due = due_articles(self.store, spider.name, clock.now(self.settings), schedule, allowed)
         except SQLAlchemyError as error:
-            self.stats.inc_value("revisit/plan_failed")
+            self.stats.inc_value(REVISIT_PLAN_FAILED)
             logger.error("%s: cannot read the database to plan revisits (%s): none this run",
                          spider.name, str(error).splitlines()[0], extra={"spider": spider})
             return
-        self.stats.set_value("revisit/budget", allowed)
-        self.stats.set_value("revisit/requested", len(due))
+        self.stats.set_value(REVISIT_BUDGET, allowed)
+        self.stats.set_value(REVISIT_REQUESTED, len(due))
         if due:
             logger.info("%s: checking %d stored articles again (budget %d)", spider.name, len(due), allowed)
         for article in due:
@@ -168,9 +171,9 @@ class Revisits:
         spider = self.crawler.spider
         article: Due = response.meta["revisit"]
         now = clock.now(self.settings)
-        self.stats.inc_value("revisit/checked")
+        self.stats.inc_value(REVISIT_CHECKED)
         if response.status == 304:
-            self.stats.inc_value("revisit/not_modified")
+            self.stats.inc_value(REVISIT_NOT_MODIFIED)
             self.alive(article, now, not_modified=True)
             return
         if response.meta.get("redirect_urls") and not spider.is_article_url(response.url):
@@ -193,18 +196,18 @@ class Revisits:
     def check_failed(self, failure: Failure) -> None:
         article: Due = failure.request.meta["revisit"]
         now = clock.now(self.settings)
-        self.stats.inc_value("revisit/checked")
+        self.stats.inc_value(REVISIT_CHECKED)
         response = failure.value.response if failure.check(HttpError) else None
         if response is None and failure.check(IgnoreRequest):
             # Not asked at all (robots.txt forbids the path now): no evidence either way; on to the next stage.
-            self.stats.inc_value("revisit/not_allowed")
+            self.stats.inc_value(REVISIT_NOT_ALLOWED)
             self.alive(article, now, not_modified=False, evidence=False)
             return
         if response is not None and response.status in GONE_STATUSES:
             self.gone(article, now, str(response.status), response.status, response.url)
             return
         what = f"HTTP {response.status}" if response is not None else failure.getErrorMessage()
-        self.stats.inc_value("revisit/failed")
+        self.stats.inc_value(REVISIT_FAILED)
         confirm = clock.parse_span(self.settings.get("REVISIT_CONFIRM_AFTER"))
         try:
             since = self.store.record_failing(article.id, now, now + confirm)
@@ -223,8 +226,8 @@ class Revisits:
     def site_answered(self) -> bool:
         """Whether the site served a listing, an article or a revisited page in this run."""
         stats = self.stats
-        return bool(stats.get_value("listing/pages") or stats.get_value("article/pages")
-                    or stats.get_value("revisit/checked", 0) > stats.get_value("revisit/failed", 0))
+        return bool(stats.get_value(LISTING_PAGES) or stats.get_value(ARTICLE_PAGES)
+                    or stats.get_value(REVISIT_CHECKED, 0) > stats.get_value(REVISIT_FAILED, 0))
 
     def alive(self, article: Due, now: datetime, not_modified: bool, evidence: bool = True) -> None:
         schedule = schedule_for(self.settings, self.crawler.spider.name)
@@ -238,7 +241,7 @@ class Revisits:
             self.store_failed(article, error)
             return
         if restored:
-            self.stats.inc_value("revisit/restored")
+            self.stats.inc_value(REVISIT_RESTORED)
             logger.warning("%s: %s is back (it had been taken down)", self.crawler.spider.name, article.url)
 
     def gone(self, article: Due, now: datetime, reason: str, status: int | None, final_url: str) -> None:
@@ -250,12 +253,12 @@ class Revisits:
             self.store_failed(article, error)
             return
         if newly:
-            self.stats.inc_value("revisit/removed")
+            self.stats.inc_value(REVISIT_REMOVED)
             logger.warning("%s: %s TAKEN DOWN (%s, HTTP %s at %s)", self.crawler.spider.name, article.url, reason,
                            status, final_url)
 
     def store_failed(self, article: Due, error: SQLAlchemyError) -> None:
-        self.stats.inc_value("store/failed")
+        self.stats.inc_value(STORE_FAILED)
         logger.error("%s: the check of %s was NOT RECORDED: %s", self.crawler.spider.name, article.url,
                      str(error).splitlines()[0], extra={"spider": self.crawler.spider})
 
@@ -271,7 +274,7 @@ class Revisits:
         """After the pipelines have written every article: the validators, which re-read articles the
         store found edited, and the articles unreachable for a day, if the site answered this run."""
         if self.unreachable and not self.site_answered:
-            self.stats.inc_value("revisit/site_down", len(self.unreachable))
+            self.stats.inc_value(REVISIT_SITE_DOWN, len(self.unreachable))
             logger.warning("%s: the site answered no page in this run: %d articles failing for a day are not "
                            "counted as taken down", spider.name, len(self.unreachable))
         elif self.unreachable:
@@ -284,9 +287,9 @@ class Revisits:
                     edited = session.scalar(select(func.count(distinct(ArticleVersion.article_id))).where(
                         ArticleVersion.article_id.in_(self.reread),
                         ArticleVersion.replaced_at >= self.stats.get_value("start_time")))
-                self.stats.set_value("revisit/edited", edited)
+                self.stats.set_value(REVISIT_EDITED, edited)
         except SQLAlchemyError as error:
-            self.stats.inc_value("store/failed")
+            self.stats.inc_value(STORE_FAILED)
             logger.error("%s: validators and edit counts NOT RECORDED: %s", spider.name, str(error).splitlines()[0],
                          extra={"spider": spider})
 

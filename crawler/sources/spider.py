@@ -1,43 +1,56 @@
-"""The base every source's spider describes itself over: discovery through listing pages, and
-article pages handed to the extraction chain (crawler/extract/article.py) with the source's Site,
-the description its class constants make (`describe`).
+"""The one spider every source is: a description (its class constants: hosts, CMS family, article-URL
+rule, selectors, discovery strategies) wired to Scrapy. It asks each discovery strategy
+(crawler/sources/discovery.py) for requests, puts every page of links through the same lookup of
+stored articles, every newest-first walk through the same watermark and stop rule
+(crawler/sources/frontier.py), and hands article pages to the page reader (crawler/extract/article.py)
+with the source's Site, the description `describe` builds over its CMS family's defaults
+(crawler/sources/families.py). It keeps no site- or family-specific branch.
 
 Discovery is incremental: articles already stored are not fetched again, and an ordinary run walks
-the listing down to where it is known complete (crawler/sources/frontier.py), within a page budget, so a run
-with nothing new costs one listing request per source. A backfill (`since`) walks on past stored
-articles until a listing page holds only articles older than its date. An article is recognised as
-stored by its news code where the article URL carries one (the «code» group of `article_url`),
-otherwise by its stored URL.
+each walk down to where it is known complete, within a page budget, so a run with nothing new costs
+one request per walk. A backfill (`since`) walks on past stored articles until a page holds only
+articles older than its date. An article is recognised as stored by its news code where the article
+URL carries one (the «code» group of `article_url`), otherwise by its stored URL.
 """
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import logging
 import re
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, ClassVar, TypeVar
 
 import scrapy
 from scrapy.http import Response, TextResponse
+from scrapy.spiders import SitemapSpider
 from sqlalchemy.exc import SQLAlchemyError
+from twisted.python.failure import Failure
 
 from crawler.extract.article import ArticlePage
-from crawler.extract.dates import parse_day_bound, parse_jalali, parse_machine_date
+from crawler.extract.dates import parse_day_bound, parse_machine_date
 from crawler.extract.site import Site
 from crawler.extract.urls import bare_host, url_variants
 from crawler.items import ArticleItem
 from crawler.run.given_up import article_given_up
 from crawler.run.memory import KeysOnDisk
+from crawler.sources.discovery import Listing, Sitemap, Strategy
+from crawler.sources.families import GENERIC, NEWS_CODE_RULES, Family
 from crawler.sources.frontier import Frontier, Place
 from crawler.sources.revisits import revisit_requests
+from crawler.stats import (ARTICLE_NOT_ARTICLE, ARTICLE_OLDER_THAN_SINCE, ARTICLE_PAGES, DISCOVERY_FEED_EMPTY,
+                           DISCOVERY_FEED_ITEMS, DISCOVERY_OLDER_THAN_SINCE, DISCOVERY_SITEMAP_ENTRIES,
+                           EXTRACTION_FALLBACK_ITEMS, FRONTIER_BEHIND, LISTING_ARTICLE_LINKS, LISTING_KNOWN_SKIPPED,
+                           LISTING_NO_ARTICLE_LINKS, LISTING_PAGES, LISTING_PAST_SINCE, LISTING_REPEATED,
+                           LISTING_RESUME_MOVED, LISTING_STOPPED_AT_KNOWN, STORE_FAILED, STORE_LOOKUP_FAILED,
+                           extraction_step)
 from crawler.store.database import Store
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
+S = TypeVar("S", bound=Strategy)
 
 
 def css_elements(selector: str) -> str:
@@ -123,53 +136,56 @@ class ListingAges:
         return not self.pending and not self.recent and self.older > 0
 
 
-@functools.cache
-def _selector_layers(spider_class: type, field: str) -> tuple[str, ...]:
-    layers = (vars(klass).get("selectors", {}).get(field) for klass in spider_class.__mro__)
-    return tuple(dict.fromkeys(query for query in layers if query))
-
-
-class NewsSpider(scrapy.Spider):
-    """A news site: where its listings are, what its article URLs look like, where each field sits.
-
-    Subclasses set class constants; code in a subclass is only what is truly specific to its site.
-    """
+class NewsSpider(SitemapSpider):
+    """A news source, described by class constants (a tailored spider in spiders/, or an entry of the
+    registry of sources: crawler/sources/registry.py). Code in a source is never needed."""
 
     #: Every host the source answers to (with or without «www.» is the same host).
     hosts: ClassVar[tuple[str, ...]] = ()
     #: The site's name, as titles append it («… - همشهری آنلاین»).
     site_name: ClassVar[str] = ""
-    #: Listing URLs by section name, for «-a section=NAME»; the first is the default.
-    sections: ClassVar[dict[str, str]] = {}
-    #: Pattern of article URLs; a named group «code» holds the news code when the URL carries it.
+    #: Its CMS family, whose defaults the fields below are layered over (crawler/sources/families.py).
+    family: ClassVar[Family] = GENERIC
+    #: The site's home page: where its family's strategies are, when it names none.
+    home: ClassVar[str] = ""
+    #: Where it discovers articles, in order (crawler/sources/discovery.py); () is its family's at `home`.
+    discovery: ClassVar[tuple[Strategy, ...]] = ()
+    #: Pattern of article URLs; a named group «code» holds the news code when the URL carries it ("": the family's).
     article_url: ClassVar[str] = ""
-    #: Where a listing page links to its articles.
-    listing_links: ClassVar[str] = "a::attr(href)"
-    #: How to reach the next listing page: a link on the page, else the template's «{page}».
-    next_page: ClassVar[str] = "a[rel=next]::attr(href), link[rel=next]::attr(href)"
-    page_url: ClassVar[str] = ""
-    #: Where a listing page prints its articles' dates (a «datetime» attribute or Jalali text); with
-    #: «-a since», a listing page whose newest date is older ends the walk.
-    listing_dates: ClassVar[str] = ""
+    #: Where the news code comes from when the URL does not carry it: names of families.NEWS_CODE_RULES
+    #: (() : the family's).
+    news_code: ClassVar[tuple[str, ...]] = ()
     #: CSS selectors by field: article, title, kicker, lead, body, date, views, news_code,
-    #: category, tags, authors, images. Only the site's own: its CMS family's (the base class's) are
-    #: tried after them, never hidden by them (see `selector_layers`).
+    #: category, tags, authors, images. Only the site's own: its CMS family's are tried after them,
+    #: never hidden by them.
     selectors: ClassVar[dict[str, str]] = {}
     #: The steps a field usually comes from on this site when they are generic ones, e.g.
     #: {"published_at": ("text",)}: they are the site's norm, not layout drift, so they are not counted
     #: as fallbacks. Declaring «text» for published_at also says the first date of the article's own
     #: text is its publication date on this site (elsewhere that date is an event's and needs evidence).
     usual_steps: ClassVar[dict[str, tuple[str, ...]]] = {}
-    #: Parts of the body element that are not the article (share bars, related news, tag lists).
-    drop_from_body: ClassVar[tuple[str, ...]] = ("script", "style", ".share", ".related", ".tags")
+    #: Parts of the body element that are not the article, added to the family's.
+    drop_from_body: ClassVar[tuple[str, ...]] = ()
     #: Whether the site's pages need a browser: their links or text are written by JavaScript.
     render: ClassVar[bool] = False
 
-    #: The spider arguments (`-a NAME=VALUE`) a source takes; commands refuse any other name.
+    #: The spider arguments (`-a NAME=VALUE`) a source takes; commands refuse any other name. A strategy
+    #: with a switch adds it («-a api=0»).
     arguments: ClassVar[tuple[str, ...]] = ("section", "pages", "since", "render")
+    #: Listing URLs by section name, for «-a section=NAME» (the first is the default): its Listing strategies'.
+    sections: ClassVar[dict[str, str]] = {}
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        switches = tuple(strategy.switch for strategy in cls.strategies() if strategy.switch)
+        cls.arguments = (*NewsSpider.arguments, *dict.fromkeys(switches))
+        cls.sections = {listing.section: listing.url for listing in cls.listings()}
 
     def __init__(self, *args: Any, section: str | None = None, pages: str | int | None = None,
                  since: str | None = None, render: str | None = None, **kwargs: Any):
+        switches = {strategy.switch: strategy.name for strategy in self.strategies() if strategy.switch}
+        self.switched_off = {switches[name] for name in switches if name in kwargs
+                             and not parse_switch(name, kwargs.pop(name))}
         super().__init__(*args, **kwargs)
         if section is not None and section not in self.sections:
             raise ValueError(f"{self.name}: unknown section {section!r}; known: {', '.join(self.sections)}")
@@ -190,6 +206,9 @@ class NewsSpider(scrapy.Spider):
             self.render = parse_switch("render", render)
         self.site = self.describe()
         self.allowed_domains = sorted(self.site.hosts)
+        # What each strategy keeps in this run, by its name; the walks by theirs.
+        self.runs = {strategy.name: strategy.new_run() for strategy in self.strategies()}
+        self.walks = {strategy.walk: strategy for strategy in self.strategies() if strategy.walk}
 
     @classmethod
     def check_arguments(cls, arguments: dict[str, str]) -> None:
@@ -204,6 +223,27 @@ class NewsSpider(scrapy.Spider):
     # -- what the site looks like ----------------------------------------------------------------
 
     @classmethod
+    def strategies(cls) -> tuple[Strategy, ...]:
+        """Its discovery strategies in order, listings with the family's markup where the source names none."""
+        strategies = cls.discovery or cls.family.discovery(cls.home)
+        return tuple(cls.family.listing(s) if isinstance(s, Listing) else s for s in strategies)
+
+    @classmethod
+    def strategy(cls, kind: type[S]) -> S | None:
+        """Its first strategy of this kind (its WordPressApi, say), or None."""
+        return next((strategy for strategy in cls.strategies() if isinstance(strategy, kind)), None)
+
+    @classmethod
+    def listings(cls) -> tuple[Listing, ...]:
+        return tuple(strategy for strategy in cls.strategies() if isinstance(strategy, Listing))
+
+
+    @property
+    def listing(self) -> Listing | None:
+        """The listing of the section this run walks."""
+        return next((listing for listing in self.listings() if listing.section == self.section), None)
+
+    @classmethod
     def handles_request(cls, request: scrapy.Request) -> bool:
         """Scrapy's lookup of the spider for a URL (`scrapy fetch`, `scrapy parse`): any host of the source."""
         return cls.describe().owns_url(request.url)
@@ -211,11 +251,14 @@ class NewsSpider(scrapy.Spider):
     @classmethod
     def describe(cls) -> Site:
         """The source as the page reader needs to know it (crawler/extract/site.py)."""
-        fields = {name for klass in cls.__mro__ for name in vars(klass).get("selectors", {})}
+        family = cls.family
+        fields = dict.fromkeys([*cls.selectors, *family.selectors])
         return Site(name=cls.name, site_name=cls.site_name, hosts=frozenset(map(bare_host, cls.hosts)),
-                    article_url=re.compile(cls.article_url),
+                    article_url=re.compile(cls.article_url or family.article_url or r"(?!)"),
                     selectors={name: cls.selector_layers(name) for name in fields},
-                    drop_from_body=tuple(cls.drop_from_body), usual_steps=dict(cls.usual_steps))
+                    drop_from_body=tuple(dict.fromkeys([*family.drop_from_body, *cls.drop_from_body])),
+                    usual_steps=dict(cls.usual_steps),
+                    news_code_rules=tuple(NEWS_CODE_RULES[name] for name in cls.news_code or family.news_code))
 
     def owns_url(self, url: str) -> bool:
         return self.site.owns_url(url)
@@ -231,32 +274,57 @@ class NewsSpider(scrapy.Spider):
         links. None for anything else (feeds, sitemaps): a browser would show those, not return them."""
         if request.callback == self.parse_article:
             return css_elements(", ".join(self.selector_layers("body")))
-        if request.callback in (None, self.parse):
-            return css_elements(self.listing_links)
+        walk = self.walks.get(request.cb_kwargs["place"].walk) if "place" in request.cb_kwargs else None
+        if request.callback == self.parse and isinstance(walk, Listing):
+            return css_elements(walk.links)
         return None
 
     @classmethod
     def selector_layers(cls, field: str) -> tuple[str, ...]:
-        """The field's selectors in the order they are tried: the site's own, then its CMS family's
-        (each base class that declares `selectors`, nearest first)."""
-        return _selector_layers(cls, field)
+        """The field's selectors in the order they are tried: the site's own, then its CMS family's."""
+        layers = (cls.selectors.get(field), cls.family.selectors.get(field))
+        return tuple(dict.fromkeys(query for query in layers if query))
 
     def is_fallback(self, field: str, step: str) -> bool:
         """Whether a field read by this step means the site's markup missed it (layout drift)."""
         return self.site.is_fallback(field, step)
 
+    def switched_on(self, strategy: Strategy) -> bool:
+        """Whether this run uses the strategy («-a api=0» turns the REST API off)."""
+        return strategy.name not in self.switched_off
+
+    # -- the sitemaps (Scrapy's SitemapSpider reads them) -----------------------------------------
+
+    @property
+    def sitemap_urls(self) -> list[str]:
+        return [strategy.url for strategy in self.strategies() if isinstance(strategy, Sitemap)]
+
+    @property
+    def sitemap_rules(self) -> list[tuple[str, str]]:
+        return [(self.describe().article_url.pattern, "parse_article")]
+
+    @property
+    def sitemap_follow(self) -> list[str]:
+        return [rule for strategy in self.strategies() if isinstance(strategy, Sitemap)
+                for rule in strategy.follow or self.family.sitemap_follow or ("",)]
+
     # -- crawling --------------------------------------------------------------------------------
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
-        for request in self.discovery():
+        for request in self.discovery_requests():
             yield request
         for request in revisit_requests(self):  # stored articles due for a check (crawler/sources/revisits.py)
             yield request
 
-    def discovery(self) -> Iterator[scrapy.Request]:
-        """Where a run starts looking for new articles: the first page of the section's listing."""
-        if self.section:
-            yield scrapy.Request(self.sections[self.section], self.parse)
+    def discovery_requests(self, after: Strategy | None = None) -> Iterator[scrapy.Request]:
+        """Where a run starts looking for new articles: each strategy in order (after `after`, when it gave
+        up), until one that leads and answers (a REST API: the others wait until the site refuses it)."""
+        strategies = self.strategies()
+        for strategy in strategies[strategies.index(after) + 1 if after else 0:]:
+            requests = list(strategy.start(self))
+            yield from requests
+            if strategy.leads and requests:
+                return
 
     @property
     def incremental(self) -> bool:
@@ -264,7 +332,8 @@ class NewsSpider(scrapy.Spider):
         where a gap below resumes, or stops. Not in a backfill, which walks down to its date, nor in a
         resumable job (JOBDIR): restarted, it does not start at the first page, so it walks every
         page up to its page limit and records nothing."""
-        return self.since is None and not self.settings.get("JOBDIR")
+        return (self.since is None and not self.settings.get("JOBDIR")
+                and not any(strategy.unsettles_walks(self) for strategy in self.strategies()))
 
     @property
     def page_budget(self) -> int | None:
@@ -274,38 +343,55 @@ class NewsSpider(scrapy.Spider):
         return None if self.since else self.settings.getint("LISTING_PAGE_BUDGET", 10)
 
     def parse(self, response: Response, place: Place | None = None) -> Iterator[scrapy.Request]:
-        """A listing page: its articles not stored yet, then the page `walk_on` says the walk goes to."""
+        """A page of a newest-first walk (a listing page, a REST API's page of posts): its strategy reads it."""
         place = place or Place(self.section or "")
+        yield from self.walks[place.walk].parse(self, response, place)
+
+    def parse_for(self, response: Response, strategy: str, step: str, **kwargs: Any) -> Iterator[Any]:
+        """An answer only its strategy reads (`step`: its method), such as a REST API's names of tags."""
+        yield from getattr(self.strategy_named(strategy), step)(self, response, **kwargs)
+
+    def failed_for(self, failure: Failure) -> Iterator[Any]:
+        """A request of a strategy that failed: its meta «failed» names the strategy and its method."""
+        strategy, step = failure.request.meta["failed"]
+        yield from getattr(self.strategy_named(strategy), step)(self, failure)
+
+    def strategy_named(self, name: str) -> Strategy:
+        return next(strategy for strategy in self.strategies() if strategy.name == name)
+
+    def walk_page(self, response: Response, place: Place, walk: Strategy) -> Iterator[scrapy.Request]:
+        """A walk's page: its articles not stored yet, then the page `walk_on` says the walk goes to."""
         stats = self.crawler.stats
-        stats.inc_value("listing/pages")
-        if self.older_than_since(response):
+        stats.inc_value(LISTING_PAGES)
+        if self.since and walk.older_than_since(self, response):
             self.reach_since(response.url)
         if self.past_since:
             logger.info("%s: listing %s not followed: the backfill has reached %s", self.name, response.url,
                         self.since.date())
             return
-        links = self.article_links(response)
-        stats.inc_value("listing/article_links", len(links))
+        links = walk.article_links(self, response)
+        stats.inc_value(LISTING_ARTICLE_LINKS, len(links))
         if not links:
-            stats.inc_value("listing/no_article_links")
+            stats.inc_value(LISTING_NO_ARTICLE_LINKS)
             logger.warning("%s: listing %s links to no article: the listing layout may have changed",
                            self.name, response.url)
-            yield from self.discovery_without_listing()
+            for strategy in self.strategies():
+                yield from strategy.without_listing(self)
         keys = frozenset(map(link_key, links))
         repeated = keys == self.previous_page_links.get((place.walk, place.stretch))
         self.previous_page_links[(place.walk, place.stretch)] = keys
-        yield from self.article_requests(response.url, links)
-        next_url = self.next_page_url(response, place.number)
+        yield from self.article_requests(response.url, links, walk)
+        next_url = walk.next_url(self, response, place.number)
         if links and repeated:
             # A site that answers any page number past its last page with the last page again.
-            stats.inc_value("listing/repeated")
+            stats.inc_value(LISTING_REPEATED)
             logger.info("%s: %s lists the articles of the page before it; not paginating further", self.name,
                         response.url)
             next_url = None
         following = self.walk_on(place, self.listing_ages[response.url], keys, next_url)
         if following:
             url, place = following
-            yield self.listing_request(url, place)
+            yield walk.page_request(self, url, place)
 
     def walk_on(self, place: Place, page: ListingAges, links: frozenset[bytes],
                 next_url: str | None) -> tuple[str, Place] | None:
@@ -319,14 +405,14 @@ class NewsSpider(scrapy.Spider):
         budget = self.page_budget
         budget_left = budget is None or frontier.pages_read < budget
         if not frontier.resumed_where_expected(place, page):
-            self.crawler.stats.inc_value("listing/resume_moved")
+            self.crawler.stats.inc_value(LISTING_RESUME_MOVED)
             logger.warning("%s: %s, where the walk resumed, no longer lists the articles it ended with (deleted "
                            "from the site?): articles listed between may have been passed over", self.name, page.url)
         if self.incremental:
             joined = frontier.join(place, page, links)
             if joined is not None:
                 if frontier.complete_below(joined):
-                    self.crawler.stats.inc_value("listing/stopped_at_known")
+                    self.crawler.stats.inc_value(LISTING_STOPPED_AT_KNOWN)
                     logger.info("%s: %s reaches what is known complete; not paginating further", self.name, page.url)
                     return None
                 if budget_left:
@@ -353,7 +439,7 @@ class NewsSpider(scrapy.Spider):
             try:
                 self.frontiers[walk] = Frontier.load(Store.for_crawler(self.crawler), self.name, walk, horizon)
             except SQLAlchemyError as error:
-                self.crawler.stats.inc_value("store/lookup_failed")
+                self.crawler.stats.inc_value(STORE_LOOKUP_FAILED)
                 logger.error("%s: cannot read how far %s is complete (%s): walking it as if nothing were",
                              self.name, walk, str(error).splitlines()[0], extra={"spider": self})
                 self.frontiers[walk] = Frontier(self.name, walk, [], horizon)
@@ -366,7 +452,7 @@ class NewsSpider(scrapy.Spider):
             segments = frontier.finish()
             if self.settings.get("JOBDIR"):
                 segments = frontier.segments  # a resumable job does not walk from the first page
-            elif stats.get_value("store/failed"):
+            elif stats.get_value(STORE_FAILED):
                 logger.error("%s: articles were not stored: how far %s is complete stays as it was",
                              self.name, frontier.walk, extra={"spider": self})
                 segments = frontier.segments
@@ -378,28 +464,21 @@ class NewsSpider(scrapy.Spider):
                                  str(error).splitlines()[0], extra={"spider": self})
                     segments = frontier.segments
             behind = frontier.behind(segments)
-            stats.max_value("frontier/behind", int(behind))
+            stats.max_value(FRONTIER_BEHIND, int(behind))
             if behind:
                 logger.warning("%s: %s", self.name, frontier.describe_gaps(segments))
+        for strategy in self.strategies():
+            strategy.closed(self)
 
-    def listing_request(self, url: str, place: Place) -> scrapy.Request:
-        """The request of a listing page after the first. After the articles of the page before it, so
-        that in a backfill their dates are known by the time this page is read. A jump may lead to a
-        page this run read already."""
-        return scrapy.Request(url, self.parse, cb_kwargs={"place": place}, priority=-1,
-                              dont_filter=place.stretch > 0)
-
-    def discovery_without_listing(self) -> Iterator[scrapy.Request]:
-        """Where else to find the newest articles when a listing page links to none (a feed, say)."""
-        return iter(())
-
-    def article_requests(self, listing: str, links: list[str]) -> Iterator[scrapy.Request]:
+    def article_requests(self, listing: str, links: list[str], via: Strategy | None = None
+                         ) -> Iterator[scrapy.Request]:
         """Requests for the linked articles not stored yet. Every page that links to articles (a listing,
         a feed, a sitemap) goes through here, so that stored articles are never fetched again by a crawl."""
+        via = via or Strategy()
         keys = {url: link_key(url) for url in links}
-        stored = self.stored_dates([url for url in links
-                                    if url not in self.requested and keys[url] not in self.article_dates])
-        self.crawler.stats.inc_value("listing/known_skipped", len(stored))
+        stored = via.stored_dates(self, [url for url in links
+                                         if url not in self.requested and keys[url] not in self.article_dates])
+        self.crawler.stats.inc_value(LISTING_KNOWN_SKIPPED, len(stored))
         ages = self.listing_ages[listing] = ListingAges(listing)
         for url in links:
             if url in self.requested:  # by another page; its date is still to come
@@ -413,19 +492,22 @@ class NewsSpider(scrapy.Spider):
             else:
                 self.requested[url] = [ages]
                 ages.pending += 1
-                yield from self.article_request(url)
-
-    def article_request(self, url: str) -> Iterator[scrapy.Request]:
-        """The requests that read a linked article not stored yet: its page."""
-        yield scrapy.Request(url, self.parse_article, errback=self.article_given_up, cb_kwargs={"link": url})
+                yield from via.article_request(self, url)
 
     #: The errback of article pages: counted, and asked for again by the next run (crawler/run/given_up.py).
     article_given_up = article_given_up
 
     def refetch_requests(self, url: str, callback: Callable, errback: Callable, **cb_kwargs: Any
                          ) -> Iterator[scrapy.Request]:
-        """The requests that read the article at `url` again now (`scrapy refetch`): its page."""
-        yield scrapy.Request(url, callback, errback=errback, dont_filter=True, cb_kwargs=cb_kwargs)
+        """The requests that read the article at `url` again now (`scrapy refetch`): its page, or what the
+        first strategy that reads articles its own way asks first (a REST API's post)."""
+        page = scrapy.Request(url, callback, errback=errback, dont_filter=True, cb_kwargs=cb_kwargs)
+        for strategy in self.strategies():
+            requests = strategy.refetch(self, url, page)
+            if requests is not None:
+                yield from requests
+                return
+        yield page
 
     def stored_dates(self, links: list[str]) -> dict[str, datetime]:
         """The links to articles already stored, with their publication instants. When the database
@@ -449,7 +531,7 @@ class NewsSpider(scrapy.Spider):
         try:
             return lookup(Store.for_crawler(self.crawler))
         except SQLAlchemyError as error:
-            self.crawler.stats.inc_value("store/lookup_failed")
+            self.crawler.stats.inc_value(STORE_LOOKUP_FAILED)
             logger.error("%s: cannot read the database (%s): fetching every linked article",
                          self.name, str(error).splitlines()[0], extra={"spider": self})
             return unreadable
@@ -462,36 +544,16 @@ class NewsSpider(scrapy.Spider):
     def reach_since(self, listing: str) -> None:
         if not self.past_since:
             self.past_since = True
-            self.crawler.stats.inc_value("listing/past_since")
+            self.crawler.stats.inc_value(LISTING_PAST_SINCE)
             logger.info("%s: every article on %s is older than %s; not paginating further",
                         self.name, listing, self.since.date())
 
-    def older_than_since(self, response: Response) -> bool:
-        """Whether the dates this listing page prints (where its theme prints them) are all older than «since»."""
-        if not self.since or not self.listing_dates or not isinstance(response, TextResponse):
-            return False
-        dates = [parse_machine_date(node.attrib.get("datetime")) or parse_jalali(" ".join(node.css("::text").getall()))
-                 for node in response.css(self.listing_dates)]
-        dates = [moment for moment in dates if moment]
-        return bool(dates) and max(dates) < self.since
-
-    def article_links(self, response: Response) -> list[str]:
-        if not isinstance(response, TextResponse):
-            return []
-        links = (response.urljoin(href.strip()) for href in response.css(self.listing_links).getall())
-        return list(dict.fromkeys(url.split("#")[0] for url in links if self.is_article_url(url)))
-
-    def next_page_url(self, response: TextResponse, page: int) -> str | None:
-        href = response.css(self.next_page).get()
-        if href:
-            return response.urljoin(href.strip())
-        if self.page_url:
-            return response.urljoin(self.page_url.format(page=page + 1))
-        return None
-
-    def parse_article(self, response: Response, link: str | None = None) -> Iterator[ArticleItem]:
-        """An article page, linked from the listings as `link`."""
-        yield from self.article_read(link, self.read_article(response))
+    def parse_article(self, response: Response, link: str | None = None, via: str | None = None,
+                      **read_with: Any) -> Iterator[ArticleItem]:
+        """An article page, linked from a walk, a feed or a sitemap as `link`; `via` names the strategy that
+        reads it its own way, with what it knew before the page (`read_with`: a REST API's post)."""
+        item = self.strategy_named(via).read_article(self, response, **read_with) if via else self.read_article(response)
+        yield from self.article_read(link, item)
 
     def article_read(self, link: str | None, item: ArticleItem | None) -> Iterator[ArticleItem]:
         """The article read for a listed link (or None when its page was none): its date tells the
@@ -509,9 +571,42 @@ class NewsSpider(scrapy.Spider):
         if item is None:
             return
         if self.since and item.published_at and item.published_at < self.since:
-            self.crawler.stats.inc_value("article/older_than_since")
+            self.crawler.stats.inc_value(ARTICLE_OLDER_THAN_SINCE)
             return
         yield item
+
+    def parse_feed(self, response: Response) -> Iterator[scrapy.Request]:
+        """An RSS feed: each article newer than «since» (every one without it) not stored yet."""
+        stats = self.crawler.stats
+        items = []
+        if isinstance(response, TextResponse):  # lxml's recovering parser: a stray «&» loses no item
+            items = scrapy.Selector(response, type="xml").xpath("//channel/item")
+        if not items:
+            stats.inc_value(DISCOVERY_FEED_EMPTY)
+            logger.warning("%s: feed %s has no items: has the site moved or closed its feed?", self.name, response.url)
+        stats.inc_value(DISCOVERY_FEED_ITEMS, len(items))
+        links = [url for item in items
+                 if self.is_article_url(url := (item.xpath("link/text()").get() or "").strip())
+                 and self.recent_enough(item.xpath("pubDate/text()").get())]
+        yield from self.article_requests(response.url, links)
+
+    def sitemap_filter(self, entries: Iterable[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+        """Sitemap entries (sub-sitemaps and articles) last modified on or after «since», less the articles
+        stored already; a sub-sitemap's «lastmod» is that of its newest article, so an older one holds
+        nothing to fetch."""
+        recent = [entry for entry in entries if self.recent_enough(entry.get("lastmod"))]
+        self.crawler.stats.inc_value(DISCOVERY_SITEMAP_ENTRIES, len(recent))
+        stored = self.stored_dates([entry["loc"] for entry in recent if self.is_article_url(entry.get("loc", ""))])
+        self.crawler.stats.inc_value(LISTING_KNOWN_SKIPPED, len(stored))
+        yield from (entry for entry in recent if entry.get("loc") not in stored)
+
+    def recent_enough(self, machine_date: str | None) -> bool:
+        """Whether a feed or sitemap date may be on or after «since»; an undated entry may be."""
+        moment = parse_machine_date(machine_date)
+        if self.since and moment and moment < self.since:
+            self.crawler.stats.inc_value(DISCOVERY_OLDER_THAN_SINCE)
+            return False
+        return True
 
     def read_article(self, response: Response) -> ArticleItem | None:
         page = self.article_page(response)
@@ -524,9 +619,9 @@ class NewsSpider(scrapy.Spider):
     def article_page(self, response: Response) -> ArticlePage | None:
         """The fetched page as an article page, or None (logged and counted) when it is none."""
         stats = self.crawler.stats
-        stats.inc_value("article/pages")
+        stats.inc_value(ARTICLE_PAGES)
         if not isinstance(response, TextResponse):
-            stats.inc_value("article/not_article")
+            stats.inc_value(ARTICLE_NOT_ARTICLE)
             logger.warning("%s: %s is not an HTML page (%s)", self.name, response.url,
                            response.headers.get("Content-Type", b"").decode(errors="replace"))
             return None
@@ -535,7 +630,7 @@ class NewsSpider(scrapy.Spider):
         item = None if refusal else page.item()
         refusal = refusal or page.not_an_article(item)
         if refusal:
-            stats.inc_value("article/not_article")
+            stats.inc_value(ARTICLE_NOT_ARTICLE)
             logger.warning("%s: %s is not an article page (%s)", self.name, response.url, refusal)
             return None
         return page
@@ -544,10 +639,10 @@ class NewsSpider(scrapy.Spider):
         stats = self.crawler.stats
         fallbacks = []
         for field, step in item.provenance.items():
-            stats.inc_value(f"extraction/{field}/{step}")
+            stats.inc_value(extraction_step(field, step))
             if self.is_fallback(field, step):
                 fallbacks.append(f"{field}←{step}")
         if fallbacks:
-            stats.inc_value("extraction/fallback_items")
+            stats.inc_value(EXTRACTION_FALLBACK_ITEMS)
             logger.warning("%s: %s read with fallbacks (%s): the site's layout may have changed",
                            self.name, item.url, ", ".join(fallbacks))

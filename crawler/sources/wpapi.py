@@ -1,25 +1,12 @@
-"""WordPress's REST API (`/wp-json/wp/v2/`): the URLs the crawler asks, the posts it answers with, and
-the self-check of the HTML reader against them.
-
-A post's id, `date_gmt` and `modified_gmt` are exact whatever the theme prints; its `content.rendered`
-is the post's HTML, cleaned by the same rules as the body of its page. A site may close the API
-(401/403/404, `rest_disabled`, an HTML page, JSON that is not posts): `read_posts` says so with
-`ApiClosed`, and the spider reads the HTML for the rest of the run.
+"""WordPress's REST API (`/wp-json/wp/v2/`): the URLs the crawler asks. Its answers are read by
+crawler/extract/posts.py; the walk of its pages of posts is the WordPressApi strategy
+(crawler/sources/discovery.py).
 """
 
 from __future__ import annotations
 
-import json
-from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from urllib.parse import urlencode, urljoin
-
-import lxml.html
-from scrapy.http import Request, Response, TextResponse
-
-from crawler.extract.blocks import block_text
-from crawler.extract.dates import TEHRAN
-from crawler.items import ArticleItem
 
 API_ROOT = "wp-json/wp/v2/"
 # Only what the crawler reads: a page of posts is a tenth of its full size.
@@ -27,16 +14,11 @@ POST_FIELDS = ("id", "date_gmt", "modified_gmt", "link", "slug", "title", "conte
 TAXONOMIES = ("tags", "categories")
 # The REST API's own limit on per_page.
 MAX_PER_PAGE = 100
-# What the self-check compares between a post and its page (README: «The self-check»).
-CHECKED = ("title", "date", "news_code", "first_paragraph", "last_paragraph")
 
 
-class ApiClosed(Exception):
-    """The site does not serve its posts through the REST API (the message says how it refused)."""
-
-
-class MalformedJson(ApiClosed):
-    """The API answered JSON that does not parse: a fault of the site, counted as one."""
+def in_rest_api(url: str) -> bool:
+    """Whether the URL asks the REST API (an answer in JSON), not a page of the site."""
+    return f"/{API_ROOT}" in url
 
 
 def api_url(home: str, route: str, **params: object) -> str:
@@ -63,136 +45,3 @@ def post_by_slug_url(home: str, slug: str) -> str:
 
 def terms_url(home: str, taxonomy: str, ids: list[int]) -> str:
     return api_url(home, taxonomy, _fields="id,name", include=",".join(map(str, sorted(ids))), per_page=MAX_PER_PAGE)
-
-
-def _gmt(value: object) -> datetime | None:
-    """A «…_gmt» field: UTC without an offset."""
-    if not isinstance(value, str) or not value:
-        return None
-    try:
-        return datetime.fromisoformat(value).replace(tzinfo=timezone.utc)
-    except ValueError:
-        return None
-
-
-def _rendered(value: object) -> str:
-    return value.get("rendered", "") if isinstance(value, dict) and isinstance(value.get("rendered"), str) else ""
-
-
-def _ids(value: object) -> tuple[int, ...]:
-    return tuple(v for v in value if isinstance(v, int)) if isinstance(value, list) else ()
-
-
-@dataclass(frozen=True)
-class Post:
-    """One post as the REST API serves it."""
-
-    id: int
-    link: str
-    slug: str
-    title: str
-    content: str
-    excerpt: str
-    published_at: datetime
-    modified_at: datetime | None
-    tags: tuple[int, ...] = ()
-    categories: tuple[int, ...] = ()
-
-    @classmethod
-    def from_json(cls, data: object) -> Post | None:
-        """The post, or None when the JSON is not a published post (no id, link or date)."""
-        if not isinstance(data, dict):
-            return None
-        published_at = _gmt(data.get("date_gmt"))
-        if not isinstance(data.get("id"), int) or not isinstance(data.get("link"), str) or published_at is None:
-            return None
-        return cls(id=data["id"], link=data["link"], slug=str(data.get("slug") or ""), title=_rendered(data.get("title")),
-                   content=_rendered(data.get("content")), excerpt=_rendered(data.get("excerpt")),
-                   published_at=published_at, modified_at=_gmt(data.get("modified_gmt")),
-                   tags=_ids(data.get("tags")), categories=_ids(data.get("categories")))
-
-    @property
-    def terms(self) -> dict[str, tuple[int, ...]]:
-        return {"tags": self.tags, "categories": self.categories}
-
-
-def is_api(message: Request | Response) -> bool:
-    return f"/{API_ROOT}" in message.url
-
-
-def html_text(fragment: str) -> str:
-    """The text of a rendered field (a title, an excerpt), one paragraph a line."""
-    if not fragment.strip():
-        return ""
-    return block_text(lxml.html.fragment_fromstring(fragment, create_parent="div"))
-
-
-def read_json(response: Response) -> object:
-    """The JSON of an API answer; ApiClosed when the answer is not JSON (a page of the site's theme,
-    a login form), MalformedJson when it does not parse."""
-    kind = response.headers.get("Content-Type", b"").decode(errors="replace").lower()
-    body = response.body.lstrip()
-    if "json" not in kind and not body.startswith((b"[", b"{")):
-        raise ApiClosed(f"an HTML answer ({kind or 'no Content-Type'}), not JSON")
-    try:
-        return json.loads(response.text if isinstance(response, TextResponse) else body)
-    except ValueError as error:
-        raise MalformedJson(f"malformed JSON ({error})") from None
-
-
-def refusal(data: object) -> str:
-    """How the API's JSON says it is closed («rest_disabled», «rest_forbidden»…), or ""."""
-    return str(data.get("code")) if isinstance(data, dict) and data.get("code") else ""
-
-
-def read_posts(response: Response) -> list[Post]:
-    """The posts of an answer to a posts query (a list), or of a single post (an object)."""
-    data = read_json(response)
-    if refusal(data):
-        raise ApiClosed(refusal(data))
-    entries = data if isinstance(data, list) else [data]
-    posts = [Post.from_json(entry) for entry in entries]
-    if not isinstance(data, (list, dict)) or not all(posts):
-        raise ApiClosed("JSON that is not a list of posts")
-    return posts
-
-
-def total_pages(response: Response) -> int | None:
-    value = response.headers.get("X-WP-TotalPages", b"").decode(errors="replace").strip()
-    return int(value) if value.isdigit() else None
-
-
-def read_terms(response: Response) -> dict[int, str]:
-    """The names of tags or categories by id; {} when the answer is not a list of terms."""
-    data = read_json(response)
-    if not isinstance(data, list):
-        return {}
-    return {entry["id"]: entry["name"] for entry in data
-            if isinstance(entry, dict) and isinstance(entry.get("id"), int) and isinstance(entry.get("name"), str)}
-
-
-@dataclass
-class SelfCheck:
-    """What a post's page says against the post: the fields where they differ (CHECKED's names)."""
-
-    differences: list[str] = field(default_factory=list)
-
-    @classmethod
-    def compare(cls, post_item: ArticleItem, page_item: ArticleItem | None) -> SelfCheck:
-        if page_item is None:
-            return cls(list(CHECKED))
-        post_lines, page_lines = post_item.body.split("\n"), page_item.body.split("\n")
-        same = {
-            "title": post_item.title == page_item.title,
-            # The page may print only the day; the instant's day on Tehran's clock must be that day.
-            "date": page_item.published_at is not None and post_item.published_at is not None
-            and post_item.published_at.astimezone(TEHRAN).date() == page_item.published_at.astimezone(TEHRAN).date(),
-            "news_code": post_item.news_code == page_item.news_code,
-            "first_paragraph": post_lines[0] == page_lines[0],
-            "last_paragraph": post_lines[-1] == page_lines[-1],
-        }
-        return cls([name for name in CHECKED if not same[name]])
-
-    @property
-    def agrees(self) -> bool:
-        return not self.differences

@@ -26,6 +26,7 @@ from sqlalchemy import Engine, delete, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from crawler.items import ArticleItem
+from crawler.stats import COPIES_FAILED, COPIES_LINKED
 from crawler.store.database import Article, ArticleCopy, CopyBand, Outcome, Store, articles_stored
 from crawler.store.search import fold_characters
 
@@ -167,9 +168,9 @@ class LinkCopies:
             with self.finder.engine.connect() as connection:
                 ids = [article_id for source, codes in changed.items() for article_id in connection.execute(
                     select(Article.id).where(Article.source == source, Article.news_code.in_(codes))).scalars()]
-            self.stats.inc_value("copies/linked", self.finder.link(ids))
+            self.stats.inc_value(COPIES_LINKED, self.finder.link(ids))
         except Exception as error:  # noqa: BLE001 - the articles are stored; only their links are missing
             failed = sum(map(len, changed.values()))
-            self.stats.inc_value("copies/failed", failed)
+            self.stats.inc_value(COPIES_FAILED, failed)
             logger.error("copies of %d stored articles not linked: %s", failed, str(error).splitlines()[0],
                          extra={"spider": self.crawler.spider})

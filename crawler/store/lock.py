@@ -28,6 +28,7 @@ from scrapy.exceptions import NotConfigured
 from sqlalchemy import Connection, Engine, text
 from sqlalchemy.engine import make_url
 
+from crawler.stats import LOCK_LOCKED_ELSEWHERE
 from crawler.store.database import Store, sqlite_file
 
 logger = logging.getLogger(__name__)
@@ -118,7 +119,7 @@ def locks_per_source(database_url: str) -> bool:
 
 
 # Crawl stat of a source that another crawl, on any machine, holds: the holder, as PostgreSQL names it.
-LOCKED_ELSEWHERE = "lock/locked_elsewhere"
+LOCKED_ELSEWHERE = LOCK_LOCKED_ELSEWHERE
 
 
 class SourceLock:

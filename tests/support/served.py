@@ -8,15 +8,20 @@ import shutil
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import unquote
+from urllib.parse import unquote, urlsplit
 
 from scrapy.spiderloader import SpiderLoader
 from scrapy.utils.project import get_project_settings
 
 from crawler.fetch.mirror_server import DEFAULT_ROOT, MirrorServer
+from crawler.sources.discovery import WordPressApi
 
+# The tailored sources (spiders/), as their spiders describe them: no list of names or hosts is kept by hand.
 SPIDERS = SpiderLoader.from_settings(get_project_settings())
 SOURCES = sorted(SPIDERS.list())
+#: The sources read through a WordPress REST API, with the host of their home page (their mirror's directory).
+WORDPRESS_HOSTS = {name: urlsplit(api.home).hostname for name in SOURCES
+                   if (api := SPIDERS.load(name).strategy(WordPressApi))}
 
 # What a site that moved to client-side rendering serves at its article URLs: no article in the HTML.
 SCRIPT_SHELL = ('<!DOCTYPE html><html><head><meta charset="utf-8"><title>news</title></head>'

@@ -23,11 +23,12 @@ from urllib.parse import unquote, urlsplit
 
 from crawler.extract.dates import TEHRAN, parse_day_bound
 from crawler.fetch.mirror_server import DEFAULT_ROOT, HEADERS_SUFFIX, mirror_path
+from crawler.sources.discovery import WordPressApi
 from crawler.sources.wpapi import post_by_slug_url, post_url, posts_url, terms_url
 from tests.golden import GOLDEN_ROOT
-from tests.support.served import SPIDERS
+from tests.support.served import SPIDERS, WORDPRESS_HOSTS
 
-SOURCES = ("semnan", "omidjonoob", "rasht")
+SOURCES = tuple(WORDPRESS_HOSTS)
 # per_page values the crawler asks with: the default, and a small one that paginates every site.
 PER_PAGE = (10, 3)
 # The backfills the tests run through the API (source, «-a since»).
@@ -127,7 +128,7 @@ def write_terms(root: Path, home: str, posts: list[FixturePost], names: dict[str
 
 
 def write_source(root: Path, source: str) -> dict[str, str]:
-    home = SPIDERS.load(source).home
+    home = SPIDERS.load(source).strategy(WordPressApi).home
     posts = fixture_posts(source)
     names = term_names(posts)
     queries = [(per_page, None) for per_page in PER_PAGE]
