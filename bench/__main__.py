@@ -1,11 +1,15 @@
 """The benchmarks: five figures, each against a reference measured in the same run.
 
-    python3 tasks.py bench                      # the quick default: a 10,000-article synthetic mirror
-    python3 tasks.py bench --pages 100000 --dedupe-rows 1000000 --search-articles 100000   # the full figures (~10 GB of mirror)
+    python3 tasks.py bench                      # the default: a 10,000-article synthetic mirror
+    python3 tasks.py bench --size full          # the full figures: 100,000 pages (~10 GB of mirror), 100,000 searched
+    python3 tasks.py bench --size small         # every figure in about half a minute, far from the targets' sizes
     python3 tasks.py bench --only desk          # only the reader's desk: Persian search, store with index and copies
 
-Prints a table and writes bench/out/<time>-<commit>.json to compare commits. The synthetic mirror
-and the databases live in bench/out/work (deleted at the end unless --keep).
+A size sets every count below; an option given with it overrides that one count. Prints a table with
+each figure's target, met or NOT MET (or «-» when the run is smaller than the target's size), and writes
+bench/out/<time>-<commit>.json to compare commits. The synthetic mirror and the databases live in
+bench/out/work (deleted at the end unless --keep). The exit status is 1 when a figure could not be
+measured as it should (a crawl that failed, articles not stored), whatever the targets say.
 """
 
 from __future__ import annotations
@@ -28,6 +32,15 @@ from bench.synthetic import generate
 
 OUT = Path(__file__).resolve().parent / "out"
 STEPS = ("crawl", "parse", "store", "dedupe", "desk")
+# Each size's counts (the options of the same names) and how long `scrapy bench`, the crawl's reference, runs.
+SIZES = {
+    "small": {"pages": 200, "dedupe_rows": 20_000, "parse_sample": 20, "store_articles": 300,
+              "search_articles": 1_000, "desk_store_articles": 200, "scrapy_bench_seconds": 3},
+    "default": {"pages": 10_000, "dedupe_rows": 1_000_000, "parse_sample": 200, "store_articles": 10_000,
+                "search_articles": 20_000, "desk_store_articles": 2_000, "scrapy_bench_seconds": 10},
+    "full": {"pages": 100_000, "dedupe_rows": 1_000_000, "parse_sample": 200, "store_articles": 10_000,
+             "search_articles": 100_000, "desk_store_articles": 2_000, "scrapy_bench_seconds": 10},
+}
 
 
 def machine() -> dict:
@@ -71,32 +84,46 @@ def table(results: list[figures.Figure]) -> str:
     return "\n".join(rendered)
 
 
-def main() -> None:
+def main() -> int:
     parser = argparse.ArgumentParser(prog="python3 tasks.py bench", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--pages", type=int, default=10_000, help="synthetic article pages, all sources (10,000)")
-    parser.add_argument("--dedupe-rows", type=int, default=1_000_000, help="rows stored for the dedupe figure (1M)")
-    parser.add_argument("--parse-sample", type=int, default=200, help="article pages timed for the parse figure")
-    parser.add_argument("--store-articles", type=int, default=10_000, help="articles stored for the store figure")
-    parser.add_argument("--search-articles", type=int, default=20_000,
+    parser.add_argument("--size", choices=SIZES, default="default", help="every count at once (default)")
+    parser.add_argument("--pages", type=int, help="synthetic article pages, all sources (10,000)")
+    parser.add_argument("--dedupe-rows", type=int, help="rows stored for the dedupe figure (1M)")
+    parser.add_argument("--parse-sample", type=int, help="article pages timed for the parse figure (200)")
+    parser.add_argument("--store-articles", type=int, help="articles stored for the store figure (10,000)")
+    parser.add_argument("--search-articles", type=int,
                         help="synthetic articles searched for the search figures (20,000; 100,000 for the full ones)")
-    parser.add_argument("--desk-store-articles", type=int, default=2_000,
+    parser.add_argument("--desk-store-articles", type=int,
                         help="articles stored with and without the search index and copy detection (2,000)")
     parser.add_argument("--only", default=",".join(STEPS), help=f"comma-separated subset of {', '.join(STEPS)}")
+    parser.add_argument("--out", type=Path, default=OUT, help="where the JSON and the work directory go (bench/out)")
     parser.add_argument("--keep", action="store_true", help="keep the synthetic mirror and databases")
     args = parser.parse_args()
+    for name, value in SIZES[args.size].items():
+        if getattr(args, name, None) is None:
+            setattr(args, name, value)
     steps = [step.strip() for step in args.only.split(",") if step.strip()]
     if unknown := set(steps) - set(STEPS):
         parser.error(f"unknown figures {', '.join(sorted(unknown))}; known: {', '.join(STEPS)}")
 
-    work = OUT / "work"
+    out = args.out.resolve()
+    work = out / "work"
     work.mkdir(parents=True, exist_ok=True)
     # What the steps run in this process log (a parsed page's fallbacks, say) goes where the crawls' logs go.
     logging.basicConfig(filename=work / "bench.log", level=logging.INFO, force=True)
     started = time.perf_counter()
     results: list[figures.Figure] = []
     report = {"started": datetime.now(timezone.utc).isoformat(timespec="seconds"), "commit": commit(),
-              "machine": machine(), "parameters": vars(args)}
+              "machine": machine(), "parameters": vars(args), "step_seconds": {}}
+
+    def timed(step: str, measure, *arguments) -> list[figures.Figure]:
+        """The step's figures, its seconds kept in the report."""
+        step_started = time.perf_counter()
+        measured = measure(*arguments)
+        report["step_seconds"][step] = round(time.perf_counter() - step_started, 1)
+        return measured
+
     try:
         if {"crawl", "parse"} & set(steps):
             print(f"writing a synthetic mirror of {args.pages:,} article pages ...", flush=True)
@@ -109,21 +136,21 @@ def main() -> None:
                     print(f"  {name}: {what} left out: {why}", flush=True)
             if "crawl" in steps:
                 print("crawling it twice with `scrapy crawlall`, and running `scrapy bench` ...", flush=True)
-                results += figures.crawl_figures(manifest, work)
+                results += timed("crawl", figures.crawl_figures, manifest, work, args.scrapy_bench_seconds)
             if "parse" in steps:
                 print("timing the article parser, trafilatura and lxml on the same pages ...", flush=True)
-                results += figures.parse_figures(manifest, args.parse_sample)
+                results += timed("parse", figures.parse_figures, manifest, args.parse_sample)
         if "store" in steps:
             print(f"storing {args.store_articles:,} articles into SQLite and PostgreSQL ...", flush=True)
-            results += figures.store_figures(work, args.store_articles)
+            results += timed("store", figures.store_figures, work, args.store_articles)
         if "dedupe" in steps:
             print(f"dedupe + store against 10,000 and {args.dedupe_rows:,} stored rows ...", flush=True)
-            results.append(figures.dedupe_figure(work, args.dedupe_rows))
+            results += timed("dedupe", lambda: [figures.dedupe_figure(work, args.dedupe_rows)])
         if "desk" in steps:
             print(f"searching {args.search_articles:,} articles; storing {args.desk_store_articles:,} with and without "
                   "the search index and copy detection ...", flush=True)
-            results += desk.search_figures(work, args.search_articles)
-            results.append(desk.store_figure(work, args.desk_store_articles))
+            results += timed("desk", lambda: [*desk.search_figures(work, args.search_articles),
+                                              desk.store_figure(work, args.desk_store_articles)])
     finally:
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)
@@ -131,17 +158,21 @@ def main() -> None:
     report["seconds"] = round(time.perf_counter() - started, 1)
     report["figures"] = {figure.key: {**asdict(figure), "ratio": figure.ratio} for figure in results}
     stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
-    path = OUT / f"{stamp}-{report['commit']}.json"
+    path = out / f"{stamp}-{report['commit']}.json"
     path.write_text(json.dumps(report, ensure_ascii=False, indent=2, default=str) + "\n")
     print()
     print(table(results))
+    problems = [f"{figure.title}: {problem}" for figure in results for problem in figure.details.get("problems", [])]
+    for problem in problems:
+        print(f"! {problem}")
     for figure in results:
-        for problem in figure.details.get("problems", []):
-            print(f"! {figure.title}: {problem}")
+        if skipped := figure.details.get("skipped"):
+            print(f"- {figure.title}: not measured: {skipped}")
     info = report["machine"]
     print(f"\n{info['cpus']} CPUs ({info['cpu']}), {info['memory_gb']} GB, Python {info['python']}, "
           f"Scrapy {info['scrapy']}, SQLite {info['sqlite']}; {report['seconds']} s; commit {report['commit']}")
-    print(f"details: {path.relative_to(figures.ROOT)}")
+    print(f"details: {path.relative_to(figures.ROOT) if path.is_relative_to(figures.ROOT) else path}")
+    return 1 if problems else 0
 
 
 if __name__ == "__main__":

@@ -20,6 +20,11 @@ from pathlib import Path
 from bench.figures import Figure, _percentile, _project_crawler
 
 RARE_WORD = "سپیدارستان"
+# A search's answer within this (p95), at this many articles, be the word common or rare.
+SEARCH_TARGET_MS = 50
+SEARCH_TARGET_ARTICLES = 100_000
+# What the search index and copy detection may cost the store: its rate at least this share of the store's without.
+STORE_TARGET_SHARE = 0.5
 # The rare word is in this many articles, however many there are.
 RARE_ARTICLES = 10
 SEARCHES = 50
@@ -121,13 +126,19 @@ def search_figures(work: Path, count: int) -> list[Figure]:
         timings, matching = _latencies(url, word, SEARCHES)
         # The LIKE scan of a rare word reads every body: the worst case, timed a few times only.
         scan = _scan_latency(url, word, 3)
-        median = statistics.median(timings)
-        figures.append(Figure(
-            f"search_{kind}", f"search a {kind} word, {count:,} articles (median)", median, "ms", scan,
-            "LIKE scan of the bodies", "", details={
-                "word": word, "articles_matching": matching, "median_ms": round(median, 2),
-                "p95_ms": round(_percentile(timings, 0.95), 2), "searches": SEARCHES, "best_50": True,
-                "database": "sqlite", "fill_seconds": round(fill_seconds, 1)}))
+        median, p95 = statistics.median(timings), _percentile(timings, 0.95)
+        figure = Figure(
+            f"search_{kind}", f"search a {kind} word, {count:,} articles (p95)", p95, "ms", scan,
+            "median LIKE scan of the bodies", f"≤ {SEARCH_TARGET_MS} ms at {SEARCH_TARGET_ARTICLES:,} articles",
+            details={"word": word, "articles_matching": matching, "median_ms": round(median, 2),
+                     "p95_ms": round(p95, 2), "searches": SEARCHES, "best_50": True, "database": "sqlite",
+                     "fill_seconds": round(fill_seconds, 1)})
+        # Fewer articles than the target's: a search over the target's would be no faster, so only a miss counts.
+        if count >= SEARCH_TARGET_ARTICLES or p95 > SEARCH_TARGET_MS:
+            figure.met = p95 <= SEARCH_TARGET_MS
+        else:
+            figure.details["note"] = f"the target is for {SEARCH_TARGET_ARTICLES:,} articles: --size full"
+        figures.append(figure)
     return figures
 
 
@@ -164,7 +175,12 @@ def store_figure(work: Path, count: int) -> Figure:
         for leftover in work.glob(f"{path.name}*"):
             leftover.unlink()
         rates[desk], stats[desk] = _store_rate(f"sqlite:///{path}", [replace(item) for item in items], desk)
-    return Figure("store_desk", "store with search index and copy detection", rates[True], "articles/s",
-                  rates[False], "the same store without them", "", details={
-                      "articles": count, "syndicated_share": 0.05, "with": stats[True], "without": stats[False],
-                      "database": "sqlite"})
+    figure = Figure("store_desk", "store with search index and copy detection", rates[True], "articles/s",
+                    rates[False], "the same store without them", f"≥ {STORE_TARGET_SHARE}× the store without",
+                    details={"articles": count, "syndicated_share": 0.05, "with": stats[True],
+                             "without": stats[False], "database": "sqlite",
+                             "problems": [f"{'with' if desk else 'without'} them: {stats[desk].get('store/new', 0)} "
+                                          f"of {count} articles stored new"
+                                          for desk in (False, True) if stats[desk].get("store/new", 0) != count]})
+    figure.met = figure.ratio is not None and figure.ratio >= STORE_TARGET_SHARE
+    return figure

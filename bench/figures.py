@@ -55,6 +55,10 @@ def _percentile(values: list[float], fraction: float) -> float:
 
 # -- crawling: figures 1, 4 and 5 -------------------------------------------------------------------
 
+# The crawl's size the memory targets are for: the peak against scrapy bench's, and the growth from 1,000 pages on.
+RSS_TARGET_PAGES = 10_000
+RSS_SLOPE_FROM = 1_000
+
 
 @dataclass
 class CrawlRun:
@@ -71,7 +75,7 @@ class CrawlRun:
 
     @property
     def pages_per_second(self) -> float:
-        elapsed = max(float(stats.get("elapsed_time_seconds", 0)) for stats in self.stats.values())
+        elapsed = max((float(stats.get("elapsed_time_seconds", 0)) for stats in self.stats.values()), default=0)
         return self.total("response_received_count") / elapsed if elapsed else 0.0
 
     def rss_slope(self, from_pages: int) -> float | None:
@@ -159,12 +163,14 @@ class ScrapyBench:
     peak_rss_mb: float
 
 
-def scrapy_bench(work: Path) -> ScrapyBench:
-    """`scrapy bench` outside the project (Scrapy's own settings), on this machine, now."""
+def scrapy_bench(work: Path, seconds: int) -> ScrapyBench:
+    """`scrapy bench` outside the project (Scrapy's own settings), on this machine, now, for `seconds` (its
+    own default is 10)."""
     outside = Path(tempfile.mkdtemp(prefix="scrapy-bench-"))
     env = {key: value for key, value in os.environ.items() if key != "SCRAPY_SETTINGS_MODULE"}
     try:
-        code, rss, _, _ = _run_measured([str(SCRAPY), "bench"], outside, env, work / "scrapy-bench.log")
+        code, rss, _, _ = _run_measured([str(SCRAPY), "bench", "-s", f"CLOSESPIDER_TIMEOUT={seconds}"], outside, env,
+                                        work / "scrapy-bench.log")
     finally:
         shutil.rmtree(outside, ignore_errors=True)
     log = (work / "scrapy-bench.log").read_text()
@@ -175,11 +181,11 @@ def scrapy_bench(work: Path) -> ScrapyBench:
     return ScrapyBench(int(pages.group(1)) / float(elapsed.group(1)), rss)
 
 
-def crawl_figures(manifest, work: Path) -> list[Figure]:
+def crawl_figures(manifest, work: Path, scrapy_bench_seconds: int) -> list[Figure]:
     database_url = f"sqlite:///{work / 'crawl.db'}"
     for leftover in work.glob("crawl.db*"):
         leftover.unlink()
-    reference = scrapy_bench(work)
+    reference = scrapy_bench(work, scrapy_bench_seconds)
     first = crawl(Path(manifest.root), database_url, work, "crawl-1")
     second = crawl(Path(manifest.root), database_url, work, "crawl-2")
     stored = first.total("store/new")
@@ -190,24 +196,27 @@ def crawl_figures(manifest, work: Path) -> list[Figure]:
         problems.append(f"stored {stored} of {manifest.article_pages} synthetic articles")
     crawl_figure = Figure(
         "crawl", "end-to-end crawl into SQLite", first.pages_per_second, "pages/s",
-        reference.pages_per_second, "scrapy bench", "≥ 0.8× scrapy bench",
+        reference.pages_per_second, "scrapy bench", "≥ 1.0× scrapy bench",
         details={"pages": first.total("response_received_count"), "articles_stored": stored,
                  "sources": sorted(first.stats), "settings": CRAWL_SETTINGS, "problems": problems})
-    crawl_figure.met = not problems and crawl_figure.ratio is not None and crawl_figure.ratio >= 0.8
-    rss = Figure(
-        "rss", f"peak RSS, crawl of {first.total('response_received_count')} pages", first.peak_rss_mb, "MB",
-        reference.peak_rss_mb, "scrapy bench's peak", "≤ 230 MB at 100k pages",
-        met=first.peak_rss_mb <= 230 if manifest.article_pages >= 100_000 else None,
-        details={"pages": first.total("response_received_count"),
-                 "note": "" if manifest.article_pages >= 100_000 else "the target is for 100k pages: --pages 100000"})
-    # From 10k pages on (the target's span, 10k to 100k), or from a tenth of a crawl of less than 20k.
+    crawl_figure.met = not problems and crawl_figure.ratio is not None and crawl_figure.ratio >= 1.0
     pages = first.total("response_received_count")
-    slope_from = 10_000 if pages >= 20_000 else pages // 10
+    # Below the targets' size the memory figures are shown, not judged: start-up dominates a small crawl.
+    full_size = manifest.article_pages >= RSS_TARGET_PAGES
+    note = "" if full_size else f"the target is for {RSS_TARGET_PAGES:,} pages or more"
+    rss = Figure(
+        "rss", f"peak RSS, crawl of {pages} pages", first.peak_rss_mb, "MB",
+        reference.peak_rss_mb, "scrapy bench's peak", f"≤ 1.1× scrapy bench's peak at {RSS_TARGET_PAGES:,} pages",
+        details={"pages": pages, "note": note})
+    rss.met = rss.ratio <= 1.1 if full_size and rss.ratio is not None else None
+    # From 1,000 pages on, or from a tenth of a crawl of less than 2,000.
+    slope_from = RSS_SLOPE_FROM if pages >= 2 * RSS_SLOPE_FROM else pages // 10
+    growth = first.rss_slope(slope_from)
     slope = Figure(
-        "rss_slope", f"peak RSS growth per page, from {slope_from:,} pages to the end", first.rss_slope(slope_from),
-        "KB/page", target="≤ 0.3 KB/page", met=None if first.rss_slope(slope_from) is None
-        else first.rss_slope(slope_from) <= 0.3,
-        details={"from_pages": slope_from, "samples": first.rss_by_pages[::max(1, len(first.rss_by_pages) // 50)]})
+        "rss_slope", f"peak RSS growth per page, from {slope_from:,} pages to the end", growth,
+        "KB/page", target="≤ 0.3 KB/page", met=growth <= 0.3 if full_size and growth is not None else None,
+        details={"from_pages": slope_from, "note": note,
+                 "samples": first.rss_by_pages[::max(1, len(first.rss_by_pages) // 50)]})
     requests = {source: int(stats.get("downloader/request_count", 0)) for source, stats in second.stats.items()}
     before = {source: int(stats.get("downloader/request_count", 0)) for source, stats in first.stats.items()}
     worst = max(requests.values(), default=None)
@@ -215,7 +224,9 @@ def crawl_figures(manifest, work: Path) -> list[Figure]:
         "incremental", "requests per source, second run, nothing new", worst, "requests",
         max(before.values(), default=None), "the first run", "≤ 2 per source",
         met=worst is not None and worst <= 2 and second.exit_code == 0,
-        details={"second_run": requests, "first_run": before, "second_run_exit": second.exit_code,
+        details={"problems": [f"the second crawl exited with {second.exit_code}; see {second.log}"]
+                 if second.exit_code else [],
+                 "second_run": requests, "first_run": before, "second_run_exit": second.exit_code,
                  "second_run_stored": {s: {k.removeprefix("store/"): v for k, v in st.items() if k.startswith("store/")}
                                        for s, st in second.stats.items()}})
     return [crawl_figure, rss, slope, incremental]
@@ -261,15 +272,18 @@ def parse_figures(manifest, sample_size: int) -> list[Figure]:
                for name, values in timings.items()}
     details = {**summary, "pages": len(pages), "complete_items": complete,
                "ratio_p95_vs_trafilatura": summary["ours"]["p95_ms"] / summary["trafilatura"]["p95_ms"],
-               "mean_page_bytes": round(statistics.mean(len(body) for _, _, body in pages))}
+               "mean_page_bytes": round(statistics.mean(len(body) for _, _, body in pages)),
+               "problems": [] if complete == len(pages) else
+               [f"{len(pages) - complete} of {len(pages)} pages gave no complete item (title, body, date)"]}
     # Against a full extractor, and against the least any reader of the page must do: parse it.
     against_trafilatura = Figure(
         "parse", "parse + normalize, median per article page", summary["ours"]["median_ms"], "ms",
         summary["trafilatura"]["median_ms"], "trafilatura.extract", "≤ 0.1× trafilatura", details=details)
     against_lxml = Figure(
         "parse_vs_lxml", "parse + normalize vs parsing the page alone", summary["ours"]["median_ms"], "ms",
-        summary["lxml"]["median_ms"], "lxml.html.document_fromstring", "≤ 4× lxml", details=details)
-    for figure, most in ((against_trafilatura, 0.1), (against_lxml, 4)):
+        summary["lxml"]["median_ms"], "lxml.html.document_fromstring", "≤ 3× lxml",
+        details={**details, "problems": []})  # said once, by the figure above
+    for figure, most in ((against_trafilatura, 0.1), (against_lxml, 3)):
         figure.met = figure.ratio is not None and figure.ratio <= most and complete == len(pages)
     return [against_trafilatura, against_lxml]
 
@@ -334,6 +348,11 @@ def _store_rate(database_url: str, count: int) -> tuple[float, float, dict]:
     return rate, bare, stats
 
 
+def _all_new(stats: dict, count: int) -> list[str]:
+    stored = stats.get("store/new", 0)
+    return [] if stored == count else [f"{stored} of {count} articles stored new"]
+
+
 def store_figures(work: Path, count: int) -> list[Figure]:
     from tests.support.postgres_server import PostgresServer, PostgresUnavailable
 
@@ -343,14 +362,16 @@ def store_figures(work: Path, count: int) -> list[Figure]:
     rate, bare, stats = _store_rate(f"sqlite:///{sqlite_file}", count)
     figures = [Figure("store_sqlite", "store into SQLite", rate, "articles/s", bare,
                       "bare INSERT of the same rows", "≥ 5,000 articles/s", met=rate >= 5000 and
-                      stats.get("store/new") == count, details={"articles": count, "stats": stats})]
+                      stats.get("store/new") == count,
+                      details={"articles": count, "stats": stats, "problems": _all_new(stats, count)})]
     try:
         with PostgresServer() as server:
             rate, bare, stats = _store_rate(server.url, count)
             figures.append(Figure("store_postgresql", "store into PostgreSQL", rate, "articles/s", bare,
                                   "bare INSERT of the same rows", "≥ 0.5× the bare INSERT",
                                   met=rate >= 0.5 * bare and stats.get("store/new") == count,
-                                  details={"articles": count, "stats": stats, "fsync": "on"}))
+                                  details={"articles": count, "stats": stats, "fsync": "on",
+                                           "problems": _all_new(stats, count)}))
     except PostgresUnavailable as missing:
         figures.append(Figure("store_postgresql", "store into PostgreSQL", None, "articles/s",
                               details={"skipped": str(missing)}))
