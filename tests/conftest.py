@@ -42,6 +42,24 @@ def checkout_files() -> set[Path]:
     return found
 
 
+# What a test needs beyond Python, known from the fixtures it takes (or the parameter of a fixture that
+# picks the database): the markers `python3 tasks.py test --fast` leaves out (pyproject.toml). Modules whose
+# every test crawls or runs the scrapy command say so themselves (`pytestmark`).
+MARKERS_BY_FIXTURE = {"mirror": "crawl", "chromium": "browser", "postgresql_url": "postgres",
+                      "postgresql_server": "postgres", "postgres_server": "postgres", "scrapyd_pair": "scrapyd"}
+MARKERS_BY_PARAMETER = {"postgresql": "postgres"}
+
+
+def pytest_collection_modifyitems(items) -> None:
+    for item in items:
+        parameters = getattr(item, "callspec", None)
+        needs = {MARKERS_BY_FIXTURE[name] for name in getattr(item, "fixturenames", ()) if name in MARKERS_BY_FIXTURE}
+        needs |= {MARKERS_BY_PARAMETER[value] for value in (parameters.params.values() if parameters else ())
+                  if isinstance(value, str) and value in MARKERS_BY_PARAMETER}
+        for marker in sorted(needs):
+            item.add_marker(marker)
+
+
 def pytest_sessionstart(session) -> None:
     session.config.stash[CHECKOUT_BEFORE] = checkout_files()
 

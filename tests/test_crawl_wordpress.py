@@ -17,6 +17,9 @@ from crawler.fetch.mirror_server import DEFAULT_ROOT
 from tests.conftest import scrapy_cli, stored_articles as stored
 from tests.golden import GOLDEN_ROOT, spider_for
 
+# Every test here runs the scrapy command or a crawl through a server on loopback.
+pytestmark = pytest.mark.crawl
+
 SOURCES = ("semnan", "omidjonoob", "rasht")
 HOME = {"semnan": "news.semnan.ir", "omidjonoob": "omidjonob.ir", "rasht": "rasht.ir"}
 

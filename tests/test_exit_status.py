@@ -20,6 +20,9 @@ from crawler.store.lock import CrawlLock, lock_path
 from tests.conftest import ROOT, scrapy_cli
 from tests.support.served import Fault, RecordingMirror, copy_mirror
 
+# Every test here runs the scrapy command or a crawl through a server on loopback.
+pytestmark = pytest.mark.crawl
+
 LISTING = "/www.hamshahrionline.ir/archive"
 QUICK = ["-s", "RETRY_TIMES=0"]
 

@@ -27,6 +27,9 @@ from tests.golden import GOLDEN_ROOT
 from tests.support.served import (SCRIPT_SHELL, SOURCES, SPIDERS, Fault, RecordingMirror, article_files, copy_mirror,
                           mirror_url_of)
 
+# Every test here runs the scrapy command or a crawl through a server on loopback.
+pytestmark = pytest.mark.crawl
+
 HAMSHAHRI_CODES = {path.stem for path in (GOLDEN_ROOT / "hamshahri").glob("*.json")}
 ARTICLE = "https://www.hamshahrionline.ir/news/962182/فروزنده-نواحی"
 

@@ -23,6 +23,9 @@ from tests.conftest import scrapy_cli, stored_articles
 from tests.golden import GOLDEN_ROOT
 from tests.support.served import SPIDERS, Fault, RecordingMirror, copy_mirror
 
+# Every test here runs the scrapy command or a crawl through a server on loopback.
+pytestmark = pytest.mark.crawl
+
 SOURCES = ("semnan", "omidjonoob", "rasht")
 # The fields a post gives (the rest come from its page, as the source's spider declares).
 FROM_THE_POST = ("news_code", "title", "lead", "body", "published_at", "category", "tags")
