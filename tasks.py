@@ -58,7 +58,8 @@ def demo() -> int:
     known there, and the real ones would never be fetched)."""
     (ROOT / "data").mkdir(exist_ok=True)
     env = {**os.environ, "DATABASE_URL": DEMO_DATABASE, "CRAWL_LOCK_FILE": ""}
-    mirror = subprocess.Popen([PYTHON, "-m", "crawler.fetch.mirror_server"], cwd=ROOT, stdout=subprocess.PIPE, text=True)
+    mirror = subprocess.Popen([PYTHON, "-m", "crawler.fetch.mirror_server"], cwd=ROOT, stdout=subprocess.PIPE,
+                              text=True)
     try:
         env["MIRROR_URL"] = mirror.stdout.readline().strip()
         print(f"offline mirror serving tests/mirror at {env['MIRROR_URL']}", flush=True)

@@ -34,12 +34,33 @@ OUT = Path(__file__).resolve().parent / "out"
 STEPS = ("crawl", "parse", "store", "dedupe", "desk")
 # Each size's counts (the options of the same names) and how long `scrapy bench`, the crawl's reference, runs.
 SIZES = {
-    "small": {"pages": 200, "dedupe_rows": 20_000, "parse_sample": 20, "store_articles": 300,
-              "search_articles": 1_000, "desk_store_articles": 200, "scrapy_bench_seconds": 3},
-    "default": {"pages": 10_000, "dedupe_rows": 1_000_000, "parse_sample": 200, "store_articles": 10_000,
-                "search_articles": 20_000, "desk_store_articles": 2_000, "scrapy_bench_seconds": 10},
-    "full": {"pages": 100_000, "dedupe_rows": 1_000_000, "parse_sample": 200, "store_articles": 10_000,
-             "search_articles": 100_000, "desk_store_articles": 2_000, "scrapy_bench_seconds": 10},
+    "small": {
+        "pages": 200,
+        "dedupe_rows": 20_000,
+        "parse_sample": 20,
+        "store_articles": 300,
+        "search_articles": 1_000,
+        "desk_store_articles": 200,
+        "scrapy_bench_seconds": 3,
+    },
+    "default": {
+        "pages": 10_000,
+        "dedupe_rows": 1_000_000,
+        "parse_sample": 200,
+        "store_articles": 10_000,
+        "search_articles": 20_000,
+        "desk_store_articles": 2_000,
+        "scrapy_bench_seconds": 10,
+    },
+    "full": {
+        "pages": 100_000,
+        "dedupe_rows": 1_000_000,
+        "parse_sample": 200,
+        "store_articles": 10_000,
+        "search_articles": 100_000,
+        "desk_store_articles": 2_000,
+        "scrapy_bench_seconds": 10,
+    },
 }
 
 
@@ -48,11 +69,28 @@ def machine() -> dict:
 
     import scrapy
 
-    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-                if line.startswith("model name")), platform.processor()) if Path("/proc/cpuinfo").exists() else ""
+    cpu = (
+        next(
+            (
+                line.split(":", 1)[1].strip()
+                for line in Path("/proc/cpuinfo").read_text().splitlines()
+                if line.startswith("model name")
+            ),
+            platform.processor(),
+        )
+        if Path("/proc/cpuinfo").exists()
+        else ""
+    )
     memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
-    return {"cpus": os.cpu_count(), "cpu": cpu, "memory_gb": round(memory, 1), "python": platform.python_version(),
-            "scrapy": scrapy.__version__, "sqlite": sqlite3.sqlite_version, "system": platform.platform()}
+    return {
+        "cpus": os.cpu_count(),
+        "cpu": cpu,
+        "memory_gb": round(memory, 1),
+        "python": platform.python_version(),
+        "scrapy": scrapy.__version__,
+        "sqlite": sqlite3.sqlite_version,
+        "system": platform.platform(),
+    }
 
 
 def commit() -> str:
@@ -76,8 +114,7 @@ def table(results: list[figures.Figure]) -> str:
         verdict = {True: "met", False: "NOT MET", None: "-"}[figure.met]
         reference = f"{_number(figure.reference)} ({figure.reference_name})" if figure.reference_name else "-"
         ratio = f"{figure.ratio:.2f}×" if figure.ratio is not None else "-"
-        lines.append((figure.title, f"{_number(figure.value)} {figure.unit}", reference, ratio, figure.target,
-                      verdict))
+        lines.append((figure.title, f"{_number(figure.value)} {figure.unit}", reference, ratio, figure.target, verdict))
     widths = [max(len(line[i]) for line in lines) for i in range(len(header))]
     rendered = ["  ".join(cell.ljust(width) for cell, width in zip(line, widths)).rstrip() for line in lines]
     rendered.insert(1, "  ".join("-" * width for width in widths))
@@ -85,17 +122,24 @@ def table(results: list[figures.Figure]) -> str:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(prog="python3 tasks.py bench", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="python3 tasks.py bench", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--size", choices=SIZES, default="default", help="every count at once (default)")
     parser.add_argument("--pages", type=int, help="synthetic article pages, all sources (10,000)")
     parser.add_argument("--dedupe-rows", type=int, help="rows stored for the dedupe figure (1M)")
     parser.add_argument("--parse-sample", type=int, help="article pages timed for the parse figure (200)")
     parser.add_argument("--store-articles", type=int, help="articles stored for the store figure (10,000)")
-    parser.add_argument("--search-articles", type=int,
-                        help="synthetic articles searched for the search figures (20,000; 100,000 for the full ones)")
-    parser.add_argument("--desk-store-articles", type=int,
-                        help="articles stored with and without the search index and copy detection (2,000)")
+    parser.add_argument(
+        "--search-articles",
+        type=int,
+        help="synthetic articles searched for the search figures (20,000; 100,000 for the full ones)",
+    )
+    parser.add_argument(
+        "--desk-store-articles",
+        type=int,
+        help="articles stored with and without the search index and copy detection (2,000)",
+    )
     parser.add_argument("--only", default=",".join(STEPS), help=f"comma-separated subset of {', '.join(STEPS)}")
     parser.add_argument("--out", type=Path, default=OUT, help="where the JSON and the work directory go (bench/out)")
     parser.add_argument("--keep", action="store_true", help="keep the synthetic mirror and databases")
@@ -114,8 +158,13 @@ def main() -> int:
     logging.basicConfig(filename=work / "bench.log", level=logging.INFO, force=True)
     started = time.perf_counter()
     results: list[figures.Figure] = []
-    report = {"started": datetime.now(timezone.utc).isoformat(timespec="seconds"), "commit": commit(),
-              "machine": machine(), "parameters": vars(args), "step_seconds": {}}
+    report = {
+        "started": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "commit": commit(),
+        "machine": machine(),
+        "parameters": vars(args),
+        "step_seconds": {},
+    }
 
     def timed(step: str, measure, *arguments) -> list[figures.Figure]:
         """The step's figures, its seconds kept in the report."""
@@ -128,9 +177,13 @@ def main() -> int:
         if {"crawl", "parse"} & set(steps):
             print(f"writing a synthetic mirror of {args.pages:,} article pages ...", flush=True)
             manifest = generate(work / "mirror", args.pages)
-            report["mirror"] = {"article_pages": manifest.article_pages, "megabytes": round(manifest.bytes / 1e6),
-                                "sources": {name: asdict(source) | {"sample": len(source.sample)}
-                                            for name, source in manifest.sources.items()}}
+            report["mirror"] = {
+                "article_pages": manifest.article_pages,
+                "megabytes": round(manifest.bytes / 1e6),
+                "sources": {
+                    name: asdict(source) | {"sample": len(source.sample)} for name, source in manifest.sources.items()
+                },
+            }
             for name, source in manifest.sources.items():
                 for what, why in source.left_out.items():
                     print(f"  {name}: {what} left out: {why}", flush=True)
@@ -147,10 +200,18 @@ def main() -> int:
             print(f"dedupe + store against 10,000 and {args.dedupe_rows:,} stored rows ...", flush=True)
             results += timed("dedupe", lambda: [figures.dedupe_figure(work, args.dedupe_rows)])
         if "desk" in steps:
-            print(f"searching {args.search_articles:,} articles; storing {args.desk_store_articles:,} with and without "
-                  "the search index and copy detection ...", flush=True)
-            results += timed("desk", lambda: [*desk.search_figures(work, args.search_articles),
-                                              desk.store_figure(work, args.desk_store_articles)])
+            print(
+                f"searching {args.search_articles:,} articles; storing {args.desk_store_articles:,} with and without "
+                "the search index and copy detection ...",
+                flush=True,
+            )
+            results += timed(
+                "desk",
+                lambda: [
+                    *desk.search_figures(work, args.search_articles),
+                    desk.store_figure(work, args.desk_store_articles),
+                ],
+            )
     finally:
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)
@@ -169,8 +230,10 @@ def main() -> int:
         if skipped := figure.details.get("skipped"):
             print(f"- {figure.title}: not measured: {skipped}")
     info = report["machine"]
-    print(f"\n{info['cpus']} CPUs ({info['cpu']}), {info['memory_gb']} GB, Python {info['python']}, "
-          f"Scrapy {info['scrapy']}, SQLite {info['sqlite']}; {report['seconds']} s; commit {report['commit']}")
+    print(
+        f"\n{info['cpus']} CPUs ({info['cpu']}), {info['memory_gb']} GB, Python {info['python']}, "
+        f"Scrapy {info['scrapy']}, SQLite {info['sqlite']}; {report['seconds']} s; commit {report['commit']}"
+    )
     print(f"details: {path.relative_to(figures.ROOT) if path.is_relative_to(figures.ROOT) else path}")
     return 1 if problems else 0
 

@@ -16,8 +16,20 @@ from tests.support.postgres_server import PostgresUnavailable, find_bin_dir
 
 pytestmark = pytest.mark.crawl
 
-FIGURES = {"crawl", "rss", "rss_slope", "incremental", "parse", "parse_vs_lxml", "store_sqlite", "store_postgresql",
-           "dedupe", "search_common", "search_rare", "store_desk"}
+FIGURES = {
+    "crawl",
+    "rss",
+    "rss_slope",
+    "incremental",
+    "parse",
+    "parse_vs_lxml",
+    "store_sqlite",
+    "store_postgresql",
+    "dedupe",
+    "search_common",
+    "search_rare",
+    "store_desk",
+}
 
 
 def postgresql_installed() -> bool:
@@ -29,8 +41,13 @@ def postgresql_installed() -> bool:
 
 
 def test_the_bench_measures_every_figure_at_its_small_size(tmp_path):
-    result = subprocess.run([sys.executable, "tasks.py", "bench", "--size", "small", "--out", str(tmp_path)], cwd=ROOT,
-                            capture_output=True, text=True, timeout=600)
+    result = subprocess.run(
+        [sys.executable, "tasks.py", "bench", "--size", "small", "--out", str(tmp_path)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     assert "Traceback" not in result.stderr
     [written] = tmp_path.glob("*.json")

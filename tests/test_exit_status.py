@@ -3,9 +3,8 @@ the operator runs it (`scrapy crawl`/`crawlall` in a subprocess) against a real 
 
 from __future__ import annotations
 
-import re
-
 import os
+import re
 import sqlite3
 import stat
 import subprocess

@@ -117,5 +117,6 @@ def open_writable(url: str) -> Store:
         store.check_writable()
     except SQLAlchemyError as error:
         reason = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
-        raise DatabaseUnavailable(f"cannot open and write the database {shown_url(url)}: {reason}; nothing crawled") from None
+        raise DatabaseUnavailable(f"cannot open and write the database {shown_url(url)}: {reason}; "
+                                  "nothing crawled") from None
     return store
