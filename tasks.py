@@ -61,6 +61,7 @@ def demo() -> int:
     mirror = subprocess.Popen([PYTHON, "-m", "crawler.fetch.mirror_server"], cwd=ROOT, stdout=subprocess.PIPE,
                               text=True)
     try:
+        assert mirror.stdout is not None
         env["MIRROR_URL"] = mirror.stdout.readline().strip()
         print(f"offline mirror serving tests/mirror at {env['MIRROR_URL']}", flush=True)
         return run(BIN / "scrapy", "crawlall", "-L", "ERROR", env=env)
@@ -93,10 +94,10 @@ def test(extra: list[str]) -> int:
 
 def lint(extra: list[str]) -> int:
     """ruff check, ruff format --check and mypy over the tree (or the paths given); each runs, the worst status wins."""
-    failed = [name for name, command in (("ruff check", [BIN / "ruff", "check", *extra]),
-                                         ("ruff format --check", [BIN / "ruff", "format", "--check", *extra]),
-                                         ("mypy", [PYTHON, "-m", "mypy", *extra]))
-              if run(*command)]
+    checks: list[tuple[str, list[str | Path]]] = [("ruff check", [BIN / "ruff", "check", *extra]),
+                                                  ("ruff format --check", [BIN / "ruff", "format", "--check", *extra]),
+                                                  ("mypy", [PYTHON, "-m", "mypy", *extra])]
+    failed = [name for name, command in checks if run(*command)]
     if failed:
         print(f"lint: {', '.join(failed)} found problems")
     return 1 if failed else 0
