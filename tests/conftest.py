@@ -30,8 +30,8 @@ SCRATCH = Path(tempfile.mkdtemp(prefix="crawler-tests-"))
 os.environ["DATABASE_URL"] = f"sqlite:///{SCRATCH / 'articles.db'}"
 os.environ["XDG_STATE_HOME"] = str(SCRATCH / "state")
 os.environ.pop("CRAWL_LOCK_FILE", None)
-# What may appear in the checkout while the suite runs: Python's and pytest's caches.
-CACHES = {".venv", ".git", "__pycache__", ".pytest_cache", ".hypothesis"}
+# What may appear in the checkout while the suite runs: the caches of Python, pytest and the linters.
+CACHES = {".venv", ".git", "__pycache__", ".pytest_cache", ".hypothesis", ".ruff_cache", ".mypy_cache"}
 
 
 def checkout_files() -> set[Path]:
