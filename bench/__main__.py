@@ -26,6 +26,7 @@ import time
 from dataclasses import asdict
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Any
 
 from bench import desk, figures
 from bench.synthetic import generate
@@ -158,7 +159,7 @@ def main() -> int:
     logging.basicConfig(filename=work / "bench.log", level=logging.INFO, force=True)
     started = time.perf_counter()
     results: list[figures.Figure] = []
-    report = {
+    report: dict[str, Any] = {
         "started": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "commit": commit(),
         "machine": machine(),
