@@ -2,7 +2,9 @@
 """Set up and run the project with nothing but Python 3.11+ on the machine.
 
     python3 tasks.py demo      # crawl the bundled offline mirror of all sources into SQLite, print a summary
-    python3 tasks.py test      # run the whole test suite
+    python3 tasks.py test      # run the whole test suite (two workers)
+    python3 tasks.py test --fast   # the unit, golden and accuracy tests only: no crawl, browser, PostgreSQL, scrapyd
+    python3 tasks.py lint      # ruff's lint rules, its format check and mypy, as configured in pyproject.toml
     python3 tasks.py browse    # browse and search the demo database (or DATABASE_URL's SQLite file) in the browser
     python3 tasks.py bench     # the benchmarks (bench/): five figures against references measured in the same run
     python3 tasks.py accuracy  # the robustness corpus: every golden page in other themes, each field scored
@@ -58,8 +60,10 @@ def demo() -> int:
     known there, and the real ones would never be fetched)."""
     (ROOT / "data").mkdir(exist_ok=True)
     env = {**os.environ, "DATABASE_URL": DEMO_DATABASE, "CRAWL_LOCK_FILE": "", "ARCHIVE_DIR": DEMO_ARCHIVE}
-    mirror = subprocess.Popen([PYTHON, "-m", "crawler.fetch.mirror_server"], cwd=ROOT, stdout=subprocess.PIPE, text=True)
+    mirror = subprocess.Popen([PYTHON, "-m", "crawler.fetch.mirror_server"], cwd=ROOT, stdout=subprocess.PIPE,
+                              text=True)
     try:
+        assert mirror.stdout is not None
         env["MIRROR_URL"] = mirror.stdout.readline().strip()
         print(f"offline mirror serving tests/mirror at {env['MIRROR_URL']}", flush=True)
         return run(BIN / "scrapy", "crawlall", "-L", "ERROR", env=env)
@@ -79,8 +83,28 @@ def browse(extra: list[str]) -> int:
         return 0
 
 
+# The markers of tests that need more than Python (pyproject.toml): left out of `test --fast`.
+SLOW_MARKERS = ("crawl", "browser", "postgres", "scrapyd", "heavy")
+
+
 def test(extra: list[str]) -> int:
-    return run(PYTHON, "-m", "pytest", *extra)
+    """The whole suite on two workers, each test module on one worker (tests of a module share its servers and
+    fixtures); `--fast`: only the tests that need nothing but Python and take seconds. Other options go to pytest."""
+    if "--fast" in extra:
+        extra.remove("--fast")
+        extra = ["-m", f"not ({' or '.join(SLOW_MARKERS)})", *extra]
+    return run(PYTHON, "-m", "pytest", "-n", "2", "--dist", "loadfile", *extra)
+
+
+def lint(extra: list[str]) -> int:
+    """ruff check, ruff format --check and mypy over the tree (or the paths given); each runs, the worst status wins."""
+    checks: list[tuple[str, list[str | Path]]] = [("ruff check", [BIN / "ruff", "check", *extra]),
+                                                  ("ruff format --check", [BIN / "ruff", "format", "--check", *extra]),
+                                                  ("mypy", [PYTHON, "-m", "mypy", *extra])]
+    failed = [name for name, command in checks if run(*command)]
+    if failed:
+        print(f"lint: {', '.join(failed)} found problems")
+    return 1 if failed else 0
 
 
 def bench(extra: list[str]) -> int:
@@ -93,7 +117,7 @@ def accuracy(extra: list[str]) -> int:
 
 def main() -> None:
     command, *extra = sys.argv[1:] or ["help"]
-    if command not in {"setup", "demo", "browse", "test", "bench", "accuracy"}:
+    if command not in {"setup", "demo", "browse", "test", "lint", "bench", "accuracy"}:
         print(__doc__)
         sys.exit(0 if command == "help" else 2)
     setup()
@@ -103,6 +127,8 @@ def main() -> None:
         sys.exit(browse(extra))
     if command == "test":
         sys.exit(test(extra))
+    if command == "lint":
+        sys.exit(lint(extra))
     if command == "bench":
         sys.exit(bench(extra))
     if command == "accuracy":

@@ -17,10 +17,15 @@ from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-from crawler.stats import COPIES, STORE
+from crawler.stats import COPIES, STORE, STORE_NEW
 from bench.figures import Figure, _percentile, _project_crawler
 
 RARE_WORD = "سپیدارستان"
+# A search's answer within this (p95), at this many articles, be the word common or rare.
+SEARCH_TARGET_MS = 50
+SEARCH_TARGET_ARTICLES = 100_000
+# What the search index and copy detection may cost the store: its rate at least this share of the store's without.
+STORE_TARGET_SHARE = 0.5
 # The rare word is in this many articles, however many there are.
 RARE_ARTICLES = 10
 SEARCHES = 50
@@ -30,8 +35,11 @@ class Vocabulary:
     def __init__(self, seed: int = 14):
         from tests.golden import GOLDEN_ROOT
 
-        counts = Counter(word for path in sorted(GOLDEN_ROOT.glob("*/*.json"))
-                         for word in json.loads(path.read_text())["item"]["body"].split())
+        counts = Counter(
+            word
+            for path in sorted(GOLDEN_ROOT.glob("*/*.json"))
+            for word in json.loads(path.read_text())["item"]["body"].split()
+        )
         self.words, self.weights = list(counts), list(counts.values())
         self.common = max((w for w in counts if len(w) >= 5 and w.isalpha()), key=counts.__getitem__)
         self.random = random.Random(seed)
@@ -57,11 +65,21 @@ def synthetic_articles(count: int, copies_share: float = 0.05, seed: int = 14):
             body = "\n".join(vocabulary.paragraph() for _ in range(6))
         if number % rare_every == rare_every // 2:
             body += f"\n{RARE_WORD} {vocabulary.paragraph(10)}"
-        items.append(ArticleItem(
-            source=("imo", "hamshahri", "semnan", "rasht", "omidjonoob")[number % 5], news_code=str(number + 1),
-            url=f"https://bench.example/{number + 1}", title=vocabulary.paragraph(9), lead=vocabulary.paragraph(20),
-            body=body, published_at=start + timedelta(minutes=7 * number), published_jalali="1402-10-11",
-            category="شهری", crawled_at=datetime.now(timezone.utc), provenance={"body": "selector"}))
+        items.append(
+            ArticleItem(
+                source=("imo", "hamshahri", "semnan", "rasht", "omidjonoob")[number % 5],
+                news_code=str(number + 1),
+                url=f"https://bench.example/{number + 1}",
+                title=vocabulary.paragraph(9),
+                lead=vocabulary.paragraph(20),
+                body=body,
+                published_at=start + timedelta(minutes=7 * number),
+                published_jalali="1402-10-11",
+                category="شهری",
+                crawled_at=datetime.now(timezone.utc),
+                provenance={"body": "selector"},
+            )
+        )
     return items, vocabulary
 
 
@@ -72,7 +90,7 @@ def _fill(database_url: str, items) -> float:
     store = Store.open(database_url)
     started = time.perf_counter()
     for at in range(0, len(items), 1000):
-        store.upsert_many(items[at:at + 1000])
+        store.upsert_many(items[at : at + 1000])
     return time.perf_counter() - started
 
 
@@ -85,8 +103,9 @@ def _latencies(database_url: str, word: str, repeat: int, limit: int = 50) -> tu
     engine = Store.open(database_url).engine
     timings = []
     with engine.connect() as connection:
-        matching = connection.execute(text("select count(*) from articles_fts where articles_fts match :q"),
-                                      {"q": fts_query(word)}).scalar_one()
+        matching = connection.execute(
+            text("select count(*) from articles_fts where articles_fts match :q"), {"q": fts_query(word)}
+        ).scalar_one()
         for _ in range(repeat):
             started = time.perf_counter()
             find(connection, word, limit)
@@ -104,8 +123,7 @@ def _scan_latency(database_url: str, word: str, repeat: int) -> float:
     with Store.open(database_url).engine.connect() as connection:
         for _ in range(repeat):
             started = time.perf_counter()
-            connection.execute(text("select id from articles where body like :pattern"),
-                               {"pattern": f"%{word}%"}).all()
+            connection.execute(text("select id from articles where body like :pattern"), {"pattern": f"%{word}%"}).all()
             timings.append((time.perf_counter() - started) * 1000)
     return statistics.median(timings)
 
@@ -122,13 +140,32 @@ def search_figures(work: Path, count: int) -> list[Figure]:
         timings, matching = _latencies(url, word, SEARCHES)
         # The LIKE scan of a rare word reads every body: the worst case, timed a few times only.
         scan = _scan_latency(url, word, 3)
-        median = statistics.median(timings)
-        figures.append(Figure(
-            f"search_{kind}", f"search a {kind} word, {count:,} articles (median)", median, "ms", scan,
-            "LIKE scan of the bodies", "", details={
-                "word": word, "articles_matching": matching, "median_ms": round(median, 2),
-                "p95_ms": round(_percentile(timings, 0.95), 2), "searches": SEARCHES, "best_50": True,
-                "database": "sqlite", "fill_seconds": round(fill_seconds, 1)}))
+        median, p95 = statistics.median(timings), _percentile(timings, 0.95)
+        figure = Figure(
+            f"search_{kind}",
+            f"search a {kind} word, {count:,} articles (p95)",
+            p95,
+            "ms",
+            scan,
+            "median LIKE scan of the bodies",
+            f"≤ {SEARCH_TARGET_MS} ms at {SEARCH_TARGET_ARTICLES:,} articles",
+            details={
+                "word": word,
+                "articles_matching": matching,
+                "median_ms": round(median, 2),
+                "p95_ms": round(p95, 2),
+                "searches": SEARCHES,
+                "best_50": True,
+                "database": "sqlite",
+                "fill_seconds": round(fill_seconds, 1),
+            },
+        )
+        # Fewer articles than the target's: a search over the target's would be no faster, so only a miss counts.
+        if count >= SEARCH_TARGET_ARTICLES or p95 > SEARCH_TARGET_MS:
+            figure.met = p95 <= SEARCH_TARGET_MS
+        else:
+            figure.details["note"] = f"the target is for {SEARCH_TARGET_ARTICLES:,} articles: --size full"
+        figures.append(figure)
     return figures
 
 
@@ -165,7 +202,27 @@ def store_figure(work: Path, count: int) -> Figure:
         for leftover in work.glob(f"{path.name}*"):
             leftover.unlink()
         rates[desk], stats[desk] = _store_rate(f"sqlite:///{path}", [replace(item) for item in items], desk)
-    return Figure("store_desk", "store with search index and copy detection", rates[True], "articles/s",
-                  rates[False], "the same store without them", "", details={
-                      "articles": count, "syndicated_share": 0.05, "with": stats[True], "without": stats[False],
-                      "database": "sqlite"})
+    figure = Figure(
+        "store_desk",
+        "store with search index and copy detection",
+        rates[True],
+        "articles/s",
+        rates[False],
+        "the same store without them",
+        f"≥ {STORE_TARGET_SHARE}× the store without",
+        details={
+            "articles": count,
+            "syndicated_share": 0.05,
+            "with": stats[True],
+            "without": stats[False],
+            "database": "sqlite",
+            "problems": [
+                f"{'with' if desk else 'without'} them: {stats[desk].get('store/new', 0)} "
+                f"of {count} articles stored new"
+                for desk in (False, True)
+                if stats[desk].get(STORE_NEW, 0) != count
+            ],
+        },
+    )
+    figure.met = figure.ratio is not None and figure.ratio >= STORE_TARGET_SHARE
+    return figure

@@ -56,6 +56,10 @@ def _percentile(values: list[float], fraction: float) -> float:
 
 # -- crawling: figures 1, 4 and 5 -------------------------------------------------------------------
 
+# The crawl's size the memory targets are for: the peak against scrapy bench's, and the growth from 1,000 pages on.
+RSS_TARGET_PAGES = 10_000
+RSS_SLOPE_FROM = 1_000
+
 
 @dataclass
 class CrawlRun:
@@ -72,7 +76,7 @@ class CrawlRun:
 
     @property
     def pages_per_second(self) -> float:
-        elapsed = max(float(stats.get("elapsed_time_seconds", 0)) for stats in self.stats.values())
+        elapsed = max((float(stats.get("elapsed_time_seconds", 0)) for stats in self.stats.values()), default=0)
         return self.total("response_received_count") / elapsed if elapsed else 0.0
 
     def rss_slope(self, from_pages: int) -> float | None:
@@ -93,8 +97,9 @@ def _peak_rss_kb(pid: int) -> int | None:
     return int(found.group(1)) if found else None
 
 
-def _run_measured(command: list[str], cwd: Path, env: dict, log: Path,
-                  progress=None) -> tuple[int, float, float, list[tuple[int, int]]]:
+def _run_measured(
+    command: list[str], cwd: Path, env: dict, log: Path, progress=None
+) -> tuple[int, float, float, list[tuple[int, int]]]:
     """Runs a command with its output in `log`; (exit code, its peak RSS in MB, wall seconds, and with
     `progress` (a count of pages so far) the peak RSS sampled against it every half second)."""
     started = time.perf_counter()
@@ -130,7 +135,7 @@ class CountingMirror(MirrorServer):
         mirror = self
 
         class Counting(self.httpd.RequestHandlerClass):
-            def do_GET(self) -> None:
+            def do_GET(self) -> None:  # noqa: N802 - the standard library's name
                 mirror.requests = next(mirror.served)
                 super().do_GET()
 
@@ -148,8 +153,9 @@ def crawl(mirror_root: Path, database_url: str, work: Path, name: str) -> CrawlR
         command += ["-s", f"{key}={value}"]
     with CountingMirror(mirror_root) as server:
         env = {**os.environ, "MIRROR_URL": server.url, "DATABASE_URL": database_url}
-        code, rss, wall, samples = _run_measured(command, ROOT, env, work / f"{name}.log",
-                                                 progress=lambda: server.requests)
+        code, rss, wall, samples = _run_measured(
+            command, ROOT, env, work / f"{name}.log", progress=lambda: server.requests
+        )
     stats = {path.stem: json.loads(path.read_text()) for path in sorted(stats_dir.glob("*.json"))}
     return CrawlRun(code, rss, wall, stats, work / f"{name}.log", samples)
 
@@ -160,12 +166,15 @@ class ScrapyBench:
     peak_rss_mb: float
 
 
-def scrapy_bench(work: Path) -> ScrapyBench:
-    """`scrapy bench` outside the project (Scrapy's own settings), on this machine, now."""
+def scrapy_bench(work: Path, seconds: int) -> ScrapyBench:
+    """`scrapy bench` outside the project (Scrapy's own settings), on this machine, now, for `seconds` (its
+    own default is 10)."""
     outside = Path(tempfile.mkdtemp(prefix="scrapy-bench-"))
     env = {key: value for key, value in os.environ.items() if key != "SCRAPY_SETTINGS_MODULE"}
     try:
-        code, rss, _, _ = _run_measured([str(SCRAPY), "bench"], outside, env, work / "scrapy-bench.log")
+        code, rss, _, _ = _run_measured(
+            [str(SCRAPY), "bench", "-s", f"CLOSESPIDER_TIMEOUT={seconds}"], outside, env, work / "scrapy-bench.log"
+        )
     finally:
         shutil.rmtree(outside, ignore_errors=True)
     log = (work / "scrapy-bench.log").read_text()
@@ -176,11 +185,11 @@ def scrapy_bench(work: Path) -> ScrapyBench:
     return ScrapyBench(int(pages.group(1)) / float(elapsed.group(1)), rss)
 
 
-def crawl_figures(manifest, work: Path) -> list[Figure]:
+def crawl_figures(manifest, work: Path, scrapy_bench_seconds: int) -> list[Figure]:
     database_url = f"sqlite:///{work / 'crawl.db'}"
     for leftover in work.glob("crawl.db*"):
         leftover.unlink()
-    reference = scrapy_bench(work)
+    reference = scrapy_bench(work, scrapy_bench_seconds)
     first = crawl(Path(manifest.root), database_url, work, "crawl-1")
     second = crawl(Path(manifest.root), database_url, work, "crawl-2")
     stored = first.total(STORE_NEW)
@@ -190,35 +199,78 @@ def crawl_figures(manifest, work: Path) -> list[Figure]:
     if stored != manifest.article_pages:
         problems.append(f"stored {stored} of {manifest.article_pages} synthetic articles")
     crawl_figure = Figure(
-        "crawl", "end-to-end crawl into SQLite", first.pages_per_second, "pages/s",
-        reference.pages_per_second, "scrapy bench", "≥ 0.8× scrapy bench",
-        details={"pages": first.total("response_received_count"), "articles_stored": stored,
-                 "sources": sorted(first.stats), "settings": CRAWL_SETTINGS, "problems": problems})
-    crawl_figure.met = not problems and crawl_figure.ratio is not None and crawl_figure.ratio >= 0.8
-    rss = Figure(
-        "rss", f"peak RSS, crawl of {first.total('response_received_count')} pages", first.peak_rss_mb, "MB",
-        reference.peak_rss_mb, "scrapy bench's peak", "≤ 230 MB at 100k pages",
-        met=first.peak_rss_mb <= 230 if manifest.article_pages >= 100_000 else None,
-        details={"pages": first.total("response_received_count"),
-                 "note": "" if manifest.article_pages >= 100_000 else "the target is for 100k pages: --pages 100000"})
-    # From 10k pages on (the target's span, 10k to 100k), or from a tenth of a crawl of less than 20k.
+        "crawl",
+        "end-to-end crawl into SQLite",
+        first.pages_per_second,
+        "pages/s",
+        reference.pages_per_second,
+        "scrapy bench",
+        "≥ 1.0× scrapy bench",
+        details={
+            "pages": first.total("response_received_count"),
+            "articles_stored": stored,
+            "sources": sorted(first.stats),
+            "settings": CRAWL_SETTINGS,
+            "problems": problems,
+        },
+    )
+    crawl_figure.met = not problems and crawl_figure.ratio is not None and crawl_figure.ratio >= 1.0
     pages = first.total("response_received_count")
-    slope_from = 10_000 if pages >= 20_000 else pages // 10
+    # Below the targets' size the memory figures are shown, not judged: start-up dominates a small crawl.
+    full_size = manifest.article_pages >= RSS_TARGET_PAGES
+    note = "" if full_size else f"the target is for {RSS_TARGET_PAGES:,} pages or more"
+    rss = Figure(
+        "rss",
+        f"peak RSS, crawl of {pages} pages",
+        first.peak_rss_mb,
+        "MB",
+        reference.peak_rss_mb,
+        "scrapy bench's peak",
+        f"≤ 1.1× scrapy bench's peak at {RSS_TARGET_PAGES:,} pages",
+        details={"pages": pages, "note": note},
+    )
+    rss.met = rss.ratio <= 1.1 if full_size and rss.ratio is not None else None
+    # From 1,000 pages on, or from a tenth of a crawl of less than 2,000.
+    slope_from = RSS_SLOPE_FROM if pages >= 2 * RSS_SLOPE_FROM else pages // 10
+    growth = first.rss_slope(slope_from)
     slope = Figure(
-        "rss_slope", f"peak RSS growth per page, from {slope_from:,} pages to the end", first.rss_slope(slope_from),
-        "KB/page", target="≤ 0.3 KB/page", met=None if first.rss_slope(slope_from) is None
-        else first.rss_slope(slope_from) <= 0.3,
-        details={"from_pages": slope_from, "samples": first.rss_by_pages[::max(1, len(first.rss_by_pages) // 50)]})
+        "rss_slope",
+        f"peak RSS growth per page, from {slope_from:,} pages to the end",
+        growth,
+        "KB/page",
+        target="≤ 0.3 KB/page",
+        met=growth <= 0.3 if full_size and growth is not None else None,
+        details={
+            "from_pages": slope_from,
+            "note": note,
+            "samples": first.rss_by_pages[:: max(1, len(first.rss_by_pages) // 50)],
+        },
+    )
     requests = {source: int(stats.get(DOWNLOADER_REQUEST_COUNT, 0)) for source, stats in second.stats.items()}
     before = {source: int(stats.get(DOWNLOADER_REQUEST_COUNT, 0)) for source, stats in first.stats.items()}
     worst = max(requests.values(), default=None)
     incremental = Figure(
-        "incremental", "requests per source, second run, nothing new", worst, "requests",
-        max(before.values(), default=None), "the first run", "≤ 2 per source",
+        "incremental",
+        "requests per source, second run, nothing new",
+        worst,
+        "requests",
+        max(before.values(), default=None),
+        "the first run",
+        "≤ 2 per source",
         met=worst is not None and worst <= 2 and second.exit_code == 0,
-        details={"second_run": requests, "first_run": before, "second_run_exit": second.exit_code,
-                 "second_run_stored": {s: {k.removeprefix(STORE): v for k, v in st.items() if k.startswith(STORE)}
-                                       for s, st in second.stats.items()}})
+        details={
+            "problems": [f"the second crawl exited with {second.exit_code}; see {second.log}"]
+            if second.exit_code
+            else [],
+            "second_run": requests,
+            "first_run": before,
+            "second_run_exit": second.exit_code,
+            "second_run_stored": {
+                s: {k.removeprefix(STORE): v for k, v in st.items() if k.startswith(STORE)}
+                for s, st in second.stats.items()
+            },
+        },
+    )
     return [crawl_figure, rss, slope, incremental]
 
 
@@ -236,7 +288,7 @@ def parse_figures(manifest, sample_size: int) -> list[Figure]:
 
     pages = []
     for report in manifest.sources.values():
-        urls = report.sample[:max(1, sample_size // max(1, len(manifest.crawled_sources)))]
+        urls = report.sample[: max(1, sample_size // max(1, len(manifest.crawled_sources)))]
         if urls:
             spider = spider_for(urls[0])
             pages += [(spider, url, mirror_file(Path(manifest.root), url).read_bytes()) for url in urls]
@@ -258,19 +310,42 @@ def parse_figures(manifest, sample_size: int) -> list[Figure]:
         started = time.perf_counter()
         lxml.html.document_fromstring(body)
         timings["lxml"].append(time.perf_counter() - started)
-    summary = {name: {"median_ms": statistics.median(values) * 1000, "p95_ms": _percentile(values, 0.95) * 1000}
-               for name, values in timings.items()}
-    details = {**summary, "pages": len(pages), "complete_items": complete,
-               "ratio_p95_vs_trafilatura": summary["ours"]["p95_ms"] / summary["trafilatura"]["p95_ms"],
-               "mean_page_bytes": round(statistics.mean(len(body) for _, _, body in pages))}
+    summary = {
+        name: {"median_ms": statistics.median(values) * 1000, "p95_ms": _percentile(values, 0.95) * 1000}
+        for name, values in timings.items()
+    }
+    details = {
+        **summary,
+        "pages": len(pages),
+        "complete_items": complete,
+        "ratio_p95_vs_trafilatura": summary["ours"]["p95_ms"] / summary["trafilatura"]["p95_ms"],
+        "mean_page_bytes": round(statistics.mean(len(body) for _, _, body in pages)),
+        "problems": []
+        if complete == len(pages)
+        else [f"{len(pages) - complete} of {len(pages)} pages gave no complete item (title, body, date)"],
+    }
     # Against a full extractor, and against the least any reader of the page must do: parse it.
     against_trafilatura = Figure(
-        "parse", "parse + normalize, median per article page", summary["ours"]["median_ms"], "ms",
-        summary["trafilatura"]["median_ms"], "trafilatura.extract", "≤ 0.1× trafilatura", details=details)
+        "parse",
+        "parse + normalize, median per article page",
+        summary["ours"]["median_ms"],
+        "ms",
+        summary["trafilatura"]["median_ms"],
+        "trafilatura.extract",
+        "≤ 0.1× trafilatura",
+        details=details,
+    )
     against_lxml = Figure(
-        "parse_vs_lxml", "parse + normalize vs parsing the page alone", summary["ours"]["median_ms"], "ms",
-        summary["lxml"]["median_ms"], "lxml.html.document_fromstring", "≤ 4× lxml", details=details)
-    for figure, most in ((against_trafilatura, 0.1), (against_lxml, 4)):
+        "parse_vs_lxml",
+        "parse + normalize vs parsing the page alone",
+        summary["ours"]["median_ms"],
+        "ms",
+        summary["lxml"]["median_ms"],
+        "lxml.html.document_fromstring",
+        "≤ 3× lxml",
+        details={**details, "problems": []},
+    )  # said once, by the figure above
+    for figure, most in ((against_trafilatura, 0.1), (against_lxml, 3)):
         figure.met = figure.ratio is not None and figure.ratio <= most and complete == len(pages)
     return [against_trafilatura, against_lxml]
 
@@ -289,8 +364,10 @@ def _articles(count: int, first_code: int = 1):
     fields = {k: v for k, v in golden.items() if k in ArticleItem.__dataclass_fields__}
     fields["published_at"] = datetime.fromisoformat(golden["published_at"])
     template = ArticleItem(**{**fields, "source": "bench", "crawled_at": datetime.now(timezone.utc)})
-    return [replace(template, news_code=str(code), url=f"{template.url}?bench={code}")
-            for code in range(first_code, first_code + count)]
+    return [
+        replace(template, news_code=str(code), url=f"{template.url}?bench={code}")
+        for code in range(first_code, first_code + count)
+    ]
 
 
 def _project_crawler(database_url: str, **settings_overrides):
@@ -322,17 +399,30 @@ def _store_rate(database_url: str, count: int) -> tuple[float, float, dict]:
     rate = count / (time.perf_counter() - started)
 
     store = Store.open(database_url)
-    rows = [{**Store._values(item), "news_code": f"bare-{item.news_code}", "content_hash": content_hash(item),
-             "first_seen_at": item.crawled_at, "last_seen_at": item.crawled_at} for item in items]
+    rows = [
+        {
+            **Store._values(item),
+            "news_code": f"bare-{item.news_code}",
+            "content_hash": content_hash(item),
+            "first_seen_at": item.crawled_at,
+            "last_seen_at": item.crawled_at,
+        }
+        for item in items
+    ]
     batch = crawler.settings.getint("STORE_BATCH_SIZE", 1)
     started = time.perf_counter()
     for at in range(0, len(rows), batch):
         with store.engine.begin() as connection:
-            connection.execute(insert(Article.__table__), rows[at:at + batch])
+            connection.execute(insert(Article.__table__), rows[at : at + batch])
     bare = count / (time.perf_counter() - started)
     stats = {k: v for k, v in crawler.stats.get_stats().items() if k.startswith(STORE)}
     store.engine.dispose()
     return rate, bare, stats
+
+
+def _all_new(stats: dict, count: int) -> list[str]:
+    stored = stats.get(STORE_NEW, 0)
+    return [] if stored == count else [f"{stored} of {count} articles stored new"]
 
 
 def store_figures(work: Path, count: int) -> list[Figure]:
@@ -342,19 +432,39 @@ def store_figures(work: Path, count: int) -> list[Figure]:
     for leftover in work.glob("store.db*"):
         leftover.unlink()
     rate, bare, stats = _store_rate(f"sqlite:///{sqlite_file}", count)
-    figures = [Figure("store_sqlite", "store into SQLite", rate, "articles/s", bare,
-                      "bare INSERT of the same rows", "≥ 5,000 articles/s", met=rate >= 5000 and
-                      stats.get(STORE_NEW) == count, details={"articles": count, "stats": stats})]
+    figures = [
+        Figure(
+            "store_sqlite",
+            "store into SQLite",
+            rate,
+            "articles/s",
+            bare,
+            "bare INSERT of the same rows",
+            "≥ 5,000 articles/s",
+            met=rate >= 5000 and stats.get(STORE_NEW) == count,
+            details={"articles": count, "stats": stats, "problems": _all_new(stats, count)},
+        )
+    ]
     try:
         with PostgresServer() as server:
             rate, bare, stats = _store_rate(server.url, count)
-            figures.append(Figure("store_postgresql", "store into PostgreSQL", rate, "articles/s", bare,
-                                  "bare INSERT of the same rows", "≥ 0.5× the bare INSERT",
-                                  met=rate >= 0.5 * bare and stats.get(STORE_NEW) == count,
-                                  details={"articles": count, "stats": stats, "fsync": "on"}))
+            figures.append(
+                Figure(
+                    "store_postgresql",
+                    "store into PostgreSQL",
+                    rate,
+                    "articles/s",
+                    bare,
+                    "bare INSERT of the same rows",
+                    "≥ 0.5× the bare INSERT",
+                    met=rate >= 0.5 * bare and stats.get(STORE_NEW) == count,
+                    details={"articles": count, "stats": stats, "fsync": "on", "problems": _all_new(stats, count)},
+                )
+            )
     except PostgresUnavailable as missing:
-        figures.append(Figure("store_postgresql", "store into PostgreSQL", None, "articles/s",
-                              details={"skipped": str(missing)}))
+        figures.append(
+            Figure("store_postgresql", "store into PostgreSQL", None, "articles/s", details={"skipped": str(missing)})
+        )
     return figures
 
 
@@ -366,14 +476,22 @@ def _fill(database_url: str, rows: int) -> None:
 
     store = Store.open(database_url)
     template = _articles(1)[0]
-    values = {**Store._values(template), "content_hash": content_hash(template),
-              "first_seen_at": template.crawled_at, "last_seen_at": template.crawled_at}
+    values = {
+        **Store._values(template),
+        "content_hash": content_hash(template),
+        "first_seen_at": template.crawled_at,
+        "last_seen_at": template.crawled_at,
+    }
     chunk = 50_000
     with store.engine.begin() as connection:
         for at in range(0, rows, chunk):
-            connection.execute(insert(Article.__table__),
-                               [{**values, "news_code": str(code), "url": f"https://bench/{code}"}
-                                for code in range(at + 1, min(rows, at + chunk) + 1)])
+            connection.execute(
+                insert(Article.__table__),
+                [
+                    {**values, "news_code": str(code), "url": f"https://bench/{code}"}
+                    for code in range(at + 1, min(rows, at + chunk) + 1)
+                ],
+            )
     store.engine.dispose()
 
 
@@ -386,8 +504,10 @@ def _dedupe_cost(database_url: str, stored: int, count: int) -> float:
     known = set(rng.sample(range(1, stored + 1), count // 2))
     template = _articles(1)[0]
     items = [replace(template, news_code=str(code), url=f"https://bench/{code}") for code in known]
-    items += [replace(template, news_code=str(code), url=f"https://bench/{code}")
-              for code in range(stored + 1, stored + 1 + count - len(items))]
+    items += [
+        replace(template, news_code=str(code), url=f"https://bench/{code}")
+        for code in range(stored + 1, stored + 1 + count - len(items))
+    ]
     rng.shuffle(items)
     crawler = _project_crawler(database_url, COPIES_ENABLED=False)
     dedupe, store = DedupePipeline.from_crawler(crawler), StorePipeline.from_crawler(crawler)
@@ -414,8 +534,15 @@ def dedupe_figure(work: Path, big: int, count: int = 4000) -> Figure:
         costs[rows] = _dedupe_cost(url, rows, count)
         for leftover in work.glob(f"dedupe-{rows}.db*"):
             leftover.unlink()
-    figure = Figure("dedupe", f"dedupe + store per article, {big:,} rows stored", costs[big] * 1e6, "µs",
-                    costs[10_000] * 1e6, "10,000 rows stored", "1M/10k ≤ 1.5",
-                    details={"rows": big, "articles": count, "half_already_stored": True, "database": "sqlite"})
+    figure = Figure(
+        "dedupe",
+        f"dedupe + store per article, {big:,} rows stored",
+        costs[big] * 1e6,
+        "µs",
+        costs[10_000] * 1e6,
+        "10,000 rows stored",
+        "1M/10k ≤ 1.5",
+        details={"rows": big, "articles": count, "half_already_stored": True, "database": "sqlite"},
+    )
     figure.met = figure.ratio is not None and figure.ratio <= 1.5 if big >= 1_000_000 else None
     return figure

@@ -31,8 +31,8 @@ os.environ["DATABASE_URL"] = f"sqlite:///{SCRATCH / 'articles.db'}"
 os.environ["XDG_STATE_HOME"] = str(SCRATCH / "state")
 os.environ["ARCHIVE_DIR"] = str(SCRATCH / "archive")
 os.environ.pop("CRAWL_LOCK_FILE", None)
-# What may appear in the checkout while the suite runs: Python's and pytest's caches.
-CACHES = {".venv", ".git", "__pycache__", ".pytest_cache", ".hypothesis"}
+# What may appear in the checkout while the suite runs: the caches of Python, pytest and the linters.
+CACHES = {".venv", ".git", "__pycache__", ".pytest_cache", ".hypothesis", ".ruff_cache", ".mypy_cache"}
 
 
 def checkout_files() -> set[Path]:
@@ -41,6 +41,24 @@ def checkout_files() -> set[Path]:
         subdirectories[:] = [name for name in subdirectories if name not in CACHES]
         found.update(Path(directory, name).relative_to(ROOT) for name in files)
     return found
+
+
+# What a test needs beyond Python, known from the fixtures it takes (or the parameter of a fixture that
+# picks the database): the markers `python3 tasks.py test --fast` leaves out (pyproject.toml). Modules whose
+# every test crawls or runs the scrapy command say so themselves (`pytestmark`).
+MARKERS_BY_FIXTURE = {"mirror": "crawl", "chromium": "browser", "postgresql_url": "postgres",
+                      "postgresql_server": "postgres", "postgres_server": "postgres", "scrapyd_pair": "scrapyd"}
+MARKERS_BY_PARAMETER = {"postgresql": "postgres"}
+
+
+def pytest_collection_modifyitems(items) -> None:
+    for item in items:
+        parameters = getattr(item, "callspec", None)
+        needs = {MARKERS_BY_FIXTURE[name] for name in getattr(item, "fixturenames", ()) if name in MARKERS_BY_FIXTURE}
+        needs |= {MARKERS_BY_PARAMETER[value] for value in (parameters.params.values() if parameters else ())
+                  if isinstance(value, str) and value in MARKERS_BY_PARAMETER}
+        for marker in sorted(needs):
+            item.add_marker(marker)
 
 
 def pytest_sessionstart(session) -> None:

@@ -54,6 +54,7 @@ def test_an_old_portal_page_without_the_sites_markup_is_one_article():
     assert stats.get_value(ARTICLE_NOT_ARTICLE) is None
 
 
+@pytest.mark.crawl
 def test_a_crawl_over_loopback_stores_the_article_and_none_of_the_other_pages(tmp_path, sqlite_url):
     """The home page of a mirror links to one real article and to every negative page."""
     root = tmp_path / "mirror"

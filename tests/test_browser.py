@@ -25,6 +25,9 @@ from tests.support.js_site import PLAIN, PLAIN_CODES, RENDERED, ChallengeGate, S
 from tests.support.system import need
 from tests.test_crawl_hamshahri import EXPECTED, stored
 
+# Every test here is about the browser (most render pages in Chromium).
+pytestmark = pytest.mark.browser
+
 SETTINGS = get_project_settings()
 
 

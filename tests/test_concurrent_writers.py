@@ -8,6 +8,7 @@ import threading
 from collections import Counter
 from datetime import datetime, timezone
 
+import pytest
 from sqlalchemy import text
 
 from crawler.extract.dates import TEHRAN
@@ -17,6 +18,9 @@ from crawler.store.lock import LOCKED_EXIT_STATUS
 from tests.conftest import ROOT, SCRAPY
 from tests.golden import GOLDEN_ROOT
 from tests.test_crawl_hamshahri import EXPECTED
+
+# Every test here writes into a real PostgreSQL server.
+pytestmark = pytest.mark.postgres
 
 # crawlall stores every fixture article of every source.
 ALL_ARTICLES = len(list(GOLDEN_ROOT.glob("*/*.json")))

@@ -2,8 +2,14 @@
 
 import json
 
-from tests.conftest import scrapy_cli, stored_articles as stored
+import pytest
+
+from tests.conftest import scrapy_cli
+from tests.conftest import stored_articles as stored
 from tests.golden import GOLDEN_ROOT
+
+# Every test here runs the scrapy command or a crawl through a server on loopback.
+pytestmark = pytest.mark.crawl
 
 EXPECTED = {path.stem: json.loads(path.read_text())["item"] for path in (GOLDEN_ROOT / "hamshahri").glob("*.json")}
 

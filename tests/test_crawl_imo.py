@@ -9,6 +9,9 @@ from crawler.fetch.mirror_server import DEFAULT_ROOT
 from tests.conftest import scrapy_cli, stored_articles as stored
 from tests.golden import GOLDEN_ROOT
 
+# Every test here runs the scrapy command or a crawl through a server on loopback.
+pytestmark = pytest.mark.crawl
+
 GOLDEN = {path.stem: json.loads(path.read_text()) for path in (GOLDEN_ROOT / "imo").glob("*.json")}
 EXPECTED = {code: golden["item"] for code, golden in GOLDEN.items()}
 ARTICLE_PAGES = sorted((DEFAULT_ROOT / "imo.org.ir" / "RContent").iterdir())

@@ -20,6 +20,9 @@ from tests.conftest import scrapy_cli, stored_articles as stored
 from tests.golden import GOLDEN_ROOT, spider_for
 from tests.support.served import WORDPRESS_HOSTS
 
+# Every test here runs the scrapy command or a crawl through a server on loopback.
+pytestmark = pytest.mark.crawl
+
 SOURCES = tuple(WORDPRESS_HOSTS)
 HOME = WORDPRESS_HOSTS
 

@@ -16,6 +16,9 @@ from sqlalchemy import create_engine, text
 from tests.conftest import scrapy_cli
 from tests.support.postgres import postgres_server  # noqa: F401 - a fixture
 
+# Every test here runs the scrapy command or a crawl through a server on loopback.
+pytestmark = pytest.mark.crawl
+
 # Small batches and a pause between requests: the database fails while articles are still coming.
 SLOW_CRAWL = ["-s", "STORE_BATCH_SIZE=2", "-s", "DOWNLOAD_DELAY=0.3"]
 LOST = re.compile(r"(\S+): news code (\S+) \(\S+\) NOT STORED")

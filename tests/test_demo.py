@@ -8,7 +8,12 @@ import sqlite3
 import subprocess
 import sys
 
+import pytest
+
 from tests.conftest import CACHES, ROOT
+
+# Every test here runs the scrapy command or a crawl through a server on loopback.
+pytestmark = pytest.mark.crawl
 
 
 def test_the_demo_writes_only_its_own_database(tmp_path):

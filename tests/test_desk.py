@@ -100,6 +100,7 @@ def in_a_thread(work):
     return outcome["value"]
 
 
+@pytest.mark.crawl
 def test_a_reader_searches_opens_an_article_and_sees_its_copies(chromium, desk):
     from playwright.sync_api import expect, sync_playwright
 
@@ -187,6 +188,7 @@ def test_search_results_export_as_csv_and_facets_by_jalali_month(tmp_path):
     assert {row["news_code"] for row in everywhere.json()} == {BOOKS.news_code}
 
 
+@pytest.mark.crawl
 def test_browse_needs_a_sqlite_file(tmp_path):
     def browse(database_url: str, *args: str) -> subprocess.CompletedProcess:
         return subprocess.run([str(SCRAPY), "browse", *args], cwd=ROOT, capture_output=True, text=True, timeout=60,

@@ -3,9 +3,8 @@ the operator runs it (`scrapy crawl`/`crawlall` in a subprocess) against a real 
 
 from __future__ import annotations
 
-import re
-
 import os
+import re
 import sqlite3
 import stat
 import subprocess
@@ -19,6 +18,9 @@ from crawler.store.database import Store
 from crawler.store.lock import CrawlLock, lock_path
 from tests.conftest import ROOT, SCRAPY, scrapy_cli
 from tests.support.served import SOURCES, Fault, RecordingMirror, copy_mirror
+
+# Every test here runs the scrapy command or a crawl through a server on loopback.
+pytestmark = pytest.mark.crawl
 
 LISTING = "/www.hamshahrionline.ir/archive"
 QUICK = ["-s", "RETRY_TIMES=0"]
@@ -172,6 +174,11 @@ def test_a_postgresql_role_that_may_not_write_is_refused(postgresql_server, post
     (["crawl", "hamshahri", "-a", "render=maybe"], "-a render=maybe: give 1 or 0"),
     (["crawl", "hamshahri", "-a", "page=3"], "unknown spider argument(s) -a page; hamshahri takes -a section"),
     (["crawlall", "-a", "pages=-1"], "-a pages=-1: give a whole number"),
+    (["crawlall", "-a", "nonsense=1"], "unknown spider argument(s) -a nonsense; hamshahri, imo take -a section, "
+                                       "-a pages, -a since, -a render; omidjonoob, rasht, semnan take -a section"),
+    (["crawlall", "--sources", "hamshahri,imo", "-a", "api=0"], "unknown spider argument(s) -a api; hamshahri, imo "
+                                                                "take -a section"),
+    (["crawlall", "-a", "api=maybe"], "-a api=maybe: give 1 or 0"),
     (["crawlall", "--sources", ""], "--sources names no source"),
     (["crawlall", "--sources", " , "], "--sources names no source"),
     (["crawlall", "--sources", "hamshahri,nowhere"], "unknown sources: nowhere"),

@@ -15,6 +15,9 @@ from crawler.fetch.mirror_server import DEFAULT_ROOT, MirrorServer
 from tests.conftest import scrapy_cli
 from tests.golden import parse_items, spider_for
 
+# Every test here runs the scrapy command or a crawl through a server on loopback.
+pytestmark = pytest.mark.crawl
+
 # Each article gets one plan in turn: transient faults (a list: one per request, then the page) must
 # end with the article stored; permanent ones (a string) with it not stored, and said so.
 ARTICLE_PLANS = [["500", "reset"], ["503", "stall"], ["429", "truncated"], "redirect_loop", "soft404"]

@@ -199,6 +199,7 @@ def test_mutated_page(path, mutation, database):
     _check(path, mutation, MUTATIONS[mutation], database)
 
 
+@pytest.mark.heavy
 @pytest.mark.parametrize("mutation", HEAVY_MUTATIONS)
 @pytest.mark.parametrize("path", FIRST_OF_EACH_SOURCE, ids=lambda p: p.parent.name)
 def test_page_buried_in_noise(path, mutation, database):

@@ -18,6 +18,9 @@ from tests.conftest import scrapy_cli
 from tests.support.served import Fault, RecordingMirror, copy_mirror
 from tests.test_browser import chromium  # noqa: F401 - the fixture
 
+# Every test here runs the scrapy command or a crawl through a server on loopback.
+pytestmark = pytest.mark.crawl
+
 ARTICLE = "https://www.hamshahrionline.ir/news/962182/فروزنده-نواحی"
 ARTICLE_PATH = "/www.hamshahrionline.ir/news/962182/"
 

@@ -21,6 +21,9 @@ from tests.support.archive_site import FIRST, TEHRAN, Archive
 from tests.support.served import RecordingMirror
 from tests.test_operations import has_articles_table, rows, stored_codes, summary_row, wait_for
 
+# Every test here runs the scrapy command or a crawl through a server on loopback.
+pytestmark = pytest.mark.crawl
+
 HOST = "www.hamshahrionline.ir"
 
 

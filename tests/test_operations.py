@@ -29,6 +29,9 @@ from tests.golden import GOLDEN_ROOT
 from tests.support.served import (SCRIPT_SHELL, SOURCES, SPIDERS, Fault, RecordingMirror, article_files, copy_mirror,
                           mirror_url_of)
 
+# Every test here runs the scrapy command or a crawl through a server on loopback.
+pytestmark = pytest.mark.crawl
+
 HAMSHAHRI_CODES = {path.stem for path in (GOLDEN_ROOT / "hamshahri").glob("*.json")}
 ARTICLE = "https://www.hamshahrionline.ir/news/962182/فروزنده-نواحی"
 
@@ -130,6 +133,17 @@ def test_crawlall_sources_option_limits_the_run(mirror, database_url):
     assert {row["source"] for row in rows(database_url, "select source from crawl_runs")} == {"hamshahri"}
     refused = scrapy_cli("crawlall", "--sources", "hamshahri,nowhere", mirror_url=mirror, database_url=database_url)
     assert refused.returncode == 2 and "unknown sources: nowhere" in refused.stderr
+
+
+def test_crawlall_gives_an_argument_to_the_sources_that_take_it(mirror, database_url):
+    """`-a api=0` is the WordPress sources' argument: they read their HTML pages, the others run as usual."""
+    result = scrapy_cli("crawlall", "-a", "api=0", "--sources", "hamshahri,semnan", mirror_url=mirror,
+                        database_url=database_url)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert summary_row(result.stdout, "semnan")[11] == "off" and summary_row(result.stdout, "hamshahri")[11] == "-"
+    arguments = {row["source"]: json.loads(row["arguments"])
+                 for row in rows(database_url, "select source, arguments from crawl_runs")}
+    assert arguments == {"hamshahri": {}, "semnan": {"api": "0"}}
 
 
 # -- backfill ---------------------------------------------------------------------------------------

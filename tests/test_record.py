@@ -3,9 +3,14 @@
 import json
 from pathlib import Path
 
+import pytest
+
 from crawler.fetch.mirror_server import DEFAULT_ROOT, MirrorServer, mirror_path
 from tests.conftest import scrapy_cli
 from tests.golden import GOLDEN_ROOT
+
+# Every test here runs the scrapy command or a crawl through a server on loopback.
+pytestmark = pytest.mark.crawl
 
 
 def test_record_saves_the_page_and_writes_the_same_golden_file(mirror, database_url, tmp_path):

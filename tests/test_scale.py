@@ -18,6 +18,9 @@ from tests.golden import GOLDEN_ROOT
 from tests.support.scrapyd_servers import ScrapydServer, build_egg, deploy
 from tests.support.served import SOURCES, RecordingMirror, copy_mirror
 
+# Crawls on scrapyd servers into PostgreSQL.
+pytestmark = [pytest.mark.crawl, pytest.mark.scrapyd, pytest.mark.postgres]
+
 CODES = {source: sorted(path.stem for path in (GOLDEN_ROOT / source).glob("*.json")) for source in SOURCES}
 # Served at once; every other hamshahri article waits for the test's release (see RecordingMirror).
 FIRST_SERVED, HELD = "628431", "/www.hamshahrionline.ir/news/96"

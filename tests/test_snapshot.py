@@ -5,11 +5,16 @@ from __future__ import annotations
 
 import sqlite3
 
+import pytest
+
 from crawler.store.database import Store
 from crawler.store.search import find
 from tests.conftest import scrapy_cli
 from tests.test_copies import AGENCY, IMO, IMO_OTHER, OTHER_NEWS, article, store_as_a_crawl
 from tests.test_search import BOOKS
+
+# Every test here runs the scrapy command.
+pytestmark = pytest.mark.crawl
 
 
 def snapshot(postgresql_url: str, path) -> str:

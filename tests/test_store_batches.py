@@ -10,18 +10,17 @@ from dataclasses import replace
 
 import pytest
 import pytest_twisted
-from scrapy.utils.test import get_crawler
-from twisted.internet import reactor
-from twisted.internet.task import deferLater
-
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from scrapy.utils.test import get_crawler
 from sqlalchemy import func, text
+from twisted.internet import reactor
+from twisted.internet.task import deferLater
 
 from crawler.stats import STORE_FAILED, STORE_NEW
 from crawler.store.database import Article, Store
 from pipelines.store import StorePipeline
-from tests.support.postgres import postgres_server  # noqa: F401 - a fixture
+from tests.conftest import DATABASE_NUMBERS
 from tests.test_pipelines import article, rows
 
 CHANGED_BODY = "بند اول\nبند دوم، اصلاح شده"
@@ -48,8 +47,9 @@ def two_stores(request, tmp_path):
     if request.param == "sqlite":
         yield Store.open(f"sqlite:///{tmp_path / 'batch.db'}"), Store.open(f"sqlite:///{tmp_path / 'single.db'}")
         return
-    server = request.getfixturevalue("postgres_server")
-    batch, single = Store.open(server.url), Store.open(server.create_database("single"))
+    # Two new databases on the session's server (tests/conftest.py), started once for the whole run.
+    server = request.getfixturevalue("postgresql_server")
+    batch, single = (Store.open(server.create_database(f"test_{next(DATABASE_NUMBERS)}")) for _ in range(2))
     yield batch, single
     batch.engine.dispose()
     single.engine.dispose()

@@ -49,6 +49,7 @@ def test_synthetic_codes_are_of_the_template_s_kind():
     assert synthetic_code(90_000_001, "NKXL") != synthetic_code(90_000_002, "NKXL")
 
 
+@pytest.mark.crawl
 def test_a_crawl_of_the_synthetic_mirror_stores_every_article_once(manifest, tmp_path):
     database = tmp_path / "synthetic.db"
     with MirrorServer(Path(manifest.root)) as server:

@@ -38,6 +38,9 @@ from tests.support.system import need
 from tests.test_browser import crawl as crawl_in_process
 from tests.test_operations import cron_job
 
+# Every test here runs the scrapy command or a crawl through a server on loopback.
+pytestmark = pytest.mark.crawl
+
 SETTINGS = get_project_settings()
 HOME = "https://news.semnan.ir/"
 # The seven Semnan articles of the mirror, by what becomes of them.

@@ -24,6 +24,9 @@ from tests.conftest import scrapy_cli, stored_articles
 from tests.golden import GOLDEN_ROOT
 from tests.support.served import SPIDERS, WORDPRESS_HOSTS, Fault, RecordingMirror, copy_mirror
 
+# Every test here runs the scrapy command or a crawl through a server on loopback.
+pytestmark = pytest.mark.crawl
+
 SOURCES = tuple(WORDPRESS_HOSTS)
 # The fields a post gives (the rest come from its page, as the source's spider declares).
 FROM_THE_POST = ("news_code", "title", "lead", "body", "published_at", "category", "tags")

@@ -46,12 +46,33 @@ def one_line_errors(run):
     return checked_run
 
 
-def check_spider_arguments(spiders: list[type], arguments: dict[str, str]) -> None:
+# The job id scrapyd passes to every crawl it runs: every source takes it.
+SCRAPYD_JOB_ARGUMENT = "_job"
+
+
+def check_spider_arguments(spiders: list[type], arguments: dict[str, str]) -> dict[str, dict[str, str]]:
+    """Each source's spider arguments: those of the command line it takes (its class's `arguments`), so
+    `crawlall -a api=0` gives `api` to the WordPress sources only. An argument no source takes, or a value
+    a source refuses (its `check_arguments`), is a usage error."""
+    taken = {name for spider in spiders for name in spider.arguments} | {SCRAPYD_JOB_ARGUMENT}
+    if unknown := sorted(set(arguments) - taken):
+        takers: dict[tuple[str, ...], list[str]] = {}
+        for spider in spiders:
+            takers.setdefault(tuple(spider.arguments), []).append(spider.name)
+        takes = "; ".join(f"{', '.join(names)} take{'s' if len(names) == 1 else ''} "
+                          f"{', '.join(f'-a {name}' for name in names_taken)}"
+                          for names_taken, names in takers.items())
+        raise UsageError(f"unknown spider argument(s) {', '.join(f'-a {name}' for name in unknown)}; {takes}")
+    by_source = {}
     for spider in spiders:
+        own = {name: value for name, value in arguments.items()
+               if name in spider.arguments or name == SCRAPYD_JOB_ARGUMENT}
         try:
-            spider.check_arguments(arguments)
+            spider.check_arguments(own)
         except ValueError as error:
             raise UsageError(str(error)) from None
+        by_source[spider.name] = own
+    return by_source
 
 
 def check_database_url(url: str | None) -> None:
@@ -174,5 +195,6 @@ def open_writable(url: str) -> Store:
         store.check_writable()
     except SQLAlchemyError as error:
         reason = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
-        raise DatabaseUnavailable(f"cannot open and write the database {shown_url(url)}: {reason}; nothing crawled") from None
+        raise DatabaseUnavailable(f"cannot open and write the database {shown_url(url)}: {reason}; "
+                                  "nothing crawled") from None
     return store

@@ -376,14 +376,15 @@ class SummarizedCrawl(BaseRunSpiderCommand):
         assert self.crawler_process and self.settings
         names = self.sources(args, opts)
         loader = self.crawler_process.spider_loader
-        check_spider_arguments([loader.load(name) for name in names], opts.spargs)
+        arguments = check_spider_arguments([loader.load(name) for name in names], opts.spargs)
         check_database_url(self.settings.get("DATABASE_URL"))
         check_mirror_url(self.settings.get("MIRROR_URL"))
         check_lock_file(self.settings.get("CRAWL_LOCK_FILE"))
         check_settings(self.settings)
-        self.crawl_sources(names, opts)
+        self.crawl_sources(arguments)
 
-    def crawl_sources(self, names: list[str], opts: argparse.Namespace) -> None:
+    def crawl_sources(self, arguments: dict[str, dict[str, str]]) -> None:
+        """Crawls each source (the keys) with its spider arguments."""
         assert self.crawler_process and self.settings
         database_url = self.settings.get("DATABASE_URL")
         # On PostgreSQL each source is locked in the database as its crawl starts (crawler.store.lock.SourceLock).
@@ -401,18 +402,18 @@ class SummarizedCrawl(BaseRunSpiderCommand):
         except LockHeld as held:
             print(f"{held}: exiting", file=sys.stderr)
             self.exitcode = LOCKED_EXIT_STATUS
-            self.record_locked_out(database_url, names, held.holder, opts.spargs)
+            self.record_locked_out(database_url, held.holder, arguments)
             return
         try:
             open_writable(database_url)
-            rows = self.run_crawlers(names, opts)
+            rows = self.run_crawlers(arguments)
             print()
             print(format_table(rows))
             for line in (line for row in rows for line in row.details_below()):
                 print(line)
             print(f"\ndatabase: {describe_database(database_url)}")
             try:
-                self.record(database_url, rows, opts.spargs)
+                self.record(database_url, rows, arguments)
             except SQLAlchemyError as error:
                 print(f"could not record this run in crawl_runs: {str(error).splitlines()[0]}", file=sys.stderr)
                 self.exitcode = 1
@@ -426,31 +427,31 @@ class SummarizedCrawl(BaseRunSpiderCommand):
         elif rows and all(row.locked_by for row in rows):
             self.exitcode = LOCKED_EXIT_STATUS  # nothing crawled: every source was being crawled elsewhere
 
-    def run_crawlers(self, names: list[str], opts: argparse.Namespace) -> list[SourceSummary]:
+    def run_crawlers(self, arguments: dict[str, dict[str, str]]) -> list[SourceSummary]:
         assert self.crawler_process
-        crawlers = [self._create_crawler(name) for name in names]
+        crawlers = [self._create_crawler(name) for name in arguments]
         for crawler in crawlers:
             if jobdir := crawler.settings.get("JOBDIR"):
                 # Scrapy keeps one crawl's state per job directory: each source gets its own (above the
                 # command line's priority, which the process merges into each crawler again).
                 crawler.settings.set("JOBDIR", str(Path(jobdir) / crawler.spidercls.name),
                                      priority=crawler.settings.getpriority("JOBDIR") + 1)
-            self.crawler_process.crawl(crawler, **opts.spargs)
+            self.crawler_process.crawl(crawler, **arguments[crawler.spidercls.name])
         self.crawler_process.start()
         return [SourceSummary.from_stats(crawler.spidercls.name, crawler.stats.get_stats()) for crawler in crawlers]
 
-    def record_locked_out(self, database_url: str, names: list[str], holder: str, arguments: dict) -> None:
+    def record_locked_out(self, database_url: str, holder: str, arguments: dict[str, dict[str, str]]) -> None:
         """A run that never got the lock is still a row per source in crawl_runs (`locked elsewhere`): a
         queue of jobs that keeps timing out shows in the history, not only in the jobs' logs."""
         now = datetime.now(timezone.utc)
         rows = [SourceSummary(name, finish_reason=LOCKED_ELSEWHERE_STATUS, locked_by=holder, started_at=now,
-                              finished_at=now) for name in names]
+                              finished_at=now) for name in arguments]
         try:
             self.record(database_url, rows, arguments)
         except SQLAlchemyError as error:
             print(f"could not record this run in crawl_runs: {str(error).splitlines()[0]}", file=sys.stderr)
 
     @staticmethod
-    def record(database_url: str, rows: list[SourceSummary], arguments: dict) -> None:
+    def record(database_url: str, rows: list[SourceSummary], arguments: dict[str, dict[str, str]]) -> None:
         with Session(Store.open(database_url).engine) as session, session.begin():
-            session.add_all(row.crawl_run(arguments) for row in rows)
+            session.add_all(row.crawl_run(arguments[row.source]) for row in rows)
