@@ -3,6 +3,7 @@
     python3 tasks.py bench                      # the quick default: a 10,000-article synthetic mirror
     python3 tasks.py bench --pages 100000 --dedupe-rows 1000000 --search-articles 100000   # the full figures (~10 GB of mirror)
     python3 tasks.py bench --only desk          # only the reader's desk: Persian search, store with index and copies
+    python3 tasks.py bench --only addsource     # only `scrapy addsource`'s requests and seconds per mini-site
 
 Prints a table and writes bench/out/<time>-<commit>.json to compare commits. The synthetic mirror
 and the databases live in bench/out/work (deleted at the end unless --keep).
@@ -27,7 +28,7 @@ from bench import desk, figures
 from bench.synthetic import generate
 
 OUT = Path(__file__).resolve().parent / "out"
-STEPS = ("crawl", "parse", "store", "dedupe", "desk")
+STEPS = ("crawl", "parse", "store", "dedupe", "desk", "addsource")
 
 
 def machine() -> dict:
@@ -124,6 +125,9 @@ def main() -> None:
                   "the search index and copy detection ...", flush=True)
             results += desk.search_figures(work, args.search_articles)
             results.append(desk.store_figure(work, args.desk_store_articles))
+        if "addsource" in steps:
+            print("scrapy addsource on each mini-site of tests/mirror ...", flush=True)
+            results += figures.addsource_figures(work)
     finally:
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)
