@@ -30,26 +30,32 @@ def slug(title: str) -> str:
     return title.replace(" ", "-")
 
 
+WORDPRESS_IDS = (3812, 3819, 3826, 3833)
+WORDPRESS_OTHERS = ["/category/akhbar/", "/tag/asphalt/", "/about-us/", "/gallery/", "/contact/"]
+NASTOOH_IDS = [1204551 + 13 * n for n in range(5)]
 # host -> (family, the articles' paths and news codes, the pages linked from the home page that are no article)
 SITES = {
-    "wp-open.example-municipality.ir": ("wordpress", [(f"/{code}/{slug(t)}/", str(code)) for code, t in
-                                                      zip((3812, 3819, 3826, 3833), TITLES)],
-                                        ["/category/akhbar/", "/tag/asphalt/", "/about-us/", "/gallery/", "/contact/"]),
-    "wp-closed.example-municipality.ir": ("wordpress", [(f"/1405/09/{day[-2:]}/{slug(t)}/", str(code)) for code, t, day
-                                                        in zip((3812, 3819, 3826, 3833), TITLES, DAYS)],
-                                          ["/category/akhbar/", "/tag/asphalt/", "/about-us/", "/gallery/", "/contact/"]),
-    "joomla.example-municipality.ir": ("joomla", [(f"/akhbar/{41 + n}-khabar-{n + 1}", str(41 + n)) for n in range(4)],
-                                       ["/akhbar/", "/component/tags/tag/asphalt", "/about", "/gallery", "/contact-us"]),
-    "drupal.example-municipality.ir": ("drupal", [(f"/node/{205 + 3 * n}", str(205 + 3 * n)) for n in range(4)],
-                                       ["/taxonomy/term/3", "/taxonomy/term/9", "/about", "/gallery", "/contact"]),
-    "khabar.example-municipality.ir": ("nastooh", [(f"/fa/news/{1204551 + 13 * n}/{slug(t)}", str(1204551 + 13 * n))
-                                                   for n, t in enumerate(TITLES)],
-                                       ["/fa/service/city", "/fa/tag/1/آسفالت", "/fa/about", "/fa/photo", "/fa/contact"]),
-    "portal.example-municipality.ir": ("aspnet", [(f"/ShowNews.aspx?ID={1530 + n}", str(1530 + n)) for n in range(4)],
-                                       ["/NewsArchive.aspx", "/NewsArchive.aspx?Tag=5", "/Page.aspx?Name=About",
-                                        "/Gallery.aspx", "/Contact.aspx"]),
-    "shahr.example-municipality.ir": ("generic", [(f"/news.php?id={code}", str(code)) for code in (17, 18, 21)],
-                                      ["/news-list.php?tag=asphalt", "/about.php", "/gallery.php", "/contact.php"]),
+    "wp-open.example-municipality.ir": (
+        "wordpress", [(f"/{code}/{slug(t)}/", str(code)) for code, t in zip(WORDPRESS_IDS, TITLES)], WORDPRESS_OTHERS),
+    "wp-closed.example-municipality.ir": (
+        "wordpress",
+        [(f"/1405/09/{day[-2:]}/{slug(t)}/", str(code)) for code, t, day in zip(WORDPRESS_IDS, TITLES, DAYS)],
+        WORDPRESS_OTHERS),
+    "joomla.example-municipality.ir": (
+        "joomla", [(f"/akhbar/{41 + n}-khabar-{n + 1}", str(41 + n)) for n in range(4)],
+        ["/akhbar/", "/component/tags/tag/asphalt", "/about", "/gallery", "/contact-us"]),
+    "drupal.example-municipality.ir": (
+        "drupal", [(f"/node/{205 + 3 * n}", str(205 + 3 * n)) for n in range(4)],
+        ["/taxonomy/term/3", "/taxonomy/term/9", "/about", "/gallery", "/contact"]),
+    "khabar.example-municipality.ir": (
+        "nastooh", [(f"/fa/news/{code}/{slug(t)}", str(code)) for code, t in zip(NASTOOH_IDS, TITLES)],
+        ["/fa/service/city", "/fa/tag/1/آسفالت", "/fa/about", "/fa/photo", "/fa/contact"]),
+    "portal.example-municipality.ir": (
+        "aspnet", [(f"/ShowNews.aspx?ID={1530 + n}", str(1530 + n)) for n in range(4)],
+        ["/NewsArchive.aspx", "/NewsArchive.aspx?Tag=5", "/Page.aspx?Name=About", "/Gallery.aspx", "/Contact.aspx"]),
+    "shahr.example-municipality.ir": (
+        "generic", [(f"/news.php?id={code}", str(code)) for code in (17, 18, 21)],
+        ["/news-list.php?tag=asphalt", "/about.php", "/gallery.php", "/contact.php"]),
 }
 REGISTRY_KEYS = {"site_name", "hosts", "family", "article_url", "news_code", "render", "usual_steps", "drop_from_body",
                  "page_fields", "selectors", "discovery", "detected"}
@@ -153,8 +159,8 @@ async def test_discovery_finds_the_api_feeds_sitemaps_and_next_pages(sites_mirro
 def test_addsource_appends_its_table_and_keeps_the_others(sites_mirror, tmp_path):
     registry = tmp_path / "sources.toml"
     registry.write_text('# kept\n[qazvin]\nhosts = ["qazvin.ir"]\n', encoding="utf-8")
-    result = scrapy_cli("addsource", "https://khabar.example-municipality.ir/", "--name", "khabar", mirror_url=sites_mirror,
-                        database_url="sqlite:///unused.db", SOURCES_FILE=str(registry))
+    result = scrapy_cli("addsource", "https://khabar.example-municipality.ir/", "--name", "khabar",
+                        mirror_url=sites_mirror, database_url="sqlite:///unused.db", SOURCES_FILE=str(registry))
     assert result.returncode == 0, result.stderr[-2000:]
     assert "sample 1: https://khabar.example-municipality.ir/fa/news/1204551/" in result.stdout
     assert "date: 1405-09-08 (Jalali) = 2026-11-29T09:30:00+03:30 (Gregorian, Tehran), from selector" in result.stdout

@@ -204,13 +204,7 @@ class Command(ScrapyCommand):
             return f"blocked: a CDN challenge the browser did not pass at {urlsplit(crawler.spider.home).hostname}"
         if found is None:
             return f"not read: the look at the site stopped early ({crawler.stats.get_value('finish_reason')})"
-        if found.failure:
-            return found.failure
-        if not any(sample.complete for sample in found.samples):
-            missing = sorted({name for sample in found.samples for name in sample.missing()})
-            return f"no article found: no page it links to was read with a title, a date and a body (missing: " \
-                   f"{', '.join(missing)})"
-        return ""
+        return found.why_not()
 
     @staticmethod
     def append(path: Path, entry: str) -> None:

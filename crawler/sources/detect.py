@@ -113,6 +113,14 @@ class Discovery:
     requests: int = 0
     site_name: str = ""
 
+    def why_not(self) -> str:
+        """Why the site is no source («» when it is one): no sample read with a title, a date and a body."""
+        if self.failure or any(sample.complete for sample in self.samples):
+            return self.failure
+        missing = sorted({name for sample in self.samples for name in sample.missing()})
+        return f"no article found: no page it links to was read with a title, a date and a body (missing: " \
+               f"{', '.join(missing)})"
+
     @property
     def url_hash_only(self) -> bool:
         return self.news_code == ["url_hash"]
@@ -242,7 +250,8 @@ def _code_position(urls: list[str]) -> int | None:
     dates: set[int] = set()
     for segments in split:
         for position in range(len(segments) - 2):
-            if YEAR.match(segments[position]) and all(re.match(r"^\d{1,2}$", s) for s in segments[position + 1:position + 3]):
+            month_and_day = segments[position + 1:position + 3]
+            if YEAR.match(segments[position]) and all(re.match(r"^\d{1,2}$", s) for s in month_and_day):
                 dates.update(range(position, position + 3))
     candidates = []
     for position in range(len(split[0])):
@@ -277,7 +286,7 @@ def shape_rule(urls: list[str], hosts: tuple[str, ...], with_code: bool = True) 
             parts.append(r"\d+")
         elif kind == "N-S":
             parts.append(r"\d+-[^/?#]*")
-        elif kind == "S" and len(values) > 1 or kind == "S" and position == len(split[0]) - 1:
+        elif kind == "S" and (len(values) > 1 or position == len(split[0]) - 1):
             parts.append(r"[^/?#]+")
         else:
             parts.append(re.escape(next(iter(values))))
@@ -286,7 +295,9 @@ def shape_rule(urls: list[str], hosts: tuple[str, ...], with_code: bool = True) 
     if not query:
         return rf"{prefix}{path}/?$"
     key = _query_code_key(urls)
-    fixed = [(k, v) for k, v in parse_qsl(query) if k.lower() not in ID_KEYS | {"itemid", "catid"}]
+    # The query's other keys whose value every URL of the group shares («option=com_content»).
+    shared = set.intersection(*(set(parse_qsl(urlsplit(url).query)) for url in urls))
+    fixed = sorted((k, v) for k, v in shared if k.lower() not in ID_KEYS | {"itemid", "catid"})
     needs = "".join(rf"(?=[^#]*[?&]{re.escape(k)}={re.escape(v)}(&|#|$))" for k, v in fixed)
     code = rf"[?&]{re.escape(key)}=" + (r"(?P<code>\d+)" if with_code else r"\d+") if key else ""
     # IIS and PHP answer a path in any letter case.
@@ -490,6 +501,19 @@ async def discover(fetch: Fetch, home_url: str, name: str, site_name: str = "") 
                 found.strategies.append({"kind": "sitemap", "url": news or response.url})
                 break
     return found
+
+
+class NotASource(Exception):
+    """A site that is no source, and why, in one line."""
+
+
+async def registry_entry(fetch: Fetch, home_url: str, name: str = "site") -> dict:
+    """The registry table of a site from its address alone, kept in memory: what a one-off crawl of an
+    unregistered site (`scrapy crawl site -a url=…`) describes it with. NotASource says why it is none."""
+    found = await discover(fetch, home_url, name)
+    if why := found.why_not():
+        raise NotASource(why)
+    return found.table()
 
 
 async def _listing(get, home: TextResponse, article_group: list[str], site: Site) -> list[dict[str, str]]:
