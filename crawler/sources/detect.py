@@ -48,6 +48,8 @@ FAMILIES = ("wordpress", "joomla", "drupal", "nastooh", "aspnet", "generic")
 FAMILY_SPIDERS: dict[str, type[NewsSpider]] = {"wordpress": WordPressSpider, "nastooh": NastoohSpider,
                                                "aspnet": AspNetPortalSpider}
 SAMPLES = 5
+# A link whose text has fewer words is a menu's, not a headline.
+HEADLINE_WORDS = 4
 # Groups of the home page's links probed, and pages of each, before giving up on finding articles.
 GROUPS_PROBED = 4
 PAGES_PER_GROUP = 2
@@ -228,19 +230,26 @@ def url_shape(url: str) -> tuple | None:
     return (tuple(kinds), keys, parts.path.endswith("/"))
 
 
-def link_groups(home: TextResponse, hosts: frozenset[str]) -> list[list[str]]:
+def link_groups(home: TextResponse, hosts: frozenset[str]) -> tuple[list[list[str]], set[str]]:
     """The home page's links to its own hosts grouped by shape, largest group first (numbered shapes
-    first among equals: an id in the URL is the surer sign of an article)."""
+    first among equals: an id in the URL is the surer sign of an article), in the page's order; and the
+    links that are the site's chrome: every link to them has a text of three words at most («درباره ما»,
+    «تماس با ما»), as menus have and headlines do not."""
     groups: dict[tuple, list[str]] = {}
-    for href in home.css("a::attr(href)").getall():
-        url = home.urljoin(href.strip()).split("#")[0]
+    words: dict[str, int] = {}
+    for link in home.css("a[href]"):
+        url = home.urljoin(link.attrib["href"].strip()).split("#")[0]
         if bare_host(url) not in hosts or url.rstrip("/") == home.url.rstrip("/"):
             continue
         shape = url_shape(url)
-        if shape is not None and url not in groups.setdefault(shape, []):
+        if shape is None:
+            continue
+        if url not in groups.setdefault(shape, []):
             groups[shape].append(url)
+        words[url] = max(words.get(url, 0), len(" ".join(link.css("::text").getall()).split()))
     ranked = sorted(groups.items(), key=lambda item: (-len(item[1]), "N" not in str(item[0])))
-    return [urls for _, urls in ranked]
+    chrome = {url for url, count in words.items() if count < HEADLINE_WORDS}
+    return [urls for _, urls in ranked], chrome
 
 
 def _code_position(urls: list[str]) -> int | None:
@@ -270,14 +279,19 @@ def _query_code_key(urls: list[str]) -> str | None:
     return None
 
 
-def shape_rule(urls: list[str], hosts: tuple[str, ...], with_code: bool = True) -> str:
-    """The article-URL rule of a group of URLs of one shape: a regex with a «code» group on the id."""
+def shape_rule(urls: list[str], hosts: tuple[str, ...], chrome: set[str] = frozenset(), with_code: bool = True) -> str:
+    """The article-URL rule of a group of URLs of one shape: a regex with a «code» group on the id, and
+    without the chrome's pages of the same shape («/about/» beside «/<slug>/»)."""
     host = "|".join(re.escape(h) for h in sorted({bare_host(f"https://{h}/") for h in hosts}))
-    prefix = rf"^https?://(www\.)?({host})"
+    shape = url_shape(urls[0])
+    alike = sorted({path for url in chrome if url_shape(url) == shape
+                    for path in (urlsplit(url).path, unquote(urlsplit(url).path))})
+    refused = f"(?!({'|'.join(re.escape(path.rstrip('/')) for path in alike)})/?([?#]|$))" if alike else ""
+    prefix = rf"^https?://(www\.)?({host}){refused}"
     split = [_segments(url) for url in urls]
     code_at = _code_position(urls) if with_code else None
     parts = []
-    for position, kind in enumerate(url_shape(urls[0])[0]):
+    for position, kind in enumerate(shape[0]):
         values = {segments[position] for segments in split}
         if position == code_at:
             group = r"(?P<code>\d+)"
@@ -429,11 +443,11 @@ async def discover(fetch: Fetch, home_url: str, name: str, site_name: str = "") 
     reader = candidate_site(name, found.family, hosts, site_name=site_name)
 
     # The articles: the group of the home page's links whose pages read as articles.
-    groups = link_groups(home, bare)
+    groups, chrome = link_groups(home, bare)
     article_group: list[str] = []
     pages: dict[str, Response] = {}
     read: dict[str, ArticleItem] = {}
-    for urls in groups[:GROUPS_PROBED]:
+    for urls in [headlines for urls in groups if (headlines := [u for u in urls if u not in chrome])][:GROUPS_PROBED]:
         for url in urls[:PAGES_PER_GROUP]:
             if (response := await get(url)) is not None:
                 pages[url] = response
@@ -459,12 +473,12 @@ async def discover(fetch: Fetch, home_url: str, name: str, site_name: str = "") 
 
     # The rules: the news code as the pages print it (read without a URL rule), then the URL's id where it
     # agrees; the samples read again with the rules, as a crawl will read them (no request more).
-    rule = shape_rule(article_group, hosts)
+    rule = shape_rule(article_group, hosts, chrome)
     site = candidate_site(name, found.family, hosts, rule, site_name)
     url_codes = {url: site.code_in_url(url) for url in article_group}
     found.news_code, url_code_serves = news_code_rule([Sample(url, read[url]) for url in read], url_codes)
     if not url_code_serves:
-        rule = shape_rule(article_group, hosts, with_code=False)
+        rule = shape_rule(article_group, hosts, chrome, with_code=False)
         site = candidate_site(name, found.family, hosts, rule, site_name)
     found.article_url = rule
     if any(url_codes.values()) and url_code_serves:
