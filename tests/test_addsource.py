@@ -15,9 +15,10 @@ import tomli_w
 from scrapy.crawler import CrawlerRunner
 from scrapy.utils.project import get_project_settings
 
-from crawler.commands.addsource import SiteLook
+from crawler.commands.addsource import SiteLook, description_lines
 from crawler.fetch.mirror_server import DEFAULT_ROOT, MirrorServer
-from crawler.sources.detect import FAMILIES
+from crawler.items import ArticleItem
+from crawler.sources.detect import FAMILIES, Discovery, Sample, news_code_rule, shape_rule
 from tests.conftest import scrapy_cli
 from tests.support.system import need
 
@@ -230,3 +231,30 @@ async def test_on_the_tailored_sites_the_samples_read_as_their_golden_files(host
             # then, never a wrong one.
             assert sample.item.published_jalali in ("", expected["published_jalali"])
     assert compared and any(sample.complete for sample in found.samples)
+
+
+def sample(url: str, code: str, step: str) -> Sample:
+    return Sample(url, ArticleItem(source="x", news_code=code, url=url, provenance={"news_code": step}))
+
+
+def test_a_printed_code_unlike_the_urls_number_takes_the_code_out_of_the_url_rule():
+    urls = ["https://x.example-municipality.ir/news/1001/a", "https://x.example-municipality.ir/news/1002/b"]
+    rule = shape_rule(urls, ("x.example-municipality.ir",))
+    assert re.search(rule, urls[0])["code"] == "1001"
+    # The page prints «کد خبر: 77»: the URL's number is no news code.
+    steps, url_code_serves = news_code_rule([sample(urls[0], "77", "label")], {urls[0]: "1001"})
+    assert (steps, url_code_serves) == (["label"], False)
+    assert "code" not in re.compile(shape_rule(urls, ("x.example-municipality.ir",), with_code=False)).groupindex
+    # Printed and equal: the URL's number serves.
+    assert news_code_rule([sample(urls[0], "1001", "label")], {urls[0]: "1001"}) == (["label"], True)
+
+
+def test_a_date_in_the_url_is_no_news_code():
+    urls = ["https://x.example-municipality.ir/1403/09/14/a/", "https://x.example-municipality.ir/1403/09/15/b/"]
+    assert "code" not in re.compile(shape_rule(urls, ("x.example-municipality.ir",))).groupindex
+
+
+def test_the_url_hash_alone_is_said_aloud():
+    found = Discovery(home="https://x.example-municipality.ir/", news_code=["url_hash"])
+    assert found.url_hash_only
+    assert any("NOT PRINTED and not in the URL" in line for line in description_lines(found))
