@@ -19,14 +19,14 @@ from urllib.parse import urlsplit
 import scrapy
 import tomli_w
 from scrapy.commands import ScrapyCommand
-from scrapy.exceptions import IgnoreRequest, UsageError
+from scrapy.exceptions import UsageError
 from scrapy.utils.conf import closest_scrapy_cfg
 
 from crawler.extract.dates import TEHRAN
 from crawler.extract.urls import bare_host
 from crawler.fetch.redirects import url_problem
 from crawler.run.preflight import check_mirror_url, one_line_errors
-from crawler.sources.detect import Discovery, Sample, discover
+from crawler.sources.detect import Discovery, FetchesNow, Sample, discover
 
 SOURCE_NAME = re.compile(r"^[a-z][a-z0-9_]{1,39}$")
 
@@ -50,7 +50,7 @@ def registered(path: Path) -> dict[str, dict]:
         raise UsageError(f"{path}: {error}; nothing fetched") from None
 
 
-class SiteLook(scrapy.Spider):
+class SiteLook(FetchesNow, scrapy.Spider):
     """Fetches what `discover` asks for, one page after another, and keeps what it found."""
 
     name = "addsource"
@@ -65,25 +65,15 @@ class SiteLook(scrapy.Spider):
         self.site_name = site_name
         self.hosts = {bare_host(home)}
         self.discovery: Discovery | None = None
-        self.refused: list[str] = []
 
     def owns_url(self, url: str) -> bool:
         """The host guard's question (crawler/fetch/redirects.py): only the site's own hosts."""
         return bare_host(url) in self.hosts
 
-    async def fetch(self, url: str) -> scrapy.http.Response | None:
-        try:
-            return await self.crawler.engine.download_async(scrapy.Request(url, dont_filter=True))
-        except IgnoreRequest as refused:
-            self.refused.append(str(refused))
-        except Exception as error:  # noqa: BLE001 - a page that failed is a page not read; said at the end
-            self.refused.append(f"{url}: {error}")
-        return None
-
     async def start(self):
-        self.discovery = await discover(self.fetch, self.home, self.source_name, self.site_name)
-        for request in ():
-            yield request
+        self.discovery = await discover(self.fetch_page, self.home, self.source_name, self.site_name)
+        return
+        yield  # start() is an async generator of requests; this one fetches through fetch_page and yields none
 
 
 def sample_lines(number: int, sample: Sample) -> list[str]:
@@ -204,6 +194,8 @@ class Command(ScrapyCommand):
             return f"blocked: a CDN challenge the browser did not pass at {urlsplit(crawler.spider.home).hostname}"
         if found is None:
             return f"not read: the look at the site stopped early ({crawler.stats.get_value('finish_reason')})"
+        if found.failure.startswith("blocked: the home page") and crawler.spider.not_fetched:
+            return f"blocked: {crawler.spider.not_fetched[0]}"
         return found.why_not()
 
     @staticmethod

@@ -29,6 +29,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from urllib.parse import parse_qsl, unquote, urljoin, urlsplit
 
+from scrapy import Request
+from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response, TextResponse
 
 from crawler.extract.article import ArticlePage
@@ -517,13 +519,33 @@ async def discover(fetch: Fetch, home_url: str, name: str, site_name: str = "") 
     return found
 
 
+class FetchesNow:
+    """Spider mixin: `fetch_page(url)`, a page fetched at once through the crawl's downloader and its
+    middlewares (the mirror, robots.txt, the host guard, retries, the browser for a CDN challenge), for
+    `discover`; None when it was not fetched, the reason kept in `not_fetched`."""
+
+    async def fetch_page(self, url: str) -> Response | None:
+        try:
+            return await self.crawler.engine.download_async(Request(url, dont_filter=True))
+        except IgnoreRequest as refused:
+            self.not_fetched.append(str(refused))
+        except Exception as error:  # noqa: BLE001 - a page that failed is a page not read; said at the end
+            self.not_fetched.append(f"{url}: {error}")
+        return None
+
+    @property
+    def not_fetched(self) -> list[str]:
+        return self.__dict__.setdefault("_not_fetched", [])
+
+
 class NotASource(Exception):
     """A site that is no source, and why, in one line."""
 
 
 async def registry_entry(fetch: Fetch, home_url: str, name: str = "site") -> dict:
     """The registry table of a site from its address alone, kept in memory: what a one-off crawl of an
-    unregistered site (`scrapy crawl site -a url=…`) describes it with. NotASource says why it is none."""
+    unregistered site (`scrapy crawl site -a url=…`) describes it with, from its `start()`:
+    `await registry_entry(self.fetch_page, url)` with FetchesNow. NotASource says why it is none."""
     found = await discover(fetch, home_url, name)
     if why := found.why_not():
         raise NotASource(why)
