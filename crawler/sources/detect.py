@@ -114,7 +114,6 @@ class Discovery:
     samples: list[Sample] = field(default_factory=list)
     not_articles: list[str] = field(default_factory=list)
     failure: str = ""
-    requests: int = 0
     site_name: str = ""
 
     def why_not(self) -> str:
@@ -423,7 +422,6 @@ async def discover(fetch: Fetch, home_url: str, name: str, site_name: str = "") 
     statuses: list[int] = []
 
     async def get(url: str) -> Response | None:
-        found.requests += 1
         response = await fetch(url)
         statuses.append(response.status if response is not None else 0)
         return response
@@ -490,33 +488,40 @@ async def discover(fetch: Fetch, home_url: str, name: str, site_name: str = "") 
     found.samples = [Sample(url, item) for url in article_group[:SAMPLES] if url in read
                      and (item := read_article(site, pages[url])) is not None]
 
-    # Discovery, in the order a crawl tries it.
-    if found.family == "wordpress":
-        api = await get(urljoin(home_url, "/wp-json/wp/v2/posts?per_page=1"))
-        if api is not None and api.status == 200 and api.body.lstrip().startswith(b"["):
-            try:
-                json.loads(api.body)
-                found.strategies.append({"kind": "wordpress_api", "home": home_url})
-            except ValueError:
-                pass
-    found.strategies.extend(await _listing(get, home, article_group, site))
-    feeds = feed_links(home) or ([urljoin(home_url, "/feed/")] if found.family == "wordpress" else [])
+    found.strategies = await _strategies(get, home, found.family, article_group, site)
+    return found
+
+
+async def _strategies(get, home: TextResponse, family: str, article_group: list[str], site: Site) -> list[dict]:
+    """The discovery strategies that answer, in the order a crawl tries them: the WordPress REST API, the
+    listing, the feed, the sitemaps."""
+    strategies = []
+    if family == "wordpress":
+        api_root = home.urljoin(home.css("link[rel='https://api.w.org/']::attr(href)").get() or "/wp-json/")
+        api = await get(urljoin(api_root.rstrip("/") + "/", "wp/v2/posts?per_page=1"))
+        if isinstance(api, TextResponse) and api.status == 200 and _json_list(api.text):
+            strategies.append({"kind": "wordpress_api", "home": home.url})
+    strategies.extend(await _listing(get, home, article_group, site))
+    feeds = feed_links(home) or ([home.urljoin("/feed/")] if family == "wordpress" else [])
     for url in feeds[:1]:
         if is_feed(await get(url)):
-            found.strategies.append({"kind": "feed", "url": url})
-    robots = await get(urljoin(home_url, "/robots.txt"))
-    sitemaps = robots_sitemaps(robots)
-    if sitemaps:
-        found.strategies.append({"kind": "sitemap", "url": "robots.txt"})
-    else:
-        usual = ["/sitemap.xml", "/sitemap_index.xml"] + (["/wp-sitemap.xml"] if found.family == "wordpress" else [])
-        for path in usual:
-            response = await get(urljoin(home_url, path))
-            if is_sitemap(response):
-                news = news_sitemap(response)
-                found.strategies.append({"kind": "sitemap", "url": news or response.url})
-                break
-    return found
+            strategies.append({"kind": "feed", "url": url})
+    if robots_sitemaps(await get(home.urljoin("/robots.txt"))):
+        strategies.append({"kind": "sitemap", "url": "robots.txt"})
+        return strategies
+    usual = ["/sitemap.xml", "/sitemap_index.xml"] + (["/wp-sitemap.xml"] if family == "wordpress" else [])
+    for path in usual:
+        if is_sitemap(response := await get(home.urljoin(path))):
+            strategies.append({"kind": "sitemap", "url": news_sitemap(response) or response.url})
+            break
+    return strategies
+
+
+def _json_list(text: str) -> bool:
+    try:
+        return isinstance(json.loads(text), list)
+    except ValueError:
+        return False
 
 
 class FetchesNow:
