@@ -178,6 +178,11 @@ def test_addsource_appends_its_table_and_keeps_the_others(sites_mirror, tmp_path
         2, f"error: 'khabar' is taken: {registry} has a table [khabar]; choose another")
     assert (tailored.returncode, tailored.stderr.strip().splitlines()[-1]) == (
         2, "error: 'semnan' is taken: a tailored spider has that name (spiders/semnan.py); choose another")
+    owned = scrapy_cli("addsource", "https://semnan.ir/", "--name", "other", mirror_url=sites_mirror,
+                       database_url="sqlite:///unused.db", SOURCES_FILE=str(registry))
+    assert (owned.returncode, owned.stderr.strip().splitlines()[-1]) == (
+        2, "error: semnan.ir is already a host of the source 'semnan'; nothing fetched")
+    assert set(tomllib.loads(registry.read_text(encoding="utf-8"))) == {"qazvin", "khabar"}
 
 
 @pytest.mark.parametrize(("host", "why"), [
