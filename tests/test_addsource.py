@@ -7,18 +7,24 @@ from __future__ import annotations
 import json
 import re
 import tomllib
+import urllib.request
 from pathlib import Path
 
 import pytest
 import pytest_twisted
 import tomli_w
 from scrapy.crawler import CrawlerRunner
+from scrapy.http import HtmlResponse
 from scrapy.utils.project import get_project_settings
+from w3lib.url import safe_url_string
 
 from crawler.commands.addsource import SiteLook, description_lines
+from crawler.fetch.mirror import mirrored_url
 from crawler.fetch.mirror_server import DEFAULT_ROOT, MirrorServer
 from crawler.items import ArticleItem
-from crawler.sources.detect import FAMILIES, Discovery, Sample, news_code_rule, shape_rule
+from crawler.sources.detect import (FAMILIES, Discovery, Sample, candidate_site, news_code_rule, read_article,
+                                    shape_rule)
+
 from tests.conftest import scrapy_cli
 from tests.support.system import need
 
@@ -100,8 +106,13 @@ async def test_the_family_and_the_rules_fit_the_site(host, sites_mirror):
         assert match, path
         # The code the URL carries, where the rule takes it from the URL, is the site's news code.
         assert match.groupdict().get("code") in (None, code), path
+    # Nor does a crawl with these rules read them as articles.
+    site = candidate_site("candidate", found.family, found.hosts, found.article_url)
     for path in not_articles:
-        assert not rule.search(f"https://{host}{path}"), path
+        url = safe_url_string(f"https://{host}{path}")
+        assert not rule.search(url), path
+        with urllib.request.urlopen(mirrored_url(sites_mirror, url)) as answer:
+            assert read_article(site, HtmlResponse(url, body=answer.read())) is None, path
     # A printed code, where there is one, leads the news-code rule; the URL's hash is never needed here.
     assert "url_hash" not in found.news_code
 
