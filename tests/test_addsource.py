@@ -24,7 +24,6 @@ from crawler.fetch.mirror_server import DEFAULT_ROOT, MirrorServer
 from crawler.items import ArticleItem
 from crawler.sources.detect import (FAMILIES, Discovery, Sample, candidate_site, news_code_rule, read_article,
                                     shape_rule)
-
 from tests.conftest import scrapy_cli
 from tests.support.system import need
 
