@@ -421,7 +421,7 @@ def dedupe_figure(work: Path, big: int, count: int = 4000) -> Figure:
 
 
 # The mini-sites of `scrapy addsource`'s tests (tests/mirror/*.example-municipality.ir), one per CMS shape.
-ADDSOURCE_SITES = ("wp-open", "wp-closed", "joomla", "drupal", "khabar", "portal", "shahr")
+ADDSOURCE_SITES = ("wp-open", "wp-closed", "joomla", "drupal", "khabar", "portal", "shahr", "rusta")
 ADDSOURCE_MAX_REQUESTS = 40
 ADDSOURCE_MAX_SECONDS = 15.0
 
