@@ -4,6 +4,9 @@ a non-zero exit and nothing written."""
 
 from __future__ import annotations
 
+import argparse
+import contextlib
+import io
 import json
 import re
 import tomllib
@@ -18,6 +21,7 @@ from scrapy.http import HtmlResponse
 from scrapy.utils.project import get_project_settings
 from w3lib.url import safe_url_string
 
+from crawler.commands.addsource import Command as AddSource
 from crawler.commands.addsource import SiteLook, description_lines
 from crawler.fetch.mirror import mirrored_url
 from crawler.fetch.mirror_server import DEFAULT_ROOT, MirrorServer
@@ -189,19 +193,27 @@ def test_addsource_appends_its_table_and_keeps_the_others(sites_mirror, tmp_path
     tables = tomllib.loads(registry.read_text(encoding="utf-8"))
     assert set(tables) == {"qazvin", "khabar"} and tables["khabar"]["family"] == "nastooh"
 
-    again = scrapy_cli("addsource", "https://khabar.example-municipality.ir/", "--name", "khabar",
-                       mirror_url=sites_mirror, database_url="sqlite:///unused.db", SOURCES_FILE=str(registry))
-    tailored = scrapy_cli("addsource", "https://khabar.example-municipality.ir/", "--name", "semnan",
-                          mirror_url=sites_mirror, database_url="sqlite:///unused.db", SOURCES_FILE=str(registry))
-    assert (again.returncode, again.stderr.strip().splitlines()[-1]) == (
+    khabar = "https://khabar.example-municipality.ir/"
+    assert refused(khabar, "khabar", registry) == (
         2, f"error: 'khabar' is taken: {registry} has a table [khabar]; choose another")
-    assert (tailored.returncode, tailored.stderr.strip().splitlines()[-1]) == (
+    assert refused(khabar, "semnan", registry) == (
         2, "error: 'semnan' is taken: a tailored spider has that name (spiders/semnan.py); choose another")
-    owned = scrapy_cli("addsource", "https://semnan.ir/", "--name", "other", mirror_url=sites_mirror,
-                       database_url="sqlite:///unused.db", SOURCES_FILE=str(registry))
-    assert (owned.returncode, owned.stderr.strip().splitlines()[-1]) == (
+    assert refused("https://semnan.ir/", "other", registry) == (
         2, "error: semnan.ir is already a host of the source 'semnan'; nothing fetched")
     assert set(tomllib.loads(registry.read_text(encoding="utf-8"))) == {"qazvin", "khabar"}
+
+
+def refused(url: str, name: str, registry: Path) -> tuple[int, str]:
+    """addsource in this process, for a refusal before any request: (its exit status, what it said)."""
+    settings = get_project_settings()
+    settings.set("SOURCES_FILE", str(registry), priority="cmdline")
+    command = AddSource()
+    command.settings = settings
+    command.crawler_process = CrawlerRunner(settings)
+    error = io.StringIO()
+    with contextlib.redirect_stderr(error):
+        command.run([url], argparse.Namespace(name=name, site_name="", dry_run=False))
+    return command.exitcode, error.getvalue().strip()
 
 
 @pytest.mark.parametrize(("host", "why"), [
