@@ -5,6 +5,7 @@
     python3 tasks.py bench --size small         # every figure in about half a minute, far from the targets' sizes
     python3 tasks.py bench --only desk          # only the reader's desk: Persian search, store with index and copies
     python3 tasks.py bench --only archive       # only the WARC archive: its size, the crawl with it, reextract
+    python3 tasks.py bench --only addsource     # only `scrapy addsource`'s requests and seconds per mini-site
 
 A size sets every count below; an option given with it overrides that one count. Prints a table with
 each figure's target, met or NOT MET (or «-» when the run is smaller than the target's size), and writes
@@ -33,7 +34,7 @@ from bench import archive, desk, figures
 from bench.synthetic import generate
 
 OUT = Path(__file__).resolve().parent / "out"
-STEPS = ("crawl", "parse", "store", "dedupe", "desk", "archive")
+STEPS = ("crawl", "parse", "store", "dedupe", "desk", "archive", "addsource")
 # Each size's counts (the options of the same names) and how long `scrapy bench`, the crawl's reference, runs.
 SIZES = {
     "small": {
@@ -230,6 +231,9 @@ def main() -> int:
             )
             manifest = generate(work / "archive-mirror", args.archive_pages)
             results += timed("archive", archive.archive_figures, manifest, work, args.parse_sample)
+        if "addsource" in steps:
+            print("scrapy addsource on each mini-site of tests/mirror ...", flush=True)
+            results += timed("addsource", figures.addsource_figures, work)
     finally:
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)

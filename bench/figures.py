@@ -546,3 +546,34 @@ def dedupe_figure(work: Path, big: int, count: int = 4000) -> Figure:
     )
     figure.met = figure.ratio is not None and figure.ratio <= 1.5 if big >= 1_000_000 else None
     return figure
+
+
+# The mini-sites of `scrapy addsource`'s tests (tests/mirror/*.example-municipality.ir), one per CMS shape.
+ADDSOURCE_SITES = ("wp-open", "wp-closed", "joomla", "drupal", "khabar", "portal", "shahr", "rusta")
+ADDSOURCE_MAX_REQUESTS = 40
+ADDSOURCE_MAX_SECONDS = 15.0
+
+
+def addsource_figures(work: Path) -> list[Figure]:
+    """`scrapy addsource --dry-run` on each mini-site through the mirror: the requests it sent (counted by the
+    mirror) and its seconds, against `scrapy list`'s (the command's start-up alone) in the same run."""
+    from crawler.fetch.mirror_server import DEFAULT_ROOT
+
+    env = {**os.environ, "SOURCES_FILE": str(work / "sources.toml"), "LOG_LEVEL": "WARNING"}
+    _, _, startup, _ = _run_measured([str(SCRAPY), "list"], ROOT, env, work / "list.log")
+    results = []
+    for site in ADDSOURCE_SITES:
+        with CountingMirror(DEFAULT_ROOT) as mirror:
+            command = [str(SCRAPY), "addsource", f"https://{site}.example-municipality.ir/", "--name", "bench_site",
+                       "--dry-run"]
+            code, _, seconds, _ = _run_measured(command, ROOT, {**env, "MIRROR_URL": mirror.url},
+                                                work / f"addsource-{site}.log")
+        problems = [] if code == 0 else [f"exit {code}: see {work / f'addsource-{site}.log'}"]
+        results.append(Figure(f"addsource_requests_{site}", f"addsource requests, {site}", mirror.requests, "requests",
+                              target=f"< {ADDSOURCE_MAX_REQUESTS}",
+                              met=code == 0 and mirror.requests < ADDSOURCE_MAX_REQUESTS,
+                              details={"problems": problems}))
+        results.append(Figure(f"addsource_seconds_{site}", f"addsource seconds, {site}", seconds, "s", startup,
+                              "`scrapy list`", f"< {ADDSOURCE_MAX_SECONDS:.0f} s",
+                              met=code == 0 and seconds < ADDSOURCE_MAX_SECONDS))
+    return results

@@ -21,6 +21,7 @@ from urllib.parse import urlsplit
 from scrapy.spiderloader import SpiderLoader
 from scrapy.utils.conf import closest_scrapy_cfg
 
+from crawler.extract.site import FALLBACK_STEPS
 from crawler.extract.urls import bare_host
 from crawler.sources.discovery import Feed, Listing, Sitemap, Strategy, WordPressApi
 from crawler.sources.families import FAMILIES, NEWS_CODE_RULES
@@ -179,6 +180,15 @@ def source_spider(name: str, entry: Any, where: Located) -> type[NewsSpider]:
     if not isinstance(detected, dict):
         raise where.error((name, "detected"), "give a table")
     _unknown(detected, DETECTED_KEYS, (name, "detected"), where)
+    baseline = detected.get("baseline", {})
+    if not isinstance(baseline, dict):
+        raise where.error((name, "detected", "baseline"), "give a table of fields and the steps they came from")
+    usual = {field: _strings(steps, (name, "usual_steps", field), where) for field, steps in usual_steps.items()}
+    # The generic steps `scrapy addsource` read the samples with are this site's norm, as a tailored
+    # spider's usual_steps are: a field read later by another generic step is layout drift.
+    for field, step in baseline.items():
+        if _string(step, (name, "detected", "baseline", field), where) in FALLBACK_STEPS:
+            usual[field] = tuple(dict.fromkeys([*usual.get(field, ()), step]))
     home = f"https://{hosts[0]}/"
     discovery = tuple(strategy(item, (name, "discovery", index), home, page_fields, where)
                       for index, item in enumerate(entry.get("discovery", [])))
@@ -187,8 +197,7 @@ def source_spider(name: str, entry: Any, where: Located) -> type[NewsSpider]:
         "family": family, "home": home, "discovery": discovery, "article_url": article_url, "news_code": news_code,
         "render": render, "selectors": {field: _string(query, (name, "selectors", field), where)
                                         for field, query in selectors.items()},
-        "usual_steps": {field: _strings(steps, (name, "usual_steps", field), where)
-                        for field, steps in usual_steps.items()},
+        "usual_steps": usual,
         "drop_from_body": _strings(entry.get("drop_from_body", []), (name, "drop_from_body"), where),
         "__module__": __name__, "__doc__": f"{name}: a source of the registry ({where.path}).",
     }
