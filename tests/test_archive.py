@@ -20,6 +20,7 @@ from scrapy import Request
 from scrapy.http import HtmlResponse
 from warcio.archiveiterator import ArchiveIterator
 
+from crawler import stats
 from crawler.fetch.archive import ArchiveFiles, ArchivedRecord, archive_files, read_record, responses_in, verify
 from crawler.fetch.mirror_server import DEFAULT_ROOT, MirrorServer
 from tests.conftest import ROOT, SCRAPY, scrapy_cli
@@ -172,7 +173,6 @@ import os, sys
 from scrapy import Request
 from scrapy.http import HtmlResponse
 from crawler.fetch.archive import ArchiveFiles
-from crawler import stats
 files = ArchiveFiles(sys.argv[1], 10**12)
 for number in range(10**6):
     body = os.urandom(2_000_000)  # incompressible: each write takes a while
