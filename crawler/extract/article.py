@@ -23,8 +23,8 @@ from w3lib.url import safe_url_string
 
 from crawler.extract.blocks import block_text
 from crawler.extract.datefinder import find_published
-from crawler.extract.dates import (JALALI_YEARS, TEHRAN, clean_date_text, jalali_dates, jalali_day, parse_jalali,
-                                   parse_machine_date)
+from crawler.extract.dates import (DAY, JALALI_YEARS, TEHRAN, clean_date_text, jalali_dates, jalali_day,
+                                   machine_precision, parse_jalali, parse_machine_date, read_jalali)
 from crawler.extract.layout import PageLayout, element_text
 from crawler.extract.selectors import PageSelectors
 from crawler.extract.site import Site
@@ -146,8 +146,8 @@ class ArticlePage:
         self._item: ArticleItem | None = None
         self.provenance: dict[str, str] = {}
         self._selected: dict[str, SelectorList] = {}
-        # A line of the body holding only a date, taken out of the body by _clean_body.
-        self.dateline: datetime | None = None
+        # A line of the body holding only a date, taken out of the body by _clean_body, and its precision.
+        self.dateline: tuple[datetime, str] | None = None
         self._title = ""
 
     # -- selectors -------------------------------------------------------------------------------
@@ -278,7 +278,7 @@ class ArticlePage:
         title = self._title = self.title()
         body = self.body(title)
         self.layout.read_body(body)
-        published_at = self.published_at(body)
+        published_at, precision = self.published_at(body)
         item = ArticleItem(
             source=self.site.name,
             news_code=self.news_code(),
@@ -288,6 +288,7 @@ class ArticlePage:
             body=body,
             published_at=published_at,
             published_jalali=jalali_day(published_at) if published_at else "",
+            published_precision=precision,
             kicker=self.kicker(),
             category=self.category(),
             tags=self.tags(),
@@ -378,32 +379,43 @@ class ArticlePage:
             ("fallback", lambda: self._clean_body(self._generic_body(), title)),
         ]) or ""
 
-    def published_at(self, body: str) -> datetime | None:
+    def published_at(self, body: str) -> tuple[datetime | None, str]:
+        """The publication instant on Tehran's clock, and how exactly the page states it (`DAY`: a date
+        without a time, stored at 00:00)."""
         evidence: list[str] = []
+        precisions: dict[str, str] = {}
+
+        def machine(step: str, value: str) -> datetime | None:
+            precisions[step] = machine_precision(value)
+            return self._plausible(parse_machine_date(value))
+
+        def printed(step: str, found: tuple[datetime, str] | None) -> datetime | None:
+            moment, precisions[step] = found or (None, DAY)
+            return self._plausible(moment)
 
         def in_article_head() -> datetime | None:
-            moment, found = find_published(self.layout, self._plausible)
+            moment, found, precisions["near_title"] = find_published(self.layout, self._plausible)
             evidence.append(found or "")
             return moment
 
         moment = self._record("published_at", [
-            ("jsonld", lambda: self._plausible(parse_machine_date(self.data.text("datePublished")))),
-            ("meta", lambda: self._plausible(parse_machine_date(
-                self.data.meta("article:published_time") or self._time_element()))),
-            ("selector", lambda: self._plausible(parse_jalali(self.selected_text("date")))),
+            ("jsonld", lambda: machine("jsonld", self.data.text("datePublished"))),
+            ("meta", lambda: machine("meta", self.data.meta("article:published_time") or self._time_element())),
+            ("selector", lambda: printed("selector", read_jalali(self.selected_text("date")))),
             # The page-level finder: a date next to the title; its evidence names the step.
             ("near_title", in_article_head),
             # A dateline printed above the text as it stands.
-            ("dateline", lambda: self._plausible(self.dateline)),
+            ("dateline", lambda: printed("dateline", self.dateline)),
             # The first date of the prose is an event's, date-only (a time there is an event's too),
             # unless the text says it is today's or the site declares its text dates are its own; never
             # when the article's head prints dates that disagree.
             ("text", lambda: self._plausible(_day_of(self._text_date(body))) if evidence != ["disagree"] else None),
         ])
+        precision = precisions.get(self.provenance.get("published_at", ""), DAY)
         if self.provenance.get("published_at") == "near_title":
             self.provenance["published_at"] = evidence[0]
         # The same instant on Tehran's clock, whatever offset the page wrote it with (Yoast writes UTC).
-        return moment.astimezone(TEHRAN) if moment else None
+        return (moment.astimezone(TEHRAN), precision) if moment else (None, "")
 
     def category(self) -> str:
         return self._record("category", [
@@ -476,7 +488,7 @@ class ArticlePage:
             return parse_jalali(body)
         for line in body.split("\n"):
             cleaned = clean_date_text(line)
-            for moment, start, _ in jalali_dates(cleaned):
+            for moment, start, _, _ in jalali_dates(cleaned):
                 if TEXT_DATE_EVIDENCE.search(cleaned[max(0, start - 30):start]):
                     return moment
         return None
@@ -516,7 +528,7 @@ class ArticlePage:
             lines.pop(0)
         kept = []
         for line in lines:
-            dated = parse_jalali(line) if len(line) <= DATELINE_MAX else None
+            dated = read_jalali(line) if len(line) <= DATELINE_MAX else None
             if dated:
                 # Only a date that opens the text is the article's dateline; further down, a short
                 # dated line is a caption's or another article's.

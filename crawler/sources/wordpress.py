@@ -27,7 +27,7 @@ from twisted.python.failure import Failure
 from w3lib.url import safe_url_string
 
 from crawler.extract.article import ArticlePage, lead_or_nothing
-from crawler.extract.dates import TEHRAN, jalali_day, parse_machine_date
+from crawler.extract.dates import SECOND, TEHRAN, jalali_day, parse_machine_date
 from crawler.extract.text import normalize_line
 from crawler.items import ArticleItem
 from crawler.run.listings import FALLS_BACK
@@ -406,7 +406,7 @@ class WordPressSpider(NewsSpider, SitemapSpider):
         item = ArticleItem(
             source=self.name, news_code=str(post.id), url=safe_url_string(post.link), title=title,
             lead=lead_or_nothing(html_text(post.excerpt), body), body=body, published_at=published_at,
-            published_jalali=jalali_day(published_at), category=normalize_line(categories[-1]) if categories else "",
+            published_jalali=jalali_day(published_at), published_precision=SECOND, category=normalize_line(categories[-1]) if categories else "",
             tags=tags, crawled_at=page.now, modified_at=post.modified_at)
         item.provenance = {name: "api" for name in ("news_code", "title", "lead", "body", "published_at", "category",
                                                      "tags") if getattr(item, name)}
