@@ -3,9 +3,12 @@ count, tags, the news code's label, layered selectors and the usual steps of a s
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 from scrapy.http import HtmlResponse
 
+from crawler.extract.article import ArticlePage
 from crawler.sources.wordpress import WordPressSpider
 from spiders.omidjonoob import OmidJonoobSpider
 from spiders.rasht import RashtSpider
@@ -136,3 +139,22 @@ def test_a_usual_step_is_not_counted_as_a_fallback_but_drift_is():
     assert not rasht.is_fallback("published_at", "text") and rasht.is_fallback("published_at", "near_title")
     assert rasht.is_fallback("body", "fallback") and not rasht.is_fallback("body", "selector")
     assert spider_for(URL).is_fallback("published_at", "text")
+
+
+def test_images_are_only_http_urls_of_the_sites_hosts_or_an_image_cdn():
+    images = "".join(f'<meta property="og:image" content="{url}">' for url in (
+        "javascript:alert(3)", "https://tracker.example.com/pixel.jpg", "ftp://omidjonob.ir/u/a.jpg",
+        "https://omidjonob.ir/u/a.jpg", "https://cdn.omidjonob.ir/u/b.jpg", "https://i0.wp.com/omidjonob.ir/u/c.jpg"))
+    item, _ = read(page().replace(b"</head>", images.encode() + b"</head>"))
+    assert item.images == ["https://omidjonob.ir/u/a.jpg", "https://cdn.omidjonob.ir/u/b.jpg",
+                           "https://i0.wp.com/omidjonob.ir/u/c.jpg"]
+
+
+def test_of_thumbnails_only_the_full_image_they_link_to_or_the_largest_is_kept():
+    gallery = ('<div class="gallery"><a href="https://omidjonob.ir/u/reje-1.jpg"><img src="https://omidjonob.ir/u/reje-1-150x150.jpg"></a>'
+               '<img src="https://omidjonob.ir/u/reje-2-150x150.jpg"><img src="https://omidjonob.ir/u/reje-2-300x200.jpg">'
+               '<img src="javascript:alert(3)"></div>')
+    described = OmidJonoobSpider.describe()
+    site = replace(described, selectors={**described.selectors, "images": (".gallery img",)})
+    item = ArticlePage(site, HtmlResponse(url=URL, body=page(after_text=gallery))).item()
+    assert item.images == ["https://omidjonob.ir/u/reje-1.jpg", "https://omidjonob.ir/u/reje-2-300x200.jpg"]

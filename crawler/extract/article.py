@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta, timezone
 from functools import cache, cached_property
 from typing import TypeVar
+from urllib.parse import urlsplit
 
 import lxml.html
 import trafilatura
@@ -30,6 +31,7 @@ from crawler.extract.selectors import PageSelectors
 from crawler.extract.site import Site
 from crawler.extract.structured import StructuredData
 from crawler.extract.text import latin_digits, normalize_line, normalize_text, parse_int
+from crawler.extract.urls import bare_host
 from crawler.items import ArticleItem
 
 T = TypeVar("T")
@@ -65,7 +67,11 @@ NOT_FOUND = re.compile(r"یافت نشد|پیدا نشد|وجود ندارد|ص�
                        r"|^خطا|^error\b|نتایج جستجو|جستجو برای|search results", re.I)
 SEARCH_URL = re.compile(r"[?&](s|q|query|search|keyword)=|/search\b|/جستجو", re.I)
 # A resized copy WordPress makes of an uploaded image: «reje-1-1024x683.jpg» is «reje-1.jpg».
-RESIZED = re.compile(r"-\d{2,4}x\d{2,4}(?=\.\w+$)")
+RESIZED = re.compile(r"-(\d{2,4})x(\d{2,4})(?=\.\w+$)")
+# A link to an image file (a thumbnail's link to its full image).
+IMAGE_FILE = re.compile(r"\.(jpe?g|png|gif|webp|avif)$", re.I)
+# Image CDNs that serve a site's own uploads: WordPress's Jetpack (i0.wp.com/<site>/…), ArvanCloud's storage.
+IMAGE_CDNS = ("wp.com", "arvanstorage.ir")
 # The words the generic rules' labels hold, found in one walk of the page.
 LABEL_WORDS = ("ادامه", "بیشتر", "کد ", "كد ", "شناسه ", "بازد", "برچسب", "کلیدواژه", "کلید واژه", "کلمات کلیدی")
 # A body without a sentence this long (in words) is a list of links or headings, not prose.
@@ -108,6 +114,12 @@ def _has_words(text: str) -> bool:
 def _after(element, nodes: Iterable) -> Iterable:
     """The nodes (in document order) that come after the element."""
     return itertools.islice(itertools.dropwhile(lambda node: node is not element, nodes), 1, None)
+
+
+def _image_area(url: str) -> int:
+    """The pixels a resized copy's name states; an original's (no size in its name) counts as the largest."""
+    size = RESIZED.search(url)
+    return int(size.group(1)) * int(size.group(2)) if size else 1 << 40
 
 
 def _unique(values: Iterable[str]) -> list[str]:
@@ -441,20 +453,40 @@ class ArticlePage:
         ]) or []
 
     def images(self) -> list[str]:
+        """The article's images: http(s) URLs on the site's hosts, their subdomains or an image CDN
+        (`IMAGE_CDNS`), never a `javascript:` or `data:` one; of the sizes of one image, the original, else
+        the largest copy listed (a thumbnail linked to its full image gives the full image)."""
         structured = [*self.data.images(), *self.data.metas("og:image")]
-        selected = self._css("images").css("::attr(data-src), ::attr(src)").getall()
+        selected = [url for node in self._css("images") for url in self._image_sources(node.root)]
         if structured:
             self.provenance["images"] = "jsonld" if self.data.images() else "meta"
         elif selected:
             self.provenance["images"] = "selector"
         urls = _unique(safe_url_string(self.response.urljoin(u.strip())) for u in [*structured, *selected]
-                       if u.strip() and not u.strip().startswith("data:"))
-        # A resized copy of an image already listed is the same image.
-        originals = {RESIZED.sub("", url) for url in urls if not RESIZED.search(url)}
-        kept = {}
-        for url in urls:
-            kept.setdefault(RESIZED.sub("", url) if RESIZED.sub("", url) in originals else url, url)
+                       if u.strip())
+        kept: dict[str, str] = {}
+        for url in filter(self._image_host, urls):
+            original = RESIZED.sub("", url)
+            if original not in kept or _image_area(url) > _image_area(kept[original]):
+                kept[original] = url
         return list(kept.values())
+
+    def _image_sources(self, image) -> list[str]:
+        """An <img>'s own source, or the full image its link or srcset gives (a thumbnail's is its
+        original)."""
+        link = next(image.iterancestors("a"), None)
+        href = (link.get("href") or "").strip() if link is not None else ""
+        if IMAGE_FILE.search(href.split("?")[0]):
+            return [href]
+        srcset = [entry.split()[0] for entry in (image.get("srcset") or "").split(",") if entry.strip()]
+        return [value for value in (image.get("data-src"), image.get("src"), *srcset) if value]
+
+    def _image_host(self, url: str) -> bool:
+        parts = urlsplit(url)
+        host = bare_host(parts.hostname or "")
+        return parts.scheme in ("http", "https") and any(
+            host == known or host.endswith(f".{known}")
+            for known in (*self.site.hosts, bare_host(self.response.url), *IMAGE_CDNS))
 
     def view_count(self) -> int | None:
         return self._record("view_count", [
