@@ -158,3 +158,10 @@ def test_of_thumbnails_only_the_full_image_they_link_to_or_the_largest_is_kept()
     site = replace(described, selectors={**described.selectors, "images": (".gallery img",)})
     item = ArticlePage(site, HtmlResponse(url=URL, body=page(after_text=gallery))).item()
     assert item.images == ["https://omidjonob.ir/u/reje-1.jpg", "https://omidjonob.ir/u/reje-2-300x200.jpg"]
+
+
+@pytest.mark.parametrize("caption", ["<figure><img src='https://omidjonob.ir/u/a.jpg'><figcaption>نمای ۱ از بوستان</figcaption></figure>",
+                                     "<p>نمای ۲ از بوستان جنگلی چیتگر</p>"])
+def test_a_photo_reports_captions_are_not_body_text(caption):
+    item, _ = read(page(after_text=caption))
+    assert "نمای" not in item.body

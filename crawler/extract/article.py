@@ -53,7 +53,10 @@ FUTURE_SLACK = timedelta(days=1)
 # ۱۴۰۰»), or the text naming it as the date («در تاریخ ۳۰ خرداد ۱۳۹۷»).
 TEXT_DATE_EVIDENCE = re.compile(r"(امروز\s*(\S+\s*){0,2}|در تاریخ\s*)$")
 # A photo's caption or credit, a gallery's counter: not body text.
-CAPTION_LINE = re.compile(r"^((عکس|عکاس|تصویر|فیلم|ویدئو)\s*[:：]|نمای\s*\d+\s*از\s*\d+|\d+\s*/\s*\d+$)")
+# «نمای ۱ از ۴», «نمای ۱ از بوستان»: a photo report's caption, short; a sentence that starts so is text.
+CAPTION_LINE = re.compile(r"^((عکس|عکاس|تصویر|فیلم|ویدئو)\s*[:：]|نمای\s*\d+\s*از\s*(\d+|.{1,40}$)|\d+\s*/\s*\d+$)")
+# A figure's or a gallery's caption inside the body's element, whatever the site: not the article's text.
+CAPTIONS = ("figcaption", ".wp-caption-text", ".gallery-caption")
 # The printed news code: «کد خبر : 14491», «شناسه خبر ۱۲۳», «کد مطلب: 77».
 CODE_LABEL = re.compile(r"(کد|شناسه)\s*(خبر|مطلب)\s*[:：]?\s*(\d+)")
 # A view counter: «۹۸۷ بازدید», «بازدید: ۵۱», «تعداد بازدید : ۷۷», «12,480 بار بازدید».
@@ -537,7 +540,7 @@ class ArticlePage:
 
     def _article_text(self, element) -> str:
         """The element's text without what the site puts in its articles that is not the article."""
-        drop = _compiled(", ".join(self.site.drop_from_body))
+        drop = _compiled(", ".join((*self.site.drop_from_body, *CAPTIONS)))
         element = copy.deepcopy(element)
         for unwanted in drop(element) if drop else []:
             unwanted.drop_tree()
