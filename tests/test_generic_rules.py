@@ -165,3 +165,16 @@ def test_of_thumbnails_only_the_full_image_they_link_to_or_the_largest_is_kept()
 def test_a_photo_reports_captions_are_not_body_text(caption):
     item, _ = read(page(after_text=caption))
     assert "نمای" not in item.body
+
+
+@pytest.mark.parametrize("author", ['{"@type": "Organization", "name": "همشهری آنلاین"}', '"همشهری آنلاین"',
+                                    '[{"@type": "NewsMediaOrganization", "name": "خبرگزاری"}]'])
+def test_an_outlet_is_not_an_author(author):
+    url = "https://www.hamshahrionline.ir/news/962182/x"
+    jsonld = (f'<script type="application/ld+json">{{"@type": "NewsArticle", "headline": "{TITLE}", '
+              f'"author": {author}, "publisher": {{"@type": "Organization", "name": "خبرگزاری"}}}}</script>')
+    item, _ = read(page().replace(b"</head>", jsonld.encode() + b"</head>"), url)
+    assert item.authors == []
+    person = jsonld.replace(author, '[{"@type": "Person", "name": "مریم احمدی"}, ' + author.strip("[]") + "]")
+    item, _ = read(page().replace(b"</head>", person.encode() + b"</head>"), url)
+    assert item.authors == ["مریم احمدی"]

@@ -449,10 +449,17 @@ class ArticlePage:
         ]) or []
 
     def authors(self) -> list[str]:
+        """The article's authors: people, never the outlet (Hamshahri credits «همشهری آنلاین»)."""
+        outlets = {normalize_line(name) for name in (self.site.site_name, self.data.meta("og:site_name"),
+                                                     *self.data.names("publisher")) if name}
+
+        def people(names: Iterable[str]) -> list[str]:
+            return [name for name in _unique(map(normalize_line, names)) if name not in outlets]
+
         return self._record("authors", [
-            ("jsonld", lambda: _unique(normalize_line(n) for n in self.data.names("author"))),
-            ("meta", lambda: _unique(normalize_line(a) for a in self.data.metas("author") if "://" not in a)),
-            ("selector", lambda: self.selected_list("authors")),
+            ("jsonld", lambda: people(self.data.people("author"))),
+            ("meta", lambda: people(a for a in self.data.metas("author") if "://" not in a)),
+            ("selector", lambda: people(self.selected_list("authors"))),
         ]) or []
 
     def images(self) -> list[str]:
