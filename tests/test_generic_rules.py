@@ -178,3 +178,12 @@ def test_an_outlet_is_not_an_author(author):
     person = jsonld.replace(author, '[{"@type": "Person", "name": "مریم احمدی"}, ' + author.strip("[]") + "]")
     item, _ = read(page().replace(b"</head>", person.encode() + b"</head>"), url)
     assert item.authors == ["مریم احمدی"]
+
+
+def test_a_url_is_stored_in_one_canonical_form_whatever_case_the_site_escapes_it_in():
+    lower = "https://omidjonob.ir/%d9%be%d9%84-%d9%87%d9%81%d8%aa%d9%85/?a=%d9%be"
+    upper = "https://OMIDJONOB.ir/%D9%BE%D9%84-%D9%87%D9%81%D8%AA%D9%85/?a=%D9%BE"
+    unshortlinked = page(meta="۱۲ مهر ۱۴۰۱").replace(b"<link rel='shortlink' href='https://omidjonob.ir/?p=16002' />", b"")
+    items = [read(unshortlinked, url)[0] for url in (lower, upper, "https://omidjonob.ir/پل-هفتم/?a=پ")]
+    assert {item.url for item in items} == {upper.replace("OMIDJONOB", "omidjonob")}
+    assert len({item.news_code for item in items}) == 1  # a code hashed from the URL: one article, not three

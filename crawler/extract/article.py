@@ -31,7 +31,7 @@ from crawler.extract.selectors import PageSelectors
 from crawler.extract.site import Site
 from crawler.extract.structured import StructuredData
 from crawler.extract.text import latin_digits, normalize_line, normalize_text, parse_int
-from crawler.extract.urls import bare_host
+from crawler.extract.urls import bare_host, canonical_url
 from crawler.items import ArticleItem
 
 T = TypeVar("T")
@@ -320,8 +320,8 @@ class ArticlePage:
         for candidate in candidates:
             absolute = self.response.urljoin(candidate) if candidate else ""
             if absolute and self.site.owns_url(absolute):
-                return safe_url_string(absolute)
-        return safe_url_string(self.response.url)
+                return canonical_url(absolute)
+        return canonical_url(self.response.url)
 
     def news_code(self) -> str:
         code = self._record("news_code", self.news_code_steps())

@@ -24,11 +24,11 @@ import scrapy
 from scrapy.http import HtmlResponse, Response, TextResponse
 from scrapy.spiders import SitemapSpider
 from twisted.python.failure import Failure
-from w3lib.url import safe_url_string
 
 from crawler.extract.article import ArticlePage, lead_or_nothing
 from crawler.extract.dates import SECOND, TEHRAN, jalali_day, parse_machine_date
 from crawler.extract.text import normalize_line
+from crawler.extract.urls import canonical_url
 from crawler.items import ArticleItem
 from crawler.run.listings import FALLS_BACK
 from crawler.sources.frontier import Place
@@ -404,7 +404,7 @@ class WordPressSpider(NewsSpider, SitemapSpider):
         categories = [self.term_names["categories"][term] for term in post.categories
                       if term in self.term_names["categories"]]
         item = ArticleItem(
-            source=self.name, news_code=str(post.id), url=safe_url_string(post.link), title=title,
+            source=self.name, news_code=str(post.id), url=canonical_url(post.link), title=title,
             lead=lead_or_nothing(html_text(post.excerpt), body), body=body, published_at=published_at,
             published_jalali=jalali_day(published_at), published_precision=SECOND, category=normalize_line(categories[-1]) if categories else "",
             tags=tags, crawled_at=page.now, modified_at=post.modified_at)
