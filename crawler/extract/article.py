@@ -394,7 +394,7 @@ class ArticlePage:
             ("fallback", lambda: self._clean_body(self._generic_body(), title)),
         ]) or ""
 
-    def published_at(self, body: str) -> tuple[datetime | None, str]:
+    def published_at(self, body: str) -> tuple[datetime | None, str | None]:
         """The publication instant on Tehran's clock, and how exactly the page states it (`DAY`: a date
         without a time, stored at 00:00)."""
         evidence: list[str] = []
@@ -430,7 +430,7 @@ class ArticlePage:
         if self.provenance.get("published_at") == "near_title":
             self.provenance["published_at"] = evidence[0]
         # The same instant on Tehran's clock, whatever offset the page wrote it with (Yoast writes UTC).
-        return (moment.astimezone(TEHRAN), precision) if moment else (None, "")
+        return (moment.astimezone(TEHRAN), precision) if moment else (None, None)
 
     def category(self) -> str:
         return self._record("category", [
