@@ -115,7 +115,8 @@ def fts_query(text: str | None) -> str:
         quoted = [f'"{spelling}"' for spelling in spellings]
         return quoted[0] if len(quoted) == 1 else f"({' OR '.join(quoted)})"
 
-    return " ".join(map(term, query_terms(text))) or '""'
+    # FTS5 allows no implicit AND next to a parenthesis: the terms are joined explicitly.
+    return " AND ".join(map(term, query_terms(text))) or '""'
 
 
 def tsquery(text: str | None) -> str:
