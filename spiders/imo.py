@@ -11,8 +11,8 @@ date-only, provenance «text», a counted fallback): any other date there is an 
 
 Old items (assumed: 1380s) are still served in the old table template and in windows-1256 (declared
 in their meta charset). Its markup shares no class with the current one, but WebForms keeps the
-server-control ids («…_lblNewsDate», «…_lblNewsText»), which the ASP.NET family reads, so date and body
-are read there in both; the title comes from the generic fallback and is counted.
+server-control ids («…_lblTitr», «…_lblNewsDate», «…_lblNewsText»), which the ASP.NET family reads, so
+title, date and body are read there in both: an old item is no layout change.
 """
 
 from crawler.sources.aspnet import AspNetPortalSpider

@@ -1,7 +1,7 @@
 """ASP.NET WebForms news portals: their server controls keep their ids («…_lblTitle», «…_lblNewsText»)
 whatever the template, so the family reads them by the end of their id.
 
-Covers portals with news controls named `_lblTitle`/`_lblNewsTitle`, `_lblRooTitr`, `_lblLead`,
+Covers portals with news controls named `_lblTitle`/`_lblNewsTitle`/`_lblTitr`, `_lblRooTitr`, `_lblLead`,
 `_lblNewsText`/`_lblBody`, `_lblNewsDate`, `_lblVisit`, and the Sigma-style portal whose text sits in a
 `span.Content` inside a `td.Content` that wraps the whole template (`ShowPage.aspx?…&ID=<number|GUID>`,
 the `ID` being the only id: see ArticlePage.news_code_steps). A list's dates (`…_rptNews_ctl00_lblDate`)
@@ -13,7 +13,7 @@ from crawler.sources.spider import NewsSpider
 
 class AspNetPortalSpider(NewsSpider):
     selectors = {
-        "title": "span[id$=_lblTitle], span[id$=_lblNewsTitle]",
+        "title": "span[id$=_lblTitle], span[id$=_lblNewsTitle], span[id$=_lblTitr]",
         "kicker": "span[id$=_lblRooTitr], span[id$=_lblRootitr]",
         "lead": "span[id$=_lblLead], span[id$=_lblSummary]",
         "body": "span[id$=_lblNewsText], span[id$=_lblBody], td.Content span.Content",

@@ -90,7 +90,8 @@ class WordPressSpider(NewsSpider, SitemapSpider):
         "article": "article.post, article.type-post, main article, #the-post",
         "title": "article h1.entry-title, article h1.post-title, .td-post-title h1, h1.jeg_post_title",
         "kicker": "article .rotitr, article .rutitr, article .rootitr, .entry-sub-title",
-        "body": "article .entry-content, .td-post-content, .jeg_post .content-inner, .contentsingle",
+        "body": "article .entry-content, .td-post-content, .jeg_post .content-inner, .contentsingle, "
+                ".elementor-widget-theme-post-content",
         "date": "article .entry-meta .posted-on, article .post-date, #the-post span.date.meta-item",
         "views": "article .post-views-count, #the-post .meta-views, .td-post-views, .single-info .post-view",
         "category": "article .cat-links a, article a[rel='category tag']",
@@ -406,7 +407,8 @@ class WordPressSpider(NewsSpider, SitemapSpider):
         item = ArticleItem(
             source=self.name, news_code=str(post.id), url=canonical_url(post.link), title=title,
             lead=lead_or_nothing(html_text(post.excerpt), body), body=body, published_at=published_at,
-            published_jalali=jalali_day(published_at), published_precision=SECOND, category=normalize_line(categories[-1]) if categories else "",
+            published_jalali=jalali_day(published_at), published_precision=SECOND,
+            category=normalize_line(categories[-1]) if categories else "",
             tags=tags, crawled_at=page.now, modified_at=post.modified_at)
         item.provenance = {name: "api" for name in ("news_code", "title", "lead", "body", "published_at", "category",
                                                      "tags") if getattr(item, name)}
