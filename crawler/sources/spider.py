@@ -398,7 +398,7 @@ class NewsSpider(scrapy.Spider):
         keys = {url: link_key(url) for url in links}
         stored = self.stored_dates([url for url in links
                                     if url not in self.requested and keys[url] not in self.article_dates])
-        self.crawler.stats.inc_value("listing/known_skipped", len(stored))
+        self.count_known(stored)
         ages = self.listing_ages[listing] = ListingAges(listing)
         for url in links:
             if url in self.requested:  # by another page; its date is still to come
@@ -413,6 +413,14 @@ class NewsSpider(scrapy.Spider):
                 self.requested[url] = [ages]
                 ages.pending += 1
                 yield from self.article_request(url)
+
+    def count_known(self, stored: dict[str, datetime]) -> None:
+        """Counts the stored articles linked (`listing/known_skipped`), each once however many pages link to
+        it (a listing, the feed, a sitemap), and remembers them: a later link to one is not looked up again."""
+        keys = [(link_key(url), moment) for url, moment in stored.items()]
+        self.crawler.stats.inc_value("listing/known_skipped", sum(key not in self.article_dates for key, _ in keys))
+        for key, moment in keys:
+            self.article_dates[key] = moment
 
     def article_request(self, url: str) -> Iterator[scrapy.Request]:
         """The requests that read a linked article not stored yet: its page."""

@@ -460,7 +460,7 @@ class WordPressSpider(NewsSpider, SitemapSpider):
         recent = [entry for entry in entries if self.recent_enough(entry.get("lastmod"))]
         self.crawler.stats.inc_value("discovery/sitemap/entries", len(recent))
         stored = self.stored_dates([entry["loc"] for entry in recent if self.is_article_url(entry.get("loc", ""))])
-        self.crawler.stats.inc_value("listing/known_skipped", len(stored))
+        self.count_known(stored)
         yield from (entry for entry in recent if entry.get("loc") not in stored)
 
     def recent_enough(self, machine_date: str | None) -> bool:
