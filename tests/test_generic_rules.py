@@ -187,3 +187,14 @@ def test_a_url_is_stored_in_one_canonical_form_whatever_case_the_site_escapes_it
     items = [read(unshortlinked, url)[0] for url in (lower, upper, "https://omidjonob.ir/پل-هفتم/?a=پ")]
     assert {item.url for item in items} == {upper.replace("OMIDJONOB", "omidjonob")}
     assert len({item.news_code for item in items}) == 1  # a code hashed from the URL: one article, not three
+
+
+def test_a_site_whose_text_dates_are_usual_but_not_its_own_still_needs_evidence():
+    """imo declares its text dates usual (items whose date field is empty), not its first text date its own."""
+    event = "<p>جلسه بعدی در ۲۰ آبان ۱۴۰۱ برگزار می‌شود و همه دعوت هستند.</p>"
+    described = OmidJonoobSpider.describe()
+    usual = replace(described, usual_steps={"published_at": ("text",)})
+    assert ArticlePage(usual, HtmlResponse(url=URL, body=page(after_text=event))).item().published_at is None
+    own = replace(usual, own_text_dates=True)
+    assert ArticlePage(own, HtmlResponse(url=URL, body=page(after_text=event))).item().published_jalali == "1401-08-20"
+    assert not spider_for("https://imo.org.ir/RContent/NKXL-x.aspx").is_fallback("published_at", "text")

@@ -526,7 +526,7 @@ class ArticlePage:
     def _text_date(self, body: str) -> datetime | None:
         """The first date of the article's text when it is the publication's: the site declares so, or
         the text calls it «امروز» or «در تاریخ»."""
-        if "text" in self.site.usual_steps.get("published_at", ()):
+        if self.site.own_text_dates:
             return parse_jalali(body)
         for line in body.split("\n"):
             cleaned = clean_date_text(line)

@@ -35,6 +35,8 @@ class Site:
     drop_from_body: tuple[str, ...] = ()
     #: The generic steps a field usually comes from on this site: its norm, not layout drift.
     usual_steps: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    #: Whether the first date of an article's own text is its publication date (else it is an event's).
+    own_text_dates: bool = False
 
     def owns_url(self, url: str) -> bool:
         return bare_host(url) in self.hosts

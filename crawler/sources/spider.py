@@ -156,9 +156,11 @@ class NewsSpider(scrapy.Spider):
     selectors: ClassVar[dict[str, str]] = {}
     #: The steps a field usually comes from on this site when they are generic ones, e.g.
     #: {"published_at": ("text",)}: they are the site's norm, not layout drift, so they are not counted
-    #: as fallbacks. Declaring «text» for published_at also says the first date of the article's own
-    #: text is its publication date on this site (elsewhere that date is an event's and needs evidence).
+    #: as fallbacks.
     usual_steps: ClassVar[dict[str, tuple[str, ...]]] = {}
+    #: Whether the first date of an article's own text is its publication date on this site (elsewhere
+    #: that date is an event's and needs evidence: «امروز …», «در تاریخ …»).
+    own_text_dates: ClassVar[bool] = False
     #: Parts of the body element that are not the article (share bars, related news, tag lists).
     drop_from_body: ClassVar[tuple[str, ...]] = ("script", "style", ".share", ".related", ".tags")
     #: Whether the site's pages need a browser: their links or text are written by JavaScript.
@@ -214,7 +216,8 @@ class NewsSpider(scrapy.Spider):
         return Site(name=cls.name, site_name=cls.site_name, hosts=frozenset(map(bare_host, cls.hosts)),
                     article_url=re.compile(cls.article_url),
                     selectors={name: cls.selector_layers(name) for name in fields},
-                    drop_from_body=tuple(cls.drop_from_body), usual_steps=dict(cls.usual_steps))
+                    drop_from_body=tuple(cls.drop_from_body), usual_steps=dict(cls.usual_steps),
+                    own_text_dates=cls.own_text_dates)
 
     def owns_url(self, url: str) -> bool:
         return self.site.owns_url(url)
