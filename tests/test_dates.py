@@ -2,7 +2,8 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from crawler.extract.dates import jalali_day, machine_precision, parse_day_bound, parse_jalali, parse_machine_date, read_jalali
+from crawler.extract.dates import (jalali_day, machine_precision, parse_day_bound, parse_jalali, parse_machine_date,
+                                   read_jalali)
 
 # (printed text, ISO instant, Jalali day); reference conversions from SITES.md, checked against weekdays.
 JALALI_CASES = [

@@ -153,8 +153,8 @@ async def test_edits_takedowns_and_restorations_over_a_month(tmp_path, any_datab
     assert after[NOT_FOUND].restored_at is not None and after[NOT_FOUND].removed_reason == "404"
     assert after[GONE].removed_at == now[GONE].removed_at and after[GONE].restored_at is None
     # The month as the report tells it (on this database too).
-    month = collect(Store.open(any_database), {"semnan": "پایگاه خبری شهرداری سمنان"}, start, start + timedelta(days=1, hours=3),
-                    get_project_settings(), limit=100)["sources"][0]
+    month = collect(Store.open(any_database), {"semnan": "پایگاه خبری شهرداری سمنان"}, start,
+                    start + timedelta(days=1, hours=3), get_project_settings(), limit=100)["sources"][0]
     assert {kind: month[f"{kind}_count"] for kind in ("new", "edited", "removed", "restored")} == {
         "new": 7, "edited": 1, "removed": 4, "restored": 1}
     assert [item["title"] for item in month["restored"]] == [after[NOT_FOUND].title]

@@ -48,7 +48,8 @@ class Command(ScrapyCommand):
     def add_options(self, parser: argparse.ArgumentParser) -> None:
         super().add_options(parser)
         parser.add_argument("--port", type=int, default=None,
-                            help=f"port on 127.0.0.1 (default {DEFAULT_PORT}, or a free one when it is taken; 0: any free one)")
+                            help=f"port on 127.0.0.1 (default {DEFAULT_PORT}, or a free one when it is taken; "
+                                 "0: any free one)")
 
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
         if len(args) > 1:
