@@ -21,6 +21,8 @@ class ArticleItem:
     body: str = ""
     published_at: datetime | None = None
     published_jalali: str = ""
+    # How exactly the site states published_at: "day" (a date alone, stored at 00:00 Tehran), "minute", "second".
+    published_precision: str | None = None
     kicker: str = ""
     category: str = ""
     tags: list[str] = field(default_factory=list)

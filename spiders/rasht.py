@@ -4,8 +4,8 @@ News code: the WordPress post id; the theme drops the shortlink and the body cla
 the article's id «post-ID».
 Dates: the post's «date_gmt» (REST API), exact; on the HTML path, single posts print none and carry no
 metadata, so the first Jalali date of the article's own text is used, date only («امروز سه شنبه ۱۰ اسفند
-۱۴۰۰»), with provenance "text": the site's usual step (declared in `usual_steps`), so not counted as a
-fallback; a date next to the title, should the theme print one, goes first.
+۱۴۰۰»; `own_text_dates`), with provenance "text": the site's usual step (declared in `usual_steps`), so
+not counted as a fallback; a date next to the title, should the theme print one, goes first.
 Discovery: its REST API; closed, the home page and «page/N/», the feed, WordPress core's «wp-sitemap.xml»
 (robots.txt names none).
 """
@@ -33,4 +33,5 @@ class RashtSpider(NewsSpider):
         "lead": "article .entry-header .post-lead",
     }
     # The first date of a post's text is its day: usual here, not layout drift.
+    own_text_dates = True
     usual_steps = {"published_at": ("text",)}

@@ -136,3 +136,14 @@ async def test_since_ends_the_listing_walk(source, since, on_first_pages, mirror
     assert (stats[LISTING_PAGES], stats[LISTING_PAST_SINCE]) == (3, 1)
     assert stats[ARTICLE_PAGES] == on_first_pages
     assert set(stored(database_url)) == published_since(source, since)
+
+
+def test_known_counts_articles_not_the_links_to_them(mirror, sqlite_url):
+    """A backfill reads the listing, the feed and the sitemap: each stored article is linked from several
+    of them, and counted once."""
+    first = scrapy_cli("crawl", "omidjonoob", mirror_url=mirror, database_url=sqlite_url)
+    assert first.returncode == 0, first.stderr[-3000:]
+    again = scrapy_cli("crawl", "omidjonoob", "-a", "since=1390-01-01", mirror_url=mirror, database_url=sqlite_url)
+    header, _, row = (line.split() for line in again.stdout.strip().splitlines()[:3])
+    counts = dict(zip(header, row))
+    assert (counts["new"], counts["known"]) == ("0", "5"), again.stdout

@@ -2,7 +2,8 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from crawler.extract.dates import jalali_day, parse_day_bound, parse_jalali, parse_machine_date
+from crawler.extract.dates import (jalali_day, machine_precision, parse_day_bound, parse_jalali, parse_machine_date,
+                                   read_jalali)
 
 # (printed text, ISO instant, Jalali day); reference conversions from SITES.md, checked against weekdays.
 JALALI_CASES = [
@@ -79,3 +80,21 @@ def test_day_bound_accepts_jalali_and_gregorian():
     assert parse_day_bound("1400-01-01").astimezone(timezone.utc) == datetime(2021, 3, 20, 20, 30, tzinfo=timezone.utc)
     with pytest.raises(ValueError):
         parse_day_bound("yesterday")
+
+
+@pytest.mark.parametrize("text, precision", [
+    ("۶ شهریور ۱۴۰۰", "day"), ("سه شنبه ۱۰ اسفند ۱۴۰۰", "day"), ("۱۴۰۰/۰۶/۰۶", "day"),
+    ("۶ شهریور ۱۴۰۰ ساعت ۰۰:۰۰", "minute"),  # a real midnight, not a day alone
+    ("21 مهر 1401 - 10:37", "minute"), ("ساعت ۱۰:۳۷ - ۲۱ مهر ۱۴۰۱", "minute"), ("1401/07/21 10:37:05", "second"),
+])
+def test_a_printed_date_says_how_exactly_it_gives_the_instant(text, precision):
+    assert read_jalali(text)[1] == precision
+
+
+@pytest.mark.parametrize("value, precision", [
+    ("2021-08-28", "day"), ("2021-08-28T10:12+04:30", "minute"), ("2021-08-28T10:12:35+04:30", "second"),
+    ("Sat, 28 Aug 2021 10:12:35 +0430", "second"),
+])
+def test_a_machine_date_says_how_exactly_it_gives_the_instant(value, precision):
+    assert parse_machine_date(value) is not None
+    assert machine_precision(value) == precision

@@ -180,7 +180,7 @@ def test_search_results_export_as_csv_and_facets_by_jalali_month(tmp_path):
         path, "/news/search.csv?q=نمايشگاه+كتابهاي+كودكان", "/news/article_list.json?_facet=jalali_month&_size=0",
         "/news/articles.json?_search=كتابها&_shape=array")
     rows = exported.text.splitlines()
-    assert rows[0] == "article,title,source,published_jalali,published_at,copies"
+    assert rows[0] == "article,title,source,published_jalali,published_at,published_precision,copies"
     assert [row.split(",")[1:3] + row.split(",")[-1:] for row in rows[1:]] == [
         [ORIGINAL.title, "semnan", "1"], [COPY.title, "hamshahri", "1"]]
     facets = listing.json()["facet_results"]
@@ -198,3 +198,28 @@ def test_browse_needs_a_sqlite_file(tmp_path):
     assert server_store.returncode == 2 and "scrapy snapshot PATH.db" in server_store.stderr
     missing = browse(f"sqlite:///{tmp_path / 'none.db'}")
     assert missing.returncode == 2 and "no database at" in missing.stderr
+
+
+def test_browse_takes_a_free_port_when_the_default_is_taken_and_stops_datasette_on_sigterm(tmp_path):
+    path = tmp_path / "news.db"
+    store_as_a_crawl(f"sqlite:///{path}", BOOKS)
+    with socket.socket() as taken:
+        try:
+            taken.bind(("127.0.0.1", 8001))
+            taken.listen()
+        except OSError:
+            pass  # taken already: the case under test all the same
+        desk = subprocess.Popen([str(SCRAPY), "browse", str(path)], cwd=ROOT, stdout=subprocess.PIPE, text=True,
+                                env={**os.environ, "DATABASE_URL": f"sqlite:///{path}"})
+        try:
+            # Printed once Datasette listens: the address answers at once, and it is not the taken port.
+            line = desk.stdout.readline()
+            address = line.split(": ", 1)[1].split()[0]
+            assert address.startswith("http://127.0.0.1:") and ":8001/" not in address, line
+            with urllib.request.urlopen(address + ".json", timeout=10) as answer:
+                assert "articles" in answer.read().decode()
+        finally:
+            desk.terminate()  # SIGTERM to the command alone, as a service manager sends it
+            desk.wait(timeout=30)
+    with pytest.raises(OSError):
+        urllib.request.urlopen(address + ".json", timeout=5)

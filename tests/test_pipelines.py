@@ -139,3 +139,11 @@ def test_a_locked_database_loses_nothing_silently(database_url, caplog):
         store.process_item(article(news_code="962999", url="https://www.hamshahrionline.ir/news/962999/x"))
     assert crawler.stats.get_value(STORE_FAILED) == 1
     assert "962999" in caplog.text and "NOT STORED" in caplog.text
+
+
+def test_a_date_known_only_to_the_day_is_stored_with_its_precision(crawler, database_url):
+    StorePipeline.from_crawler(crawler).process_item(article(published_at=datetime(2021, 8, 28, tzinfo=TEHRAN),
+                                                             published_precision="day"))
+    StorePipeline.from_crawler(crawler).process_item(article(news_code="2", published_precision="minute"))
+    assert sorted(rows(database_url, Article.news_code, Article.published_precision)) == [("2", "minute"),
+                                                                                          ("962182", "day")]

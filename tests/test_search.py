@@ -46,7 +46,22 @@ def test_folding(typed, folded):
 
 def test_a_word_with_a_zwnj_is_indexed_split_and_joined():
     assert search_text("کتاب‌ها و می‌خواهند") == "کتاب ها و می خواهند کتابها میخواهند"
-    assert fts_query('کتاب‌ها "OR" ۲') == '"کتاب" "ها" "or" "2"'
+    assert fts_query('کتاب‌ها "OR" ۲') == '("کتاب ها" OR "کتابها") AND "or" AND "2"'
+
+
+PROVINCES = {"apart": "شورای عالی استان‌ها تشکیل جلسه داد.",  # with a ZWNJ
+             "spaced": "نمایندگان استان ها در جلسه حاضر بودند.",  # with a space
+             "joined": "جلسه شورای عالی استانها برگزار شد.",  # joined
+             "words": "این استان در نشست ها سهمی داشت."}  # the two words apart: not the plural
+
+
+@pytest.mark.parametrize("query", ["استان‌ها", "استان ها", "استانها", "استانـها"])
+def test_a_plurals_three_spellings_find_the_same_articles(database_url, query):
+    """The hint on the search page: «كتاب‌ها، کتاب ها و کتابها یکی‌اند»."""
+    Store.open(database_url).upsert_many([article(news_code=code, title="خبر", body=body)
+                                          for code, body in PROVINCES.items()])
+    assert sorted(found(database_url, query)) == ["apart", "joined", "spaced"]
+    assert sorted(found(database_url, f"جلسه {query}")) == ["apart", "joined", "spaced"]
 
 
 @pytest.mark.parametrize("query", ["کتاب‌ها", "کتاب ها", "كتابها", "کتابها", "كتاب‌ها", "نمایشگاه ۱۴۰۲",

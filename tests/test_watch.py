@@ -23,7 +23,7 @@ from scrapy.utils.project import get_project_settings
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from crawler.commands.report import collect
+from crawler.commands.report import as_html, as_text, collect
 from crawler.fetch.mirror_server import SOFT_404
 from crawler.items import ArticleItem
 from crawler.run.freshness import usual_gap
@@ -159,8 +159,8 @@ async def test_edits_takedowns_and_restorations_over_a_month(tmp_path, any_datab
     assert after[NOT_FOUND].restored_at is not None and after[NOT_FOUND].removed_reason == "404"
     assert after[GONE].removed_at == now[GONE].removed_at and after[GONE].restored_at is None
     # The month as the report tells it (on this database too).
-    month = collect(Store.open(any_database), ["semnan"], start, start + timedelta(days=1, hours=3),
-                    get_project_settings(), limit=100)["sources"][0]
+    month = collect(Store.open(any_database), {"semnan": "پایگاه خبری شهرداری سمنان"}, start,
+                    start + timedelta(days=1, hours=3), get_project_settings(), limit=100)["sources"][0]
     assert {kind: month[f"{kind}_count"] for kind in ("new", "edited", "removed", "restored")} == {
         "new": 7, "edited": 1, "removed": 4, "restored": 1}
     assert [item["title"] for item in month["restored"]] == [after[NOT_FOUND].title]
@@ -385,7 +385,8 @@ def test_the_report_as_text_json_and_an_rtl_page(tmp_path, sqlite_url):
                                                                                                   "right")
     assert page_seen["titles"] == [articles(sqlite_url)[NOT_FOUND].title]
     assert "گزارش پایش اخبار" in page_seen["text"] and "حذف‌شده" in page_seen["text"]
-    assert "منابع خاموش" in page_seen["text"] and "hamshahri: no new article for 2 h; usual ≤ 1 h" in page_seen["text"]
+    assert "منابع خاموش" in page_seen["text"] and "همشهری آنلاین: no new article for 2 h; usual ≤ 1 h" in page_seen["text"]
+    assert "پایگاه خبری شهرداری سمنان" in page_seen["text"] and "\nsemnan\n" not in page_seen["text"]
 
 
 @pytest.mark.parametrize("arguments, message", [
@@ -456,3 +457,27 @@ def test_the_mirror_answers_conditional_requests(tmp_path):
         os.utime(edited, (time.time() + 5, time.time() + 5))
         assert get(**{"If-None-Match": etag})[0] == 200
         assert get(**{"If-Modified-Since": modified})[0] == 200
+
+
+def test_the_report_lists_in_time_order_under_site_names_with_details_of_new_articles(sqlite_url):
+    from crawler.extract.dates import TEHRAN
+    from tests.test_pipelines import article
+
+    store = Store.open(sqlite_url)
+    morning = datetime(2025, 7, 13, 8, 0, tzinfo=TEHRAN)
+    # One batch: the three share their time of storing, so they go by publication.
+    store.upsert_many([
+        article(news_code="3", title="سوم", published_at=morning + timedelta(hours=5), published_precision="minute",
+                category="شهری", authors=["مریم احمدی"]),
+        article(news_code="1", title="یکم", published_at=morning - timedelta(hours=8), published_precision="day",
+                published_jalali="1404-04-22"),
+        article(news_code="2", title="دوم", published_at=morning, published_precision="minute")])
+    now = datetime.now(timezone.utc)
+    report = collect(store, {"hamshahri": "همشهری آنلاین"}, now - timedelta(hours=1), now + timedelta(minutes=1),
+                     get_project_settings(), limit=100)
+    assert [item["title"] for item in report["sources"][0]["new"]] == ["یکم", "دوم", "سوم"]
+    page = as_html(report)
+    assert '<h2 id="hamshahri">همشهری آنلاین</h2>' in page
+    assert "دسته: شهری · نویسنده: مریم احمدی" in page and "زمان انتشار: تنها روز (بی‌ساعت)" in page
+    assert "1404-04-22 13:00" in page  # a time the site gave is shown; a day alone is not given one
+    assert "published 1404-04-22 (the day only)" in as_text(report)

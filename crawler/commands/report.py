@@ -17,7 +17,7 @@ from scrapy.exceptions import UsageError
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from crawler.extract.dates import parse_day_bound
+from crawler.extract.dates import DAY, MINUTE, SECOND, parse_day_bound
 from crawler.run import clock
 from crawler.run.freshness import check
 from crawler.run.preflight import check_outputs, one_line_errors
@@ -47,13 +47,19 @@ def since_bound(value: str, now: datetime) -> datetime:
 
 
 def entry(article: Article, at: datetime, **extra) -> dict:
+    # The publication's time only where the site gave one: a day alone is stored at 00:00, no real midnight.
+    timed = article.published_precision in (MINUTE, SECOND)
     return {"news_code": article.news_code, "title": article.title, "url": unquote(article.url),
-            "published": article.published_jalali, "at": at.isoformat(), "at_jalali": clock.tehran_jalali(at), **extra}
+            "published": article.published_jalali, "published_precision": article.published_precision,
+            "published_time": clock.tehran_jalali(article.published_at) if timed else "",
+            "category": article.category, "authors": article.authors,
+            "at": at.isoformat(), "at_jalali": clock.tehran_jalali(at), **extra}
 
 
 def source_report(session: Session, source: str, since: datetime, limit: int) -> dict:
-    """The articles of one source new, edited, taken down and restored since the bound, newest first,
-    at most `limit` of each (the counts are whole)."""
+    """The articles of one source new, edited, taken down and restored since the bound, in time order
+    (articles stored by one batch share their time: by publication then), the latest `limit` of each
+    (the counts are whole)."""
     edits = (select(ArticleVersion.article_id, func.count().label("edits"), func.max(ArticleVersion.replaced_at)
                     .label("last_edit")).where(ArticleVersion.replaced_at >= since)
              .group_by(ArticleVersion.article_id).subquery())
@@ -72,14 +78,17 @@ def source_report(session: Session, source: str, since: datetime, limit: int) ->
     for kind, (query, order, details) in queries.items():
         query = query.where(Article.source == source)
         report[f"{kind}_count"] = session.scalar(select(func.count()).select_from(query.subquery()))
-        rows = session.execute(query.order_by(order.desc()).limit(limit)).all()
-        report[kind] = [entry(row[0], row[1], **details(row)) for row in rows]
+        rows = session.execute(query.order_by(order.desc(), Article.published_at.desc(), Article.id.desc())
+                               .limit(limit)).all()
+        report[kind] = [entry(row[0], row[1], **details(row)) for row in reversed(rows)]
     return report
 
 
-def collect(store: Store, sources: list[str], since: datetime, now: datetime, settings, limit: int) -> dict:
+def collect(store: Store, sources: dict[str, str], since: datetime, now: datetime, settings, limit: int) -> dict:
+    """The report of the sources (their names, with each one's site name) over the period."""
     with Session(store.engine) as session:
-        per_source = [source_report(session, source, since, limit) for source in sources]
+        per_source = [{**source_report(session, source, since, limit), "site_name": site_name or source}
+                      for source, site_name in sources.items()]
     stale = [found.as_dict() for found in (check(store, source, now, settings) for source in sources) if found.stale]
     return {"since": since.isoformat(), "until": now.isoformat(), "since_jalali": clock.tehran_jalali(since),
             "until_jalali": clock.tehran_jalali(now), "sources": per_source, "stale": stale}
@@ -90,7 +99,8 @@ def describe(kind: str, item: dict) -> str:
         return f"{item['reason']}, HTTP {item['status']} at {item['final_url']}"
     if kind == "edited":
         return f"{item['edits']} edit(s)"
-    return f"published {item['published']}"
+    return f"published {item['published_time'] or item['published']}" + (
+        " (the day only)" if item["published_precision"] == DAY else "")
 
 
 def as_text(report: dict) -> str:
@@ -116,10 +126,16 @@ text-align:right;vertical-align:top}th{background:#f3f3f3}.stale{color:#a00;font
 
 
 def page_details(kind: str, item: dict) -> str:
-    """The last column on the page: how many edits, or the evidence of a takedown (left to right)."""
+    """The last column on the page: how many edits, the evidence of a takedown (left to right), or what a
+    new or restored article is: its category, its authors, and whether its date has no time."""
     if kind == "edited":
         return f"{item['edits']} ویرایش"
-    return f"<span class=\"ltr\">{html.escape(describe(kind, item))}</span>" if kind == "removed" else ""
+    if kind == "removed":
+        return f"<span class=\"ltr\">{html.escape(describe(kind, item))}</span>"
+    facts = [f"دسته: {item['category']}" if item["category"] else "",
+             f"نویسنده: {'، '.join(item['authors'])}" if item["authors"] else "",
+             "زمان انتشار: تنها روز (بی‌ساعت)" if item["published_precision"] == DAY else ""]
+    return html.escape(" · ".join(fact for fact in facts if fact))
 
 
 def date(text: str) -> str:
@@ -135,13 +151,13 @@ def as_html(report: dict) -> str:
              "(به وقت تهران)</p>"]
     for source in report["sources"]:
         counts = "، ".join(f"{source[f'{kind}_count']} {KIND_NAMES[kind]}" for kind in KINDS)
-        parts.append(f"<h2 id=\"{e(source['source'])}\">{e(source['source'])}</h2><p>{counts}</p>")
+        parts.append(f"<h2 id=\"{e(source['source'])}\">{e(source['site_name'])}</h2><p>{counts}</p>")
         for kind in KINDS:
             if not source[kind]:
                 continue
             rows = "".join(
                 f"<tr><td>{date(item['at_jalali'])}</td><td><a href=\"{e(item['url'])}\">{e(item['title'])}</a></td>"
-                f"<td>{date(item['published'])}</td><td>{page_details(kind, item)}</td></tr>"
+                f"<td>{date(item['published_time'] or item['published'])}</td><td>{page_details(kind, item)}</td></tr>"
                 for item in source[kind])
             more = source[f"{kind}_count"] - len(source[kind])
             caption = f"{KIND_NAMES[kind]} ({source[f'{kind}_count']}{f'، {more} مورد نشان داده نشده' if more else ''})"
@@ -149,8 +165,9 @@ def as_html(report: dict) -> str:
                          f"<th>تاریخ انتشار</th><th>جزئیات</th></tr>{rows}</table>")
     parts.append("<h2>منابع خاموش</h2>")
     if report["stale"]:
-        items = "".join(f"<li class=\"stale\">{e(stale['source'])}: <span class=\"ltr\">{e(stale['figures'])}</span></li>"
-                        for stale in report["stale"])
+        names = {source["source"]: source["site_name"] for source in report["sources"]}
+        items = "".join(f"<li class=\"stale\">{e(names.get(stale['source'], stale['source']))}: "
+                        f"<span class=\"ltr\">{e(stale['figures'])}</span></li>" for stale in report["stale"])
         parts.append(f"<ul>{items}</ul>")
     else:
         parts.append("<p>هیچ منبعی خاموش نیست.</p>")
@@ -190,8 +207,11 @@ class Command(ScrapyCommand):
             raise UsageError(f"-o {', '.join(bad)}: the report is written as .json or .html", print_help=False)
         check_outputs(opts.output)
         now = clock.now(self.settings)
+        loader = self.crawler_process.spider_loader
         since = since_bound(opts.since, now)
-        report = collect(Store.open(self.settings.get("DATABASE_URL")), sources, since, now, self.settings, opts.limit)
+        report = collect(Store.open(self.settings.get("DATABASE_URL")),
+                         {source: loader.load(source).site_name for source in sources}, since, now, self.settings,
+                         opts.limit)
         print(as_text(report))
         for path in opts.output:
             path.write_text(WRITERS[path.suffix](report), encoding="utf-8")

@@ -29,7 +29,9 @@ from crawler.store import search
 ARTICLE_COLUMNS = {
     "source": "منبع", "news_code": "کد خبر در سایت منبع", "url": "نشانی خبر", "title": "تیتر", "lead": "لید",
     "body": "متن (هر بند در یک سطر)", "published_at": "زمان انتشار (با اختلاف ساعت)",
-    "published_jalali": "تاریخ انتشار (شمسی)", "kicker": "روتیتر", "category": "دسته", "tags": "برچسب‌ها",
+    "published_jalali": "تاریخ انتشار (شمسی)",
+    "published_precision": "دقت زمان انتشار: day (تنها روز؛ ساعت ۰۰:۰۰ واقعی نیست)، minute یا second",
+    "kicker": "روتیتر", "category": "دسته", "tags": "برچسب‌ها",
     "authors": "نویسندگان", "images": "تصویرها", "view_count": "شمار بازدید", "crawled_at": "زمان خزش (UTC)",
     "provenance": "هر فیلد از کجای صفحه خوانده شد", "content_hash": "اثر محتوا (تیتر، لید، متن)",
     "first_seen_at": "نخستین بار دیده شد", "last_seen_at": "آخرین بار دیده شد",
@@ -80,7 +82,7 @@ order by removed_at desc""",
     "search": {
         "title": "جست‌وجوی خبرها",
         "description": "واژه‌ها را همان‌گونه که می‌نویسید وارد کنید: كتاب‌ها، کتاب ها و کتابها یکی‌اند.",
-        "sql": """select a.id as article, a.title, a.source, a.published_jalali, a.published_at,
+        "sql": """select a.id as article, a.title, a.source, a.published_jalali, a.published_at, a.published_precision,
   (select count(*) from copies c where a.id in (c.original_id, c.copy_id)) as copies
 from articles_fts join articles a on a.id = articles_fts.rowid
 where articles_fts match persian_fts_query(:q)
@@ -89,8 +91,8 @@ limit 200""",
     },
     "latest_per_source": {
         "title": "تازه‌ترین خبرهای هر منبع",
-        "sql": """select source, article, title, published_jalali, published_at from (
-  select source, id as article, title, published_jalali, published_at,
+        "sql": """select source, article, title, published_jalali, published_at, published_precision from (
+  select source, id as article, title, published_jalali, published_at, published_precision,
          row_number() over (partition by source order by published_at desc, id desc) as place
   from articles)
 where place <= 10

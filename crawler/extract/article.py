@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta, timezone
 from functools import cache, cached_property
 from typing import TypeVar
+from urllib.parse import urlsplit
 
 import lxml.html
 import trafilatura
@@ -24,13 +25,14 @@ from w3lib.url import safe_url_string
 
 from crawler.extract.blocks import block_text
 from crawler.extract.datefinder import find_published
-from crawler.extract.dates import (JALALI_YEARS, TEHRAN, clean_date_text, jalali_dates, jalali_day, parse_jalali,
-                                   parse_machine_date)
+from crawler.extract.dates import (DAY, JALALI_YEARS, TEHRAN, clean_date_text, jalali_dates, jalali_day,
+                                   machine_precision, parse_jalali, parse_machine_date, read_jalali)
 from crawler.extract.layout import PageLayout, element_text
 from crawler.extract.selectors import PageSelectors
 from crawler.extract.site import Site
 from crawler.extract.structured import StructuredData
 from crawler.extract.text import latin_digits, normalize_line, normalize_text, parse_int
+from crawler.extract.urls import bare_host, canonical_url
 from crawler.items import ArticleItem
 
 T = TypeVar("T")
@@ -52,7 +54,10 @@ FUTURE_SLACK = timedelta(days=1)
 # ۱۴۰۰»), or the text naming it as the date («در تاریخ ۳۰ خرداد ۱۳۹۷»).
 TEXT_DATE_EVIDENCE = re.compile(r"(امروز\s*(\S+\s*){0,2}|در تاریخ\s*)$")
 # A photo's caption or credit, a gallery's counter: not body text.
-CAPTION_LINE = re.compile(r"^((عکس|عکاس|تصویر|فیلم|ویدئو)\s*[:：]|نمای\s*\d+\s*از\s*\d+|\d+\s*/\s*\d+$)")
+# «نمای ۱ از ۴», «نمای ۱ از بوستان»: a photo report's caption, short; a sentence that starts so is text.
+CAPTION_LINE = re.compile(r"^((عکس|عکاس|تصویر|فیلم|ویدئو)\s*[:：]|نمای\s*\d+\s*از\s*(\d+|.{1,40}$)|\d+\s*/\s*\d+$)")
+# A figure's or a gallery's caption inside the body's element, whatever the site: not the article's text.
+CAPTIONS = ("figcaption", ".wp-caption-text", ".gallery-caption")
 # The printed news code: «کد خبر : 14491», «شناسه خبر ۱۲۳», «کد مطلب: 77».
 CODE_LABEL = re.compile(r"(کد|شناسه)\s*(خبر|مطلب)\s*[:：]?\s*(\d+)")
 # A view counter: «۹۸۷ بازدید», «بازدید: ۵۱», «تعداد بازدید : ۷۷», «12,480 بار بازدید».
@@ -66,7 +71,11 @@ NOT_FOUND = re.compile(r"یافت نشد|پیدا نشد|وجود ندارد|ص�
                        r"|^خطا|^error\b|نتایج جستجو|جستجو برای|search results", re.I)
 SEARCH_URL = re.compile(r"[?&](s|q|query|search|keyword)=|/search\b|/جستجو", re.I)
 # A resized copy WordPress makes of an uploaded image: «reje-1-1024x683.jpg» is «reje-1.jpg».
-RESIZED = re.compile(r"-\d{2,4}x\d{2,4}(?=\.\w+$)")
+RESIZED = re.compile(r"-(\d{2,4})x(\d{2,4})(?=\.\w+$)")
+# A link to an image file (a thumbnail's link to its full image).
+IMAGE_FILE = re.compile(r"\.(jpe?g|png|gif|webp|avif)$", re.I)
+# Image CDNs that serve a site's own uploads: WordPress's Jetpack (i0.wp.com/<site>/…), ArvanCloud's storage.
+IMAGE_CDNS = ("wp.com", "arvanstorage.ir")
 # The words the generic rules' labels hold, found in one walk of the page.
 LABEL_WORDS = ("ادامه", "بیشتر", "کد ", "كد ", "شناسه ", "بازد", "برچسب", "کلیدواژه", "کلید واژه", "کلمات کلیدی")
 # A body without a sentence this long (in words) is a list of links or headings, not prose.
@@ -99,6 +108,12 @@ def _after(element, nodes: Iterable) -> Iterable:
     return itertools.islice(itertools.dropwhile(lambda node: node is not element, nodes), 1, None)
 
 
+def _image_area(url: str) -> int:
+    """The pixels a resized copy's name states; an original's (no size in its name) counts as the largest."""
+    size = RESIZED.search(url)
+    return int(size.group(1)) * int(size.group(2)) if size else 1 << 40
+
+
 def _unique(values: Iterable[str]) -> list[str]:
     return list(dict.fromkeys(v for v in values if v))
 
@@ -126,7 +141,7 @@ def lead_or_nothing(text: str, body: str) -> str:
 
 def article_text(site: Site, element) -> str:
     """The element's text without what the site puts in its articles that is not the article."""
-    drop = _compiled(", ".join(site.drop_from_body))
+    drop = _compiled(", ".join((*site.drop_from_body, *CAPTIONS)))
     element = copy.deepcopy(element)
     for unwanted in drop(element) if drop else []:
         unwanted.drop_tree()
@@ -139,8 +154,8 @@ def _views_line(line: str) -> bool:
     return len(line) <= DATELINE_MAX and bool(VIEWS_AFTER.search(line) or VIEWS_BEFORE.search(line))
 
 
-def clean_body(text: str, title: str, kicker: str = "") -> tuple[str, datetime | None]:
-    """The body's lines that are the article's, and the dateline that opens it (or None)."""
+def clean_body(text: str, title: str, kicker: str = "") -> tuple[str, tuple[datetime, str] | None]:
+    """The body's lines that are the article's, and the dateline that opens it with its precision (or None)."""
     lines = [line for line in normalize_text(text).split("\n") if _has_words(line)]
     # Pages often repeat the kicker and the title above the body.
     while lines and (lines[0] in {title, kicker} or title and lines[0].endswith(title)
@@ -148,7 +163,7 @@ def clean_body(text: str, title: str, kicker: str = "") -> tuple[str, datetime |
         lines.pop(0)
     kept, dateline = [], None
     for line in lines:
-        dated = parse_jalali(line) if len(line) <= DATELINE_MAX else None
+        dated = read_jalali(line) if len(line) <= DATELINE_MAX else None
         if dated:
             # Only a date that opens the text is the article's dateline; further down, a short
             # dated line is a caption's or another article's.
@@ -179,8 +194,8 @@ class ArticlePage:
         self._item: ArticleItem | None = None
         self.provenance: dict[str, str] = {}
         self._selected: dict[str, SelectorList] = {}
-        # A line of the body holding only a date, taken out of the body by _clean_body.
-        self.dateline: datetime | None = None
+        # A line of the body holding only a date, taken out of the body by _clean_body, and its precision.
+        self.dateline: tuple[datetime, str] | None = None
         self._title = ""
 
     # -- selectors -------------------------------------------------------------------------------
@@ -311,7 +326,7 @@ class ArticlePage:
         title = self._title = self.title()
         body = self.body(title)
         self.layout.read_body(body)
-        published_at = self.published_at(body)
+        published_at, precision = self.published_at(body)
         item = ArticleItem(
             source=self.site.name,
             news_code=self.news_code(),
@@ -321,6 +336,7 @@ class ArticlePage:
             body=body,
             published_at=published_at,
             published_jalali=jalali_day(published_at) if published_at else "",
+            published_precision=precision,
             kicker=self.kicker(),
             category=self.category(),
             tags=self.tags(),
@@ -337,8 +353,8 @@ class ArticlePage:
         for candidate in candidates:
             absolute = self.response.urljoin(candidate) if candidate else ""
             if absolute and self.site.owns_url(absolute):
-                return safe_url_string(absolute)
-        return safe_url_string(self.response.url)
+                return canonical_url(absolute)
+        return canonical_url(self.response.url)
 
     def news_code(self) -> str:
         code = self._record("news_code", self.news_code_steps())
@@ -386,32 +402,43 @@ class ArticlePage:
             ("fallback", lambda: self._clean_body(self._generic_body(), title)),
         ]) or ""
 
-    def published_at(self, body: str) -> datetime | None:
+    def published_at(self, body: str) -> tuple[datetime | None, str | None]:
+        """The publication instant on Tehran's clock, and how exactly the page states it (`DAY`: a date
+        without a time, stored at 00:00)."""
         evidence: list[str] = []
+        precisions: dict[str, str] = {}
+
+        def machine(step: str, value: str) -> datetime | None:
+            precisions[step] = machine_precision(value)
+            return self._plausible(parse_machine_date(value))
+
+        def printed(step: str, found: tuple[datetime, str] | None) -> datetime | None:
+            moment, precisions[step] = found or (None, DAY)
+            return self._plausible(moment)
 
         def in_article_head() -> datetime | None:
-            moment, found = find_published(self.layout, self._plausible)
+            moment, found, precisions["near_title"] = find_published(self.layout, self._plausible)
             evidence.append(found or "")
             return moment
 
         moment = self._record("published_at", [
-            ("jsonld", lambda: self._plausible(parse_machine_date(self.data.text("datePublished")))),
-            ("meta", lambda: self._plausible(parse_machine_date(
-                self.data.meta("article:published_time") or self._time_element()))),
-            ("selector", lambda: self._plausible(parse_jalali(self.selected_text("date")))),
+            ("jsonld", lambda: machine("jsonld", self.data.text("datePublished"))),
+            ("meta", lambda: machine("meta", self.data.meta("article:published_time") or self._time_element())),
+            ("selector", lambda: printed("selector", read_jalali(self.selected_text("date")))),
             # The page-level finder: a date next to the title; its evidence names the step.
             ("near_title", in_article_head),
             # A dateline printed above the text as it stands.
-            ("dateline", lambda: self._plausible(self.dateline)),
+            ("dateline", lambda: printed("dateline", self.dateline)),
             # The first date of the prose is an event's, date-only (a time there is an event's too),
             # unless the text says it is today's or the site declares its text dates are its own; never
             # when the article's head prints dates that disagree.
             ("text", lambda: self._plausible(_day_of(self._text_date(body))) if evidence != ["disagree"] else None),
         ])
+        precision = precisions.get(self.provenance.get("published_at", ""), DAY)
         if self.provenance.get("published_at") == "near_title":
             self.provenance["published_at"] = evidence[0]
         # The same instant on Tehran's clock, whatever offset the page wrote it with (Yoast writes UTC).
-        return moment.astimezone(TEHRAN) if moment else None
+        return (moment.astimezone(TEHRAN), precision) if moment else (None, None)
 
     def category(self) -> str:
         return self._record("category", [
@@ -430,27 +457,54 @@ class ArticlePage:
         ]) or []
 
     def authors(self) -> list[str]:
+        """The article's authors: people, never the outlet (Hamshahri credits «همشهری آنلاین»)."""
+        outlets = {normalize_line(name) for name in (self.site.site_name, self.data.meta("og:site_name"),
+                                                     *self.data.names("publisher")) if name}
+
+        def people(names: Iterable[str]) -> list[str]:
+            return [name for name in _unique(map(normalize_line, names)) if name not in outlets]
+
         return self._record("authors", [
-            ("jsonld", lambda: _unique(normalize_line(n) for n in self.data.names("author"))),
-            ("meta", lambda: _unique(normalize_line(a) for a in self.data.metas("author") if "://" not in a)),
-            ("selector", lambda: self.selected_list("authors")),
+            ("jsonld", lambda: people(self.data.people("author"))),
+            ("meta", lambda: people(a for a in self.data.metas("author") if "://" not in a)),
+            ("selector", lambda: people(self.selected_list("authors"))),
         ]) or []
 
     def images(self) -> list[str]:
+        """The article's images: http(s) URLs on the site's hosts, their subdomains or an image CDN
+        (`IMAGE_CDNS`), never a `javascript:` or `data:` one; of the sizes of one image, the original, else
+        the largest copy listed (a thumbnail linked to its full image gives the full image)."""
         structured = [*self.data.images(), *self.data.metas("og:image")]
-        selected = self._css("images").css("::attr(data-src), ::attr(src)").getall()
+        selected = [url for node in self._css("images") for url in self._image_sources(node.root)]
         if structured:
             self.provenance["images"] = "jsonld" if self.data.images() else "meta"
         elif selected:
             self.provenance["images"] = "selector"
         urls = _unique(safe_url_string(self.response.urljoin(u.strip())) for u in [*structured, *selected]
-                       if u.strip() and not u.strip().startswith("data:"))
-        # A resized copy of an image already listed is the same image.
-        originals = {RESIZED.sub("", url) for url in urls if not RESIZED.search(url)}
-        kept = {}
-        for url in urls:
-            kept.setdefault(RESIZED.sub("", url) if RESIZED.sub("", url) in originals else url, url)
+                       if u.strip())
+        kept: dict[str, str] = {}
+        for url in filter(self._image_host, urls):
+            original = RESIZED.sub("", url)
+            if original not in kept or _image_area(url) > _image_area(kept[original]):
+                kept[original] = url
         return list(kept.values())
+
+    def _image_sources(self, image) -> list[str]:
+        """An <img>'s own source, or the full image its link or srcset gives (a thumbnail's is its
+        original)."""
+        link = next(image.iterancestors("a"), None)
+        href = (link.get("href") or "").strip() if link is not None else ""
+        if IMAGE_FILE.search(href.split("?")[0]):
+            return [href]
+        srcset = [entry.split()[0] for entry in (image.get("srcset") or "").split(",") if entry.strip()]
+        return [value for value in (image.get("data-src"), image.get("src"), *srcset) if value]
+
+    def _image_host(self, url: str) -> bool:
+        parts = urlsplit(url)
+        host = bare_host(parts.hostname or "")
+        return parts.scheme in ("http", "https") and any(
+            host == known or host.endswith(f".{known}")
+            for known in (*self.site.hosts, bare_host(self.response.url), *IMAGE_CDNS))
 
     def view_count(self) -> int | None:
         return self._record("view_count", [
@@ -480,11 +534,11 @@ class ArticlePage:
     def _text_date(self, body: str) -> datetime | None:
         """The first date of the article's text when it is the publication's: the site declares so, or
         the text calls it «امروز» or «در تاریخ»."""
-        if "text" in self.site.usual_steps.get("published_at", ()):
+        if self.site.own_text_dates:
             return parse_jalali(body)
         for line in body.split("\n"):
             cleaned = clean_date_text(line)
-            for moment, start, _ in jalali_dates(cleaned):
+            for moment, start, _, _ in jalali_dates(cleaned):
                 if TEXT_DATE_EVIDENCE.search(cleaned[max(0, start - 30):start]):
                     return moment
         return None

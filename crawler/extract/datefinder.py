@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
-from crawler.extract.dates import TEHRAN, clean_date_text, jalali_dates, parse_machine_date
+from crawler.extract.dates import DAY, TEHRAN, clean_date_text, jalali_dates, machine_precision, parse_machine_date
 from crawler.extract.layout import PageLayout, element_text, text_nodes
 
 # A Jalali year in any of the three digit sets: the only texts worth parsing.
@@ -31,10 +31,10 @@ _LABEL_REACH = 40
 
 
 class Found:
-    __slots__ = ("moment", "labelled", "machine")
+    __slots__ = ("moment", "labelled", "machine", "precision")
 
-    def __init__(self, moment: datetime, labelled: bool, machine: bool):
-        self.moment, self.labelled, self.machine = moment, labelled, machine
+    def __init__(self, moment: datetime, labelled: bool, machine: bool, precision: str):
+        self.moment, self.labelled, self.machine, self.precision = moment, labelled, machine, precision
 
 
 def _context(element, layout: PageLayout) -> str:
@@ -63,13 +63,13 @@ def _printed(layout: PageLayout) -> list[Found]:
         if layout.prints_other_calendar(element):
             continue
         cleaned = clean_date_text(context)
-        for moment, start, _ in jalali_dates(cleaned):
+        for moment, start, _, precision in jalali_dates(cleaned):
             before = cleaned[max(0, start - _LABEL_REACH):start]
             if _UPDATE.search(before):
                 continue
             labelled = bool(_LABEL.search(before))
             if labelled or len(cleaned) <= _META_LINE:
-                found.append(Found(moment, labelled, machine=False))
+                found.append(Found(moment, labelled, machine=False, precision=precision))
     return found
 
 
@@ -80,19 +80,21 @@ def _marked(layout: PageLayout) -> list[Found]:
         value = element.get("datetime") or element.get("content")
         moment = parse_machine_date(value) if value else None
         if moment and element.get("itemprop") != "dateModified" and layout.in_article_head(element):
-            found.append(Found(moment, element.get("itemprop") == "datePublished", machine=True))
+            found.append(Found(moment, element.get("itemprop") == "datePublished", machine=True,
+                               precision=machine_precision(value)))
     return found
 
 
-def find_published(layout: PageLayout, plausible) -> tuple[datetime | None, str | None]:
-    """The article's publication instant and the evidence for it («label» or «near_title»); (None, None)
-    when the head prints no date; (None, «disagree») when its dates name different days."""
+def find_published(layout: PageLayout, plausible) -> tuple[datetime | None, str | None, str]:
+    """The article's publication instant, the evidence for it («label» or «near_title») and its precision;
+    (None, None, «day») when the head prints no date; (None, «disagree», «day») when its dates name
+    different days."""
     candidates = [c for c in (*_marked(layout), *_printed(layout)) if plausible(c.moment)]
     if any(c.labelled for c in candidates):
         candidates = [c for c in candidates if c.labelled]
     days = {c.moment.astimezone(TEHRAN).date() for c in candidates}
     if len(days) != 1:
-        return None, "disagree" if days else None
+        return None, "disagree" if days else None, DAY
     # The most precise of the agreeing dates: a machine date, else one printed with its time.
-    best = max(candidates, key=lambda c: (c.machine, c.moment.astimezone(TEHRAN).time() != datetime.min.time()))
-    return best.moment, "label" if best.labelled else "near_title"
+    best = max(candidates, key=lambda c: (c.machine, c.precision != DAY))
+    return best.moment, "label" if best.labelled else "near_title", best.precision

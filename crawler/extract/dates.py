@@ -41,6 +41,23 @@ def _local(day: date, clock: time | None) -> datetime:
     return datetime.combine(day, clock or time(0, 0), tzinfo=TEHRAN)
 
 
+# How exactly a source states an instant: a day alone is stored at 00:00 Tehran, which is not midnight.
+DAY, MINUTE, SECOND = "day", "minute", "second"
+_MACHINE_TIME = re.compile(r"\d{1,2}:\d{2}(:\d{2})?")
+
+
+def _precision(clock: re.Match | None) -> str:
+    """The precision of a date printed with this clock (None: with no time)."""
+    return DAY if clock is None else SECOND if clock.group(clock.re.groups) else MINUTE
+
+
+def machine_precision(value: str | None) -> str:
+    """How exactly a machine-readable date states its instant: «2025-07-13» a day, «…T11:26+03:30» a
+    minute, «…T11:26:00+03:30» (or RFC 822) a second."""
+    found = _MACHINE_TIME.search(latin_digits(value or ""))
+    return DAY if found is None else SECOND if found.group(1) else MINUTE
+
+
 def _jalali_to_gregorian(year: int, month: int, day: int) -> date | None:
     if year not in JALALI_YEARS:
         return None
@@ -80,18 +97,20 @@ def clean_date_text(text: str) -> str:
     return _clean(text)
 
 
-def jalali_dates(cleaned: str) -> list[tuple[datetime, int, int]]:
+def jalali_dates(cleaned: str) -> list[tuple[datetime, int, int, str]]:
     """Every Jalali date of a text cleaned by `clean_date_text`, with its time when one is printed
-    next to it, and where it starts and ends in the text."""
+    next to it, where it starts and ends in the text, and its precision (`DAY` without a time)."""
     found = []
     for day, start, end in _jalali_dates(cleaned):
-        clock = _clock(_TIME_AFTER.match(cleaned[end:]))
+        printed = _TIME_AFTER.match(cleaned[end:])
+        clock = _clock(printed)
         if clock is None and len(cleaned) <= 60:
             # Short metadata lines sometimes print the time first: «10:37 - 1401/07/21».
             times = _ANY_TIME.findall(cleaned[: start])
             if len(times) == 1:
-                clock = _clock(_ANY_TIME.search(cleaned[:start]))
-        found.append((_local(day, clock), start, end))
+                printed = _ANY_TIME.search(cleaned[:start])
+                clock = _clock(printed)
+        found.append((_local(day, clock), start, end, _precision(printed if clock else None)))
     return found
 
 
@@ -102,10 +121,16 @@ def parse_jalali(text: str | None) -> datetime | None:
     «ماه» after the month, «ساعت» before the time, year first or day first, «/», «-» or «.».
     Returns None when there is no valid Jalali date.
     """
+    found = read_jalali(text)
+    return found[0] if found else None
+
+
+def read_jalali(text: str | None) -> tuple[datetime, str] | None:
+    """The first Jalali date in the text as `parse_jalali` reads it, with its precision."""
     if not text:
         return None
     dates = jalali_dates(_clean(text))
-    return dates[0][0] if dates else None
+    return (dates[0][0], dates[0][3]) if dates else None
 
 
 def parse_machine_date(value: str | None) -> datetime | None:

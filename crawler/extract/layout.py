@@ -114,11 +114,12 @@ class PageLayout:
                    for node in (element, element.getparent()) if node is not None)
 
     def is_furniture(self, element: etree._Element) -> bool:
-        """Above the title, in page chrome, in another article's entry or in a dated list item (a
-        comment): not the article's text."""
+        """Above the title, in page chrome, in another article's entry, in a dated list item (a
+        comment) or a figure's caption: not the article's text."""
         if self.title_element is not None and self.order[element] < self.order[self.title_element]:
             return True
-        return (self.is_chrome(element) or self.beside_other_article(element, levels=2)
+        return (element.tag == "figcaption" or next(element.iterancestors("figcaption"), None) is not None
+                or self.is_chrome(element) or self.beside_other_article(element, levels=2)
                 or self._in_dated_item(element) or self._beside_comment_form(element))
 
     @staticmethod

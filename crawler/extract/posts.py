@@ -17,13 +17,13 @@ from datetime import datetime, timezone
 
 import lxml.html
 from scrapy.http import Response, TextResponse
-from w3lib.url import safe_url_string
 
 from crawler.extract.article import ArticlePage, body_of, lead_or_nothing
 from crawler.extract.blocks import block_text
-from crawler.extract.dates import TEHRAN, jalali_day
+from crawler.extract.dates import SECOND, TEHRAN, jalali_day
 from crawler.extract.site import Site
 from crawler.extract.text import normalize_line
+from crawler.extract.urls import canonical_url
 from crawler.items import ArticleItem
 
 # What the self-check compares between a post and its page (README: «The self-check»).
@@ -152,9 +152,10 @@ def post_item(site: Site, post: Post, term_names: Mapping[str, Mapping[int, str]
     tags = [normalize_line(term_names["tags"][term]) for term in post.tags if term in term_names["tags"]]
     categories = [term_names["categories"][term] for term in post.categories if term in term_names["categories"]]
     item = ArticleItem(
-        source=site.name, news_code=str(post.id), url=safe_url_string(post.link), title=title,
+        source=site.name, news_code=str(post.id), url=canonical_url(post.link), title=title,
         lead=lead_or_nothing(html_text(post.excerpt), body), body=body, published_at=published_at,
-        published_jalali=jalali_day(published_at), category=normalize_line(categories[-1]) if categories else "",
+        published_jalali=jalali_day(published_at), published_precision=SECOND,
+        category=normalize_line(categories[-1]) if categories else "",
         tags=tags, crawled_at=page.now if page else datetime.now(timezone.utc), modified_at=post.modified_at)
     item.provenance = {name: "api" for name in POST_FIELDS_READ if getattr(item, name)}
     return item

@@ -39,6 +39,8 @@ class Site:
     #: Where the news code comes from when neither the URL nor the selectors give it, in order: (provenance
     #: step, rule reading the ArticlePage), its CMS family's by default (crawler/sources/families.py).
     news_code_rules: tuple[tuple[str, Callable[[Any], str]], ...] = ()
+    #: Whether the first date of an article's own text is its publication date (else it is an event's).
+    own_text_dates: bool = False
 
     def owns_url(self, url: str) -> bool:
         return bare_host(url) in self.hosts

@@ -11,6 +11,8 @@ from typing import Any
 from extruct.jsonld import JsonLdExtractor
 from parsel import Selector
 
+# JSON-LD types of an outlet or an organization: a publisher, never an article's author.
+ORGANIZATION_TYPES = {"Organization", "NewsMediaOrganization", "Corporation", "GovernmentOrganization"}
 ARTICLE_TYPES = {"NewsArticle", "Article", "BlogPosting", "ReportageNewsArticle", "AnalysisNewsArticle", "Report"}
 _jsonld = JsonLdExtractor()
 
@@ -108,6 +110,13 @@ class StructuredData:
 
     def names(self, key: str) -> list[str]:
         return [n.strip() for n in _names(self.article.get(key)) if n.strip()]
+
+    def people(self, key: str) -> list[str]:
+        """Names of a person-valued key («author»), without organizations (an outlet is not an author)."""
+        value = self.article.get(key)
+        entries = value if isinstance(value, list) else [value]
+        return [name for entry in entries if not (isinstance(entry, dict) and _types(entry) & ORGANIZATION_TYPES)
+                for name in (n.strip() for n in _names(entry)) if name]
 
     def keywords(self) -> list[str]:
         value = self.article.get("keywords")

@@ -18,7 +18,7 @@ URL does not carry it, and its usual discovery strategies.
   write «،» for «-»), code `.item-code span`, tags `.tags li` / `section.tags a[rel=tag]`, breadcrumb
   `ol.breadcrumb li`. News code: the number in «/news/<code>/».
 - **aspnet**: WebForms portals keep their server controls' ids («…_lblTitle», «…_lblNewsText») whatever
-  the template, so the family reads them by the end of their id (`_lblTitle`/`_lblNewsTitle`,
+  the template, so the family reads them by the end of their id (`_lblTitle`/`_lblNewsTitle`/`_lblTitr`,
   `_lblRooTitr`, `_lblLead`, `_lblNewsText`/`_lblBody`, `_lblNewsDate`, `_lblVisit`), and the
   Sigma-style portal whose text sits in a `span.Content` inside a `td.Content` that wraps the whole
   template (`ShowPage.aspx?…&ID=<number|GUID>`, the `ID` being the only id). A list's dates
@@ -137,7 +137,8 @@ WORDPRESS = Family(
         "article": "article.post, article.type-post, main article, #the-post",
         "title": "article h1.entry-title, article h1.post-title, .td-post-title h1, h1.jeg_post_title",
         "kicker": "article .rotitr, article .rutitr, article .rootitr, .entry-sub-title",
-        "body": "article .entry-content, .td-post-content, .jeg_post .content-inner, .contentsingle",
+        "body": "article .entry-content, .td-post-content, .jeg_post .content-inner, .contentsingle, "
+                ".elementor-widget-theme-post-content",
         "date": "article .entry-meta .posted-on, article .post-date, #the-post span.date.meta-item",
         "views": "article .post-views-count, #the-post .meta-views, .td-post-views, .single-info .post-view",
         "category": "article .cat-links a, article a[rel='category tag']",
@@ -183,7 +184,7 @@ NASTOOH = Family(
 ASPNET = Family(
     "aspnet",
     selectors={
-        "title": "span[id$=_lblTitle], span[id$=_lblNewsTitle]",
+        "title": "span[id$=_lblTitle], span[id$=_lblNewsTitle], span[id$=_lblTitr]",
         "kicker": "span[id$=_lblRooTitr], span[id$=_lblRootitr]",
         "lead": "span[id$=_lblLead], span[id$=_lblSummary]",
         "body": "span[id$=_lblNewsText], span[id$=_lblBody], td.Content span.Content",

@@ -161,9 +161,11 @@ class NewsSpider(SitemapSpider):
     selectors: ClassVar[dict[str, str]] = {}
     #: The steps a field usually comes from on this site when they are generic ones, e.g.
     #: {"published_at": ("text",)}: they are the site's norm, not layout drift, so they are not counted
-    #: as fallbacks. Declaring «text» for published_at also says the first date of the article's own
-    #: text is its publication date on this site (elsewhere that date is an event's and needs evidence).
+    #: as fallbacks.
     usual_steps: ClassVar[dict[str, tuple[str, ...]]] = {}
+    #: Whether the first date of an article's own text is its publication date on this site (elsewhere
+    #: that date is an event's and needs evidence: «امروز …», «در تاریخ …»).
+    own_text_dates: ClassVar[bool] = False
     #: Parts of the body element that are not the article, added to the family's.
     drop_from_body: ClassVar[tuple[str, ...]] = ()
     #: Whether the site's pages need a browser: their links or text are written by JavaScript.
@@ -257,7 +259,7 @@ class NewsSpider(SitemapSpider):
                     article_url=re.compile(cls.article_url or family.article_url or r"(?!)"),
                     selectors={name: cls.selector_layers(name) for name in fields},
                     drop_from_body=tuple(dict.fromkeys([*family.drop_from_body, *cls.drop_from_body])),
-                    usual_steps=dict(cls.usual_steps),
+                    usual_steps=dict(cls.usual_steps), own_text_dates=cls.own_text_dates,
                     news_code_rules=tuple(NEWS_CODE_RULES[name] for name in cls.news_code or family.news_code))
 
     def owns_url(self, url: str) -> bool:
@@ -478,7 +480,7 @@ class NewsSpider(SitemapSpider):
         keys = {url: link_key(url) for url in links}
         stored = via.stored_dates(self, [url for url in links
                                          if url not in self.requested and keys[url] not in self.article_dates])
-        self.crawler.stats.inc_value(LISTING_KNOWN_SKIPPED, len(stored))
+        self.count_known(stored)
         ages = self.listing_ages[listing] = ListingAges(listing)
         for url in links:
             if url in self.requested:  # by another page; its date is still to come
@@ -496,6 +498,14 @@ class NewsSpider(SitemapSpider):
 
     #: The errback of article pages: counted, and asked for again by the next run (crawler/run/given_up.py).
     article_given_up = article_given_up
+
+    def count_known(self, stored: dict[str, datetime]) -> None:
+        """Counts the stored articles linked (`listing/known_skipped`), each once however many pages link to
+        it (a listing, the feed, a sitemap), and remembers them: a later link to one is not looked up again."""
+        keys = [(link_key(url), moment) for url, moment in stored.items()]
+        self.crawler.stats.inc_value(LISTING_KNOWN_SKIPPED, sum(key not in self.article_dates for key, _ in keys))
+        for key, moment in keys:
+            self.article_dates[key] = moment
 
     def refetch_requests(self, url: str, callback: Callable, errback: Callable, **cb_kwargs: Any
                          ) -> Iterator[scrapy.Request]:
@@ -597,7 +607,7 @@ class NewsSpider(SitemapSpider):
         recent = [entry for entry in entries if self.recent_enough(entry.get("lastmod"))]
         self.crawler.stats.inc_value(DISCOVERY_SITEMAP_ENTRIES, len(recent))
         stored = self.stored_dates([entry["loc"] for entry in recent if self.is_article_url(entry.get("loc", ""))])
-        self.crawler.stats.inc_value(LISTING_KNOWN_SKIPPED, len(stored))
+        self.count_known(stored)
         yield from (entry for entry in recent if entry.get("loc") not in stored)
 
     def recent_enough(self, machine_date: str | None) -> bool:

@@ -91,6 +91,9 @@ class Article(Base):
     body: Mapped[str] = mapped_column(Text)
     published_at: Mapped[datetime] = mapped_column(AwareDateTime(TEHRAN))
     published_jalali: Mapped[str] = mapped_column(String(10))
+    # How exactly the site states published_at: "day" (a date alone: 00:00 Tehran is no real midnight),
+    # "minute" or "second"; NULL for articles stored before it was recorded.
+    published_precision: Mapped[str | None] = mapped_column(String(6), nullable=True)
     kicker: Mapped[str] = mapped_column(Text, default="")
     category: Mapped[str] = mapped_column(Text, default="")
     tags: Mapped[list] = mapped_column(JsonList, default=list)

@@ -8,8 +8,12 @@ gone), and what a reader types is normalized the same way. Search folds both fur
 - ZWNJ and punctuation → a space, so «کتاب‌ها» is the words کتاب and ها;
 - Persian and Arabic-Indic digits → Latin ones (۱۴۰۲ and 1402 are one number); A–Z → a–z.
 
-A word written with a ZWNJ is indexed a second time joined (کتاب‌ها also as کتابها), so the query
-کتابها, written without it, finds it too; the query کتاب ها or کتاب‌ها finds both words.
+A word written with a ZWNJ is indexed a second time joined (کتاب‌ها also as کتابها). Sites write a
+plural, a comparative or a verb's «می» with a ZWNJ, a space or joined, and readers type any of the
+three: a query word written with a ZWNJ, a word followed by one of the affixes Persian writes apart
+(`SUFFIXES`, «ها», «های», «تر»… and «می», «نمی» before a verb), or a word ending in one of them, asks
+for either spelling: the words next to each other (a phrase, never the two anywhere in the text) or
+joined. So کتاب‌ها, کتاب ها and کتابها find the same articles: those that print any of the three.
 
 Folding is a character table (`FOLDING`): Python translates with it, and the database runs the same
 table: on SQLite as the functions `persian_fold` / `persian_search_text` that every connection of the
@@ -61,10 +65,66 @@ def search_text(text: str | None) -> str:
     return " ".join(filter(None, (fold_characters(text), fold_characters(joined))))
 
 
+# Affixes Persian writes with a ZWNJ, a space or joined to their word: «استان‌ها», «استان ها», «استانها».
+SUFFIXES = ("ها", "های", "هایی", "هایم", "هایت", "هایش", "هایمان", "هایتان", "هایشان", "تر", "ترین", "تری")
+PREFIXES = ("می", "نمی")
+# A word that ends in a suffix is read as word + suffix only when what is left is a word (two letters or more).
+_STEM = 2
+
+
+def _spellings(first: str, second: str) -> tuple[str, str]:
+    """The two spellings of a word and its affix: apart (a phrase) and joined."""
+    return f"{first} {second}", first + second
+
+
+def query_terms(text: str | None) -> list[tuple[str, ...]]:
+    """What a reader typed as search terms, each the spellings any of which may occur (a spelling of two
+    words is a phrase): «استان‌ها», «استان ها» and «استانها» are each («استان ها», «استانها»)."""
+    typed = normalize_text(text).split()
+    terms: list[tuple[str, ...]] = []
+    index = 0
+    while index < len(typed):
+        words = fold_characters(typed[index]).split()
+        after = fold_characters(typed[index + 1]).split() if index + 1 < len(typed) else []
+        index += 1
+        if ZWNJ in typed[index - 1] and len(words) >= 2:
+            terms.append((" ".join(words), "".join(words)))
+        elif len(words) == 1 and len(after) == 1 and (after[0] in SUFFIXES or words[0] in PREFIXES):
+            terms.append(_spellings(words[0], after[0]))
+            index += 1
+        else:
+            terms.extend(_split_affix(word) for word in words)
+    return terms
+
+
+def _split_affix(word: str) -> tuple[str, ...]:
+    """A word typed joined, and its spelling apart when it ends in a suffix or starts with a prefix."""
+    for suffix in sorted(SUFFIXES, key=len, reverse=True):
+        if word.endswith(suffix) and len(word) - len(suffix) >= _STEM:
+            return word, f"{word[:-len(suffix)]} {suffix}"
+    for prefix in sorted(PREFIXES, key=len, reverse=True):
+        if word.startswith(prefix) and len(word) - len(prefix) >= _STEM:
+            return word, f"{prefix} {word[len(prefix):]}"
+    return (word,)
+
+
 def fts_query(text: str | None) -> str:
-    """An FTS5 query for what a reader typed: every folded word must occur (each quoted, so nothing in
-    the text is read as query syntax). No word at all: a query that matches nothing."""
-    return " ".join(f'"{word}"' for word in fold(text).split()) or '""'
+    """An FTS5 query for what a reader typed: every term must occur, in any of its spellings (each
+    quoted, so nothing in the text is read as query syntax). No word at all: a query that matches nothing."""
+    def term(spellings: tuple[str, ...]) -> str:
+        quoted = [f'"{spelling}"' for spelling in spellings]
+        return quoted[0] if len(quoted) == 1 else f"({' OR '.join(quoted)})"
+
+    # FTS5 allows no implicit AND next to a parenthesis: the terms are joined explicitly.
+    return " AND ".join(map(term, query_terms(text))) or '""'
+
+
+def tsquery(text: str | None) -> str:
+    """The same query for PostgreSQL's to_tsquery (the folded words hold no quote or operator)."""
+    def spelling(words: str) -> str:
+        return " <-> ".join(f"'{word}'" for word in words.split())
+
+    return " & ".join(f"({' | '.join(map(spelling, spellings))})" for spellings in query_terms(text))
 
 
 def register(dbapi_connection) -> None:
@@ -101,9 +161,11 @@ $search$""")
 def find(connection: Connection, text: str, limit: int = 100) -> list[int]:
     """The ids of the articles that hold every word of `text`, best first (title before lead before body)."""
     if connection.dialect.name == "postgresql":
-        statement = sql("SELECT article_id FROM article_search, plainto_tsquery('simple', :words) AS query"
+        if not (words := tsquery(text)):
+            return []
+        statement = sql("SELECT article_id FROM article_search, to_tsquery('simple', :words) AS query"
                         " WHERE document @@ query ORDER BY ts_rank(document, query) DESC, article_id LIMIT :limit")
-        return list(connection.execute(statement, {"words": fold(text), "limit": limit}).scalars())
+        return list(connection.execute(statement, {"words": words, "limit": limit}).scalars())
     query = fts_query(text)
     statement = sql("SELECT rowid FROM articles_fts WHERE articles_fts MATCH :query"
                     " ORDER BY bm25(articles_fts, 5.0, 2.0, 1.0), rowid LIMIT :limit")

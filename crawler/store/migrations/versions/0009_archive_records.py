@@ -4,7 +4,7 @@ the earlier values of the other fields that changed.
 Older rows have no record and no reason.
 
 Revision ID: 0009
-Revises: 0007
+Revises: 0008
 Create Date: 2026-12-04
 """
 
@@ -16,7 +16,7 @@ from alembic import op
 from crawler.store.migrations.columns import Json
 
 revision: str = "0009"
-down_revision: Union[str, Sequence[str], None] = "0007"
+down_revision: Union[str, Sequence[str], None] = "0008"
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 
