@@ -28,11 +28,10 @@ from urllib.parse import unquote, urlsplit
 import lxml.html
 from parsel import Selector
 from scrapy.http import HtmlResponse
-from w3lib.url import safe_url_string
 
 from crawler.fetch.mirror import mirrored_url
 from crawler.fetch.mirror_server import DEFAULT_ROOT, resolve
-from crawler.extract.urls import escapes_in_case
+from crawler.extract.urls import canonical_url, escapes_in_case
 from tests.golden import GOLDEN_ROOT, as_json, parse_items, spider_for
 
 PAGE_BYTES = (40_000, 150_000)
@@ -339,7 +338,7 @@ def _same_item(template: Template, body: bytes, code: str) -> str:
     actual = as_json(item)
     if actual["news_code"] != code:
         return f"news code {actual['news_code']!r}, not {code!r}"
-    if actual["url"] != safe_url_string(url):
+    if actual["url"] != canonical_url(url):
         return f"URL {actual['url']!r}, not {url!r}"
     wrong = sorted(name for name in set(actual) | set(template.expected) - _CHANGED
                    if name not in _CHANGED and actual.get(name) != template.expected.get(name))

@@ -110,6 +110,8 @@ def description_lines(found: Discovery) -> list[str]:
 
 
 class Command(ScrapyCommand):
+    # The registry it appends to may not exist yet (crawler/sources/registry.py).
+    default_settings = {"SOURCES_FILE_MAY_BE_NEW": True}
     requires_project = True
 
     def syntax(self) -> str:

@@ -37,6 +37,7 @@ from crawler.fetch.archive import ArchivedRecord
 from crawler.fetch.mirror_server import DEFAULT_ROOT, HEADERS_SUFFIX, mirror_path
 from crawler.run.preflight import check_mirror_url, check_settings, one_line_errors
 from crawler.sources import golden
+from crawler.sources.discovery import WordPressApi
 from crawler.sources.wpapi import in_rest_api
 from crawler.store.database import Store
 
@@ -114,7 +115,7 @@ class Command(ScrapyCommand):
         self.crawler_process.crawl(pages, urls=[url for url in args if url not in fetched], fetched=fetched)
         for name in sorted({name for url in args for name in loader.find_by_request(scrapy.Request(url))}):
             spider = loader.load(name)
-            if getattr(spider, "api", False):
+            if spider.strategy(WordPressApi) is not None:
                 self.record_api(spider, [url for url in args if name in loader.find_by_request(scrapy.Request(url))],
                                 opts.mirror, archived)
         self.crawler_process.start()

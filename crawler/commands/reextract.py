@@ -35,6 +35,7 @@ from crawler.run import clock
 from crawler.run.preflight import check_database_url, one_line_errors, open_writable
 from crawler.sources.wpapi import API_ROOT, TAXONOMIES
 from crawler.store.database import REREAD_FIELDS, VERSION_REEXTRACTED, Article, Store
+from crawler.extract.urls import canonical_url
 from crawler.stats import REEXTRACT_API_ANSWERS, REEXTRACT_NOT_ARCHIVED, REEXTRACT_PAGES
 
 #: The fields compared between the stored article and its new reading.
@@ -188,6 +189,8 @@ class Reextract(Refetch):
 
 def archived_page(store: Store, directory: str, url: str) -> ArchivedRecord | None:
     """The record of a page: the one the article stored from that URL points at, else the archive's latest."""
+    # Stored URLs are canonical (crawler/extract/urls.py); the archive keeps them as fetched.
+    url = canonical_url(url)
     with Session(store.engine) as session:
         pointed = session.execute(select(Article.archive_file, Article.archive_offset, Article.archive_digest)
                                   .where(Article.url == url, Article.archive_file.is_not(None))).first()
@@ -196,7 +199,7 @@ def archived_page(store: Store, directory: str, url: str) -> ArchivedRecord | No
     latest = None
     for path in archive_files(directory):
         for archived in responses_in(path):
-            if archived.url == url and (latest is None or archived.date >= latest.date):
+            if canonical_url(archived.url) == url and (latest is None or archived.date >= latest.date):
                 latest = archived
     return latest.record if latest else None
 

@@ -237,7 +237,9 @@ class SourcesLoader(SpiderLoader):
     def __init__(self, settings):
         super().__init__(settings)
         try:
-            self.add_registry(*registry_path(settings.get("SOURCES_FILE")))
+            path, named = registry_path(settings.get("SOURCES_FILE"))
+            # `scrapy addsource` may name a file it is about to create; any other command needs it to exist.
+            self.add_registry(path, named and not settings.getbool("SOURCES_FILE_MAY_BE_NEW"))
         except RegistryError as error:
             print(f"error: {error}", file=sys.stderr)
             raise SystemExit(2) from None
