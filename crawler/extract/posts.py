@@ -26,7 +26,7 @@ from crawler.extract.text import normalize_line
 from crawler.extract.urls import canonical_url
 from crawler.items import ArticleItem
 
-# What the self-check compares between a post and its page (README: «The self-check»).
+# What the self-check compares between a post and its page (docs/wordpress.md: «The self-check»).
 CHECKED = ("title", "date", "news_code", "first_paragraph", "last_paragraph")
 # The fields a post gives, with provenance «api».
 POST_FIELDS_READ = ("news_code", "title", "lead", "body", "published_at", "category", "tags")
