@@ -1,8 +1,7 @@
 """The national Organization of Municipalities and Rural Administrations (سازمان شهرداری‌ها و
 دهیاری‌های کشور), on an ASP.NET WebForms portal.
 
-News code: the portal's content key in the article URL «/RContent/<key>-<slug>.aspx» (letters and
-digits: «NKXL», «13D1RAC»), kept as written (it may be case-sensitive); the pages print none.
+News code: the content key in «/RContent/<key>-<slug>.aspx» («NKXL», «13D1RAC»), kept as written.
 Dates: the header's «۱۳۹۸/۰۳/۰۴» (sometimes with a time); an item whose date field is empty takes a date
 of its text only where the text names it («در تاریخ …», «امروز …»; provenance «text»): the site's norm
 (`usual_steps`); a template that stopped printing dates shows in the date's coverage monitor.

@@ -94,7 +94,9 @@ class ArchiveReplay(BaseDownloadHandler):
         super().__init__(crawler)
         self.crawler = crawler
         self.directory = crawler.settings.get("ARCHIVE_DIR")
-        self.pages: dict[str, ArchivedRecord] = crawler.settings.get("ARCHIVE_REPLAY_PAGES") or {}
+        # By canonical URL: a post's link in the REST API may spell its escapes otherwise than the page's URL.
+        self.pages: dict[str, ArchivedRecord] = {canonical_url(url): record for url, record in
+                                                 (crawler.settings.get("ARCHIVE_REPLAY_PAGES") or {}).items()}
         self.api: ApiAnswers | None = None
 
     def api_answers(self) -> ApiAnswers:
@@ -110,11 +112,12 @@ class ArchiveReplay(BaseDownloadHandler):
 
     async def download_request(self, request: Request) -> Response:
         stats = self.crawler.stats
-        if request.url in self.pages:
+        record = self.pages.get(canonical_url(request.url))
+        if record is not None:
             stats.inc_value(REEXTRACT_PAGES)
             # The articles read again point at the record they were read from, as in the crawl.
-            request.meta[RECORD_META] = self.pages[request.url]
-            response = read_record(self.directory, self.pages[request.url]).response()
+            request.meta[RECORD_META] = record
+            response = read_record(self.directory, record).response()
             return response.replace(url=request.url, request=request)
         if f"/{API_ROOT}" in request.url and (answer := self.api_answers().answer(request.url)) is not None:
             stats.inc_value(REEXTRACT_API_ANSWERS)
