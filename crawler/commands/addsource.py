@@ -131,6 +131,12 @@ class Command(ScrapyCommand):
         parser.add_argument("--site-name", default="", help="the site's name, as its titles append it")
         parser.add_argument("--dry-run", action="store_true", help="print the entry, write nothing")
 
+    def process_options(self, args: list[str], opts: argparse.Namespace) -> None:
+        super().process_options(args, opts)
+        assert self.settings
+        # addsource writes SOURCES_FILE: a named file it has not written yet is the registry it starts.
+        self.settings.set("SOURCES_FILE_MAY_BE_NEW", True, priority="command")
+
     @one_line_errors
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
         assert self.crawler_process and self.settings

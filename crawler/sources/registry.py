@@ -20,6 +20,7 @@ from urllib.parse import urlsplit
 
 from scrapy.spiderloader import SpiderLoader
 from scrapy.utils.conf import closest_scrapy_cfg
+from scrapy.utils.misc import load_object
 
 from crawler.extract.site import FALLBACK_STEPS
 from crawler.extract.urls import bare_host
@@ -43,6 +44,9 @@ DISCOVERY_KEYS = {
     "feed": (("url",), ()),
     "sitemap": (("url",), ()),
 }
+# Spiders crawled by name that are no source: `scrapy crawl site -a url=…` (crawler/sources/site.py). Not
+# listed among the sources, so crawlall, the watch and freshness never crawl or expect them.
+ONE_OFF_SPIDERS = {"site": "crawler.sources.site.SiteSpider"}
 # A name Scrapy and the store can carry: letters, digits, «_» and «-».
 NAME = re.compile(r"^[a-z][a-z0-9_-]*$")
 
@@ -237,17 +241,23 @@ class SourcesLoader(SpiderLoader):
     def __init__(self, settings):
         super().__init__(settings)
         try:
-            self.add_registry(*registry_path(settings.get("SOURCES_FILE")))
+            path, named = registry_path(settings.get("SOURCES_FILE"))
+            self.add_registry(path, named and not settings.getbool("SOURCES_FILE_MAY_BE_NEW"))
         except RegistryError as error:
             print(f"error: {error}", file=sys.stderr)
             raise SystemExit(2) from None
+
+    def load(self, spider_name: str):
+        if spider_name in ONE_OFF_SPIDERS:
+            return load_object(ONE_OFF_SPIDERS[spider_name])
+        return super().load(spider_name)
 
     def add_registry(self, path: Path, named: bool) -> None:
         owners = {bare_host(host): name for name, spider in self._spiders.items()
                   for host in getattr(spider, "hosts", ())}
         where = Located(path, path.read_text(encoding="utf-8")) if path.exists() else None
         for name, spider in read_registry(path, named).items():
-            if name in self._spiders:
+            if name in self._spiders or name in ONE_OFF_SPIDERS:
                 raise where.error((name,), f"{name} is a tailored spider's name (spiders/); choose another")
             for host in spider.hosts:
                 if owners.get(bare_host(host), name) != name:
