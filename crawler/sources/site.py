@@ -30,9 +30,10 @@ def one_off_name(home: str) -> str:
     return "site_" + re.sub(r"[^a-z0-9]+", "_", bare_host(home).lower()).strip("_")
 
 
-class SiteSpider(FetchesNow, scrapy.Spider):
+class SiteSpider(scrapy.Spider, FetchesNow):
     """Until its `start`, a look at the site (its home page and a few pages it links to, fetched through the
-    crawl's downloader); then the source the look found, walked like any other."""
+    crawl's downloader); then the source the look found, walked like any other. (Scrapy's Spider first: the
+    instance's layout is then a NewsSpider's, so it can become one.)"""
 
     name = "site"
     #: «-a url=» the site's home page; «-a pages=» and «-a since=» as for any source.
