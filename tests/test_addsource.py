@@ -179,17 +179,17 @@ async def test_discovery_finds_the_api_feeds_sitemaps_and_next_pages(sites_mirro
 
 def test_addsource_appends_its_table_and_keeps_the_others(sites_mirror, tmp_path):
     registry = tmp_path / "sources.toml"
-    registry.write_text('# kept\n[qazvin]\nhosts = ["qazvin.ir"]\n', encoding="utf-8")
+    registry.write_text('# kept\n[qazvin]\nhosts = ["qazvin.ir"]\nfamily = "wordpress"\n', encoding="utf-8")
     dry = scrapy_cli("addsource", "https://khabar.example-municipality.ir/", "--name", "khabar", "--dry-run",
                      mirror_url=sites_mirror, database_url="sqlite:///unused.db", SOURCES_FILE=str(registry))
     assert dry.returncode == 0 and "[khabar]" in dry.stdout
-    assert registry.read_text(encoding="utf-8") == '# kept\n[qazvin]\nhosts = ["qazvin.ir"]\n'
+    assert registry.read_text(encoding="utf-8") == '# kept\n[qazvin]\nhosts = ["qazvin.ir"]\nfamily = "wordpress"\n'
     result = scrapy_cli("addsource", "https://khabar.example-municipality.ir/", "--name", "khabar",
                         mirror_url=sites_mirror, database_url="sqlite:///unused.db", SOURCES_FILE=str(registry))
     assert result.returncode == 0, result.stderr[-2000:]
     assert "sample 1: https://khabar.example-municipality.ir/fa/news/1204551/" in result.stdout
     assert "date: 1405-09-08 (Jalali) = 2026-11-29T09:30:00+03:30 (Gregorian, Tehran), from selector" in result.stdout
-    assert registry.read_text(encoding="utf-8").startswith('# kept\n[qazvin]\nhosts = ["qazvin.ir"]\n')
+    assert registry.read_text(encoding="utf-8").startswith('# kept\n[qazvin]\nhosts = ["qazvin.ir"]\nfamily = "wordpress"\n')
     tables = tomllib.loads(registry.read_text(encoding="utf-8"))
     assert set(tables) == {"qazvin", "khabar"} and tables["khabar"]["family"] == "nastooh"
 
