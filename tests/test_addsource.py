@@ -189,7 +189,8 @@ def test_addsource_appends_its_table_and_keeps_the_others(sites_mirror, tmp_path
     assert result.returncode == 0, result.stderr[-2000:]
     assert "sample 1: https://khabar.example-municipality.ir/fa/news/1204551/" in result.stdout
     assert "date: 1405-09-08 (Jalali) = 2026-11-29T09:30:00+03:30 (Gregorian, Tehran), from selector" in result.stdout
-    assert registry.read_text(encoding="utf-8").startswith('# kept\n[qazvin]\nhosts = ["qazvin.ir"]\nfamily = "wordpress"\n')
+    assert registry.read_text(encoding="utf-8").startswith(
+        '# kept\n[qazvin]\nhosts = ["qazvin.ir"]\nfamily = "wordpress"\n')
     tables = tomllib.loads(registry.read_text(encoding="utf-8"))
     assert set(tables) == {"qazvin", "khabar"} and tables["khabar"]["family"] == "nastooh"
 

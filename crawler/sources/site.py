@@ -45,7 +45,7 @@ class SiteSpider(scrapy.Spider, FetchesNow):
             raise ValueError(f"site: give -a url=https://HOST/, the site's home page (not {url!r})" if url
                              else "site: give -a url=https://HOST/, the site's home page")
         super().__init__(**kwargs)
-        self.home = url if parts.path else f"{url}/"
+        self.home = str(url) if parts.path else f"{url}/"
         # Checked now, used by the source the site turns out to be.
         self.walk_arguments = {name: value for name, value in (("pages", pages), ("since", since)) if value}
         if pages:
@@ -78,7 +78,8 @@ class SiteSpider(scrapy.Spider, FetchesNow):
         logger.info("site: %s read as a %s source (%s)", self.home, entry["family"], entry["article_url"])
         # From here on this spider is that source, as if the registry had described it: the same walk,
         # watermark, reading and store.
-        self.__class__ = source
-        source.__init__(self, **self.walk_arguments)
-        async for request in source.start(self):
+        becomes: Any = self
+        becomes.__class__ = source
+        source.__init__(becomes, **self.walk_arguments)
+        async for request in source.start(becomes):
             yield request
