@@ -199,6 +199,8 @@ def test_addsource_appends_its_table_and_keeps_the_others(sites_mirror, tmp_path
         2, f"error: 'khabar' is taken: {registry} has a table [khabar]; choose another")
     assert refused(khabar, "semnan", registry) == (
         2, "error: 'semnan' is taken: a tailored spider has that name (spiders/semnan.py); choose another")
+    assert refused(khabar, "site", registry) == (
+        2, "error: 'site' names the one-off crawl (scrapy crawl site); choose another")
     assert refused("https://semnan.ir/", "other", registry) == (
         2, "error: semnan.ir is already a host of the source 'semnan'; nothing fetched")
     assert set(tomllib.loads(registry.read_text(encoding="utf-8"))) == {"qazvin", "khabar"}

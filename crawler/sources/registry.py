@@ -257,8 +257,10 @@ class SourcesLoader(SpiderLoader):
                   for host in getattr(spider, "hosts", ())}
         where = Located(path, path.read_text(encoding="utf-8")) if path.exists() else None
         for name, spider in read_registry(path, named).items():
-            if name in self._spiders or name in ONE_OFF_SPIDERS:
+            if name in self._spiders:
                 raise where.error((name,), f"{name} is a tailored spider's name (spiders/); choose another")
+            if name in ONE_OFF_SPIDERS:
+                raise where.error((name,), f"{name} names the one-off crawl (scrapy crawl {name}); choose another")
             for host in spider.hosts:
                 if owners.get(bare_host(host), name) != name:
                     raise where.error((name, "hosts"), f"{host} is {owners[bare_host(host)]}'s already")
