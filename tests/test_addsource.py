@@ -158,7 +158,7 @@ async def test_the_entry_is_a_registry_table(host, sites_mirror):
     kinds = [strategy["kind"] for strategy in table["discovery"]]
     assert set(kinds) <= DISCOVERY_KINDS and "listing" in kinds
     assert set(table["detected"]) == {"at", "family", "baseline"}
-    assert set(table["detected"]["baseline"]) == {"title", "published_at", "body", "news_code"}
+    assert set(table["detected"]["baseline"]) >= {"title", "published_at", "body", "news_code"}
 
 
 @pytest_twisted.ensureDeferred
@@ -189,7 +189,8 @@ def test_addsource_appends_its_table_and_keeps_the_others(sites_mirror, tmp_path
     assert result.returncode == 0, result.stderr[-2000:]
     assert "sample 1: https://khabar.example-municipality.ir/fa/news/1204551/" in result.stdout
     assert "date: 1405-09-08 (Jalali) = 2026-11-29T09:30:00+03:30 (Gregorian, Tehran), from selector" in result.stdout
-    assert registry.read_text(encoding="utf-8").startswith('# kept\n[qazvin]\nhosts = ["qazvin.ir"]\n')
+    assert registry.read_text(encoding="utf-8").startswith(
+        '# kept\n[qazvin]\nhosts = ["qazvin.ir"]\nfamily = "wordpress"\n')
     tables = tomllib.loads(registry.read_text(encoding="utf-8"))
     assert set(tables) == {"qazvin", "khabar"} and tables["khabar"]["family"] == "nastooh"
 
@@ -198,6 +199,8 @@ def test_addsource_appends_its_table_and_keeps_the_others(sites_mirror, tmp_path
         2, f"error: 'khabar' is taken: {registry} has a table [khabar]; choose another")
     assert refused(khabar, "semnan", registry) == (
         2, "error: 'semnan' is taken: a tailored spider has that name (spiders/semnan.py); choose another")
+    assert refused(khabar, "site", registry) == (
+        2, "error: 'site' names the one-off crawl (scrapy crawl site); choose another")
     assert refused("https://semnan.ir/", "other", registry) == (
         2, "error: semnan.ir is already a host of the source 'semnan'; nothing fetched")
     assert set(tomllib.loads(registry.read_text(encoding="utf-8"))) == {"qazvin", "khabar"}

@@ -166,6 +166,8 @@ def test_a_postgresql_role_that_may_not_write_is_refused(postgresql_server, post
 
 @pytest.mark.parametrize("arguments, message", [
     (["crawl", "nowhere"], "unknown source 'nowhere'; known: hamshahri, imo, omidjonoob, rasht, semnan"),
+    (["crawl", "site"], "site: give -a url=https://HOST/, the site's home page"),
+    (["crawl", "site", "-a", "url=example-municipality.ir"], "site: give -a url=https://HOST/"),
     (["crawl", "hamshahri", "-a", "since=yesterday"], "-a since=yesterday: not a date"),
     (["crawl", "hamshahri", "-a", "since=1499-01-01"], "-a since=1499-01-01: 2120-03-21 is in the future"),
     (["crawl", "hamshahri", "-a", "pages=ten"], "-a pages=ten: give a whole number of listing pages, 1 or more"),

@@ -20,6 +20,7 @@ from urllib.parse import urlsplit
 
 from scrapy.spiderloader import SpiderLoader
 from scrapy.utils.conf import closest_scrapy_cfg
+from scrapy.utils.misc import load_object
 
 from crawler.extract.site import FALLBACK_STEPS
 from crawler.extract.urls import bare_host
@@ -43,6 +44,9 @@ DISCOVERY_KEYS = {
     "feed": (("url",), ()),
     "sitemap": (("url",), ()),
 }
+# Spiders crawled by name that are no source: `scrapy crawl site -a url=…` (crawler/sources/site.py). Not
+# listed among the sources, so crawlall, the watch and freshness never crawl or expect them.
+ONE_OFF_SPIDERS = {"site": "crawler.sources.site.SiteSpider"}
 # A name Scrapy and the store can carry: letters, digits, «_» and «-».
 NAME = re.compile(r"^[a-z][a-z0-9_-]*$")
 
@@ -244,6 +248,11 @@ class SourcesLoader(SpiderLoader):
             print(f"error: {error}", file=sys.stderr)
             raise SystemExit(2) from None
 
+    def load(self, spider_name: str):
+        if spider_name in ONE_OFF_SPIDERS:
+            return load_object(ONE_OFF_SPIDERS[spider_name])
+        return super().load(spider_name)
+
     def add_registry(self, path: Path, named: bool) -> None:
         owners = {bare_host(host): name for name, spider in self._spiders.items()
                   for host in getattr(spider, "hosts", ())}
@@ -251,6 +260,8 @@ class SourcesLoader(SpiderLoader):
         for name, spider in read_registry(path, named).items():
             if name in self._spiders:
                 raise where.error((name,), f"{name} is a tailored spider's name (spiders/); choose another")
+            if name in ONE_OFF_SPIDERS:
+                raise where.error((name,), f"{name} names the one-off crawl (scrapy crawl {name}); choose another")
             for host in spider.hosts:
                 if owners.get(bare_host(host), name) != name:
                     raise where.error((name, "hosts"), f"{host} is {owners[bare_host(host)]}'s already")
