@@ -64,7 +64,7 @@ class PageFetcher(scrapy.Spider):
     def failed(self, failure: Failure) -> None:
         reason = (f"HTTP {failure.value.response.status}" if failure.check(HttpError)
                   else failure.getErrorMessage())
-        self.fetched[failure.request.cb_kwargs["url"]] = reason
+        self.fetched[failure.request.cb_kwargs["url"]] = reason  # type: ignore[attr-defined]  # scrapy sets .request on the failure an errback gets
 
 
 def without_database(crawler: Crawler) -> Crawler:

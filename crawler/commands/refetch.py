@@ -55,7 +55,7 @@ class Refetch:
             yield item
 
     def fetch_failed(self, failure):
-        asked = failure.request.cb_kwargs["asked"]
+        asked = failure.request.cb_kwargs["asked"]  # type: ignore[attr-defined]  # scrapy sets .request on the failure an errback gets
         if failure.check(HttpError):
             self.not_stored[asked] = f"the site answered HTTP {failure.value.response.status}"
         else:
