@@ -146,7 +146,8 @@ def clean_body(text: str, title: str, kicker: str = "") -> tuple[str, datetime |
     while lines and (lines[0] in {title, kicker} or title and lines[0].endswith(title)
                      and len(lines[0]) < len(title) + DATELINE_MAX):
         lines.pop(0)
-    kept, dateline = [], None
+    kept: list[str] = []
+    dateline: datetime | None = None
     for line in lines:
         dated = parse_jalali(line) if len(line) <= DATELINE_MAX else None
         if dated:
@@ -447,7 +448,7 @@ class ArticlePage:
                        if u.strip() and not u.strip().startswith("data:"))
         # A resized copy of an image already listed is the same image.
         originals = {RESIZED.sub("", url) for url in urls if not RESIZED.search(url)}
-        kept = {}
+        kept: dict[str, str] = {}
         for url in urls:
             kept.setdefault(RESIZED.sub("", url) if RESIZED.sub("", url) in originals else url, url)
         return list(kept.values())
@@ -574,7 +575,7 @@ class ArticlePage:
         # takes for a duplicate, or keeps a side column's or a comment's when class names tell it nothing).
         for favour in ({"favor_precision": True}, {"favor_recall": True}):
             main = trafilatura.extract(self.response.text, output_format="html", include_comments=False,
-                                       include_tables=False, fast=True, **favour)
+                                       include_tables=False, fast=True, **favour)  # type: ignore[arg-type]  # mypy matches **favour against every parameter, not its one key
             block = self.layout.main_block(normalize_text(block_text(lxml.html.fromstring(main))).split("\n")) \
                 if main else None
             lines = self.layout.text_of(block) if block is not None else []

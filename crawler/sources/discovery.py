@@ -22,7 +22,7 @@ import logging
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import Any, ClassVar
 from urllib.parse import unquote, urlsplit
 
 import scrapy
@@ -40,8 +40,9 @@ from crawler.stats import (WPAPI_EDITED, WPAPI_MALFORMED_JSON, WPAPI_NOT_REQUEST
                            WPAPI_POSTS_PAGES, WPAPI_SELFCHECK_AGREE, WPAPI_SELFCHECK_DISAGREE, WPAPI_STATE,
                            wpapi_differ, wpapi_unreadable)
 
-if TYPE_CHECKING:  # crawler/sources/spider.py imports this module
-    from crawler.sources.spider import NewsSpider
+#: The spider a strategy is given: a NewsSpider (crawler/sources/spider.py), which imports this module, so it
+#: cannot be named here without an import cycle (tests/test_architecture.py); scrapy's Spider lacks its methods.
+Spider = Any
 
 logger = logging.getLogger(__name__)
 
@@ -65,40 +66,40 @@ class Strategy:
         """What one run of it keeps (spider.runs[name]); None for a strategy that keeps nothing."""
         return None
 
-    def start(self, spider: NewsSpider) -> Iterator[scrapy.Request]:
+    def start(self, spider: Spider) -> Iterator[scrapy.Request]:
         """The requests a run starts with."""
         return iter(())
 
-    def without_listing(self, spider: NewsSpider) -> Iterator[scrapy.Request]:
+    def without_listing(self, spider: Spider) -> Iterator[scrapy.Request]:
         """Where to look when a listing page links to no article."""
         return iter(())
 
-    def refetch(self, spider: NewsSpider, url: str, page: scrapy.Request) -> Iterator[scrapy.Request] | None:
+    def refetch(self, spider: Spider, url: str, page: scrapy.Request) -> Iterator[scrapy.Request] | None:
         """How it reads the article at `url` again now (`page`: the request of its page), or None."""
         return None
 
-    def unsettles_walks(self, spider: NewsSpider) -> bool:
+    def unsettles_walks(self, spider: Spider) -> bool:
         """Whether the walks must go on past what is known complete (articles this one missed lie there)."""
         return False
 
-    def closed(self, spider: NewsSpider) -> None:
+    def closed(self, spider: Spider) -> None:
         """The run is over."""
 
     # -- a newest-first walk's pages ----------------------------------------------------------------
 
-    def parse(self, spider: NewsSpider, response: Response, place: Place) -> Iterator[scrapy.Request]:
+    def parse(self, spider: Spider, response: Response, place: Place) -> Iterator[scrapy.Request]:
         yield from spider.walk_page(response, place, self)
 
-    def article_links(self, spider: NewsSpider, response: Response) -> list[str]:
+    def article_links(self, spider: Spider, response: Response) -> list[str]:
         return []
 
-    def next_url(self, spider: NewsSpider, response: Response, page: int) -> str | None:
+    def next_url(self, spider: Spider, response: Response, page: int) -> str | None:
         return None
 
-    def older_than_since(self, spider: NewsSpider, response: Response) -> bool:
+    def older_than_since(self, spider: Spider, response: Response) -> bool:
         return False
 
-    def page_request(self, spider: NewsSpider, url: str, place: Place) -> scrapy.Request:
+    def page_request(self, spider: Spider, url: str, place: Place) -> scrapy.Request:
         """The request of a walk's page after the first. After the articles of the page before it, so
         that in a backfill their dates are known by the time this page is read. A jump may lead to a
         page this run read already."""
@@ -107,10 +108,10 @@ class Strategy:
 
     # -- the articles it links to --------------------------------------------------------------------
 
-    def stored_dates(self, spider: NewsSpider, links: list[str]) -> dict[str, datetime]:
+    def stored_dates(self, spider: Spider, links: list[str]) -> dict[str, datetime]:
         return spider.stored_dates(links)
 
-    def article_request(self, spider: NewsSpider, url: str) -> Iterator[scrapy.Request]:
+    def article_request(self, spider: Spider, url: str) -> Iterator[scrapy.Request]:
         yield scrapy.Request(url, spider.parse_article, errback=spider.article_given_up, cb_kwargs={"link": url})
 
 
@@ -138,17 +139,17 @@ class Listing(Strategy):
     def walk(self) -> str:  # type: ignore[override]  # a listing's walk is its section's, not a class's
         return self.section
 
-    def start(self, spider: NewsSpider) -> Iterator[scrapy.Request]:
+    def start(self, spider: Spider) -> Iterator[scrapy.Request]:
         if spider.section == self.section:
             yield scrapy.Request(self.url, spider.parse, cb_kwargs={"place": Place(self.walk)})
 
-    def article_links(self, spider: NewsSpider, response: Response) -> list[str]:
+    def article_links(self, spider: Spider, response: Response) -> list[str]:
         if not isinstance(response, TextResponse):
             return []
         links = (response.urljoin(href.strip()) for href in response.css(self.links).getall())
         return list(dict.fromkeys(url.split("#")[0] for url in links if spider.is_article_url(url)))
 
-    def next_url(self, spider: NewsSpider, response: Response, page: int) -> str | None:
+    def next_url(self, spider: Spider, response: Response, page: int) -> str | None:
         href = response.css(self.next_page).get()
         if href:
             return response.urljoin(href.strip())
@@ -156,7 +157,7 @@ class Listing(Strategy):
             return response.urljoin(self.page_url.format(page=page + 1))
         return None
 
-    def older_than_since(self, spider: NewsSpider, response: Response) -> bool:
+    def older_than_since(self, spider: Spider, response: Response) -> bool:
         """Whether the dates this listing page prints (where its theme prints them) are all older than «since»."""
         if not spider.since or not self.dates or not isinstance(response, TextResponse):
             return False
@@ -173,11 +174,11 @@ class Feed(Strategy):
     url: str
     name: ClassVar[str] = "feed"
 
-    def start(self, spider: NewsSpider) -> Iterator[scrapy.Request]:
+    def start(self, spider: Spider) -> Iterator[scrapy.Request]:
         if spider.since:
             yield from self.without_listing(spider)
 
-    def without_listing(self, spider: NewsSpider) -> Iterator[scrapy.Request]:
+    def without_listing(self, spider: Spider) -> Iterator[scrapy.Request]:
         # The feed names the newest articles whatever the theme's listing looks like.
         yield scrapy.Request(self.url, spider.parse_feed)
 
@@ -192,7 +193,7 @@ class Sitemap(Strategy):
     follow: tuple[str, ...] = ()
     name: ClassVar[str] = "sitemap"
 
-    def start(self, spider: NewsSpider) -> Iterator[scrapy.Request]:
+    def start(self, spider: Spider) -> Iterator[scrapy.Request]:
         if spider.since:
             yield scrapy.Request(self.url, spider._parse_sitemap)  # as SitemapSpider.start
 
@@ -243,14 +244,14 @@ class WordPressApi(Strategy):
         return PostsRun()
 
     @staticmethod
-    def run(spider: NewsSpider) -> PostsRun:
+    def run(spider: Spider) -> PostsRun:
         return spider.runs[WordPressApi.name]
 
     @staticmethod
-    def per_page(spider: NewsSpider) -> int:
+    def per_page(spider: Spider) -> int:
         return min(MAX_PER_PAGE, max(1, spider.settings.getint("WORDPRESS_API_PER_PAGE", 10)))
 
-    def start(self, spider: NewsSpider) -> Iterator[scrapy.Request]:
+    def start(self, spider: Spider) -> Iterator[scrapy.Request]:
         run = self.run(spider)
         if not spider.switched_on(self):
             run.state = "off"
@@ -259,13 +260,13 @@ class WordPressApi(Strategy):
             yield self.page_request(spider, posts_url(self.home, 1, self.per_page(spider), spider.since),
                                     Place(self.walk))
 
-    def unsettles_walks(self, spider: NewsSpider) -> bool:
+    def unsettles_walks(self, spider: Spider) -> bool:
         # An API that closed after some of its pages: the HTML walk must reach the posts it did not list,
         # past those it stored.
         run = self.run(spider)
         return bool(run.pages_read) and run.state != "open"
 
-    def page_request(self, spider: NewsSpider, url: str, place: Place) -> scrapy.Request:
+    def page_request(self, spider: Spider, url: str, place: Place) -> scrapy.Request:
         request = super().page_request(spider, url, place)
         if place.number == 1:  # the first page, as the first listing page, is asked at once
             request = request.replace(priority=0, dont_filter=False)
@@ -274,7 +275,7 @@ class WordPressApi(Strategy):
 
     # -- pages of posts --------------------------------------------------------------------------------
 
-    def parse(self, spider: NewsSpider, response: Response, place: Place) -> Iterator[scrapy.Request]:
+    def parse(self, spider: Spider, response: Response, place: Place) -> Iterator[scrapy.Request]:
         run = self.run(spider)
         try:
             posts = read_posts(response)
@@ -290,16 +291,16 @@ class WordPressApi(Strategy):
             run.posts.pop(post.link, None)
         yield from self.terms_requests(spider)
 
-    def article_links(self, spider: NewsSpider, response: Response) -> list[str]:
+    def article_links(self, spider: Spider, response: Response) -> list[str]:
         return [link for link in dict.fromkeys(response.meta["posts"]) if spider.owns_url(link)]
 
-    def next_url(self, spider: NewsSpider, response: Response, page: int) -> str | None:
+    def next_url(self, spider: Spider, response: Response, page: int) -> str | None:
         # Without the X-WP-TotalPages header, a full page may be followed by another.
         pages = total_pages(response)
         more = page < pages if pages is not None else len(response.meta["posts"]) >= self.per_page(spider)
         return posts_url(self.home, page + 1, self.per_page(spider), spider.since) if more else None
 
-    def stored_dates(self, spider: NewsSpider, links: list[str]) -> dict[str, datetime]:
+    def stored_dates(self, spider: Spider, links: list[str]) -> dict[str, datetime]:
         """As for any page of links, with the posts known by their ids; a stored post whose «modified_gmt»
         moved since is left out, so it is read again."""
         run = self.run(spider)
@@ -307,7 +308,7 @@ class WordPressApi(Strategy):
         dates = spider.stored_dates([link for link in links if link not in posts])
         if not posts:
             return dates
-        stored: dict[str, tuple[datetime, datetime | None]] = spider.read_store(lambda store: store.dates_and_edits_by_code(
+        stored = spider.read_store(lambda store: store.dates_and_edits_by_code(
             spider.name, [str(post.id) for post in posts.values()]), {})
         for link, post in posts.items():
             if str(post.id) not in stored:
@@ -321,7 +322,7 @@ class WordPressApi(Strategy):
             dates[link] = published_at
         return dates
 
-    def article_request(self, spider: NewsSpider, url: str) -> Iterator[scrapy.Request]:
+    def article_request(self, spider: Spider, url: str) -> Iterator[scrapy.Request]:
         post = self.run(spider).posts.get(url)
         if post is None:
             yield from super().article_request(spider, url)
@@ -330,7 +331,7 @@ class WordPressApi(Strategy):
             url, spider.parse_article, errback=spider.failed_for, meta={"failed": (self.name, "page_failed")},
             cb_kwargs={"link": url, "via": self.name, "post": post}))
 
-    def post_page_request(self, spider: NewsSpider, request: scrapy.Request) -> Iterator[scrapy.Request]:
+    def post_page_request(self, spider: Spider, request: scrapy.Request) -> Iterator[scrapy.Request]:
         """The request of a post's page, once the names of its tags and categories are known; those not
         asked for yet go into the next request of names (terms_requests)."""
         run = self.run(spider)
@@ -347,7 +348,7 @@ class WordPressApi(Strategy):
 
     # -- the names of tags and categories --------------------------------------------------------------
 
-    def terms_requests(self, spider: NewsSpider) -> Iterator[scrapy.Request]:
+    def terms_requests(self, spider: Spider) -> Iterator[scrapy.Request]:
         """One request per taxonomy (per hundred ids) for the names of the ids seen since the last one."""
         for taxonomy, asked in self.run(spider).terms_to_ask.items():
             ids = sorted(asked)
@@ -359,7 +360,7 @@ class WordPressApi(Strategy):
                                      cb_kwargs={"strategy": self.name, "step": "parse_terms", "taxonomy": taxonomy,
                                                 "ids": chunk}, priority=1)
 
-    def parse_terms(self, spider: NewsSpider, response: Response, taxonomy: str,
+    def parse_terms(self, spider: Spider, response: Response, taxonomy: str,
                     ids: list[int]) -> Iterator[scrapy.Request]:
         try:
             names = read_terms(response)
@@ -372,14 +373,14 @@ class WordPressApi(Strategy):
         self.run(spider).term_names[taxonomy].update(names)
         yield from self.terms_answered(spider, taxonomy, ids)
 
-    def terms_failed(self, spider: NewsSpider, failure: Failure) -> Iterator[scrapy.Request]:
+    def terms_failed(self, spider: Spider, failure: Failure) -> Iterator[scrapy.Request]:
         taxonomy, ids = failure.request.cb_kwargs["taxonomy"], failure.request.cb_kwargs["ids"]  # type: ignore[attr-defined]  # scrapy sets .request on the failure an errback gets
         spider.crawler.stats.inc_value(wpapi_unreadable(taxonomy))
         logger.warning("%s: the names of %s %s could not be fetched (%s)", spider.name, taxonomy, ids,
                        failure.getErrorMessage())
         yield from self.terms_answered(spider, taxonomy, ids)
 
-    def terms_answered(self, spider: NewsSpider, taxonomy: str, ids: list[int]) -> Iterator[scrapy.Request]:
+    def terms_answered(self, spider: Spider, taxonomy: str, ids: list[int]) -> Iterator[scrapy.Request]:
         """The pages that waited for these names (whatever the answer: a post is not held back for a name)."""
         run = self.run(spider)
         run.terms_pending[taxonomy].difference_update(ids)
@@ -390,7 +391,7 @@ class WordPressApi(Strategy):
             else:
                 yield request
 
-    def closed(self, spider: NewsSpider) -> None:
+    def closed(self, spider: Spider) -> None:
         waiting = self.run(spider).waiting_for_terms
         if waiting:  # stopped before the names came (Ctrl-C, a closespider limit)
             spider.crawler.stats.set_value(WPAPI_NOT_REQUESTED, len(waiting))
@@ -399,7 +400,7 @@ class WordPressApi(Strategy):
 
     # -- a refusal ---------------------------------------------------------------------------------------
 
-    def api_failed(self, spider: NewsSpider, failure: Failure) -> Iterator[scrapy.Request]:
+    def api_failed(self, spider: Spider, failure: Failure) -> Iterator[scrapy.Request]:
         """A page of posts the site did not serve. A 400 after the first page is WordPress's answer to a page
         past the last one (asked for when the site sends no X-WP-TotalPages): the end of the posts."""
         response = getattr(failure.value, "response", None)
@@ -420,13 +421,13 @@ class WordPressApi(Strategy):
             code = ""
         return ApiClosed(f"HTTP {response.status}" + (f" {code}" if code else ""))
 
-    def close(self, spider: NewsSpider, closed: ApiClosed) -> Iterator[scrapy.Request]:
+    def close(self, spider: Spider, closed: ApiClosed) -> Iterator[scrapy.Request]:
         """The strategies after it for the rest of the run (said once): the posts listed so far are read as they were."""
         if self.run(spider).state == "open":
             self.closed_by_site(spider, closed)
             yield from spider.discovery_requests(after=self)
 
-    def closed_by_site(self, spider: NewsSpider, closed: ApiClosed) -> None:
+    def closed_by_site(self, spider: Spider, closed: ApiClosed) -> None:
         run = self.run(spider)
         if run.state != "open":
             return
@@ -440,7 +441,7 @@ class WordPressApi(Strategy):
 
     # -- refetch -----------------------------------------------------------------------------------------
 
-    def refetch(self, spider: NewsSpider, url: str, page: scrapy.Request) -> Iterator[scrapy.Request] | None:
+    def refetch(self, spider: Spider, url: str, page: scrapy.Request) -> Iterator[scrapy.Request] | None:
         """The post from the REST API (by its id when the URL carries it, else by its slug), then its page."""
         if self.run(spider).state != "open" or not spider.switched_on(self):
             return None
@@ -451,7 +452,7 @@ class WordPressApi(Strategy):
                                     meta={"failed": (self.name, "post_lookup_failed")},
                                     cb_kwargs={"strategy": self.name, "step": "parse_post_lookup", "page": page})])
 
-    def parse_post_lookup(self, spider: NewsSpider, response: Response, page: scrapy.Request
+    def parse_post_lookup(self, spider: Spider, response: Response, page: scrapy.Request
                           ) -> Iterator[scrapy.Request]:
         try:
             posts = read_posts(response)
@@ -468,7 +469,7 @@ class WordPressApi(Strategy):
             url=post.link, cb_kwargs={**page.cb_kwargs, "via": self.name, "post": post}))
         yield from self.terms_requests(spider)
 
-    def post_lookup_failed(self, spider: NewsSpider, failure: Failure) -> Iterator[scrapy.Request]:
+    def post_lookup_failed(self, spider: Spider, failure: Failure) -> Iterator[scrapy.Request]:
         """The page, either way; a refusal other than a 404 (a post the API does not know) closes the API."""
         refused = self.refused(failure)
         if not str(refused).startswith("HTTP 404"):
@@ -477,7 +478,7 @@ class WordPressApi(Strategy):
 
     # -- a post and its page -----------------------------------------------------------------------------
 
-    def read_article(self, spider: NewsSpider, response: Response, post: Post) -> ArticleItem | None:
+    def read_article(self, spider: Spider, response: Response, post: Post) -> ArticleItem | None:
         """The article from its post, with the fields the post lacks from its page, checked against it."""
         page = spider.article_page(response)
         page_item = page.item() if page else None
@@ -490,7 +491,7 @@ class WordPressApi(Strategy):
             take_page_fields(item, page_item, self.page_fields)
         return item
 
-    def page_failed(self, spider: NewsSpider, failure: Failure) -> Iterator[ArticleItem]:
+    def page_failed(self, spider: Spider, failure: Failure) -> Iterator[ArticleItem]:
         """A post whose page could not be fetched: stored from the API alone, without the page's fields."""
         link, post = failure.request.cb_kwargs["link"], failure.request.cb_kwargs["post"]  # type: ignore[attr-defined]  # scrapy sets .request on the failure an errback gets
         spider.crawler.stats.inc_value(WPAPI_PAGE_FAILED)
@@ -498,7 +499,7 @@ class WordPressApi(Strategy):
                        spider.name, post.id, link, failure.getErrorMessage(), ", ".join(self.page_fields))
         yield from spider.article_read(link, post_item(spider.site, post, self.run(spider).term_names))
 
-    def check(self, spider: NewsSpider, item: ArticleItem, page_item: ArticleItem | None) -> SelfCheck:
+    def check(self, spider: Spider, item: ArticleItem, page_item: ArticleItem | None) -> SelfCheck:
         """The self-check: the HTML reader's article against the post's, counted and, when they differ, logged."""
         check = SelfCheck.compare(item, page_item)
         stats = spider.crawler.stats
