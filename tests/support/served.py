@@ -86,7 +86,7 @@ class RecordingMirror(MirrorServer):
         answering, lock, release = dict(faults or {}), threading.Lock(), self.release
         served = self.served
 
-        class Handler(self.httpd.RequestHandlerClass):
+        class Handler(self.httpd.RequestHandlerClass):  # type: ignore[name-defined]  # whichever the server has; mypy takes only a class's name
             def do_GET(self) -> None:
                 path = unquote(self.path)
                 with lock:
