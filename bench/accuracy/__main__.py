@@ -38,7 +38,8 @@ def _count(t: Tally, count: int) -> str:
 def field_table(results: list[Result]) -> str:
     ours = tally(results)
     references = {reader: tally(results, reader) for reader in (TRAFILATURA, HTMLDATE)}
-    rows: list[tuple[str, ...]] = [("source", "field", "scored", "found", "right", "wrong", "reference", "ref right", "ref wrong")]
+    rows: list[tuple[str, ...]] = [
+        ("source", "field", "scored", "found", "right", "wrong", "reference", "ref right", "ref wrong")]
     groups = sorted({key for key, _ in ours} - {"all"}) + ["all"]
     for group in groups:
         for name in FIELDS:
@@ -48,7 +49,8 @@ def field_table(results: list[Result]) -> str:
             reader = REFERENCE.get(name)
             ref = references[reader].get((group, name)) if reader else None
             rows.append((group, name, str(t.scored), _count(t, t.found), _count(t, t.right), str(t.wrong),
-                         reader if reader and ref else "", _count(ref, ref.right) if ref else "", str(ref.wrong) if ref else ""))
+                         reader if reader and ref else "", _count(ref, ref.right) if ref else "",
+                         str(ref.wrong) if ref else ""))
     return render(rows)
 
 

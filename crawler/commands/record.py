@@ -140,7 +140,8 @@ class Command(ScrapyCommand):
             path = mirror_path(mirror, response.url)
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_bytes(response.body)
-            headers = {name: (response.headers[name] or b"").decode() for name in API_HEADERS if name in response.headers}
+            headers = {name: (response.headers[name] or b"").decode() for name in API_HEADERS
+                       if name in response.headers}
             if headers:
                 path.with_name(path.name + HEADERS_SUFFIX).write_text("".join(f"{k}: {v}\n" for k, v in headers.items()))
             print(path)

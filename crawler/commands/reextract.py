@@ -195,7 +195,8 @@ def archived_page(store: Store, directory: str, url: str) -> ArchivedRecord | No
         pointed = session.execute(select(Article.archive_file, Article.archive_offset, Article.archive_digest)
                                   .where(Article.url == url, Article.archive_file.is_not(None))).first()
     if pointed is not None:
-        return ArchivedRecord(*cast("tuple[str, int, str]", pointed))  # an archive file's offset and digest are kept with it
+        # An archive file's offset and digest are kept with it.
+        return ArchivedRecord(*cast("tuple[str, int, str]", pointed))
     latest = None
     for path in archive_files(directory):
         for archived in responses_in(path):

@@ -276,7 +276,8 @@ def _query_code_key(urls: list[str]) -> str | None:
     return None
 
 
-def shape_rule(urls: list[str], hosts: tuple[str, ...], chrome: Collection[str] = frozenset(), with_code: bool = True) -> str:
+def shape_rule(urls: list[str], hosts: tuple[str, ...], chrome: Collection[str] = frozenset(),
+               with_code: bool = True) -> str:
     """The article-URL rule of a group of URLs of one shape: a regex with a «code» group on the id, and
     without the chrome's pages of the same shape («/about/» beside «/<slug>/»)."""
     host = "|".join(re.escape(h) for h in sorted({bare_host(f"https://{h}/") for h in hosts}))

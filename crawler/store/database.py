@@ -16,8 +16,8 @@ from typing import ClassVar
 from urllib.parse import urlsplit
 
 from sqlalchemy import (JSON, BigInteger, Boolean, DateTime, Engine, Float, ForeignKey, Index, Integer, Row, String,
-                        Table, Text, TypeDecorator, UniqueConstraint, any_, bindparam, cast, column, create_engine, event,
-                        false, func, literal, select,
+                        Table, Text, TypeDecorator, UniqueConstraint, any_, bindparam, cast, column, create_engine,
+                        event, false, func, literal, select,
                         update)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
