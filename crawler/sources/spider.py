@@ -296,15 +296,15 @@ class NewsSpider(SitemapSpider):
     # -- the sitemaps (Scrapy's SitemapSpider reads them) -----------------------------------------
 
     @property
-    def sitemap_urls(self) -> list[str]:  # type: ignore[override]  # read from the strategies, never set
+    def sitemap_urls(self) -> list[str]:  # type: ignore[override]  # computed where SitemapSpider has a class attribute; never set
         return [strategy.url for strategy in self.strategies() if isinstance(strategy, Sitemap)]
 
     @property
-    def sitemap_rules(self) -> list[tuple[str, str]]:  # type: ignore[override]  # read from the site, never set
+    def sitemap_rules(self) -> list[tuple[str, str]]:  # type: ignore[override]  # computed where SitemapSpider has a class attribute; never set
         return [(self.describe().article_url.pattern, "parse_article")]
 
     @property
-    def sitemap_follow(self) -> list[str]:  # type: ignore[override]  # read from the strategies, never set
+    def sitemap_follow(self) -> list[str]:  # type: ignore[override]  # computed where SitemapSpider has a class attribute; never set
         return [rule for strategy in self.strategies() if isinstance(strategy, Sitemap)
                 for rule in strategy.follow or self.family.sitemap_follow or ("",)]
 
