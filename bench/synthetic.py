@@ -208,7 +208,8 @@ class Chrome:
     def pad(self, page: str, size: int) -> str:
         """The page with chrome added in its head and at the end of its body until it has about `size` bytes."""
         missing = size - len(page.encode())
-        head, body = [], []
+        head: list[str] = []
+        body: list[str] = []
         while missing > 0:
             block = self.random.choice(self.head_blocks if len(head) * 4 < len(body) else self.body_blocks)
             (head if block in self.head_blocks else body).append(block)
@@ -419,8 +420,9 @@ def generate(root: Path, article_pages: int = 10_000, per_listing: int = PER_LIS
         report.templates = [t.code for t in templates]
         per_page = per_listing if listing.paginated else len(urls)
         chunks = [urls[i:i + per_page] for i in range(0, len(urls), per_page)]
-        page_url = listing.page_url(1, listing.url)
+        page_url: str | None = listing.page_url(1, listing.url)
         for number, chunk in enumerate(chunks, start=1):
+            assert page_url is not None  # None only after the last page
             next_url = listing.page_url(number + 1, page_url) if number < len(chunks) else None
             total_bytes += _write(root, page_url, listing.render(chunk, next_url))
             page_url = next_url

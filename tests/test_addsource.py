@@ -11,6 +11,7 @@ import json
 import re
 import tomllib
 import urllib.request
+from typing import cast
 from pathlib import Path
 
 import pytest
@@ -95,8 +96,9 @@ async def look(mirror: str, host: str) -> SiteLook:
         settings.setdict({"MIRROR_URL": mirror, "LOG_LEVEL": "WARNING"}, priority="cmdline")
         crawler = CrawlerRunner(settings).create_crawler(SiteLook)
         await crawler.crawl(home=f"https://{host}/", source_name="candidate")
-        crawler.spider.requests = crawler.stats.get_value("downloader/request_count")
-        LOOKS[host] = crawler.spider
+        look = cast(SiteLook, crawler.spider)
+        look.requests = crawler.stats.get_value("downloader/request_count")  # type: ignore[attr-defined]  # kept with the look for the tests
+        LOOKS[host] = look
     return LOOKS[host]
 
 
@@ -212,7 +214,7 @@ def refused(url: str, name: str, registry: Path) -> tuple[int, str]:
     settings.set("SOURCES_FILE", str(registry), priority="cmdline")
     command = AddSource()
     command.settings = settings
-    command.crawler_process = CrawlerRunner(settings)
+    command.crawler_process = CrawlerRunner(settings)  # type: ignore[assignment]  # a runner: the refusals start no crawl
     error = io.StringIO()
     with contextlib.redirect_stderr(error):
         command.run([url], argparse.Namespace(name=name, site_name="", dry_run=False))

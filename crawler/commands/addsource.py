@@ -13,6 +13,7 @@ import re
 import sys
 import tomllib
 from pathlib import Path
+from typing import cast
 from urllib.parse import urlsplit
 
 import scrapy
@@ -153,9 +154,9 @@ class Command(ScrapyCommand):
         self.crawler_process.crawl(crawler, home=home, source_name=name, site_name=opts.site_name)
         self.crawler_process.start()
 
-        found = crawler.spider.discovery
+        found = cast(SiteLook, crawler.spider).discovery
         failure = self.failure(found, crawler)
-        if failure:
+        if failure or found is None:  # found is None only with a failure
             print(failure, file=sys.stderr)
             self.exitcode = 1
             return

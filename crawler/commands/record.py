@@ -65,13 +65,13 @@ class PageFetcher(scrapy.Spider):
     def failed(self, failure: Failure) -> None:
         reason = (f"HTTP {failure.value.response.status}" if failure.check(HttpError)
                   else failure.getErrorMessage())
-        self.fetched[failure.request.cb_kwargs["url"]] = reason
+        self.fetched[failure.request.cb_kwargs["url"]] = reason  # type: ignore[attr-defined]  # scrapy sets .request on the failure an errback gets
 
 
 def without_database(crawler: Crawler) -> Crawler:
     """A crawler whose extensions get a throwaway database in memory: recording pages stores nothing, so it
     neither creates nor migrates the database DATABASE_URL names (nor needs it to exist)."""
-    crawler.settings.set("DATABASE_URL", "sqlite://", priority=crawler.settings.getpriority("DATABASE_URL") + 1)
+    crawler.settings.set("DATABASE_URL", "sqlite://", priority=(crawler.settings.getpriority("DATABASE_URL") or 0) + 1)
     return crawler
 
 
@@ -127,6 +127,7 @@ class Command(ScrapyCommand):
                    archived: dict[str, ArchivedRecord] | None) -> None:
         """The source's spider reading the URLs as a refetch does (from the archive when `archived` is given),
         its API answers saved into the mirror and nothing stored."""
+        assert self.crawler_process
         crawler = without_database(self.crawler_process.create_crawler(type(spider.__name__, (Refetch, spider), {})))
         if archived is not None:
             replay_from_archive(crawler, archived)
@@ -140,7 +141,8 @@ class Command(ScrapyCommand):
             path = mirror_path(mirror, response.url)
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_bytes(response.body)
-            headers = {name: response.headers[name].decode() for name in API_HEADERS if name in response.headers}
+            headers = {name: (response.headers[name] or b"").decode() for name in API_HEADERS
+                       if name in response.headers}
             if headers:
                 path.with_name(path.name + HEADERS_SUFFIX).write_text("".join(f"{k}: {v}\n" for k, v in headers.items()))
             print(path)

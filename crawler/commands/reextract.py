@@ -16,7 +16,9 @@ import argparse
 import json
 import sys
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from datetime import datetime
+from typing import cast
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from scrapy.commands import ScrapyCommand
@@ -102,9 +104,10 @@ class ArchiveReplay(BaseDownloadHandler):
     def api_answers(self) -> ApiAnswers:
         if self.api is None:
             self.api = ApiAnswers()
+            assert self.crawler.spider  # asked while it crawls
             source = self.crawler.spider.name
             for path in archive_files(self.directory):
-                if FILE_NAME.match(path.name)["source"] == source:
+                if FILE_NAME.match(path.name)["source"] == source:  # type: ignore[index]  # archive_files matched it
                     for archived in responses_in(path):
                         if f"/{API_ROOT}" in archived.url and archived.status == 200:
                             self.api.add(archived.url, archived.body)
@@ -198,7 +201,8 @@ def archived_page(store: Store, directory: str, url: str) -> ArchivedRecord | No
         pointed = session.execute(select(Article.archive_file, Article.archive_offset, Article.archive_digest)
                                   .where(Article.url == url, Article.archive_file.is_not(None))).first()
     if pointed is not None:
-        return ArchivedRecord(*pointed)
+        # An archive file's offset and digest are kept with it.
+        return ArchivedRecord(*cast("tuple[str, int, str]", pointed))
     latest = None
     for path in archive_files(directory):
         for archived in responses_in(path):
@@ -216,7 +220,9 @@ def pointed_records(store: Store, sources: list[str], since: datetime | None) ->
                        Article.archive_digest).where(Article.archive_file.is_not(None))
         if sources:
             query = query.where(Article.source.in_(sources))
-        for source, code, file, offset, digest in session.execute(query):
+        # Rows with an archive file, whose offset and digest are kept with it.
+        rows = cast("Iterable[tuple[str, str, str, int, str]]", session.execute(query))
+        for source, code, file, offset, digest in rows:
             match = FILE_NAME.match(file)
             if match and match["day"] >= day:
                 found[source][code] = ArchivedRecord(file, offset, digest)

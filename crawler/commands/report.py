@@ -10,6 +10,7 @@ import html
 import json
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote
 
 from scrapy.commands import ScrapyCommand
@@ -74,7 +75,7 @@ def source_report(session: Session, source: str, since: datetime, limit: int) ->
         "restored": (select(Article, Article.restored_at).where(Article.restored_at >= since), Article.restored_at,
                      lambda row: {}),
     }
-    report = {"source": source}
+    report: dict[str, Any] = {"source": source}
     for kind, (query, order, details) in queries.items():
         query = query.where(Article.source == source)
         report[f"{kind}_count"] = session.scalar(select(func.count()).select_from(query.subquery()))

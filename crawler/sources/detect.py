@@ -24,12 +24,14 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Collection
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from typing import cast
 from urllib.parse import parse_qsl, unquote, urljoin, urlsplit
 
 from scrapy import Request
+from scrapy.crawler import Crawler
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response, TextResponse
 
@@ -277,11 +279,13 @@ def _query_code_key(urls: list[str]) -> str | None:
     return None
 
 
-def shape_rule(urls: list[str], hosts: tuple[str, ...], chrome: set[str] = frozenset(), with_code: bool = True) -> str:
+def shape_rule(urls: list[str], hosts: tuple[str, ...], chrome: Collection[str] = frozenset(),
+               with_code: bool = True) -> str:
     """The article-URL rule of a group of URLs of one shape: a regex with a «code» group on the id, and
     without the chrome's pages of the same shape («/about/» beside «/<slug>/»)."""
     host = "|".join(re.escape(h) for h in sorted({bare_host(f"https://{h}/") for h in hosts}))
     shape = url_shape(urls[0])
+    assert shape is not None  # a group of article URLs, never of what url_shape refuses
     alike = sorted({path for url in chrome if url_shape(url) == shape
                     for path in (urlsplit(url).path, unquote(urlsplit(url).path))})
     refused = f"(?!({'|'.join(re.escape(path.rstrip('/')) for path in alike)})/?([?#]|$))" if alike else ""
@@ -322,8 +326,9 @@ def shape_rule(urls: list[str], hosts: tuple[str, ...], chrome: set[str] = froze
 def candidate_site(name: str, family: str, hosts: tuple[str, ...], article_url: str = r"(?!)",
                    site_name: str = "") -> Site:
     """The Site a candidate is read with: its family's selectors and drop list, its rule once known."""
-    spider = type("Candidate", (NewsSpider,), {"name": name, "hosts": hosts, "site_name": site_name,
-                                                "family": FAMILIES[family], "article_url": article_url})
+    attributes = {"name": name, "hosts": hosts, "site_name": site_name, "family": FAMILIES[family],
+                  "article_url": article_url}
+    spider = cast("type[NewsSpider]", type("Candidate", (NewsSpider,), attributes))
     return spider.describe()
 
 
@@ -525,6 +530,8 @@ class FetchesNow:
     """Spider mixin: `fetch_page(url)`, a page fetched at once through the crawl's downloader and its
     middlewares (the mirror, robots.txt, the host guard, retries, the browser for a CDN challenge), for
     `discover`; None when it was not fetched, the reason kept in `not_fetched`."""
+
+    crawler: Crawler  # the spider's
 
     async def fetch_page(self, url: str) -> Response | None:
         try:

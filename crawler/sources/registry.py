@@ -15,7 +15,7 @@ import sys
 import tomllib
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 from urllib.parse import urlsplit
 
 from scrapy.spiderloader import SpiderLoader
@@ -175,7 +175,7 @@ def source_spider(name: str, entry: Any, where: Located) -> type[NewsSpider]:
     if not isinstance(selectors, dict):
         raise where.error((name, "selectors"), "give a table of fields and their CSS selectors")
     _unknown(selectors, SELECTOR_FIELDS, (name, "selectors"), where)
-    page_fields = _strings(entry.get("page_fields", list(WordPressApi.__dataclass_fields__["page_fields"].default)),
+    page_fields = _strings(entry.get("page_fields", list(WordPressApi.page_fields)),
                            (name, "page_fields"), where)
     for field in page_fields:
         if field not in PAGE_FIELDS:
@@ -205,7 +205,8 @@ def source_spider(name: str, entry: Any, where: Located) -> type[NewsSpider]:
         "drop_from_body": _strings(entry.get("drop_from_body", []), (name, "drop_from_body"), where),
         "__module__": __name__, "__doc__": f"{name}: a source of the registry ({where.path}).",
     }
-    spider = type(f"{name.title().replace('-', '').replace('_', '')}Source", (NewsSpider,), attributes)
+    class_name = f"{name.title().replace('-', '').replace('_', '')}Source"
+    spider = cast("type[NewsSpider]", type(class_name, (NewsSpider,), attributes))
     if not spider.strategies():
         raise where.error((name, "discovery"), f"missing: the {family.name} family has no discovery of its own")
     return spider
@@ -258,6 +259,7 @@ class SourcesLoader(SpiderLoader):
                   for host in getattr(spider, "hosts", ())}
         where = Located(path, path.read_text(encoding="utf-8")) if path.exists() else None
         for name, spider in read_registry(path, named).items():
+            assert where is not None  # only a file that exists names sources
             if name in self._spiders:
                 raise where.error((name,), f"{name} is a tailored spider's name (spiders/); choose another")
             if name in ONE_OFF_SPIDERS:
