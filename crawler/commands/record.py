@@ -19,7 +19,7 @@ from __future__ import annotations
 import argparse
 from collections.abc import AsyncIterator
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import scrapy
 from scrapy import signals
@@ -38,6 +38,7 @@ from crawler.fetch.mirror_server import DEFAULT_ROOT, HEADERS_SUFFIX, mirror_pat
 from crawler.run.preflight import check_mirror_url, check_settings, one_line_errors
 from crawler.sources import golden
 from crawler.sources.discovery import WordPressApi
+from crawler.sources.spider import NewsSpider
 from crawler.sources.wpapi import in_rest_api
 from crawler.store.database import Store
 
@@ -114,7 +115,7 @@ class Command(ScrapyCommand):
             replay_from_archive(pages, archived)
         self.crawler_process.crawl(pages, urls=[url for url in args if url not in fetched], fetched=fetched)
         for name in sorted({name for url in args for name in loader.find_by_request(scrapy.Request(url))}):
-            spider = loader.load(name)
+            spider = cast("type[NewsSpider]", loader.load(name))
             if spider.strategy(WordPressApi) is not None:
                 self.record_api(spider, [url for url in args if name in loader.find_by_request(scrapy.Request(url))],
                                 opts.mirror, archived)

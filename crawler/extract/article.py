@@ -162,7 +162,7 @@ def clean_body(text: str, title: str, kicker: str = "") -> tuple[str, tuple[date
                      and len(lines[0]) < len(title) + DATELINE_MAX):
         lines.pop(0)
     kept: list[str] = []
-    dateline: datetime | None = None
+    dateline: tuple[datetime, str] | None = None
     for line in lines:
         dated = read_jalali(line) if len(line) <= DATELINE_MAX else None
         if dated:
