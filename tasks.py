@@ -2,7 +2,7 @@
 """Set up and run the project with nothing but Python 3.11+ on the machine.
 
     python3 tasks.py demo      # crawl the bundled offline mirror of all sources into SQLite, print a summary
-    python3 tasks.py test      # run the whole test suite (two workers)
+    python3 tasks.py test      # the linters (as `lint`), then the whole test suite (two workers)
     python3 tasks.py test --fast   # the unit, golden and accuracy tests only: no crawl, browser, PostgreSQL, scrapyd
     python3 tasks.py lint      # ruff's lint rules, its format check and mypy, as configured in pyproject.toml
     python3 tasks.py browse    # browse and search the demo database (or DATABASE_URL's SQLite file) in the browser
@@ -89,8 +89,13 @@ SLOW_MARKERS = ("crawl", "browser", "postgres", "scrapyd", "heavy")
 
 
 def test(extra: list[str]) -> int:
-    """The whole suite on two workers, each test module on one worker (tests of a module share its servers and
-    fixtures); `--fast`: only the tests that need nothing but Python and take seconds. Other options go to pytest."""
+    """The linters over the whole tree (`lint`), then, if they found nothing, the whole suite on two workers, each
+    test module on one worker (tests of a module share its servers and fixtures); `--fast`: only the tests that
+    need nothing but Python and take seconds, after the same linters (a second once mypy's cache is warm).
+    Other options go to pytest."""
+    if lint([]):
+        print("test: the linters found problems (above); fix them, or run `ruff format .`, before the tests run")
+        return 1
     if "--fast" in extra:
         extra.remove("--fast")
         extra = ["-m", f"not ({' or '.join(SLOW_MARKERS)})", *extra]

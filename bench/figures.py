@@ -135,7 +135,7 @@ class CountingMirror(MirrorServer):
         mirror = self
 
         class Counting(self.httpd.RequestHandlerClass):  # type: ignore[name-defined]  # whichever the server has; mypy takes only a class's name
-            def do_GET(self) -> None:  # noqa: N802 - the standard library's name
+            def do_GET(self) -> None:  # noqa: N802 - the standard library's name (http.server)
                 mirror.requests = next(mirror.served)
                 super().do_GET()
 

@@ -219,7 +219,8 @@ class Chrome:
             f'<span class="date">{self.random.randint(1, 29)} تیر ۱۴۰۴</span></li>'
             for _ in range(10)
         )
-        return f'<section class="box side-{i}"><header><h2>{self._phrase(2, 4)}</h2></header><ul>{entries}</ul></section>\n'
+        heading = f"<header><h2>{self._phrase(2, 4)}</h2></header>"
+        return f'<section class="box side-{i}">{heading}<ul>{entries}</ul></section>\n'
 
     def _footer(self, i: int) -> str:
         return (

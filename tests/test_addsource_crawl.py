@@ -160,8 +160,8 @@ def test_crawl_site_on_a_site_that_is_no_source_is_one_line_and_a_failure(mirror
         result.stderr.strip()
         .splitlines()[0]
         .endswith(
-            "site: https://empty.example-municipality.ir/ is no source: no article found: the home page links to no page "
-            "that reads as an article"
+            "site: https://empty.example-municipality.ir/ is no source: no article found: the home page links to "
+            "no page that reads as an article"
         )
     )
 

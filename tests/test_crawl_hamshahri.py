@@ -31,7 +31,7 @@ def test_crawl_stores_every_article_once_then_nothing_new(mirror, database_url):
     second = scrapy_cli("crawl", "hamshahri", mirror_url=mirror, database_url=database_url)
     assert second.returncode == 0, second.stderr[-3000:]
     assert stored(database_url).keys() == rows.keys()
-    line = next(l for l in second.stdout.splitlines() if l.startswith("hamshahri"))
+    line = next(row for row in second.stdout.splitlines() if row.startswith("hamshahri"))
     pages, new, updated, unchanged = line.split()[1:5]
     # Incremental: the first listing page holds only stored articles, so nothing else is fetched.
     assert (pages, new, updated, unchanged) == ("2", "0", "0", "0")

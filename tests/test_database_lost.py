@@ -86,7 +86,7 @@ def test_sqlite_locked_mid_run(mirror, tmp_path, every_article):
     check_nothing_silently_lost(result, stored, every_article)
 
 
-def test_postgresql_stopped_mid_run(mirror, postgres_server, every_article):
+def test_postgresql_stopped_mid_run(mirror, postgres_server, every_article):  # noqa: F811 - the fixture imported above
     engine = create_engine(postgres_server.url, pool_pre_ping=True)
 
     def count_rows() -> int:

@@ -311,7 +311,8 @@ def test_the_lock_file_is_private_and_names_no_command_line_value(tmp_path, mirr
             sys.executable,
             "-c",
             "import sys, time; from pathlib import Path; from crawler.store.lock import CrawlLock;"
-            "lock = CrawlLock(Path(sys.argv[1]), 'crawlall'); lock.acquire(); print('held', flush=True); time.sleep(60)",
+            "lock = CrawlLock(Path(sys.argv[1]), 'crawlall'); lock.acquire();"
+            "print('held', flush=True); time.sleep(60)",
             str(path),
             "--password=hunter2",
         ],

@@ -21,6 +21,12 @@ TEXT = (
     "ممنوع است و رانندگان باید از پل‌های دیگر استفاده کنند."
 )
 
+SECOND_PARAGRAPH = "<p>وی افزود: این محدودیت تا پایان هفته آینده هر شب تکرار می‌شود و پلیس راهور در محل حضور دارد.</p>"
+RELATED_POSTS = (
+    '<div class="q7"><h3>اخبار مرتبط</h3><ul><li><a href="https://omidjonob.ir/%d8%a2%d8%b3%d9%81%d8%a7%d9%84%d8%aa/">'
+    "عملیات آسفالت ۱۲ معبر در منطقه ۴ اهواز آغاز شد</a> <span>۳ آبان ۱۴۰۱ - ۰۹:۱۵</span></li></ul></div>"
+)
+
 
 def page(meta: str = "", above: str = "", after_text: str = "", side: str = "") -> bytes:
     """An article in a theme none of our selectors know: random class names, no structured data, the
@@ -30,9 +36,9 @@ def page(meta: str = "", above: str = "", after_text: str = "", side: str = "") 
 <body><header><div class="q1">تاریخ : شنبه, ۱ اردیبهشت , ۱۴۰۳ <span>12 شوال 1445</span> Saturday, 20 April , 2024</div>
 <nav><a href="https://omidjonob.ir/">صفحه اصلی</a></nav></header>
 <div class="q2"><div class="q3">{above}<h1 class="q4">{TITLE}</h1><div class="q5">{meta}</div></div>
-<div class="q6"><p>{TEXT}</p><p>وی افزود: این محدودیت تا پایان هفته آینده هر شب تکرار می‌شود و پلیس راهور در محل حضور دارد.</p>
+<div class="q6"><p>{TEXT}</p>{SECOND_PARAGRAPH}
 {after_text}</div></div>
-<div class="q7"><h3>اخبار مرتبط</h3><ul><li><a href="https://omidjonob.ir/%d8%a2%d8%b3%d9%81%d8%a7%d9%84%d8%aa/">عملیات آسفالت ۱۲ معبر در منطقه ۴ اهواز آغاز شد</a> <span>۳ آبان ۱۴۰۱ - ۰۹:۱۵</span></li></ul></div>
+{RELATED_POSTS}
 {side}<footer><p>کلیه حقوق محفوظ است. ۱۴۰۳</p></footer></body></html>""".encode()
 
 
@@ -61,7 +67,10 @@ def test_the_date_printed_next_to_the_title_in_any_form(printed, above, day, clo
 
 
 def test_never_the_headers_today_a_related_posts_date_or_a_sidebars():
-    side = '<aside><ul><li><a href="https://omidjonob.ir/x/">نشست شورای شهر اهواز با حضور شهردار</a> ۲۰ مهر ۱۴۰۱</li></ul></aside>'
+    side = (
+        '<aside><ul><li><a href="https://omidjonob.ir/x/">نشست شورای شهر اهواز با حضور شهردار</a> ۲۰ مهر ۱۴۰۱'
+        "</li></ul></aside>"
+    )
     item, _ = read(page(side=side))
     assert item.published_at is None and "published_at" not in item.provenance
 

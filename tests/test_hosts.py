@@ -130,7 +130,7 @@ async def test_the_mirror_address_is_the_one_exception():
         await resolver({"127.0.0.1"}).getHostByName("127.0.0.2")
 
 
-def test_the_browser_does_not_follow_a_redirect_off_the_source(tmp_path, database_url, inward, chromium):
+def test_the_browser_does_not_follow_a_redirect_off_the_source(tmp_path, database_url, inward, chromium):  # noqa: F811 - the fixture imported above
     """`-a render=1` through the mirror: the browser's requests go through the same guard, one redirect
     at a time."""
     faults = {ARTICLE_PATH: Fault([(302, {"Location": f"{inward.url}/x"})] * 8)}
@@ -153,7 +153,7 @@ def test_the_browser_does_not_follow_a_redirect_off_the_source(tmp_path, databas
     assert result.returncode == 1 and "pages given up: 1" in result.stdout
 
 
-def test_the_browser_follows_a_redirect_within_the_source(tmp_path, database_url, chromium):
+def test_the_browser_follows_a_redirect_within_the_source(tmp_path, database_url, chromium):  # noqa: F811 - the fixture imported above
     root = copy_mirror(tmp_path / "mirror")
     listing = root / "www.hamshahrionline.ir" / "archive"
     listing.write_text(re.sub(r'href="[^"]*/news/962182/[^"]*"', 'href="/news/962182/x"', listing.read_text()))

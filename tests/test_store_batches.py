@@ -100,7 +100,8 @@ def stored_state(store: Store, prefix: str) -> tuple[list, list]:
         versions = connection.execute(
             text(
                 "select a.source, a.news_code, v.title, v.lead, v.body, v.content_hash from article_versions v"
-                " join articles a on a.id = v.article_id where a.source like :prefix order by a.source, a.news_code, v.id"
+                " join articles a on a.id = v.article_id where a.source like :prefix"
+                " order by a.source, a.news_code, v.id"
             ),
             {"prefix": f"{prefix}%"},
         ).all()

@@ -72,8 +72,9 @@ def test_a_database_made_before_migrations_is_adopted_with_its_rows(database_url
     with engine.begin() as connection:
         connection.execute(
             text(
-                "insert into articles (source, news_code, url, title, lead, body, published_at, published_jalali, kicker,"
-                " category, tags, authors, images, crawled_at, provenance, content_hash, first_seen_at, last_seen_at)"
+                "insert into articles (source, news_code, url, title, lead, body, published_at, published_jalali,"
+                " kicker, category, tags, authors, images, crawled_at, provenance, content_hash, first_seen_at,"
+                " last_seen_at)"
                 " values ('hamshahri', '1', 'u', 't', '', 'b', :at, '1400-06-06', '', '', '[]', '[]', '[]', :at, '{}',"
                 " 'h', :at, :at)"
             ),

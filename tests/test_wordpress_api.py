@@ -274,9 +274,11 @@ def test_a_backfill_asks_for_the_posts_after_its_date(database_url):
 def test_the_mirror_sends_a_file_s_own_headers(tmp_path):
     shutil.copytree(DEFAULT_ROOT / "rasht.ir", tmp_path / "rasht.ir")
     url = posts_url(home("rasht"), 1, 3)
-    with MirrorServer(tmp_path) as server:
-        with urllib.request.urlopen(server.url + "/" + url.split("://", 1)[1]) as answer:
-            headers, posts = answer.headers, json.load(answer)
+    with (
+        MirrorServer(tmp_path) as server,
+        urllib.request.urlopen(server.url + "/" + url.split("://", 1)[1]) as answer,
+    ):
+        headers, posts = answer.headers, json.load(answer)
     assert (headers["X-WP-TotalPages"], headers["X-WP-Total"], headers["Content-Type"]) == (
         "2",
         "5",

@@ -153,7 +153,7 @@ def score(variant: Variant, references: bool = True) -> Result:
     result = Result(variant)
     try:
         item = read_ours(variant)
-    except Exception as error:  # a crash on a variant is scored as nothing read, and shown
+    except Exception as error:  # noqa: BLE001 - a crash on a variant is scored as nothing read, and shown
         item, result.error = None, f"{type(error).__name__}: {error}"
     result.verdicts[OURS] = judge_ours(item, variant)
     if references:

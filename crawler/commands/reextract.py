@@ -368,7 +368,7 @@ class Command(ScrapyCommand):
             for url, reason in sorted(spider.not_stored.items()):
                 print(f"  NOT AN ARTICLE NOW (kept as stored) {url}: {reason}")
             if dry_run:
-                for url, code, fields in spider.changes[:SAMPLE_SIZE]:
+                for _url, code, fields in spider.changes[:SAMPLE_SIZE]:
                     for name, (old, new) in fields.items():
                         print(f"  {spider.name} {code} {name}: {shown_change(old, new)}")
             if stats.get_value("store/failed"):

@@ -172,7 +172,7 @@ document.head.appendChild(style);
 
 async def archived_link(db, article_id: int) -> str | None:
     """The desk's address of the archived page the article was read from (None: not archived)."""
-    columns = {column for column in await db.table_columns("articles")}
+    columns = set(await db.table_columns("articles"))
     if "archive_file" not in columns:
         return None
     row = (

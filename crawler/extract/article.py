@@ -52,7 +52,8 @@ Step = tuple[str, Callable[[], T]]
 # A label alone on its line, or with one value after it («کد خبر : 14491», «لینک کوتاه : https://…»);
 # a paragraph that merely starts with such a word is text.
 FURNITURE_LINE = re.compile(
-    "^(لینک کوتاه|لینک اصل خبر.*|کد خبر|شناسه خبر|کد مطلب|برچسب[\u200c ]?ها|اشتراک[\u200c ]?گذاری|نظرات|ارسال نظر|ثبت دیدگاه)"
+    "^(لینک کوتاه|لینک اصل خبر.*|کد خبر|شناسه خبر|کد مطلب|برچسب[\u200c ]?ها|اشتراک[\u200c ]?گذاری"
+    "|نظرات|ارسال نظر|ثبت دیدگاه)"
     r"\s*[:：]?\s*\S*$"
 )
 # An excerpt cut off by the CMS is not a lead.
@@ -718,8 +719,8 @@ class ArticlePage:
                 include_comments=False,
                 include_tables=False,
                 fast=True,
-                **favour,
-            )  # type: ignore[arg-type]  # mypy matches **favour against every parameter, not its one key
+                **favour,  # type: ignore[arg-type]  # mypy matches **favour against every parameter, not its one key
+            )
             block = (
                 self.layout.main_block(normalize_text(block_text(lxml.html.fromstring(main))).split("\n"))
                 if main

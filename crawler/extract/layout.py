@@ -9,6 +9,7 @@ only what sits next to the article's title, never what page chrome or another ar
 from __future__ import annotations
 
 import re
+from collections import deque
 from collections.abc import Callable, Iterator
 from functools import cached_property
 from urllib.parse import unquote, urljoin
@@ -142,10 +143,7 @@ class PageLayout:
     @staticmethod
     def _beside_comment_form(element: etree._Element) -> bool:
         """In the block of a comment form (a text box to write in): the comments' area."""
-        for block in (element, *element.iterancestors())[:3]:
-            if next(block.iter("textarea"), None) is not None:
-                return True
-        return False
+        return any(next(block.iter("textarea"), None) is not None for block in (element, *element.iterancestors())[:3])
 
     def _in_dated_item(self, element: etree._Element) -> bool:
         """Inside a list item that prints a date of its own on a short line: a comment or a listing's entry."""
@@ -240,9 +238,9 @@ class PageLayout:
                 and element.text
                 and _first_letter(element.text) == wanted[:1]
                 and wanted.startswith(_squeezed(element.text)[:20] or "\0")
+                and _squeezed("".join(element.itertext())) == wanted
             ):
-                if _squeezed("".join(element.itertext())) == wanted:
-                    return element
+                return element
         return None
 
     @cached_property
@@ -303,9 +301,7 @@ class PageLayout:
         return any(child.tag in CHROME_TAGS for child in element.iterchildren())
 
     def _last_descendant(self, element: etree._Element, order: dict[etree._Element, int] | None = None) -> int:
-        last = element
-        for last in element.iter():
-            pass
+        last = deque(element.iter(), maxlen=1)[0]  # iter() walks the element itself first, then its descendants
         return (self.order if order is None else order)[last]
 
     @cached_property

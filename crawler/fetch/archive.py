@@ -164,7 +164,8 @@ def http_headers(response: Response) -> StatusAndHeaders:
         for name, values in response.headers.items()
         for value in values
     ]
-    # Scrapy hands on the body decoded (HttpCompressionMiddleware drops Content-Encoding): the length is the kept body's.
+    # Scrapy hands on the body decoded (HttpCompressionMiddleware drops Content-Encoding): the length is the
+    # kept body's.
     headers = [
         (name, str(len(response.body)) if name.lower() == "content-length" else value) for name, value in headers
     ]

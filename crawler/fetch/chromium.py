@@ -6,6 +6,7 @@ need. Imported only then, so a crawl that never renders never loads Playwright.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import os
 from urllib.parse import urljoin
@@ -72,10 +73,8 @@ async def stop_navigating(page: Page) -> None:
     """End a challenge's reload loop: every further request of the page fails at once (a navigation
     here could be interrupted by the loop's next reload)."""
     await page.route("**/*", lambda route: route.abort())
-    try:
+    with contextlib.suppress(PlaywrightError):
         await page.wait_for_load_state("load", timeout=5000)
-    except PlaywrightError:
-        pass
 
 
 def guarded_fetch(guard: HostGuard, mirror_url: str, stats):

@@ -6,9 +6,10 @@ spider, when a database write failed (articles, or their checks, not stored), wh
 its retries, in a redirect loop, at a redirect the crawler refused (crawler/fetch/redirects.py) or as too
 large (crawler/fetch/limits.py), when more than WORDPRESS_API_DISAGREEMENT_MAX
 of a WordPress source's pages disagree with their posts in its REST API, or when the coverage of a required
-field fell below its threshold (SPIDERMON_FIELD_COVERAGE_RULES). spidermon's own ItemCountMonitor does not fit: it wants a
-fixed minimum of items, which an incremental run with nothing new rightly does not reach. The monitors run
-last when a crawl closes (EXTENSIONS), after the other extensions' writes, so that a write failing there counts.
+field fell below its threshold (SPIDERMON_FIELD_COVERAGE_RULES). spidermon's own ItemCountMonitor does not
+fit: it wants a fixed minimum of items, which an incremental run with nothing new rightly does not reach.
+The monitors run last when a crawl closes (EXTENSIONS), after the other extensions' writes, so that a
+write failing there counts.
 Failed monitors are recorded in the crawl stats under `monitors/failures`; the end-of-run summary
 shows them (status `failing`) beside what its own status rules find (crawler/run/summary.py: listings
 blocked, unreachable or failed, errors logged, CDN challenges not solved), and the command's exit
@@ -152,7 +153,8 @@ class ArticlesMonitor(BaseScrapyMonitor):
 
 @monitors.name("WordPress REST API")
 class ApiSelfCheckMonitor(BaseScrapyMonitor):
-    """The HTML reader against the REST API (crawler/sources/wpapi.py's SelfCheck), for the posts whose page was read."""
+    """The HTML reader against the REST API (crawler/sources/wpapi.py's SelfCheck), for the posts whose page
+    was read."""
 
     @monitors.name("pages agree with their posts")
     def test_pages_agree_with_their_posts(self):

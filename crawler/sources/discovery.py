@@ -469,7 +469,8 @@ class WordPressApi(Strategy):
         return ApiClosed(f"HTTP {response.status}" + (f" {code}" if code else ""))
 
     def close(self, spider: Spider, closed: ApiClosed) -> Iterator[scrapy.Request]:
-        """The strategies after it for the rest of the run (said once): the posts listed so far are read as they were."""
+        """The strategies after it for the rest of the run (said once): the posts listed so far are read as
+        they were."""
         if self.run(spider).state == "open":
             self.closed_by_site(spider, closed)
             yield from spider.discovery_requests(after=self)

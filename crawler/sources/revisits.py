@@ -275,9 +275,8 @@ class Revisits:
             return
         if since is not None and now - since >= confirm:
             # Decided when the crawl ends: a site that answers nothing at all is down, its articles are not gone.
-            self.unreachable.append(
-                (article, now, response.status if response is not None else None, failure.request.url)
-            )  # type: ignore[attr-defined]  # scrapy sets .request on the failure an errback gets
+            url = failure.request.url  # type: ignore[attr-defined]  # scrapy sets .request on the failure an errback gets
+            self.unreachable.append((article, now, response.status if response is not None else None, url))
         else:
             logger.info(
                 "%s: check of %s failed (%s); checked again in %s before it counts as taken down",

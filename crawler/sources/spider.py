@@ -633,9 +633,11 @@ class NewsSpider(SitemapSpider):
     ) -> Iterator[ArticleItem]:
         """An article page, linked from a walk, a feed or a sitemap as `link`; `via` names the strategy that
         reads it its own way, with what it knew before the page (`read_with`: a REST API's post)."""
-        item = (
-            self.strategy_named(via).read_article(self, response, **read_with) if via else self.read_article(response)
-        )  # type: ignore[attr-defined]  # only a strategy that reads articles its own way (WordPressApi) is a «via»
+        if via:
+            strategy = self.strategy_named(via)
+            item = strategy.read_article(self, response, **read_with)  # type: ignore[attr-defined]  # only a strategy that reads articles its own way (WordPressApi) is a «via»
+        else:
+            item = self.read_article(response)
         yield from self.article_read(link, item)
 
     def article_read(self, link: str | None, item: ArticleItem | None) -> Iterator[ArticleItem]:
@@ -728,10 +730,10 @@ class NewsSpider(SitemapSpider):
     def count_provenance(self, item: ArticleItem) -> None:
         stats = self.crawler.stats
         fallbacks = []
-        for field, step in item.provenance.items():
-            stats.inc_value(extraction_step(field, step))
-            if self.is_fallback(field, step):
-                fallbacks.append(f"{field}←{step}")
+        for name, step in item.provenance.items():
+            stats.inc_value(extraction_step(name, step))
+            if self.is_fallback(name, step):
+                fallbacks.append(f"{name}←{step}")
         if fallbacks:
             stats.inc_value(EXTRACTION_FALLBACK_ITEMS)
             logger.warning(

@@ -5,12 +5,13 @@ SQLite by default, any SQLAlchemy URL through DATABASE_URL (PostgreSQL in produc
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
 from dataclasses import dataclass
 from datetime import datetime, timezone, tzinfo
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import ClassVar
 from urllib.parse import urlsplit
@@ -264,7 +265,8 @@ class CrawlRun(Base):
 
 class Watermark(Base):
     """A complete segment of a source's walk (a listing, an API's pages): every article listed from
-    `newest` down to `oldest` was stored; the walk below it resumes at `resume_url` (see crawler/sources/frontier.py)."""
+    `newest` down to `oldest` was stored; the walk below it resumes at `resume_url` (see
+    crawler/sources/frontier.py)."""
 
     __tablename__ = "watermarks"
     __table_args__ = (Index("ix_watermarks_source_walk", "source", "walk"),)
@@ -286,7 +288,7 @@ class Watermark(Base):
 ARTICLE_COLUMNS = [c.name for c in Article.__table__.columns if c.name not in ("id",)]
 
 
-class Outcome(str, Enum):
+class Outcome(StrEnum):
     NEW = "new"
     UPDATED = "updated"
     UNCHANGED = "unchanged"
@@ -350,10 +352,8 @@ def create_private(url: str) -> None:
     database = sqlite_file(url)
     if database is None or make_url(url).query.get("mode") or not database.parent.is_dir():
         return
-    try:
+    with contextlib.suppress(FileExistsError):
         os.close(os.open(database, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
-    except FileExistsError:
-        pass
 
 
 def make_engine(url: str) -> Engine:

@@ -40,7 +40,7 @@ class HostileSite(MirrorServer):
         bomb = gzip.compress(bytes(BOMB_SIZE), compresslevel=9)
 
         class Handler(self.httpd.RequestHandlerClass):
-            def do_GET(self) -> None:
+            def do_GET(self) -> None:  # noqa: N802 - the standard library's name (http.server)
                 parts = urlsplit(self.path)
                 path = unquote(parts.path)
                 mode = site.modes.get(path)

@@ -90,7 +90,7 @@ class RecordingMirror(MirrorServer):
         served = self.served
 
         class Handler(self.httpd.RequestHandlerClass):  # type: ignore[name-defined]  # whichever the server has; mypy takes only a class's name
-            def do_GET(self) -> None:
+            def do_GET(self) -> None:  # noqa: N802 - the standard library's name (http.server)
                 path = unquote(self.path)
                 with lock:
                     served.requests.append((path, self.headers.get("User-Agent", "")))

@@ -1,6 +1,6 @@
 """The REST API of the WordPress sources in the mirror, written from their fixture pages' golden files.
 
-    python -m tests.support.wpapi_mirror      # (re)write tests/mirror/<host>/wp-json/… and tests/golden/<source>/api.json
+    python -m tests.support.wpapi_mirror  # (re)writes tests/mirror/<host>/wp-json/…, tests/golden/<source>/api.json
 
 Each fixture article is a post with the same id, link, title, lead (as its excerpt), body (as its
 content), tags and category; its instant is the page's own when the page gives one to the second

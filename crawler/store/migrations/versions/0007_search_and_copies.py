@@ -63,7 +63,8 @@ POSTGRESQL_INDEX = (
          RETURN NULL;
        END
        $index$""",
-    "CREATE TRIGGER article_search_insert AFTER INSERT ON articles FOR EACH ROW EXECUTE FUNCTION article_search_index()",
+    "CREATE TRIGGER article_search_insert AFTER INSERT ON articles "
+    "FOR EACH ROW EXECUTE FUNCTION article_search_index()",
     "CREATE TRIGGER article_search_update AFTER UPDATE OF title, lead, body ON articles "
     "FOR EACH ROW EXECUTE FUNCTION article_search_index()",
     "INSERT INTO article_search (article_id, document) SELECT id, article_search_document(title, lead, body) "
