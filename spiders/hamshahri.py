@@ -8,10 +8,8 @@ from crawler.sources.families import NASTOOH
 from crawler.sources.spider import NewsSpider
 
 BASE = "https://www.hamshahrionline.ir"
-LISTING = {
-    "links": "section.list .items li h3 a::attr(href), .news-list h3 a::attr(href)",
-    "next_page": "ul.pagination li a[rel=next]::attr(href), a[rel=next]::attr(href)",
-}
+LISTING = {"links": "section.list .items li h3 a::attr(href), .news-list h3 a::attr(href)",
+           "next_page": "ul.pagination li a[rel=next]::attr(href), a[rel=next]::attr(href)"}
 
 
 class HamshahriSpider(NewsSpider):
@@ -19,15 +17,8 @@ class HamshahriSpider(NewsSpider):
     hosts = ("www.hamshahrionline.ir", "hamshahrionline.ir")
     site_name = "همشهری آنلاین"
     family = NASTOOH
-    discovery = tuple(
-        Listing(f"{BASE}/{path}", section, **LISTING)
-        for section, path in (
-            ("archive", "archive"),
-            ("city", "service/City"),
-            ("iran", "service/Iran"),
-            ("society", "service/Society"),
-        )
-    )
+    discovery = tuple(Listing(f"{BASE}/{path}", section, **LISTING) for section, path in (
+        ("archive", "archive"), ("city", "service/City"), ("iran", "service/Iran"), ("society", "service/Society")))
     article_url = r"^https?://(www\.)?hamshahrionline\.ir/news/(?P<code>\d+)(/|$)"
     selectors = {
         "article": ".main-content article, .main-content",

@@ -19,13 +19,8 @@ class ImoSpider(NewsSpider):
     hosts = ("imo.org.ir", "www.imo.org.ir")
     site_name = "سازمان شهرداری‌ها و دهیاری‌های کشور"
     family = ASPNET
-    discovery = (
-        Listing(
-            "https://imo.org.ir/NewsArchive.aspx",
-            links=".NewsList a::attr(href)",
-            next_page=".Pager a.Next::attr(href)",
-        ),
-    )
+    discovery = (Listing("https://imo.org.ir/NewsArchive.aspx", links=".NewsList a::attr(href)",
+                         next_page=".Pager a.Next::attr(href)"),)
     # IIS answers paths in any letter case.
     article_url = r"(?i)^https?://(www\.)?imo\.org\.ir/RContent/(?P<code>[0-9a-z]+)(-[^/?#]*)?\.aspx([?#]|$)"
     selectors = {

@@ -22,12 +22,9 @@ class OmidJonoobSpider(NewsSpider):
     site_name = "امید جنوب"
     family = WORDPRESS
     # Not in its REST API: the kicker (a custom field), the view counter and the images.
-    discovery = (
-        WordPressApi(HOME, page_fields=("kicker", "view_count", "images")),
-        Listing(HOME, links=".news-list article h3.title a::attr(href)", dates=".news-list article .date"),
-        Feed(f"{HOME}feed/"),
-        Sitemap(f"{HOME}robots.txt"),
-    )
+    discovery = (WordPressApi(HOME, page_fields=("kicker", "view_count", "images")),
+                 Listing(HOME, links=".news-list article h3.title a::attr(href)", dates=".news-list article .date"),
+                 Feed(f"{HOME}feed/"), Sitemap(f"{HOME}robots.txt"))
     selectors = {
         "article": "article.single-news",
         "title": "article.single-news h1.news-title",

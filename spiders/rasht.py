@@ -23,16 +23,10 @@ class RashtSpider(NewsSpider):
     site_name = "شهرداری رشت"
     family = WORDPRESS
     # Not in its REST API: the kicker (a custom field), the images.
-    discovery = (
-        WordPressApi(HOME, page_fields=("kicker", "images")),
-        Listing(
-            HOME,
-            next_page=".posts-navigation .nav-previous a::attr(href)",
-            dates=".site-main article .entry-meta .posted-on",
-        ),
-        Feed(f"{HOME}feed/"),
-        Sitemap(f"{HOME}wp-sitemap.xml"),
-    )
+    discovery = (WordPressApi(HOME, page_fields=("kicker", "images")),
+                 Listing(HOME, next_page=".posts-navigation .nav-previous a::attr(href)",
+                         dates=".site-main article .entry-meta .posted-on"),
+                 Feed(f"{HOME}feed/"), Sitemap(f"{HOME}wp-sitemap.xml"))
     selectors = {
         "kicker": "article .entry-header .post-kicker",
         # Editors fill the lead field with «.» when there is none; a CMS excerpt («[…]») is not one either.

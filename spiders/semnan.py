@@ -20,17 +20,10 @@ class SemnanSpider(NewsSpider):
     site_name = "پایگاه خبری شهرداری سمنان"
     family = WORDPRESS
     # Not in its REST API: the kicker (a custom field), the view counter, the author's name and the images.
-    discovery = (
-        WordPressApi(HOME, page_fields=("kicker", "view_count", "authors", "images")),
-        Listing(
-            HOME,
-            links=".post-listing article h2.post-box-title a::attr(href)",
-            dates=".post-listing article .post-meta .tie-date",
-            next_page="#tie-next-page a::attr(href)",
-        ),
-        Feed(f"{HOME}feed/"),
-        Sitemap(f"{HOME}robots.txt"),
-    )
+    discovery = (WordPressApi(HOME, page_fields=("kicker", "view_count", "authors", "images")),
+                 Listing(HOME, links=".post-listing article h2.post-box-title a::attr(href)",
+                         dates=".post-listing article .post-meta .tie-date", next_page="#tie-next-page a::attr(href)"),
+                 Feed(f"{HOME}feed/"), Sitemap(f"{HOME}robots.txt"))
     selectors = {
         "article": "article#the-post",
         "title": "#the-post h1.post-title",

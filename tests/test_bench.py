@@ -11,6 +11,7 @@ import sys
 
 import pytest
 
+from bench.figures import ADDSOURCE_SITES
 from tests.conftest import ROOT
 from tests.support.postgres_server import PostgresUnavailable, find_bin_dir
 
@@ -29,6 +30,10 @@ FIGURES = {
     "search_common",
     "search_rare",
     "store_desk",
+    "archive_bytes",
+    "archive_crawl",
+    "reextract",
+    *(f"addsource_{kind}_{site}" for kind in ("requests", "seconds") for site in ADDSOURCE_SITES),
 }
 
 
