@@ -149,15 +149,15 @@ WHOLE = (lambda settings, name: _not_negative(settings.getint(name)), "a whole n
 NUMBER = (lambda settings, name: _not_negative(settings.getfloat(name)), "a number, 0 or more")
 SPAN = (lambda settings, name: clock.parse_span(settings.get(name)), "a span of time such as 90m, 6h, 1d or 2w")
 CHECKED_SETTINGS: dict[str, tuple[Callable, str]] = {
-    **dict.fromkeys(("LISTING_PAGE_BUDGET", "STORE_BATCH_SIZE", "RETRY_TIMES", "CONCURRENT_REQUESTS",
-                     "CONCURRENT_ITEMS", "CONCURRENT_REQUESTS_PER_DOMAIN", "REVISIT_MIN_PER_RUN", "FRESHNESS_MIN_GAPS",
+    **dict.fromkeys(("LISTING_PAGE_BUDGET", "HOLE_PROBES_PER_RUN", "STORE_BATCH_SIZE", "RETRY_TIMES",
+                     "CONCURRENT_REQUESTS", "CONCURRENT_ITEMS", "CONCURRENT_REQUESTS_PER_DOMAIN", "REVISIT_MIN_PER_RUN", "FRESHNESS_MIN_GAPS",
                      "WORDPRESS_API_PER_PAGE", "URLLENGTH_LIMIT", "REDIRECT_MAX_TIMES", "DOWNLOAD_MAXSIZE",
                      "DOWNLOAD_WARNSIZE", "CLOSESPIDER_PAGECOUNT", "CLOSESPIDER_ITEMCOUNT", "CLOSESPIDER_ERRORCOUNT"),
                     WHOLE),
     **dict.fromkeys(("STORE_FLUSH_SECONDS", "DOWNLOAD_DELAY", "DOWNLOAD_TIMEOUT", "AUTOTHROTTLE_START_DELAY",
                      "AUTOTHROTTLE_MAX_DELAY", "AUTOTHROTTLE_TARGET_CONCURRENCY", "RETRY_BACKOFF_BASE",
                      "RETRY_BACKOFF_MAX", "BROWSER_TIMEOUT", "REVISIT_SHARE", "COPIES_THRESHOLD", "FRESHNESS_QUANTILE",
-                     "WORDPRESS_API_DISAGREEMENT_MAX", "SNAPSHOT_OVERLAP_SECONDS", "CLOSESPIDER_TIMEOUT",
+                     "WORDPRESS_API_DISAGREEMENT_MAX", "COVERAGE_MIN", "SNAPSHOT_OVERLAP_SECONDS", "CLOSESPIDER_TIMEOUT",
                      "CRAWL_LOCK_WAIT_SECONDS"), NUMBER),
     **dict.fromkeys(("FRESHNESS_WINDOW", "FRESHNESS_FLOOR", "FRESHNESS_CEILING", "REVISIT_CONFIRM_AFTER"), SPAN),
     "REVISIT_SCHEDULE": (lambda settings, name: _spans(settings.getlist(name)), "spans of time such as 1h,6h,1d"),

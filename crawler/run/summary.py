@@ -18,10 +18,12 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from crawler.run.freshness import STALE
+from crawler.sources.coverage import describe as describe_coverage
 from crawler.run.preflight import (check_database_url, check_lock_file, check_mirror_url, check_settings,
                                    check_spider_arguments, one_line_errors, open_writable)
 from crawler.stats import (ARTICLE, ARTICLE_GIVEN_UP, ARTICLE_NOT_ARTICLE, ARTICLE_PAGES,
-                           ARTICLE_REPLACEMENT_CHARACTERS, CHALLENGE_FAILED, CHALLENGE_SOLVED, CRAWL_ERRORS,
+                           ARTICLE_REPLACEMENT_CHARACTERS, COVERAGE_DECLARED, COVERAGE_EVIDENCE, COVERAGE_MIN,
+                           COVERAGE_STORED, CHALLENGE_FAILED, CHALLENGE_SOLVED, CRAWL_ERRORS,
                            DATABASE_LOST, DOWNLOAD_TOO_LARGE, DOWNLOADER_EXCEPTION_TYPE, DOWNLOADER_RESPONSE_STATUS,
                            DROPPED, DROPPED_MISSING, EXTRACTION_FALLBACK_ITEMS, FEEDEXPORT_FAILED, FRONTIER_BEHIND,
                            LISTING_FAILED, LISTING_KNOWN_SKIPPED, LISTING_PAGES, MONITORS_FAILURES, REDIRECT_LOOP,
@@ -133,6 +135,12 @@ class SourceSummary:
     locked_by: str = ""
     # The database's error when it could not be read at the end of the source's crawl; empty when it could.
     database_lost: str = ""
+    # What the site declares it holds, by which evidence, how many of those are stored, and the share below
+    # which that needs attention (crawler/sources/coverage.py); none where the site gave no evidence.
+    coverage_declared: int | None = None
+    coverage_stored: int | None = None
+    coverage_evidence: str = ""
+    coverage_min: float = 0.95
 
     @classmethod
     def from_stats(cls, source: str, stats: dict) -> SourceSummary:
@@ -173,6 +181,10 @@ class SourceSummary:
             stale=stats.get(STALE, ""),
             locked_by=stats.get(LOCKED_ELSEWHERE, ""),
             database_lost=stats.get(DATABASE_LOST, ""),
+            coverage_declared=stats.get(COVERAGE_DECLARED),
+            coverage_stored=stats.get(COVERAGE_STORED),
+            coverage_evidence=stats.get(COVERAGE_EVIDENCE, ""),
+            coverage_min=stats.get(COVERAGE_MIN, 0.95),
         )
 
     @property
@@ -221,7 +233,17 @@ class SourceSummary:
                         dropped=sum(self.dropped.values()), dropped_reasons=self.dropped, errors=self.errors,
                         fallbacks=self.fallbacks, api=self.api, api_agreements=self.api_agreements,
                         api_disagreements=self.api_disagreements, problems="\n".join(self.problems),
-                        revisited=self.revisited, edited=self.edited, removed=self.removed, behind=self.behind)
+                        revisited=self.revisited, edited=self.edited, removed=self.removed, behind=self.behind,
+                        coverage_declared=self.coverage_declared, coverage_stored=self.coverage_stored,
+                        coverage_evidence=self.coverage_evidence)
+
+    @property
+    def coverage(self) -> str:
+        """The table's cell: «100%(12/12)», or «-» where the site gave no evidence."""
+        if self.coverage_declared is None or self.coverage_stored is None:
+            return "-"
+        share = f"{self.coverage_stored / self.coverage_declared:.0%}" if self.coverage_declared else "-"
+        return f"{share}({self.coverage_stored}/{self.coverage_declared})"
 
 
 def failures_of_kind(failures: dict[str, int], kinds: Callable[[str], bool]) -> dict[str, int]:
@@ -283,6 +305,15 @@ def errors(row: SourceSummary) -> list[str]:
     return found
 
 
+def low_coverage(row: SourceSummary) -> list[str]:
+    """Fewer articles stored than COVERAGE_MIN of what the site declares. Not while part of the walk is still
+    to be read (`behind`): the next runs go on with it, and the shortfall is theirs to fill."""
+    declared, stored = row.coverage_declared, row.coverage_stored
+    if declared is None or stored is None or not declared or row.behind or stored >= row.coverage_min * declared:
+        return []
+    return [f"{describe_coverage(stored, declared, row.coverage_evidence)}, below {row.coverage_min:.0%}"]
+
+
 @dataclass(frozen=True)
 class StatusRule:
     """One way a source's run can go wrong: the word the summary's status shows, and what it found in
@@ -307,6 +338,7 @@ STATUS_RULES: list[StatusRule] = [
     StatusRule("failing", failing),
     StatusRule("errors", errors),
     StatusRule("stale", lambda row: [row.stale] if row.stale else []),
+    StatusRule("coverage", low_coverage),
     # Part of the listing is still to be walked: the next runs go on with it (crawler/sources/frontier.py).
     StatusRule("behind", lambda row: ["part of the listing is still to be walked"] if row.behind else [],
                attention=False),
@@ -333,7 +365,7 @@ def api_columns(row: SourceSummary) -> tuple[str, str]:
 
 def format_table(rows: list[SourceSummary]) -> str:
     header = ("source", "pages", "new", "updated", "unchanged", "known", "dropped", "errors", "fallbacks",
-              "faults", "challenges", "api", "agree", "revisited", "edited", "removed", "status")
+              "faults", "challenges", "api", "agree", "revisited", "edited", "removed", "coverage", "status")
     lines = [header]
     for row in rows:
         dropped = sum(row.dropped.values())
@@ -342,7 +374,8 @@ def format_table(rows: list[SourceSummary]) -> str:
         lines.append((row.source, str(row.pages), str(row.new), str(row.updated), str(row.unchanged),
                       str(row.known_skipped), f"{dropped} ({reasons})" if reasons else "0", str(row.errors),
                       str(row.fallbacks), f"{sum(row.faults.values())} ({faults})" if faults else "0", challenges(row),
-                      *api_columns(row), str(row.revisited), str(row.edited), str(row.removed), row.describe()))
+                      *api_columns(row), str(row.revisited), str(row.edited), str(row.removed), row.coverage,
+                      row.describe()))
     widths = [max(len(line[i]) for line in lines) for i in range(len(header))]
     rendered = ["  ".join(cell.ljust(width) for cell, width in zip(line, widths)).rstrip() for line in lines]
     rendered.insert(1, "  ".join("-" * width for width in widths))

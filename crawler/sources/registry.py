@@ -29,7 +29,7 @@ from crawler.sources.spider import NewsSpider
 
 DEFAULT_FILE = "sources.toml"
 SOURCE_KEYS = {"site_name", "hosts", "family", "article_url", "news_code", "render", "usual_steps", "drop_from_body",
-               "page_fields", "selectors", "discovery", "detected"}
+               "page_fields", "selectors", "discovery", "detected", "code_url"}
 SELECTOR_FIELDS = {"article", "title", "kicker", "lead", "body", "date", "views", "news_code", "category", "tags",
                    "authors", "images"}
 PAGE_FIELDS = {"kicker", "lead", "view_count", "images", "authors", "category", "tags"}
@@ -160,6 +160,9 @@ def source_spider(name: str, entry: Any, where: Located) -> type[NewsSpider]:
     for rule in news_code:
         if rule not in NEWS_CODE_RULES:
             raise where.error((name, "news_code"), f"unknown rule {rule!r}; known: {', '.join(NEWS_CODE_RULES)}")
+    code_url = _string(entry.get("code_url", ""), (name, "code_url"), where)
+    if code_url and "{code}" not in code_url:
+        raise where.error((name, "code_url"), "give the URL of an article with «{code}» where its news code goes")
     render = entry.get("render", False)
     if not isinstance(render, bool):
         raise where.error((name, "render"), "give true or false")
@@ -195,7 +198,7 @@ def source_spider(name: str, entry: Any, where: Located) -> type[NewsSpider]:
     attributes = {
         "name": name, "hosts": hosts, "site_name": _string(entry.get("site_name", ""), (name, "site_name"), where),
         "family": family, "home": home, "discovery": discovery, "article_url": article_url, "news_code": news_code,
-        "render": render, "selectors": {field: _string(query, (name, "selectors", field), where)
+        "code_url": code_url, "render": render, "selectors": {field: _string(query, (name, "selectors", field), where)
                                         for field, query in selectors.items()},
         "usual_steps": usual,
         "drop_from_body": _strings(entry.get("drop_from_body", []), (name, "drop_from_body"), where),
