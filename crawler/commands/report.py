@@ -1,8 +1,8 @@
 """`scrapy report --since 1d`: what the watched sources did in a period, as a monitoring team reads it:
-per source, its coverage as its last crawl measured it (stored articles of those the site declares, and by
-which evidence: crawler/sources/coverage.py), the articles new, edited, taken down and restored, with their
-Jalali dates and titles; then the stale sources. `-o report.json` and `-o report.html` (a plain, self-contained right-to-left
-page, for mailing) besides the text on standard output."""
+per source, its coverage as its last crawl measured it (stored articles of those the site declares, and
+by which evidence: crawler/sources/coverage.py), the articles new, edited, taken down and restored, with
+their Jalali dates and titles; then the stale sources. `-o report.json` and `-o report.html` (a plain,
+self-contained right-to-left page, for mailing) besides the text on standard output."""
 
 from __future__ import annotations
 
@@ -172,7 +172,8 @@ def as_html(report: dict) -> str:
     for source in report["sources"]:
         counts = "، ".join(f"{source[f'{kind}_count']} {KIND_NAMES[kind]}" for kind in KINDS)
         parts.append(f"<h2 id=\"{e(source['source'])}\">{e(source['site_name'])}</h2><p>{counts}</p>"
-                     f"<p class=\"coverage\">پوشش: <span class=\"ltr\">{e(coverage_text(source['coverage']))}</span></p>")
+                     f"<p class=\"coverage\">پوشش: <span class=\"ltr\">{e(coverage_text(source['coverage']))}"
+                     "</span></p>")
         for kind in KINDS:
             if not source[kind]:
                 continue

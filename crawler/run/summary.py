@@ -18,12 +18,12 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from crawler.run.freshness import STALE
-from crawler.sources.coverage import describe as describe_coverage
 from crawler.run.preflight import (check_database_url, check_lock_file, check_mirror_url, check_settings,
                                    check_spider_arguments, one_line_errors, open_writable)
+from crawler.sources.coverage import describe as describe_coverage
 from crawler.stats import (ARTICLE, ARTICLE_GIVEN_UP, ARTICLE_NOT_ARTICLE, ARTICLE_PAGES,
-                           ARTICLE_REPLACEMENT_CHARACTERS, COVERAGE_DECLARED, COVERAGE_EVIDENCE, COVERAGE_MIN,
-                           COVERAGE_STORED, CHALLENGE_FAILED, CHALLENGE_SOLVED, CRAWL_ERRORS,
+                           ARTICLE_REPLACEMENT_CHARACTERS, CHALLENGE_FAILED, CHALLENGE_SOLVED, COVERAGE_DECLARED,
+                           COVERAGE_EVIDENCE, COVERAGE_MIN, COVERAGE_STORED, CRAWL_ERRORS,
                            DATABASE_LOST, DOWNLOAD_TOO_LARGE, DOWNLOADER_EXCEPTION_TYPE, DOWNLOADER_RESPONSE_STATUS,
                            DROPPED, DROPPED_MISSING, EXTRACTION_FALLBACK_ITEMS, FEEDEXPORT_FAILED, FRONTIER_BEHIND,
                            LISTING_FAILED, LISTING_KNOWN_SKIPPED, LISTING_PAGES, MONITORS_FAILURES, REDIRECT_LOOP,

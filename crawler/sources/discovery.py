@@ -37,9 +37,9 @@ from crawler.items import ArticleItem
 from crawler.run.listings import FALLS_BACK
 from crawler.sources.frontier import Place
 from crawler.sources.wpapi import MAX_PER_PAGE, TAXONOMIES, post_by_slug_url, post_url, posts_url, terms_url
-from crawler.stats import (COVERAGE_API_TOTAL, WPAPI_EDITED, WPAPI_MALFORMED_JSON, WPAPI_NOT_REQUESTED, WPAPI_PAGE_FAILED,
-                           WPAPI_POSTS_PAGES, WPAPI_SELFCHECK_AGREE, WPAPI_SELFCHECK_DISAGREE, WPAPI_STATE,
-                           wpapi_differ, wpapi_unreadable)
+from crawler.stats import (COVERAGE_API_TOTAL, WPAPI_EDITED, WPAPI_MALFORMED_JSON, WPAPI_NOT_REQUESTED,
+                           WPAPI_PAGE_FAILED, WPAPI_POSTS_PAGES, WPAPI_SELFCHECK_AGREE, WPAPI_SELFCHECK_DISAGREE,
+                           WPAPI_STATE, wpapi_differ, wpapi_unreadable)
 
 logger = logging.getLogger(__name__)
 
