@@ -120,3 +120,21 @@ def test_a_wordpress_api_declaring_more_posts_than_its_walk_lists_is_coverage_be
     coverage = json.loads((tmp_path / "report.json").read_text())["sources"][0]["coverage"]
     assert {key: coverage[key] for key in ("stored", "declared", "evidence")} == {
         "stored": stored, "declared": 40, "evidence": "api total"}
+
+
+def test_a_sitemap_listing_articles_no_listing_shows_is_read_to_all_of_them_in_a_backfill(tmp_path, database_url):
+    registry = tmp_path / "sources.toml"
+    registry.write_text(REGISTRY + f'\n[[sequential.discovery]]\nkind = "sitemap"\nurl = "https://{HOST}/sitemap.xml"\n',
+                        encoding="utf-8")
+    root = sequential_site(tmp_path / "mirror")
+    urls = "".join(f"<url><loc>https://{HOST}/news/{code}/</loc></url>" for code in sorted((*LISTED, *UNLINKED)))
+    (root / HOST / "sitemap.xml").write_text('<?xml version="1.0" encoding="UTF-8"?><urlset xmlns='
+                                             f'"http://www.sitemaps.org/schemas/sitemap/0.9">{urls}</urlset>')
+    with RecordingMirror(root) as server:
+        crawled = scrapy_cli("crawl", "sequential", "-a", "since=1390-01-01", "-s", "HOLE_PROBES_PER_RUN=0",
+                             mirror_url=server.url, database_url=database_url, SOURCES_FILE=str(registry))
+    assert crawled.returncode == 0, crawled.stdout[-3000:] + crawled.stderr[-3000:]
+    assert set(stored_articles(database_url)) == {str(code) for code in (*LISTED, *UNLINKED)}
+    run = last_run(database_url, "sequential")
+    assert (run["coverage_stored"], run["coverage_declared"], run["coverage_evidence"]) == (6, 6, "sitemap")
+    assert summary_row(crawled.stdout, "sequential")["coverage"] == "100%(6/6)"
