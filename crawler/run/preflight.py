@@ -161,6 +161,9 @@ CHECKED_SETTINGS: dict[str, tuple[Callable, str]] = {
                      "WORDPRESS_API_DISAGREEMENT_MAX", "COVERAGE_MIN", "SNAPSHOT_OVERLAP_SECONDS",
                      "CLOSESPIDER_TIMEOUT", "CRAWL_LOCK_WAIT_SECONDS"), NUMBER),
     **dict.fromkeys(("FRESHNESS_WINDOW", "FRESHNESS_FLOOR", "FRESHNESS_CEILING", "REVISIT_CONFIRM_AFTER"), SPAN),
+    "COVERAGE_MINIMA": (lambda settings, name: [_not_negative(float(share))
+                                                for share in settings.getdict(name).values()],
+                        'a share per source, such as {"imo": 0.8}'),
     "REVISIT_SCHEDULE": (lambda settings, name: _spans(settings.getlist(name)), "spans of time such as 1h,6h,1d"),
     "REVISIT_SCHEDULES": (lambda settings, name: [_spans(spans) for spans in settings.getdict(name).values()],
                           'spans per source, such as {"imo": ["1d", "7d"]}'),

@@ -6,7 +6,7 @@ ordinary run, so it costs no request): `api total`; the article URLs the sitemap
 (a backfill): `sitemap`; the range of a source's sequential news codes (`NewsSpider.code_url`, a Nastooh-style
 «/news/<code>/»), its stored codes' lowest to highest less the codes the site answered 404 or 410 for:
 `code range`. The figure goes to the crawl stats (COVERAGE_*), which the summary keeps in `crawl_runs` and
-judges against COVERAGE_MIN.
+judges against the source's share in COVERAGE_MINIMA, else COVERAGE_MIN.
 
 Holes in a range of sequential codes are asked for directly once discovery is done (the spider is idle), the
 newest first, HOLE_PROBES_PER_RUN a run: an
@@ -114,7 +114,8 @@ def measure(spider: NewsSpider) -> None:
     stats.set_value(COVERAGE_EVIDENCE, evidence)
     stats.set_value(COVERAGE_DECLARED, declared)
     stats.set_value(COVERAGE_STORED, stored)
-    stats.set_value(COVERAGE_MIN, spider.settings.getfloat("COVERAGE_MIN", 0.95))
+    minima = spider.settings.getdict("COVERAGE_MINIMA")
+    stats.set_value(COVERAGE_MIN, float(minima.get(spider.name, spider.settings.getfloat("COVERAGE_MIN", 0.95))))
     logger.info("%s: coverage %s", spider.name, describe(stored, declared, evidence))
 
 
