@@ -116,6 +116,19 @@ from articles a
 group by a.source
 order by latest_stored desc""",
     },
+    # Coverage as each source's last crawl that measured it found it (crawler/sources/coverage.py).
+    "coverage": {
+        "title": "پوشش هر منبع",
+        "description": "خبرهای نگه‌داشته در برابر آنچه خود سایت اعلام می‌کند (شمار REST API، نقشهٔ سایت یا بازهٔ "
+                       "کدهای پیاپی)، در تازه‌ترین اجرایی که آن را سنجید.",
+        "sql": """select source, coverage_evidence as evidence, coverage_declared as declared,
+  coverage_stored as stored,
+  round(100.0 * coverage_stored / nullif(coverage_declared, 0), 1) as percent, finished_at as measured_at
+from (select *, row_number() over (partition by source order by finished_at desc, id desc) as place
+      from crawl_runs where coverage_declared is not null)
+where place = 1
+order by percent, source""",
+    },
     "syndicated": {
         "title": "خبرهای بازنشرشده",
         "description": "هر جفت اصل و رونوشت، با منبع و زمان هر دو.",
