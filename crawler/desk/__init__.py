@@ -64,6 +64,10 @@ TABLES = {
     },
     "crawl_runs": {"title": "اجراهای خزش", "description": "هر منبع در هر اجرا: شمار صفحه‌ها و خبرها و مشکل‌ها.",
                    "sort_desc": "id", "facets": ["source", "finish_reason"]},
+    "unpublished_codes": {"title": "کدهای منتشرنشده",
+                          "description": "کدهای خبر درون بازهٔ کدهای پیاپی یک منبع که سایت برایشان 404 یا 410 داد: "
+                                         "برداشته یا هرگز منتشرنشده؛ دوباره پرسیده نمی‌شوند.",
+                          "sort_desc": "found_at", "facets": ["source"]},
     "copy_bands": {"hidden": True},
     "alembic_version": {"hidden": True},
 }
