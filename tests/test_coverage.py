@@ -17,8 +17,9 @@ from tests.support.served import RecordingMirror
 
 HOST = "www.sequential.test"
 ARTICLE = DEFAULT_ROOT / "www.hamshahrionline.ir" / "news" / "962182" / "فروزنده-نواحی"
-#: Codes 101..108: four listed, two published but linked from no listing, two withdrawn (404).
-LISTED, UNLINKED, WITHDRAWN = (108, 104, 103, 101), (106, 102), (107, 105)
+#: Codes 101..108: four listed, two published but linked from no listing, one withdrawn (404), one a photo
+#: gallery sharing the numbering (no article).
+LISTED, UNLINKED, WITHDRAWN, GALLERY = (108, 104, 103, 101), (106, 102), 107, 105
 REGISTRY = f"""
 [sequential]
 site_name = "همشهری آنلاین"
@@ -40,6 +41,10 @@ def sequential_site(root: Path) -> Path:
     for code in (*LISTED, *UNLINKED):
         (site / "news" / str(code)).mkdir(parents=True)
         (site / "news" / str(code) / "index.html").write_text(page.replace("962182", str(code)), encoding="utf-8")
+    (site / "news" / str(GALLERY)).mkdir(parents=True)
+    (site / "news" / str(GALLERY) / "index.html").write_text(
+        '<!DOCTYPE html><html lang="fa"><head><meta charset="utf-8"><title>گالری</title></head><body>'
+        '<div class="gallery"><img src="/1.jpg" alt=""><img src="/2.jpg" alt=""></div></body></html>', encoding="utf-8")
     items = "".join(f'<li class="news"><h3><a href="/news/{code}/">خبر {code}</a></h3></li>' for code in LISTED)
     (site / "archive").write_text(f'<!DOCTYPE html><html lang="fa"><head><meta charset="utf-8"><title>آرشیو</title>'
                                   f'</head><body><section class="list"><ul class="items">{items}</ul></section>'
@@ -77,19 +82,20 @@ def test_sequential_codes_are_filled_to_every_published_one_and_a_withdrawn_code
     assert first.returncode == 0, first.stdout[-3000:] + first.stderr[-3000:]
     assert second.returncode == 0, second.stdout[-3000:] + second.stderr[-3000:]
     assert set(stored_articles(database_url)) == {str(code) for code in (*LISTED, *UNLINKED)}
-    # The holes were asked for directly, once each: the unlinked articles found, the withdrawn codes answered 404.
-    for code in (*UNLINKED, *WITHDRAWN):
+    # The holes were asked for directly, once each: the unlinked articles found, the withdrawn code answered 404,
+    # the gallery no article.
+    for code in (*UNLINKED, WITHDRAWN, GALLERY):
         assert first_paths.count(f"/{HOST}/news/{code}/") == 1, first_paths
     run = runs(database_url, "sequential")[-1]
     assert (run["coverage_stored"], run["coverage_declared"], run["coverage_evidence"]) == (6, 6, "code range")
     assert summary_row(first.stdout, "sequential")["coverage"] == "100%(6/6)"
     assert summary_row(second.stdout, "sequential")["status"] == "ok"
-    # Nothing new: the listing's first page (and robots.txt); no withdrawn code asked again.
-    assert not any(f"/news/{code}/" in path for path in second_paths for code in WITHDRAWN), second_paths
+    # Nothing new: the listing's first page (and robots.txt); neither the withdrawn code nor the gallery asked again.
+    assert not any(f"/news/{code}/" in path for path in second_paths for code in (WITHDRAWN, GALLERY)), second_paths
     assert len(second_paths) <= 3, second_paths
     with sqlite3.connect(database_url.removeprefix("sqlite:///")) as connection:
         withdrawn = connection.execute("select news_code, status from unpublished_codes order by news_code").fetchall()
-    assert withdrawn == [(str(code), 404) for code in sorted(WITHDRAWN)]
+    assert withdrawn == [(str(GALLERY), 200), (str(WITHDRAWN), 404)]
 
 
 WP_HOST = "omidjonob.ir"

@@ -4,13 +4,14 @@ the holes filled where the evidence names them.
 The evidence, best first: a WordPress REST API's «X-WP-Total» on its first page of posts (asked by every
 ordinary run, so it costs no request): `api total`; the article URLs the sitemaps list, when a run read them
 (a backfill): `sitemap`; the range of a source's sequential news codes (`NewsSpider.code_url`, a Nastooh-style
-«/news/<code>/»), its stored codes' lowest to highest less the codes the site answered 404 or 410 for:
+«/news/<code>/»), its stored codes' lowest to highest less the codes known not to be published articles:
 `code range`. The figure goes to the crawl stats (COVERAGE_*), which the summary keeps in `crawl_runs` and
 judges against the source's share in COVERAGE_MINIMA, else COVERAGE_MIN.
 
 Holes in a range of sequential codes are asked for directly once discovery is done (the spider is idle), the
-newest first, HOLE_PROBES_PER_RUN a run: an
-article is read as any other; a 404 or 410 is remembered (`unpublished_codes`) and never asked again.
+newest first, HOLE_PROBES_PER_RUN a run: an article is read as any other; a 404 or 410, or a page that is no
+article (another kind of item sharing the numbering), is remembered (`unpublished_codes`, with its status)
+and never asked again.
 """
 
 from __future__ import annotations
@@ -21,9 +22,11 @@ from datetime import datetime, timezone
 from typing import TYPE_CHECKING
 
 import scrapy
+from scrapy.http import Response
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
+from crawler.items import REQUIRED_FIELDS, ArticleItem
 from crawler.stats import (COVERAGE_API_TOTAL, COVERAGE_DECLARED, COVERAGE_EVIDENCE, COVERAGE_MIN, COVERAGE_STORED,
                            HOLES_FAILED, HOLES_NOT_PUBLISHED, HOLES_PROBED)
 from crawler.store.database import Store
@@ -70,8 +73,27 @@ def hole_requests(spider: NewsSpider) -> Iterator[scrapy.Request]:
     for code in codes:
         spider.crawler.stats.inc_value(HOLES_PROBED)
         url = spider.code_url.format(code=code)
-        yield scrapy.Request(url, spider.parse_article, errback=spider.hole_failed,
-                             cb_kwargs={"link": url}, meta={"code": str(code)})
+        yield scrapy.Request(url, spider.parse_hole, errback=spider.hole_failed, cb_kwargs={"code": str(code)},
+                             meta={"code": str(code)})
+
+
+def parse_hole(spider: NewsSpider, response: Response, code: str) -> Iterator[ArticleItem]:
+    """A probed code's page: its article; a page that is none, or lacks what every article has (a photo
+    gallery sharing the numbering, a redirect to the home page), is remembered as not published, as a 404 is
+    (kept with its status, 200, in `unpublished_codes`: a person can look at it there)."""
+    item = spider.read_article(response)
+    missing = [name for name in REQUIRED_FIELDS if item is None or not getattr(item, name)]
+    if missing:
+        remember(spider, code, response.status, f"no article at {response.url}: no {', '.join(missing)}")
+        return
+    yield from spider.article_read(response.url, item)
+
+
+def remember(spider: NewsSpider, code: str, status: int, why: str) -> None:
+    spider.crawler.stats.inc_value(HOLES_NOT_PUBLISHED)
+    logger.info("%s: code %s is not a published article (%s): not asked again", spider.name, code, why)
+    spider.read_store(lambda store: store.record_unpublished(spider.name, code, status, datetime.now(timezone.utc)),
+                      None)
 
 
 def hole_failed(spider: NewsSpider, failure: Failure) -> None:
@@ -79,10 +101,7 @@ def hole_failed(spider: NewsSpider, failure: Failure) -> None:
     code = failure.request.meta["code"]
     response = failure.value.response if isinstance(failure.value, HttpError) else None
     if response is not None and response.status in NOT_PUBLISHED:
-        spider.crawler.stats.inc_value(HOLES_NOT_PUBLISHED)
-        logger.info("%s: code %s answers %d: not published, not asked again", spider.name, code, response.status)
-        spider.read_store(lambda store: store.record_unpublished(spider.name, code, response.status,
-                                                                 datetime.now(timezone.utc)), None)
+        remember(spider, code, response.status, f"HTTP {response.status}")
         return
     spider.crawler.stats.inc_value(HOLES_FAILED)
     logger.warning("%s: code %s could not be fetched (%s): asked again by the next run", spider.name, code,

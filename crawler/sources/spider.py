@@ -38,7 +38,7 @@ from crawler.extract.urls import bare_host, url_variants
 from crawler.items import ArticleItem
 from crawler.run.given_up import article_given_up
 from crawler.run.memory import KeysOnDisk
-from crawler.sources.coverage import hole_failed, hole_requests, measure
+from crawler.sources.coverage import hole_failed, hole_requests, measure, parse_hole
 from crawler.sources.discovery import Listing, Sitemap, Strategy
 from crawler.sources.families import GENERIC, NEWS_CODE_RULES, Family
 from crawler.sources.frontier import Frontier, Place
@@ -349,6 +349,9 @@ class NewsSpider(SitemapSpider):
             self.crawler.engine.crawl(request)
         if requests:
             raise DontCloseSpider
+
+    def parse_hole(self, response: Response, code: str) -> Iterator[ArticleItem]:
+        yield from parse_hole(self, response, code)
 
     def hole_failed(self, failure: Failure) -> None:
         hole_failed(self, failure)
