@@ -70,7 +70,7 @@ def crawl(mirror_root: Path, sources: list[str], database_url: str, work: Path, 
 def archive_figures(manifest, work: Path, parse_sample: int) -> list[Figure]:
     mirror = Path(manifest.root)
     sources = plain_sources(manifest)
-    runs = {"on": [], "off": []}
+    runs: dict[str, list[tuple[CrawlRun, Path, Path]]] = {"on": [], "off": []}
     for round_number in range(ROUNDS):
         for state in ("off", "on"):
             name = f"archive-{state}-{round_number}"

@@ -134,7 +134,7 @@ class CountingMirror(MirrorServer):
         self.requests = 0
         mirror = self
 
-        class Counting(self.httpd.RequestHandlerClass):
+        class Counting(self.httpd.RequestHandlerClass):  # type: ignore[name-defined]  # whichever the server has; mypy takes only a class's name
             def do_GET(self) -> None:  # noqa: N802 - the standard library's name
                 mirror.requests = next(mirror.served)
                 super().do_GET()

@@ -28,11 +28,10 @@ from urllib.parse import unquote, urlsplit
 import lxml.html
 from parsel import Selector
 from scrapy.http import HtmlResponse
-from w3lib.url import safe_url_string
 
 from crawler.fetch.mirror import mirrored_url
 from crawler.fetch.mirror_server import DEFAULT_ROOT, resolve
-from crawler.extract.urls import escapes_in_case
+from crawler.extract.urls import canonical_url, escapes_in_case
 from tests.golden import GOLDEN_ROOT, as_json, parse_items, spider_for
 
 PAGE_BYTES = (40_000, 150_000)
@@ -209,7 +208,8 @@ class Chrome:
     def pad(self, page: str, size: int) -> str:
         """The page with chrome added in its head and at the end of its body until it has about `size` bytes."""
         missing = size - len(page.encode())
-        head, body = [], []
+        head: list[str] = []
+        body: list[str] = []
         while missing > 0:
             block = self.random.choice(self.head_blocks if len(head) * 4 < len(body) else self.body_blocks)
             (head if block in self.head_blocks else body).append(block)
@@ -339,7 +339,7 @@ def _same_item(template: Template, body: bytes, code: str) -> str:
     actual = as_json(item)
     if actual["news_code"] != code:
         return f"news code {actual['news_code']!r}, not {code!r}"
-    if actual["url"] != safe_url_string(url):
+    if actual["url"] != canonical_url(url):
         return f"URL {actual['url']!r}, not {url!r}"
     wrong = sorted(name for name in set(actual) | set(template.expected) - _CHANGED
                    if name not in _CHANGED and actual.get(name) != template.expected.get(name))
@@ -420,8 +420,9 @@ def generate(root: Path, article_pages: int = 10_000, per_listing: int = PER_LIS
         report.templates = [t.code for t in templates]
         per_page = per_listing if listing.paginated else len(urls)
         chunks = [urls[i:i + per_page] for i in range(0, len(urls), per_page)]
-        page_url = listing.page_url(1, listing.url)
+        page_url: str | None = listing.page_url(1, listing.url)
         for number, chunk in enumerate(chunks, start=1):
+            assert page_url is not None  # None only after the last page
             next_url = listing.page_url(number + 1, page_url) if number < len(chunks) else None
             total_bytes += _write(root, page_url, listing.render(chunk, next_url))
             page_url = next_url

@@ -1,14 +1,12 @@
 """The national Organization of Municipalities and Rural Administrations (سازمان شهرداری‌ها و
 دهیاری‌های کشور), on an ASP.NET WebForms portal.
 
-News code: the portal's content key in the article URL «/RContent/<key>-<slug>.aspx» (letters and
-digits: «NKXL», «13D1RAC»), kept as written (it may be case-sensitive); the pages print none.
+News code: the content key in «/RContent/<key>-<slug>.aspx» («NKXL», «13D1RAC»), kept as written.
 Dates: the header's «۱۳۹۸/۰۳/۰۴» (sometimes with a time); an item whose date field is empty takes a date
 of its text only where the text names it («در تاریخ …», «امروز …»; provenance «text»): the site's norm
 (`usual_steps`); a template that stopped printing dates shows in the date's coverage monitor.
-Old items (assumed: 1380s) are served in the old table template, in windows-1256 (declared in their
-meta charset). WebForms keeps the server-control ids («…_lblTitr», «…_lblNewsDate», «…_lblNewsText») the
-ASP.NET family reads, so title, date and body are read in both: an old item is no layout change.
+Old items (1380s) use the old table template in windows-1256; WebForms keeps the server-control ids
+(«…_lblTitr», «…_lblNewsDate», «…_lblNewsText») the ASP.NET family reads: no layout change.
 """
 
 from crawler.sources.discovery import Listing

@@ -36,7 +36,7 @@ CACHES = {".venv", ".git", "__pycache__", ".pytest_cache", ".hypothesis", ".ruff
 
 
 def checkout_files() -> set[Path]:
-    found = set()
+    found: set[Path] = set()
     for directory, subdirectories, files in os.walk(ROOT):
         subdirectories[:] = [name for name in subdirectories if name not in CACHES]
         found.update(Path(directory, name).relative_to(ROOT) for name in files)

@@ -31,7 +31,7 @@ def project_modules() -> dict[str, Path]:
 def imports_of(name: str, path: Path, modules: dict[str, Path]) -> set[str]:
     """The project modules this module imports («from crawler.store import search» imports crawler.store.search)."""
     package = name if path.name == "__init__.py" else name.rpartition(".")[0]
-    found = set()
+    found: set[str] = set()
     for node in ast.walk(ast.parse(path.read_text(), str(path))):
         if isinstance(node, ast.Import):
             targets = [alias.name for alias in node.names]

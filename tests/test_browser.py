@@ -57,9 +57,9 @@ async def crawl(spidercls: type[NewsSpider], database_url: str, settings: dict |
     overrides = {"DATABASE_URL": database_url, "MIRROR_URL": "", "DOWNLOAD_DELAY": 0, "AUTOTHROTTLE_ENABLED": False,
                  # The loopback site is crawled as a live site: on loopback and its own port.
                  "LOOPBACK_SITES": list(spidercls.sections.values()), **(settings or {})}
-    settings = SETTINGS.copy()
-    settings.setdict(overrides, priority="cmdline")
-    runner = AsyncCrawlerRunner(settings)
+    crawl_settings = SETTINGS.copy()
+    crawl_settings.setdict(overrides, priority="cmdline")
+    runner = AsyncCrawlerRunner(crawl_settings)
     crawler = runner.create_crawler(spidercls)
     await Deferred.fromFuture(runner.crawl(crawler, **arguments))
     return crawler.stats.get_stats()

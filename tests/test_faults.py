@@ -12,6 +12,7 @@ import pytest
 
 from crawler.fetch.mirror import mirrored_url
 from crawler.fetch.mirror_server import DEFAULT_ROOT, MirrorServer
+from crawler.sources.discovery import WordPressApi
 from tests.conftest import scrapy_cli
 from tests.golden import parse_items, spider_for
 
@@ -36,7 +37,7 @@ def crawled_urls(log: str) -> list[str]:
 
 def read_from_api(url: str) -> bool:
     """A WordPress post: its article comes from the REST API even when its page is not the article."""
-    return getattr(spider_for(url), "api", False)
+    return spider_for(url).strategy(WordPressApi) is not None
 
 
 def stored_codes(database_url: str) -> set[tuple[str, str]]:

@@ -186,6 +186,7 @@ def _check(path: Path, mutation: str, mutate, database_url: str) -> None:
         assert len(kept) == 1, dropped
         expected = golden["item"]
         row = _stored(database_url, kept[0].source, kept[0].news_code)
+        assert row is not None
         actual = {**row, "news_code": row["news_code"].split("~")[0], "tags": json.loads(row["tags"]),
                   # Stored in UTC; the golden file has it on Tehran's clock, as the store reads it.
                   "published_at": datetime.fromisoformat(row["published_at"]).astimezone(TEHRAN).isoformat()}

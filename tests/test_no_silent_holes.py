@@ -40,7 +40,7 @@ def status(result: subprocess.CompletedProcess) -> str:
 
 def runs_until_complete(server: RecordingMirror, database_url: str, most: int = 8) -> list[str]:
     """The status of each incremental run, until one says `ok`."""
-    statuses = []
+    statuses: list[str] = []
     while not statuses or statuses[-1] != "ok":
         assert len(statuses) < most, statuses
         statuses.append(status(crawl(server, database_url)))

@@ -85,6 +85,7 @@ ENTRY = '[qazvin]\nhosts = ["qazvin.ir"]\nfamily = "wordpress"\n'
     (ENTRY.replace("qazvin.ir", "semnan.ir"), ":2: qazvin.hosts:", "semnan's already"),
     (ENTRY + '\n[tabriz]\nhosts = ["www.qazvin.ir"]\nfamily = "wordpress"\n', ":6: tabriz.hosts:", "qazvin's already"),
     (ENTRY.replace("[qazvin]", "[rasht]").replace("qazvin.ir", "x.ir"), ":1: rasht:", "tailored spider's name"),
+    (ENTRY.replace("[qazvin]", "[site]"), ":1: site:", "names the one-off crawl"),
     (ENTRY + "article_url = '^https://qazvin.ir/(?P<code>\\d+'\n", ":4: qazvin.article_url:", "does not compile"),
     (ENTRY.replace("wordpress", "typo3"), ":3: qazvin.family:", "unknown family 'typo3'"),
     (ENTRY + '\n[[qazvin.discovery]]\nkind = "atom"\n', ":6: qazvin.discovery.0.kind:", "unknown discovery kind"),

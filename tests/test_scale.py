@@ -7,9 +7,10 @@ import os
 import signal
 import subprocess
 import time
+from collections.abc import Sequence
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import Row, text
 
 from crawler.store.database import Store
 from crawler.store.lock import LOCKED_EXIT_STATUS
@@ -26,7 +27,7 @@ CODES = {source: sorted(path.stem for path in (GOLDEN_ROOT / source).glob("*.jso
 FIRST_SERVED, HELD = "628431", "/www.hamshahrionline.ir/news/96"
 
 
-def query(database_url: str, sql: str, **parameters) -> list:
+def query(database_url: str, sql: str, **parameters) -> Sequence[Row]:
     with Store.open(database_url).engine.connect() as connection:
         return connection.execute(text(sql), parameters).all()
 

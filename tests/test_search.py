@@ -24,7 +24,7 @@ def database_url(request) -> str:
 def found(database_url: str, query: str) -> list[str]:
     with Store.open(database_url).engine.connect() as connection:
         ids = find(connection, query)
-        codes = dict(connection.execute(text("select id, news_code from articles")).all())
+        codes: dict[int, str] = dict(connection.execute(text("select id, news_code from articles")).all())
     return [codes[i] for i in ids]
 
 

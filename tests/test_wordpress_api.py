@@ -63,11 +63,15 @@ def summary(stdout: str, source: str) -> dict[str, str]:
 
 
 def home(source: str) -> str:
-    return SPIDERS.load(source).strategy(WordPressApi).home
+    api = SPIDERS.load(source).strategy(WordPressApi)
+    assert api is not None, f"{source} reads no REST API"
+    return api.home
 
 
 def host(source: str) -> str:
-    return urlsplit(home(source)).hostname
+    hostname = urlsplit(home(source)).hostname
+    assert hostname, home(source)
+    return hostname
 
 
 def site_path(url: str) -> str:

@@ -38,7 +38,8 @@ def _count(t: Tally, count: int) -> str:
 def field_table(results: list[Result]) -> str:
     ours = tally(results)
     references = {reader: tally(results, reader) for reader in (TRAFILATURA, HTMLDATE)}
-    rows = [("source", "field", "scored", "found", "right", "wrong", "reference", "ref right", "ref wrong")]
+    rows: list[tuple[str, ...]] = [
+        ("source", "field", "scored", "found", "right", "wrong", "reference", "ref right", "ref wrong")]
     groups = sorted({key for key, _ in ours} - {"all"}) + ["all"]
     for group in groups:
         for name in FIELDS:
@@ -48,14 +49,15 @@ def field_table(results: list[Result]) -> str:
             reader = REFERENCE.get(name)
             ref = references[reader].get((group, name)) if reader else None
             rows.append((group, name, str(t.scored), _count(t, t.found), _count(t, t.right), str(t.wrong),
-                         reader if ref else "", _count(ref, ref.right) if ref else "", str(ref.wrong) if ref else ""))
+                         reader if reader and ref else "", _count(ref, ref.right) if ref else "",
+                         str(ref.wrong) if ref else ""))
     return render(rows)
 
 
 def kind_table(results: list[Result]) -> str:
     by_kind = tally(results, OURS, key=lambda result: result.variant.family)
     families = sorted({key for key, _ in by_kind} - {"all"})
-    rows = [("variant kind", *FIELDS)]
+    rows: list[tuple[str, ...]] = [("variant kind", *FIELDS)]
     for family in families:
         cells = []
         for name in FIELDS:
@@ -66,7 +68,7 @@ def kind_table(results: list[Result]) -> str:
 
 
 def threshold_table(results: list[Result]) -> str:
-    rows = [("done when", "measured", "target", "")]
+    rows: list[tuple[str, ...]] = [("done when", "measured", "target", "")]
     rows += [(t.title, t.measured, t.target, "met" if t.met else "NOT MET") for t in thresholds(results)]
     return render(rows)
 

@@ -139,7 +139,7 @@ def judge_ours(item: ArticleItem | None, variant: Variant) -> dict[str, Verdict]
         elif name == "unprinted_date":
             verdicts[name] = judge_unprinted(value, expected)
         elif name == "news_code":
-            found = bool(value) and item.provenance.get("news_code") != "url_hash"
+            found = bool(value) and item is not None and item.provenance.get("news_code") != "url_hash"
             verdicts[name] = Verdict(found, found and value == expected, value)
         elif name == "tags":
             verdicts[name] = Verdict(bool(value), set(value or ()) == set(expected), value)

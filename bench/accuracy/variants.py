@@ -244,7 +244,7 @@ def date_element(tree, golden: Golden):
     def dated(element) -> bool:
         text = text_of(element)
         moment = parse_jalali(text) if len(text) <= DATE_LINE_MAX else None
-        return bool(moment) and moment.date() == day and not _hidden(element)
+        return moment is not None and moment.date() == day and not _hidden(element)
 
     query = golden.spider.selectors.get("date")
     selected = [el for el in CSSSelector(query, translator="html")(tree) if dated(el)] if query else []
@@ -503,7 +503,7 @@ class Page:
             self.rewrite("meta-below-title", strip=True, move="below"),
         ]
         rng = self.rng("date")
-        formats = []
+        formats: list[DateFormat] = []
         while len(formats) < 3:
             fmt = DateFormat.random(rng, self.golden.has_time)
             if fmt not in formats:

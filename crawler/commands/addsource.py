@@ -13,6 +13,7 @@ import re
 import sys
 import tomllib
 from pathlib import Path
+from typing import cast
 from urllib.parse import urlsplit
 
 import scrapy
@@ -26,7 +27,7 @@ from crawler.extract.urls import bare_host
 from crawler.fetch.redirects import url_problem
 from crawler.run.preflight import check_mirror_url, one_line_errors
 from crawler.sources.detect import Discovery, FetchesNow, Sample, discover
-from crawler.sources.registry import registry_path
+from crawler.sources.registry import ONE_OFF_SPIDERS, registry_path
 from crawler.stats import CHALLENGE_FAILED
 
 SOURCE_NAME = re.compile(r"^[a-z][a-z0-9_]{1,39}$")
@@ -110,6 +111,8 @@ def description_lines(found: Discovery) -> list[str]:
 
 
 class Command(ScrapyCommand):
+    # addsource writes SOURCES_FILE: a named file it has not written yet is the registry it starts.
+    default_settings = {"SOURCES_FILE_MAY_BE_NEW": True}
     requires_project = True
 
     def syntax(self) -> str:
@@ -151,9 +154,9 @@ class Command(ScrapyCommand):
         self.crawler_process.crawl(crawler, home=home, source_name=name, site_name=opts.site_name)
         self.crawler_process.start()
 
-        found = crawler.spider.discovery
+        found = cast(SiteLook, crawler.spider).discovery
         failure = self.failure(found, crawler)
-        if failure:
+        if failure or found is None:  # found is None only with a failure
             print(failure, file=sys.stderr)
             self.exitcode = 1
             return
@@ -174,6 +177,8 @@ class Command(ScrapyCommand):
         loader = self.crawler_process.spider_loader
         if name in registry:
             raise UsageError(f"{name!r} is taken: {path} has a table [{name}]; choose another")
+        if name in ONE_OFF_SPIDERS:
+            raise UsageError(f"{name!r} names the one-off crawl (scrapy crawl {name}); choose another")
         if name in loader.list():
             raise UsageError(f"{name!r} is taken: a tailored spider has that name (spiders/{name}.py); choose another")
         for owner in loader.list():

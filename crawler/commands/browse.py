@@ -55,6 +55,7 @@ class Command(ScrapyCommand):
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
         if len(args) > 1:
             raise UsageError("give at most one database file", print_help=False)
+        assert self.settings
         url = self.settings.get("DATABASE_URL")
         path = Path(args[0]) if args else sqlite_file(url)
         if path is None:

@@ -6,6 +6,7 @@ import argparse
 from scrapy.exceptions import UsageError
 
 from crawler.run.summary import SummarizedCrawl
+from crawler.sources.registry import ONE_OFF_SPIDERS
 
 
 class Command(SummarizedCrawl):
@@ -24,6 +25,7 @@ class Command(SummarizedCrawl):
         if len(args) != 1:
             raise UsageError("give exactly one source; `scrapy crawlall` crawls them all")
         known = sorted(self.crawler_process.spider_loader.list())
-        if args[0] not in known:
-            raise UsageError(f"unknown source {args[0]!r}; known: {', '.join(known)}")
+        if args[0] not in known and args[0] not in ONE_OFF_SPIDERS:
+            raise UsageError(f"unknown source {args[0]!r}; known: {', '.join(known)} (or «site -a url=URL»: "
+                             "a one-off crawl of a site no source describes)")
         return args

@@ -19,7 +19,7 @@ from __future__ import annotations
 import argparse
 from collections.abc import AsyncIterator
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import scrapy
 from scrapy import signals
@@ -37,6 +37,8 @@ from crawler.fetch.archive import ArchivedRecord
 from crawler.fetch.mirror_server import DEFAULT_ROOT, HEADERS_SUFFIX, mirror_path
 from crawler.run.preflight import check_mirror_url, check_settings, one_line_errors
 from crawler.sources import golden
+from crawler.sources.discovery import WordPressApi
+from crawler.sources.spider import NewsSpider
 from crawler.sources.wpapi import in_rest_api
 from crawler.store.database import Store
 
@@ -64,13 +66,13 @@ class PageFetcher(scrapy.Spider):
     def failed(self, failure: Failure) -> None:
         reason = (f"HTTP {failure.value.response.status}" if failure.check(HttpError)
                   else failure.getErrorMessage())
-        self.fetched[failure.request.cb_kwargs["url"]] = reason
+        self.fetched[failure.request.cb_kwargs["url"]] = reason  # type: ignore[attr-defined]  # scrapy sets .request on the failure an errback gets
 
 
 def without_database(crawler: Crawler) -> Crawler:
     """A crawler whose extensions get a throwaway database in memory: recording pages stores nothing, so it
     neither creates nor migrates the database DATABASE_URL names (nor needs it to exist)."""
-    crawler.settings.set("DATABASE_URL", "sqlite://", priority=crawler.settings.getpriority("DATABASE_URL") + 1)
+    crawler.settings.set("DATABASE_URL", "sqlite://", priority=(crawler.settings.getpriority("DATABASE_URL") or 0) + 1)
     return crawler
 
 
@@ -113,8 +115,8 @@ class Command(ScrapyCommand):
             replay_from_archive(pages, archived)
         self.crawler_process.crawl(pages, urls=[url for url in args if url not in fetched], fetched=fetched)
         for name in sorted({name for url in args for name in loader.find_by_request(scrapy.Request(url))}):
-            spider = loader.load(name)
-            if getattr(spider, "api", False):
+            spider = cast("type[NewsSpider]", loader.load(name))
+            if spider.strategy(WordPressApi) is not None:
                 self.record_api(spider, [url for url in args if name in loader.find_by_request(scrapy.Request(url))],
                                 opts.mirror, archived)
         self.crawler_process.start()
@@ -126,6 +128,7 @@ class Command(ScrapyCommand):
                    archived: dict[str, ArchivedRecord] | None) -> None:
         """The source's spider reading the URLs as a refetch does (from the archive when `archived` is given),
         its API answers saved into the mirror and nothing stored."""
+        assert self.crawler_process
         crawler = without_database(self.crawler_process.create_crawler(type(spider.__name__, (Refetch, spider), {})))
         if archived is not None:
             replay_from_archive(crawler, archived)
@@ -139,7 +142,8 @@ class Command(ScrapyCommand):
             path = mirror_path(mirror, response.url)
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_bytes(response.body)
-            headers = {name: response.headers[name].decode() for name in API_HEADERS if name in response.headers}
+            headers = {name: (response.headers[name] or b"").decode() for name in API_HEADERS
+                       if name in response.headers}
             if headers:
                 path.with_name(path.name + HEADERS_SUFFIX).write_text("".join(f"{k}: {v}\n" for k, v in headers.items()))
             print(path)

@@ -16,7 +16,9 @@ import argparse
 import json
 import sys
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from datetime import datetime
+from typing import cast
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from scrapy.commands import ScrapyCommand
@@ -35,6 +37,7 @@ from crawler.run import clock
 from crawler.run.preflight import check_database_url, one_line_errors, open_writable
 from crawler.sources.wpapi import API_ROOT, TAXONOMIES
 from crawler.store.database import REREAD_FIELDS, VERSION_REEXTRACTED, Article, Store
+from crawler.extract.urls import canonical_url
 from crawler.stats import REEXTRACT_API_ANSWERS, REEXTRACT_NOT_ARCHIVED, REEXTRACT_PAGES
 
 #: The fields compared between the stored article and its new reading.
@@ -93,15 +96,18 @@ class ArchiveReplay(BaseDownloadHandler):
         super().__init__(crawler)
         self.crawler = crawler
         self.directory = crawler.settings.get("ARCHIVE_DIR")
-        self.pages: dict[str, ArchivedRecord] = crawler.settings.get("ARCHIVE_REPLAY_PAGES") or {}
+        # By canonical URL: a post's link in the REST API may spell its escapes otherwise than the page's URL.
+        self.pages: dict[str, ArchivedRecord] = {canonical_url(url): record for url, record in
+                                                 (crawler.settings.get("ARCHIVE_REPLAY_PAGES") or {}).items()}
         self.api: ApiAnswers | None = None
 
     def api_answers(self) -> ApiAnswers:
         if self.api is None:
             self.api = ApiAnswers()
+            assert self.crawler.spider  # asked while it crawls
             source = self.crawler.spider.name
             for path in archive_files(self.directory):
-                if FILE_NAME.match(path.name)["source"] == source:
+                if FILE_NAME.match(path.name)["source"] == source:  # type: ignore[index]  # archive_files matched it
                     for archived in responses_in(path):
                         if f"/{API_ROOT}" in archived.url and archived.status == 200:
                             self.api.add(archived.url, archived.body)
@@ -109,11 +115,12 @@ class ArchiveReplay(BaseDownloadHandler):
 
     async def download_request(self, request: Request) -> Response:
         stats = self.crawler.stats
-        if request.url in self.pages:
+        record = self.pages.get(canonical_url(request.url))
+        if record is not None:
             stats.inc_value(REEXTRACT_PAGES)
             # The articles read again point at the record they were read from, as in the crawl.
-            request.meta[RECORD_META] = self.pages[request.url]
-            response = read_record(self.directory, self.pages[request.url]).response()
+            request.meta[RECORD_META] = record
+            response = read_record(self.directory, record).response()
             return response.replace(url=request.url, request=request)
         if f"/{API_ROOT}" in request.url and (answer := self.api_answers().answer(request.url)) is not None:
             stats.inc_value(REEXTRACT_API_ANSWERS)
@@ -188,15 +195,18 @@ class Reextract(Refetch):
 
 def archived_page(store: Store, directory: str, url: str) -> ArchivedRecord | None:
     """The record of a page: the one the article stored from that URL points at, else the archive's latest."""
+    # Stored URLs are canonical (crawler/extract/urls.py); the archive keeps them as fetched.
+    url = canonical_url(url)
     with Session(store.engine) as session:
         pointed = session.execute(select(Article.archive_file, Article.archive_offset, Article.archive_digest)
                                   .where(Article.url == url, Article.archive_file.is_not(None))).first()
     if pointed is not None:
-        return ArchivedRecord(*pointed)
+        # An archive file's offset and digest are kept with it.
+        return ArchivedRecord(*cast("tuple[str, int, str]", pointed))
     latest = None
     for path in archive_files(directory):
         for archived in responses_in(path):
-            if archived.url == url and (latest is None or archived.date >= latest.date):
+            if canonical_url(archived.url) == url and (latest is None or archived.date >= latest.date):
                 latest = archived
     return latest.record if latest else None
 
@@ -210,7 +220,9 @@ def pointed_records(store: Store, sources: list[str], since: datetime | None) ->
                        Article.archive_digest).where(Article.archive_file.is_not(None))
         if sources:
             query = query.where(Article.source.in_(sources))
-        for source, code, file, offset, digest in session.execute(query):
+        # Rows with an archive file, whose offset and digest are kept with it.
+        rows = cast("Iterable[tuple[str, str, str, int, str]]", session.execute(query))
+        for source, code, file, offset, digest in rows:
             match = FILE_NAME.match(file)
             if match and match["day"] >= day:
                 found[source][code] = ArchivedRecord(file, offset, digest)

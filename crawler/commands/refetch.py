@@ -6,7 +6,9 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Callable, Iterator
 from datetime import datetime
+from typing import cast
 
 from scrapy import signals
 from scrapy.commands import ScrapyCommand
@@ -16,6 +18,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from crawler.fetch.redirects import url_problem
+from crawler.items import ArticleItem
 from crawler.run.preflight import check_database_url, check_mirror_url, check_settings, one_line_errors, open_writable
 from crawler.sources.spider import NewsSpider
 from crawler.stats import STORE_FAILED
@@ -24,6 +27,10 @@ from crawler.store.database import Article, ArticleVersion, Store
 
 class Refetch:
     """A source's spider fetching the URLs it is given as article pages, and noting what became of each."""
+
+    # The source's spider's, which this class is mixed into.
+    name: str
+    parse_article: Callable[..., Iterator[ArticleItem]]
 
     def __init__(self, *args, refetch: list[str], **kwargs):
         super().__init__(*args, **kwargs)
@@ -109,7 +116,7 @@ class Command(ScrapyCommand):
         if not args:
             raise UsageError("give the article URLs to fetch again", print_help=False)
         loader = self.crawler_process.spider_loader
-        spiders = [loader.load(name) for name in sorted(loader.list())]
+        spiders = [cast("type[NewsSpider]", loader.load(name)) for name in sorted(loader.list())]  # every source's
         by_source: dict[type[NewsSpider], list[str]] = {}
         for url in args:
             if problem := url_problem(url, self.settings.getint("URLLENGTH_LIMIT")):
@@ -137,13 +144,14 @@ class Command(ScrapyCommand):
         self.crawler_process.start()
 
         store = Store.open(self.settings.get("DATABASE_URL"))
-        outcomes = {url: (crawler.spider, crawler.stats) for crawler in crawlers for url in crawler.spider.refetch}
+        refetches = [(cast(Refetch, crawler.spider), crawler.stats) for crawler in crawlers]
+        outcomes = {url: (refetch, stats) for refetch, stats in refetches for url in refetch.refetch}
         for url in args:
-            spider, stats = outcomes[url]
-            record = stored_record(store, spider.name, spider.stored[url]) if url in spider.stored else None
+            refetch, stats = outcomes[url]
+            record = stored_record(store, refetch.name, refetch.stored[url]) if url in refetch.stored else None
             if record is not None and not stats.get_value(STORE_FAILED):
                 print(json.dumps(record, ensure_ascii=False, indent=2))
                 continue
-            reason = spider.not_stored.get(url, "NOT STORED (see the log)")
+            reason = refetch.not_stored.get(url, "NOT STORED (see the log)")
             print(f"{url}: {reason}", file=sys.stderr)
             self.exitcode = 1

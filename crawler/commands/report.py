@@ -11,6 +11,7 @@ import html
 import json
 from datetime import datetime
 from pathlib import Path
+from typing import Any, cast
 from urllib.parse import unquote
 
 from scrapy.commands import ScrapyCommand
@@ -18,6 +19,7 @@ from scrapy.exceptions import UsageError
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from crawler.sources.spider import NewsSpider
 from crawler.extract.dates import DAY, MINUTE, SECOND, parse_day_bound
 from crawler.run import clock
 from crawler.run.freshness import check
@@ -76,7 +78,7 @@ def source_report(session: Session, source: str, since: datetime, limit: int) ->
         "restored": (select(Article, Article.restored_at).where(Article.restored_at >= since), Article.restored_at,
                      lambda row: {}),
     }
-    report = {"source": source}
+    report: dict[str, Any] = {"source": source}
     for kind, (query, order, details) in queries.items():
         query = query.where(Article.source == source)
         report[f"{kind}_count"] = session.scalar(select(func.count()).select_from(query.subquery()))
@@ -232,7 +234,7 @@ class Command(ScrapyCommand):
         loader = self.crawler_process.spider_loader
         since = since_bound(opts.since, now)
         report = collect(Store.open(self.settings.get("DATABASE_URL")),
-                         {source: loader.load(source).site_name for source in sources}, since, now, self.settings,
+                         {source: cast("type[NewsSpider]", loader.load(source)).site_name for source in sources}, since, now, self.settings,
                          opts.limit)
         print(as_text(report))
         for path in opts.output:

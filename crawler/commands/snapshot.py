@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
@@ -37,6 +38,7 @@ class Command(ScrapyCommand):
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
         if len(args) != 1:
             raise UsageError("give the SQLite file to write, e.g. `scrapy snapshot data/snapshot.db`", print_help=False)
+        assert self.settings
         url = self.settings.get("DATABASE_URL")
         path = Path(args[0]).resolve()
         if url.startswith("sqlite:///") and Path(url.removeprefix("sqlite:///")).resolve() == path:
@@ -61,7 +63,7 @@ def copy_changes(reading: Connection, writing: Connection, overlap: timedelta) -
     for rows in _chunks(reading, changed):
         ids += [row["id"] for row in rows]
         _upsert(writing, articles, rows)
-    counts = {"articles": len(ids), "since": f"changed since {since - overlap}" if since else "all"}
+    counts: dict[str, Any] = {"articles": len(ids), "since": f"changed since {since - overlap}" if since else "all"}
     counts["versions"] = _append(reading, writing, ArticleVersion.__table__)
     counts["runs"] = _append(reading, writing, CrawlRun.__table__)
     # An article's copies are found again whenever it changes: its links are replaced by the store's.

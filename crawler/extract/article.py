@@ -161,7 +161,8 @@ def clean_body(text: str, title: str, kicker: str = "") -> tuple[str, tuple[date
     while lines and (lines[0] in {title, kicker} or title and lines[0].endswith(title)
                      and len(lines[0]) < len(title) + DATELINE_MAX):
         lines.pop(0)
-    kept, dateline = [], None
+    kept: list[str] = []
+    dateline: tuple[datetime, str] | None = None
     for line in lines:
         dated = read_jalali(line) if len(line) <= DATELINE_MAX else None
         if dated:
@@ -628,7 +629,7 @@ class ArticlePage:
         # takes for a duplicate, or keeps a side column's or a comment's when class names tell it nothing).
         for favour in ({"favor_precision": True}, {"favor_recall": True}):
             main = trafilatura.extract(self.response.text, output_format="html", include_comments=False,
-                                       include_tables=False, fast=True, **favour)
+                                       include_tables=False, fast=True, **favour)  # type: ignore[arg-type]  # mypy matches **favour against every parameter, not its one key
             block = self.layout.main_block(normalize_text(block_text(lxml.html.fromstring(main))).split("\n")) \
                 if main else None
             lines = self.layout.text_of(block) if block is not None else []

@@ -147,7 +147,7 @@ class PageLayout:
             if len(text.split()) >= 6 and self.order[element] > after and element.getparent() is not None \
                     and not self.is_furniture(element):
                 weights[element.getparent()] = weights.get(element.getparent(), 0) + len(text)
-        return max(weights, key=weights.get) if weights else None
+        return max(weights, key=weights.__getitem__) if weights else None
 
     def main_block(self, lines: list[str]) -> etree._Element | None:
         """The element holding the page's main block of text, given lines an extractor took from it: the
@@ -165,7 +165,7 @@ class PageLayout:
         # Widened for prose only: a source line or a heading outside the text block does not widen it.
         located = [(line, element) for line, element in located if len(line.split()) >= 6] or located
         total = sum(len(line) for line, _ in located)
-        block = max(weights, key=weights.get)
+        block = max(weights, key=weights.__getitem__)
         while sum(len(line) for line, element in located if self._inside(element, block)) < 0.75 * total \
                 and block.getparent() is not None and block.getparent().tag not in ("body", "html"):
             block = block.getparent()
@@ -175,7 +175,7 @@ class PageLayout:
         """The block's lines less page chrome, other articles' entries, lines that are only a link, and
         the headings and short lines above its first sentence (the article's head: title, meta line,
         view counter, print button)."""
-        kept = []
+        kept: list[str] = []
         title_end = self._last_descendant(self.title_element) if self.title_element is not None else -1
         for line in normalize_text(block_text(block)).split("\n"):
             element = self.locate(line)
@@ -376,7 +376,7 @@ class PageLayout:
         """In the article's head: the title's block, the two blocks above it, or between it and the body."""
         span = self._near_span
         position = self._head_order.get(element) if span is not None else None
-        if position is None:
+        if span is None or position is None:
             return False
         if self.title_element is not None and self._inside(element, self.title_element):
             return False

@@ -14,6 +14,7 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from typing import cast
 
 import lxml.html
 from scrapy.http import Response, TextResponse
@@ -26,7 +27,7 @@ from crawler.extract.text import normalize_line
 from crawler.extract.urls import canonical_url
 from crawler.items import ArticleItem
 
-# What the self-check compares between a post and its page (README: «The self-check»).
+# What the self-check compares between a post and its page (docs/wordpress.md: «The self-check»).
 CHECKED = ("title", "date", "news_code", "first_paragraph", "last_paragraph")
 # The fields a post gives, with provenance «api».
 POST_FIELDS_READ = ("news_code", "title", "lead", "body", "published_at", "category", "tags")
@@ -101,7 +102,7 @@ def html_text(fragment: str) -> str:
 def read_json(response: Response) -> object:
     """The JSON of an API answer; ApiClosed when the answer is not JSON (a page of the site's theme,
     a login form), MalformedJson when it does not parse."""
-    kind = response.headers.get("Content-Type", b"").decode(errors="replace").lower()
+    kind = (response.headers.get("Content-Type") or b"").decode(errors="replace").lower()
     body = response.body.lstrip()
     if "json" not in kind and not body.startswith((b"[", b"{")):
         raise ApiClosed(f"an HTML answer ({kind or 'no Content-Type'}), not JSON")
@@ -125,11 +126,11 @@ def read_posts(response: Response) -> list[Post]:
     posts = [Post.from_json(entry) for entry in entries]
     if not isinstance(data, (list, dict)) or not all(posts):
         raise ApiClosed("JSON that is not a list of posts")
-    return posts
+    return cast("list[Post]", posts)  # none is None: all(posts)
 
 
 def total_pages(response: Response) -> int | None:
-    value = response.headers.get("X-WP-TotalPages", b"").decode(errors="replace").strip()
+    value = (response.headers.get("X-WP-TotalPages") or b"").decode(errors="replace").strip()
     return int(value) if value.isdigit() else None
 
 

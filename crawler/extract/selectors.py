@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cache, cached_property
+from typing import Any
 
 import cssselect
 from cssselect.parser import Class, CombinedSelector, Hash, Negation
@@ -93,7 +94,8 @@ class PageSelectors:
 
     def css(self, query: str) -> SelectorList:
         """What `page.css(query)` selects."""
-        paths, heads = [], {}
+        paths: list[str] = []
+        heads: dict[str, Any] = {}  # XPath variables
         for alternative in alternatives(query):
             if not alternative.needed <= self.classes_and_ids:
                 continue

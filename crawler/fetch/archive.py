@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Iterator
 
 from scrapy.exceptions import NotConfigured
-from scrapy.http import Request, Response
+from scrapy.http import Headers, Request, Response
 from scrapy.responsetypes import responsetypes
 from scrapy.spidermiddlewares.base import BaseSpiderMiddleware
 from scrapy.utils.defer import maybe_deferred_to_future
@@ -79,7 +79,7 @@ class ArchiveFiles:
                        if (match := FILE_NAME.match(name)) and match["source"] == source and match["day"] == day]
             path = self.directory / f"{source}-{day}-{max(numbers, default=0):05d}.warc.gz"
         if path.exists() and path.stat().st_size >= self.max_bytes:
-            number = int(FILE_NAME.match(path.name)["number"]) + 1
+            number = int(FILE_NAME.match(path.name)["number"]) + 1  # type: ignore[index]  # a name this writer gave
             path = self.directory / f"{source}-{day}-{number:05d}.warc.gz"
         self.current[(source, day)] = path
         return path
@@ -157,7 +157,7 @@ def request_headers(request: Request) -> StatusAndHeaders:
 
 def is_content(request: Request, response: Response) -> bool:
     """A successful answer the crawler reads: not an image or the like, not robots.txt."""
-    kind = response.headers.get(b"Content-Type", b"").lower()
+    kind = (response.headers.get(b"Content-Type") or b"").lower()
     return (200 <= response.status < 300 and not kind.startswith(NOT_CONTENT)
             and not request.url.split("?", 1)[0].endswith("/robots.txt"))
 
@@ -225,10 +225,11 @@ class ArchivedResponse:
 
     def response(self) -> Response:
         """The Scrapy response it was (an HtmlResponse, a TextResponse for JSON…), as the spider read it."""
-        headers = {}
+        headers: dict[str, list[str]] = {}
         for name, value in self.headers:
             headers.setdefault(name, []).append(value)
-        cls = responsetypes.from_args(headers=headers, url=self.url, body=self.body)
+        # As Headers: Scrapy looks a type up by bytes names (b"Content-Type"), which a dict of str names lacks.
+        cls = responsetypes.from_args(headers=Headers(headers), url=self.url, body=self.body)
         return cls(url=self.url, status=self.status, headers=headers, body=self.body)
 
 
@@ -236,6 +237,7 @@ def _archived(record, file: str, offset: int | None = None, records: ArchiveIter
     body = record.content_stream().read()
     # The iterator knows a record's offset once the record is read to its end.
     offset = records.get_record_offset() if records is not None else offset
+    assert offset is not None  # given when there is no iterator
     headers = record.http_headers.headers if record.http_headers else []
     status = int(record.http_headers.get_statuscode() or 0) if record.http_headers else 0
     return ArchivedResponse(ArchivedRecord(file, offset, record.rec_headers.get_header("WARC-Payload-Digest") or ""),
@@ -327,7 +329,7 @@ def prunable(directory: str | Path, keep_days: int, pointed: set[str], today: da
     today = today or datetime.now(timezone.utc)
     files = []
     for path in archive_files(directory):
-        day = datetime.strptime(FILE_NAME.match(path.name)["day"], "%Y%m%d").replace(tzinfo=timezone.utc)
+        day = datetime.strptime(FILE_NAME.match(path.name)["day"], "%Y%m%d").replace(tzinfo=timezone.utc)  # type: ignore[index]  # archive_files matched it
         if (today - day).days > keep_days and path.name not in pointed:
             files.append(path)
     return files

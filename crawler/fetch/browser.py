@@ -73,7 +73,7 @@ class RenderMiddleware(BaseSpiderMiddleware):
     def get_processed_request(self, request: Request, response: Response | None) -> Request:
         spider = self.crawler.spider
         if getattr(spider, "render", False) and "render" not in request.meta:
-            ready = spider.rendered_page_ready(request)
+            ready = spider.rendered_page_ready(request)  # type: ignore[union-attr]  # a spider that renders is a NewsSpider
             if ready is not None:
                 request.meta["render"] = ready or True
         return request

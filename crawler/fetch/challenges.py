@@ -6,6 +6,7 @@ session (crawler/fetch/chromium.py) both recognize them here.
 from __future__ import annotations
 
 import re
+from typing import cast
 
 from scrapy.http import Response, TextResponse
 
@@ -20,5 +21,5 @@ def is_challenge(body: bytes) -> bool:
 
 
 def is_challenge_response(response: Response) -> bool:
-    return (isinstance(response, TextResponse) and b"html" in response.headers.get("Content-Type", b"html")
+    return (isinstance(response, TextResponse) and b"html" in cast(bytes, response.headers.get("Content-Type", b"html"))
             and is_challenge(response.body))

@@ -134,6 +134,8 @@ class PublicAddressResolver(CachingThreadedResolver):
     """Scrapy's resolver, refusing names that resolve to an address that is not public (the mirror's
     own, with MIRROR_URL set, aside)."""
 
+    allowed: set[str]  # the mirror's host and LOOPBACK_SITES' (from_crawler)
+
     @classmethod
     def from_crawler(cls, crawler, reactor):
         resolver = super().from_crawler(crawler, reactor)

@@ -38,7 +38,7 @@ def what_became(failure: Failure) -> str | None:
 
 def article_given_up(spider, failure: Failure) -> None:
     """The errback of an article page's request."""
-    stats, url = spider.crawler.stats, failure.request.cb_kwargs.get("link", failure.request.url)
+    stats, url = spider.crawler.stats, failure.request.cb_kwargs.get("link", failure.request.url)  # type: ignore[attr-defined]  # scrapy sets .request on the failure an errback gets
     kind = what_became(failure)
     if kind is None:
         stats.inc_value(ARTICLE_REFUSED)

@@ -16,12 +16,12 @@ from datetime import datetime
 from typing import Any
 
 from scrapy.dupefilters import RFPDupeFilter
-from scrapy.http import Response
+from scrapy.http import Response, TextResponse
 
 
 def release_parsed_page(response: Response) -> None:
     """Drops the response's cached selector, so that reference counting frees the page at once."""
-    if getattr(response, "_cached_selector", None) is not None:
+    if isinstance(response, TextResponse) and response._cached_selector is not None:
         response._cached_selector = None
 
 
@@ -92,4 +92,4 @@ class DiskDupeFilter(RFPDupeFilter):
 
     def close(self, reason: str) -> None:
         super().close(reason)
-        self._fingerprints.close()
+        self._fingerprints.close()  # type: ignore[attr-defined]  # KeysOnDisk in place of scrapy's set (__init__)

@@ -9,7 +9,9 @@ import functools
 import os
 import sys
 from collections.abc import Callable
+from datetime import timedelta
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 from scrapy.exceptions import UsageError
@@ -50,10 +52,11 @@ def one_line_errors(run):
 SCRAPYD_JOB_ARGUMENT = "_job"
 
 
-def check_spider_arguments(spiders: list[type], arguments: dict[str, str]) -> dict[str, dict[str, str]]:
+def check_spider_arguments(spiders: list[Any], arguments: dict[str, str]) -> dict[str, dict[str, str]]:
     """Each source's spider arguments: those of the command line it takes (its class's `arguments`), so
     `crawlall -a api=0` gives `api` to the WordPress sources only. An argument no source takes, or a value
-    a source refuses (its `check_arguments`), is a usage error."""
+    a source refuses (its `check_arguments`), is a usage error. (The spiders are NewsSpider classes, which
+    this layer cannot import, hence Any.)"""
     taken = {name for spider in spiders for name in spider.arguments} | {SCRAPYD_JOB_ARGUMENT}
     if unknown := sorted(set(arguments) - taken):
         takers: dict[tuple[str, ...], list[str]] = {}
@@ -78,7 +81,7 @@ def check_spider_arguments(spiders: list[type], arguments: dict[str, str]) -> di
 def check_database_url(url: str | None) -> None:
     """DATABASE_URL names a database that keeps what is stored in it: a server, or a SQLite file in a
     directory that exists (the default's, data/, is created)."""
-    if not (url or "").strip():
+    if url is None or not url.strip():
         raise UsageError("DATABASE_URL is empty: give a database URL such as sqlite:///data/articles.db "
                          "or postgresql+psycopg://user@host/news")
     try:
@@ -138,9 +141,8 @@ def _not_negative(number: float) -> None:
         raise ValueError
 
 
-def _spans(spans) -> None:
-    for span in [spans] if isinstance(spans, (str, int, float)) else spans:
-        clock.parse_span(span)
+def _spans(spans) -> list[timedelta]:
+    return [clock.parse_span(span) for span in ([spans] if isinstance(spans, (str, int, float)) else spans)]
 
 
 #: How each setting the crawler reads as a number, a span or a date is read (raising ValueError or TypeError

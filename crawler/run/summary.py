@@ -468,7 +468,7 @@ class SummarizedCrawl(BaseRunSpiderCommand):
                 # Scrapy keeps one crawl's state per job directory: each source gets its own (above the
                 # command line's priority, which the process merges into each crawler again).
                 crawler.settings.set("JOBDIR", str(Path(jobdir) / crawler.spidercls.name),
-                                     priority=crawler.settings.getpriority("JOBDIR") + 1)
+                                     priority=(crawler.settings.getpriority("JOBDIR") or 0) + 1)
             self.crawler_process.crawl(crawler, **arguments[crawler.spidercls.name])
         self.crawler_process.start()
         return [SourceSummary.from_stats(crawler.spidercls.name, crawler.stats.get_stats()) for crawler in crawlers]

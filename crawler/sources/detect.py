@@ -24,12 +24,14 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Collection
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from typing import cast
 from urllib.parse import parse_qsl, unquote, urljoin, urlsplit
 
 from scrapy import Request
+from scrapy.crawler import Crawler
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response, TextResponse
 
@@ -38,7 +40,8 @@ from crawler.extract.site import Site
 from crawler.extract.text import normalize_line
 from crawler.extract.urls import bare_host
 from crawler.items import ArticleItem
-from crawler.sources.families import FAMILIES
+from crawler.sources.discovery import ANY_LINK
+from crawler.sources.families import FAMILIES, NEWS_CODE_RULES, Family
 from crawler.sources.spider import NewsSpider
 
 Fetch = Callable[[str], Awaitable[Response | None]]
@@ -123,8 +126,9 @@ class Discovery:
         return self.news_code == ["url_hash"]
 
     def baseline(self) -> dict[str, str]:
-        """The step each field of the samples came from most often: the source's norm."""
-        wanted = ("title", "published_at", "body", "news_code")
+        """The step each field of the samples came from most often: the source's norm (every field read, so
+        that a view count the family's markup misses on this theme is no drift on every article)."""
+        wanted = dict.fromkeys(name for sample in self.samples for name in sample.steps)
         steps = {name: Counter(s.steps[name] for s in self.samples if name in s.steps) for name in wanted}
         return {name: counts.most_common(1)[0][0] for name, counts in steps.items() if counts}
 
@@ -136,8 +140,9 @@ class Discovery:
         entry["hosts"] = list(self.hosts)
         entry["family"] = self.family
         entry["article_url"] = self.article_url
-        if self.news_code:
-            entry["news_code"] = self.news_code
+        # The URL's hash is no rule to name: it is every chain's counted last resort.
+        if rules := [rule for rule in self.news_code if rule in NEWS_CODE_RULES]:
+            entry["news_code"] = rules
         entry["discovery"] = self.strategies
         entry["detected"] = {"at": datetime.now(timezone.utc).replace(microsecond=0).isoformat(),
                              "family": self.family, "baseline": self.baseline()}
@@ -274,11 +279,13 @@ def _query_code_key(urls: list[str]) -> str | None:
     return None
 
 
-def shape_rule(urls: list[str], hosts: tuple[str, ...], chrome: set[str] = frozenset(), with_code: bool = True) -> str:
+def shape_rule(urls: list[str], hosts: tuple[str, ...], chrome: Collection[str] = frozenset(),
+               with_code: bool = True) -> str:
     """The article-URL rule of a group of URLs of one shape: a regex with a «code» group on the id, and
     without the chrome's pages of the same shape («/about/» beside «/<slug>/»)."""
     host = "|".join(re.escape(h) for h in sorted({bare_host(f"https://{h}/") for h in hosts}))
     shape = url_shape(urls[0])
+    assert shape is not None  # a group of article URLs, never of what url_shape refuses
     alike = sorted({path for url in chrome if url_shape(url) == shape
                     for path in (urlsplit(url).path, unquote(urlsplit(url).path))})
     refused = f"(?!({'|'.join(re.escape(path.rstrip('/')) for path in alike)})/?([?#]|$))" if alike else ""
@@ -319,8 +326,9 @@ def shape_rule(urls: list[str], hosts: tuple[str, ...], chrome: set[str] = froze
 def candidate_site(name: str, family: str, hosts: tuple[str, ...], article_url: str = r"(?!)",
                    site_name: str = "") -> Site:
     """The Site a candidate is read with: its family's selectors and drop list, its rule once known."""
-    spider = type("Candidate", (NewsSpider,), {"name": name, "hosts": hosts, "site_name": site_name,
-                                                "family": FAMILIES[family], "article_url": article_url})
+    attributes = {"name": name, "hosts": hosts, "site_name": site_name, "family": FAMILIES[family],
+                  "article_url": article_url}
+    spider = cast("type[NewsSpider]", type("Candidate", (NewsSpider,), attributes))
     return spider.describe()
 
 
@@ -494,13 +502,14 @@ async def _strategies(get, home: TextResponse, family: str, article_group: list[
         api = await get(urljoin(api_root.rstrip("/") + "/", "wp/v2/posts?per_page=1"))
         if isinstance(api, TextResponse) and api.status == 200 and _json_list(api.text):
             strategies.append({"kind": "wordpress_api", "home": home.url})
-    strategies.extend(await _listing(get, home, article_group, site))
+    strategies.extend(await _listing(get, home, article_group, site, FAMILIES[family]))
     feeds = feed_links(home) or ([home.urljoin("/feed/")] if family == "wordpress" else [])
     for url in feeds[:1]:
         if is_feed(await get(url)):
             strategies.append({"kind": "feed", "url": url})
-    if robots_sitemaps(await get(home.urljoin("/robots.txt"))):
-        strategies.append({"kind": "sitemap", "url": "robots.txt"})
+    robots = home.urljoin("/robots.txt")
+    if robots_sitemaps(await get(robots)):
+        strategies.append({"kind": "sitemap", "url": robots})
         return strategies
     usual = ["/sitemap.xml", "/sitemap_index.xml"] + (["/wp-sitemap.xml"] if family == "wordpress" else [])
     for path in usual:
@@ -521,6 +530,8 @@ class FetchesNow:
     """Spider mixin: `fetch_page(url)`, a page fetched at once through the crawl's downloader and its
     middlewares (the mirror, robots.txt, the host guard, retries, the browser for a CDN challenge), for
     `discover`; None when it was not fetched, the reason kept in `not_fetched`."""
+
+    crawler: Crawler  # the spider's
 
     async def fetch_page(self, url: str) -> Response | None:
         try:
@@ -550,7 +561,8 @@ async def registry_entry(fetch: Fetch, home_url: str, name: str = "site") -> dic
     return found.table()
 
 
-async def _listing(get, home: TextResponse, article_group: list[str], site: Site) -> list[dict[str, str]]:
+async def _listing(get, home: TextResponse, article_group: list[str], site: Site, family: Family
+                   ) -> list[dict[str, str]]:
     """The listing to walk: a page the home page names as the news archive that links to articles, with its
     next page; else the home page itself."""
     articles = set(article_group)
@@ -569,12 +581,16 @@ async def _listing(get, home: TextResponse, article_group: list[str], site: Site
             continue
         linked = {page.urljoin(h) for h in page.css("a::attr(href)").getall()}
         if sum(site.is_article_url(u) for u in linked) >= 2:
-            return [_listing_entry(page)]
-    return [_listing_entry(home)]
+            return [_listing_entry(page, site, family)]
+    return [_listing_entry(home, site, family)]
 
 
-def _listing_entry(page: TextResponse) -> dict[str, str]:
+def _listing_entry(page: TextResponse, site: Site, family: Family) -> dict[str, str]:
     entry = {"kind": "listing", "url": page.url, "section": "news"}
+    # A theme unlike the family's usual ones: the walk takes every link the article rule accepts.
+    if family.listing_links and sum(site.is_article_url(page.urljoin(href))
+                                    for href in page.css(family.listing_links).getall()) < 2:
+        entry["links"] = ANY_LINK
     next_url, how = next_page_of(page)
     if next_url and how:
         entry["next_page"] = how

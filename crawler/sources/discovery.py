@@ -26,7 +26,6 @@ from typing import Any, ClassVar
 from urllib.parse import unquote, urlsplit
 
 import scrapy
-from scrapy import Spider
 from scrapy.http import Response, TextResponse
 from twisted.python.failure import Failure
 
@@ -40,6 +39,10 @@ from crawler.sources.wpapi import MAX_PER_PAGE, TAXONOMIES, post_by_slug_url, po
 from crawler.stats import (COVERAGE_API_TOTAL, WPAPI_EDITED, WPAPI_MALFORMED_JSON, WPAPI_NOT_REQUESTED,
                            WPAPI_PAGE_FAILED, WPAPI_POSTS_PAGES, WPAPI_SELFCHECK_AGREE, WPAPI_SELFCHECK_DISAGREE,
                            WPAPI_STATE, wpapi_differ, wpapi_unreadable)
+
+#: The spider a strategy is given: a NewsSpider (crawler/sources/spider.py), which imports this module, so it
+#: cannot be named here without an import cycle (tests/test_architecture.py); scrapy's Spider lacks its methods.
+Spider = Any
 
 logger = logging.getLogger(__name__)
 
@@ -90,7 +93,7 @@ class Strategy:
     def article_links(self, spider: Spider, response: Response) -> list[str]:
         return []
 
-    def next_url(self, spider: Spider, response: TextResponse, page: int) -> str | None:
+    def next_url(self, spider: Spider, response: Response, page: int) -> str | None:
         return None
 
     def older_than_since(self, spider: Spider, response: Response) -> bool:
@@ -129,11 +132,11 @@ class Listing(Strategy):
     dates: str = ""
 
     @property
-    def name(self) -> str:  # type: ignore[override]
+    def name(self) -> str:  # type: ignore[override]  # a listing's name is its section's, not a class's
         return f"listing:{self.section}"
 
     @property
-    def walk(self) -> str:  # type: ignore[override]
+    def walk(self) -> str:  # type: ignore[override]  # a listing's walk is its section's, not a class's
         return self.section
 
     def start(self, spider: Spider) -> Iterator[scrapy.Request]:
@@ -146,7 +149,7 @@ class Listing(Strategy):
         links = (response.urljoin(href.strip()) for href in response.css(self.links).getall())
         return list(dict.fromkeys(url.split("#")[0] for url in links if spider.is_article_url(url)))
 
-    def next_url(self, spider: Spider, response: TextResponse, page: int) -> str | None:
+    def next_url(self, spider: Spider, response: Response, page: int) -> str | None:
         href = response.css(self.next_page).get()
         if href:
             return response.urljoin(href.strip())
@@ -160,8 +163,8 @@ class Listing(Strategy):
             return False
         dates = [parse_machine_date(node.attrib.get("datetime")) or parse_jalali(" ".join(node.css("::text").getall()))
                  for node in response.css(self.dates)]
-        dates = [moment for moment in dates if moment]
-        return bool(dates) and max(dates) < spider.since
+        known = [moment for moment in dates if moment]
+        return bool(known) and max(known) < spider.since
 
 
 @dataclass(frozen=True)
@@ -235,7 +238,7 @@ class WordPressApi(Strategy):
     leads: ClassVar[bool] = True
     switch: ClassVar[str] = "api"
     #: Its walk, known complete apart from the listings' (crawler/sources/frontier.py).
-    walk: ClassVar[str] = "wp-api"
+    walk = "wp-api"  # unannotated: a class attribute, not a field of the dataclass
 
     def new_run(self) -> PostsRun:
         return PostsRun()
@@ -295,7 +298,7 @@ class WordPressApi(Strategy):
     def article_links(self, spider: Spider, response: Response) -> list[str]:
         return [link for link in dict.fromkeys(response.meta["posts"]) if spider.owns_url(link)]
 
-    def next_url(self, spider: Spider, response: TextResponse, page: int) -> str | None:
+    def next_url(self, spider: Spider, response: Response, page: int) -> str | None:
         # Without the X-WP-TotalPages header, a full page may be followed by another.
         pages = total_pages(response)
         more = page < pages if pages is not None else len(response.meta["posts"]) >= self.per_page(spider)
@@ -375,7 +378,7 @@ class WordPressApi(Strategy):
         yield from self.terms_answered(spider, taxonomy, ids)
 
     def terms_failed(self, spider: Spider, failure: Failure) -> Iterator[scrapy.Request]:
-        taxonomy, ids = failure.request.cb_kwargs["taxonomy"], failure.request.cb_kwargs["ids"]
+        taxonomy, ids = failure.request.cb_kwargs["taxonomy"], failure.request.cb_kwargs["ids"]  # type: ignore[attr-defined]  # scrapy sets .request on the failure an errback gets
         spider.crawler.stats.inc_value(wpapi_unreadable(taxonomy))
         logger.warning("%s: the names of %s %s could not be fetched (%s)", spider.name, taxonomy, ids,
                        failure.getErrorMessage())
@@ -405,8 +408,8 @@ class WordPressApi(Strategy):
         """A page of posts the site did not serve. A 400 after the first page is WordPress's answer to a page
         past the last one (asked for when the site sends no X-WP-TotalPages): the end of the posts."""
         response = getattr(failure.value, "response", None)
-        if response is not None and response.status == 400 and failure.request.cb_kwargs["place"].number > 1:
-            logger.info("%s: %s is past the last page of posts", spider.name, failure.request.url)
+        if response is not None and response.status == 400 and failure.request.cb_kwargs["place"].number > 1:  # type: ignore[attr-defined]  # scrapy sets .request on the failure an errback gets
+            logger.info("%s: %s is past the last page of posts", spider.name, failure.request.url)  # type: ignore[attr-defined]  # scrapy sets .request on the failure an errback gets
             return
         yield from self.close(spider, self.refused(failure))
 
@@ -475,7 +478,7 @@ class WordPressApi(Strategy):
         refused = self.refused(failure)
         if not str(refused).startswith("HTTP 404"):
             self.closed_by_site(spider, refused)
-        yield failure.request.cb_kwargs["page"]
+        yield failure.request.cb_kwargs["page"]  # type: ignore[attr-defined]  # scrapy sets .request on the failure an errback gets
 
     # -- a post and its page -----------------------------------------------------------------------------
 
@@ -494,7 +497,7 @@ class WordPressApi(Strategy):
 
     def page_failed(self, spider: Spider, failure: Failure) -> Iterator[ArticleItem]:
         """A post whose page could not be fetched: stored from the API alone, without the page's fields."""
-        link, post = failure.request.cb_kwargs["link"], failure.request.cb_kwargs["post"]
+        link, post = failure.request.cb_kwargs["link"], failure.request.cb_kwargs["post"]  # type: ignore[attr-defined]  # scrapy sets .request on the failure an errback gets
         spider.crawler.stats.inc_value(WPAPI_PAGE_FAILED)
         logger.warning("%s: the page of post %s (%s) was not fetched (%s): storing the post without %s",
                        spider.name, post.id, link, failure.getErrorMessage(), ", ".join(self.page_fields))

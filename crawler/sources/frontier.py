@@ -44,7 +44,7 @@ from __future__ import annotations
 import itertools
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
-from typing import Protocol
+from typing import Protocol, cast
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
@@ -100,8 +100,13 @@ class Page(Protocol):
     number: int
     pending: int
     dates: list[datetime]  # of its articles, as they become known
-    newest: datetime | None
-    middle: datetime | None  # the median date: where the page sits, whatever an odd article says
+
+    @property
+    def newest(self) -> datetime | None: ...
+
+    @property
+    def middle(self) -> datetime | None:  # the median date: where the page sits, whatever an odd article says
+        ...
 
 
 @dataclass(frozen=True)
@@ -134,7 +139,8 @@ class Stretch:
             return self.base
         last = done[-1]
         ends = len(done) == len(self.pages) and self.reached_end
-        segment = Segment(max(page.newest for page in dated), dated[-1].middle,
+        # A page with a newest date has a middle one.
+        segment = Segment(max(cast(datetime, page.newest) for page in dated), cast(datetime, dated[-1].middle),
                           None if ends else last.url, None if ends else last.number, self.top)
         if self.joined is not None and len(done) == len(self.pages):
             # Down to the segment it joined, and on where that one goes on.

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from datetime import datetime
 from pathlib import Path
+from typing import cast
 
 from scrapy import Request
 from scrapy.http import HtmlResponse
@@ -46,7 +47,8 @@ def spider_for(url: str, settings: Settings | None = None) -> NewsSpider:
     # Reading a page needs no database: the crawler's extensions get a throwaway one in memory, never
     # the one DATABASE_URL names (the benchmarks and the accuracy score would migrate and lock it).
     settings_dict = {**settings.copy_to_dict(), "DATABASE_URL": "sqlite://"}
-    return spidercls.from_crawler(get_crawler(spidercls, settings_dict=settings_dict))
+    spider = spidercls.from_crawler(get_crawler(spidercls, settings_dict=settings_dict))
+    return cast(NewsSpider, spider)  # every source, tailored or of the registry, is a NewsSpider
 
 
 def mirror_response(url: str, root: Path = DEFAULT_ROOT) -> HtmlResponse:

@@ -15,11 +15,12 @@ import sys
 import tomllib
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 from urllib.parse import urlsplit
 
 from scrapy.spiderloader import SpiderLoader
 from scrapy.utils.conf import closest_scrapy_cfg
+from scrapy.utils.misc import load_object
 
 from crawler.extract.site import FALLBACK_STEPS
 from crawler.extract.urls import bare_host
@@ -43,6 +44,9 @@ DISCOVERY_KEYS = {
     "feed": (("url",), ()),
     "sitemap": (("url",), ()),
 }
+# Spiders crawled by name that are no source: `scrapy crawl site -a url=…` (crawler/sources/site.py). Not
+# listed among the sources, so crawlall, the watch and freshness never crawl or expect them.
+ONE_OFF_SPIDERS = {"site": "crawler.sources.site.SiteSpider"}
 # A name Scrapy and the store can carry: letters, digits, «_» and «-».
 NAME = re.compile(r"^[a-z][a-z0-9_-]*$")
 
@@ -174,7 +178,7 @@ def source_spider(name: str, entry: Any, where: Located) -> type[NewsSpider]:
     if not isinstance(selectors, dict):
         raise where.error((name, "selectors"), "give a table of fields and their CSS selectors")
     _unknown(selectors, SELECTOR_FIELDS, (name, "selectors"), where)
-    page_fields = _strings(entry.get("page_fields", list(WordPressApi.__dataclass_fields__["page_fields"].default)),
+    page_fields = _strings(entry.get("page_fields", list(WordPressApi.page_fields)),
                            (name, "page_fields"), where)
     for field in page_fields:
         if field not in PAGE_FIELDS:
@@ -204,7 +208,8 @@ def source_spider(name: str, entry: Any, where: Located) -> type[NewsSpider]:
         "drop_from_body": _strings(entry.get("drop_from_body", []), (name, "drop_from_body"), where),
         "__module__": __name__, "__doc__": f"{name}: a source of the registry ({where.path}).",
     }
-    spider = type(f"{name.title().replace('-', '').replace('_', '')}Source", (NewsSpider,), attributes)
+    class_name = f"{name.title().replace('-', '').replace('_', '')}Source"
+    spider = cast("type[NewsSpider]", type(class_name, (NewsSpider,), attributes))
     if not spider.strategies():
         raise where.error((name, "discovery"), f"missing: the {family.name} family has no discovery of its own")
     return spider
@@ -240,18 +245,28 @@ class SourcesLoader(SpiderLoader):
     def __init__(self, settings):
         super().__init__(settings)
         try:
-            self.add_registry(*registry_path(settings.get("SOURCES_FILE")))
+            path, named = registry_path(settings.get("SOURCES_FILE"))
+            # `scrapy addsource` may name a file it is about to create; any other command needs it to exist.
+            self.add_registry(path, named and not settings.getbool("SOURCES_FILE_MAY_BE_NEW"))
         except RegistryError as error:
             print(f"error: {error}", file=sys.stderr)
             raise SystemExit(2) from None
+
+    def load(self, spider_name: str):
+        if spider_name in ONE_OFF_SPIDERS:
+            return load_object(ONE_OFF_SPIDERS[spider_name])
+        return super().load(spider_name)
 
     def add_registry(self, path: Path, named: bool) -> None:
         owners = {bare_host(host): name for name, spider in self._spiders.items()
                   for host in getattr(spider, "hosts", ())}
         where = Located(path, path.read_text(encoding="utf-8")) if path.exists() else None
         for name, spider in read_registry(path, named).items():
+            assert where is not None  # only a file that exists names sources
             if name in self._spiders:
                 raise where.error((name,), f"{name} is a tailored spider's name (spiders/); choose another")
+            if name in ONE_OFF_SPIDERS:
+                raise where.error((name,), f"{name} names the one-off crawl (scrapy crawl {name}); choose another")
             for host in spider.hosts:
                 if owners.get(bare_host(host), name) != name:
                     raise where.error((name, "hosts"), f"{host} is {owners[bare_host(host)]}'s already")

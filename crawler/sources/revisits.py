@@ -182,7 +182,7 @@ class Revisits:
             return
         page = ArticlePage(spider.site, response) if isinstance(response, TextResponse) else None
         item = page.item() if page is not None and not page.not_an_article() else None
-        if item is not None and page.not_an_article(item):
+        if item is not None and page is not None and page.not_an_article(item):
             item = None
         if item is None or not (item.title and item.body):
             # At the article's URL, a page that does not read as one: a «not found» page served with 200.
@@ -194,7 +194,7 @@ class Revisits:
         yield item
 
     def check_failed(self, failure: Failure) -> None:
-        article: Due = failure.request.meta["revisit"]
+        article: Due = failure.request.meta["revisit"]  # type: ignore[attr-defined]  # scrapy sets .request on the failure an errback gets
         now = clock.now(self.settings)
         self.stats.inc_value(REVISIT_CHECKED)
         response = failure.value.response if failure.check(HttpError) else None
@@ -217,7 +217,7 @@ class Revisits:
         if since is not None and now - since >= confirm:
             # Decided when the crawl ends: a site that answers nothing at all is down, its articles are not gone.
             self.unreachable.append((article, now, response.status if response is not None else None,
-                                     failure.request.url))
+                                     failure.request.url))  # type: ignore[attr-defined]  # scrapy sets .request on the failure an errback gets
         else:
             logger.info("%s: check of %s failed (%s); checked again in %s before it counts as taken down",
                         self.crawler.spider.name, article.url, what, clock.hours(confirm))

@@ -172,7 +172,7 @@ class NewsSpider(SitemapSpider):
     #: Parts of the body element that are not the article, added to the family's.
     drop_from_body: ClassVar[tuple[str, ...]] = ()
     #: Whether the site's pages need a browser: their links or text are written by JavaScript.
-    render: ClassVar[bool] = False
+    render: bool = False
     #: Where an article is by its news code («https://…/news/{code}/»), for a site that numbers its articles
     #: in sequence: the codes missing inside the stored range are asked for there, and the range is its
     #: coverage's evidence (crawler/sources/coverage.py). "": its codes are not in sequence.
@@ -312,15 +312,15 @@ class NewsSpider(SitemapSpider):
     # -- the sitemaps (Scrapy's SitemapSpider reads them) -----------------------------------------
 
     @property
-    def sitemap_urls(self) -> list[str]:
+    def sitemap_urls(self) -> list[str]:  # type: ignore[override]  # computed where SitemapSpider has a class attribute; never set
         return [strategy.url for strategy in self.strategies() if isinstance(strategy, Sitemap)]
 
     @property
-    def sitemap_rules(self) -> list[tuple[str, str]]:
+    def sitemap_rules(self) -> list[tuple[str, str]]:  # type: ignore[override]  # computed where SitemapSpider has a class attribute; never set
         return [(self.describe().article_url.pattern, "parse_article")]
 
     @property
-    def sitemap_follow(self) -> list[str]:
+    def sitemap_follow(self) -> list[str]:  # type: ignore[override]  # computed where SitemapSpider has a class attribute; never set
         return [rule for strategy in self.strategies() if isinstance(strategy, Sitemap)
                 for rule in strategy.follow or self.family.sitemap_follow or ("",)]
 
@@ -393,7 +393,7 @@ class NewsSpider(SitemapSpider):
 
     def failed_for(self, failure: Failure) -> Iterator[Any]:
         """A request of a strategy that failed: its meta «failed» names the strategy and its method."""
-        strategy, step = failure.request.meta["failed"]
+        strategy, step = failure.request.meta["failed"]  # type: ignore[attr-defined]  # scrapy sets .request on the failure an errback gets
         yield from getattr(self.strategy_named(strategy), step)(self, failure)
 
     def strategy_named(self, name: str) -> Strategy:
@@ -406,6 +406,7 @@ class NewsSpider(SitemapSpider):
         if self.since and walk.older_than_since(self, response):
             self.reach_since(response.url)
         if self.past_since:
+            assert self.since is not None  # only a backfill gets past its «since»
             logger.info("%s: listing %s not followed: the backfill has reached %s", self.name, response.url,
                         self.since.date())
             return
@@ -594,6 +595,7 @@ class NewsSpider(SitemapSpider):
         if not self.past_since:
             self.past_since = True
             self.crawler.stats.inc_value(LISTING_PAST_SINCE)
+            assert self.since is not None  # only a backfill gets past its «since»
             logger.info("%s: every article on %s is older than %s; not paginating further",
                         self.name, listing, self.since.date())
 
@@ -601,7 +603,7 @@ class NewsSpider(SitemapSpider):
                       **read_with: Any) -> Iterator[ArticleItem]:
         """An article page, linked from a walk, a feed or a sitemap as `link`; `via` names the strategy that
         reads it its own way, with what it knew before the page (`read_with`: a REST API's post)."""
-        item = self.strategy_named(via).read_article(self, response, **read_with) if via else self.read_article(response)
+        item = self.strategy_named(via).read_article(self, response, **read_with) if via else self.read_article(response)  # type: ignore[attr-defined]  # only a strategy that reads articles its own way (WordPressApi) is a «via»
         yield from self.article_read(link, item)
 
     def article_read(self, link: str | None, item: ArticleItem | None) -> Iterator[ArticleItem]:
@@ -629,7 +631,7 @@ class NewsSpider(SitemapSpider):
     def parse_feed(self, response: Response) -> Iterator[scrapy.Request]:
         """An RSS feed: each article newer than «since» (every one without it) not stored yet."""
         stats = self.crawler.stats
-        items = []
+        items: list[scrapy.Selector] = []
         if isinstance(response, TextResponse):  # lxml's recovering parser: a stray «&» loses no item
             items = scrapy.Selector(response, type="xml").xpath("//channel/item")
         if not items:
@@ -682,7 +684,7 @@ class NewsSpider(SitemapSpider):
         if not isinstance(response, TextResponse):
             stats.inc_value(ARTICLE_NOT_ARTICLE)
             logger.warning("%s: %s is not an HTML page (%s)", self.name, response.url,
-                           response.headers.get("Content-Type", b"").decode(errors="replace"))
+                           (response.headers.get("Content-Type") or b"").decode(errors="replace"))
             return None
         page = ArticlePage(self.site, response)
         refusal = page.not_an_article()

@@ -12,11 +12,12 @@ from dataclasses import dataclass
 from datetime import datetime, timezone, tzinfo
 from enum import Enum
 from pathlib import Path
+from typing import ClassVar
 from urllib.parse import urlsplit
 
 from sqlalchemy import (JSON, BigInteger, Boolean, DateTime, Engine, Float, ForeignKey, Index, Integer, Row, String,
-                        Text, TypeDecorator, UniqueConstraint, any_, bindparam, cast, column, create_engine, event,
-                        false, func, literal, select,
+                        Table, Text, TypeDecorator, UniqueConstraint, any_, bindparam, cast, column, create_engine,
+                        event, false, func, literal, select,
                         update)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
@@ -68,7 +69,8 @@ JsonList = JSON().with_variant(postgresql.JSONB(), "postgresql")
 
 
 class Base(DeclarativeBase):
-    pass
+    # Every model is mapped to a table, which SQLAlchemy types as any FROM clause (a join, a subquery).
+    __table__: ClassVar[Table]
 
 
 class Article(Base):
@@ -416,7 +418,9 @@ class Store:
             first.setdefault(key, index)
         stored = self._stored_for_update(session, list(first))
         digests = {index: content_hash(items[index]) for index in first.values()}
-        fresh, seen_again, changed = [], [], []
+        fresh: list[int] = []
+        seen_again: list[int] = []
+        changed: list[int] = []
         for key, index in first.items():
             if key not in stored:
                 fresh.append(index)
@@ -461,7 +465,7 @@ class Store:
         codes: dict[str, list[str]] = {}
         for source, code in keys:
             codes.setdefault(source, []).append(code)
-        stored = {}
+        stored: dict[tuple[str, str], Row] = {}
         for source, source_codes in codes.items():
             # One query per source: SQLite reads (source, news_code) IN (...) with a scan, not the index.
             # On PostgreSQL the codes go as one array: a statement with a parameter per code costs psycopg
@@ -481,8 +485,8 @@ class Store:
             # The batch as one JSON parameter, read back into rows by the database: a multi-row VALUES has
             # a parameter per value, which psycopg parses and escapes slowly (a few times the database's work).
             names = list(rows[0])
-            incoming = func.jsonb_to_recordset(cast(bindparam("rows", _json_rows(rows), type_=Text), postgresql.JSONB))
-            incoming = incoming.table_valued(*(column(name, articles.c[name].type) for name in names))
+            recordset = func.jsonb_to_recordset(cast(bindparam("rows", _json_rows(rows), type_=Text), postgresql.JSONB))
+            incoming = recordset.table_valued(*(column(name, articles.c[name].type) for name in names))
             statement = self._insert().from_select(names, select(*incoming.render_derived(with_types=True).c))
         else:
             statement = self._insert()

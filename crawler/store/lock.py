@@ -22,6 +22,7 @@ import time
 from collections.abc import Callable
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import TextIO
 
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
@@ -70,7 +71,7 @@ class CrawlLock:
     def __init__(self, path: Path, command: str = "crawl"):
         self.path = path
         self.command = command
-        self.file = None
+        self.file: TextIO | None = None
 
     def acquire(self, wait: float = 0, waiting: Callable[[str], None] = lambda holder: None) -> None:
         """Takes the lock, waiting for it up to `wait` seconds (calling `waiting` with the holder once if it

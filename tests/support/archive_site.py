@@ -27,11 +27,15 @@ class Archive:
     def __init__(self, root: Path, articles: int, per_page: int = 10):
         self.root = copy_mirror(root)
         self.per_page = per_page
-        self.template = Template.from_golden(FIXTURE)
-        assert isinstance(self.template, Template), self.template
+        template = Template.from_golden(FIXTURE)
+        assert isinstance(template, Template), template
+        self.template = template
         spider = SPIDERS.load("hamshahri")()
+        assert spider.section is not None
         self.start = spider.sections[spider.section]
-        self.listing = Listing(spider, self.start, resolve(DEFAULT_ROOT, mirrored_url("", self.start)).read_bytes())
+        listing_file = resolve(DEFAULT_ROOT, mirrored_url("", self.start))
+        assert listing_file is not None, self.start
+        self.listing = Listing(spider, self.start, listing_file.read_bytes())
         self.chrome = Chrome([])
         self.instants: dict[str, datetime] = {}  # by news code, newest first
         self.publish(articles)

@@ -58,11 +58,15 @@ class HostileSite(MirrorServer):
                 elif mode == "gzip_bomb":
                     self.send(200, bomb, "text/html; charset=utf-8", {"Content-Encoding": "gzip"})
                 elif mode == "padded":
-                    body = resolve(self.root, self.path).read_bytes()
+                    page = resolve(self.root, self.path)
+                    assert page is not None, self.path
+                    body = page.read_bytes()
                     padding = b'<div hidden="">' + b"x" * PADDING + b"</div></body>"
                     self.send(200, body.replace(b"</body>", padding, 1), "text/html; charset=utf-8")
                 elif mode in ("garbled", "stray_byte"):
-                    body = resolve(self.root, self.path).read_bytes()
+                    page = resolve(self.root, self.path)
+                    assert page is not None, self.path
+                    body = page.read_bytes()
                     text = body.index(b"<p>", body.index(b"item-text")) + 3  # the article's first paragraph
                     if mode == "garbled":
                         body = body[:text] + body[text:].replace("ا".encode(), "ا".encode()[:1])

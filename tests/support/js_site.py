@@ -114,7 +114,7 @@ class SiteServer(LoopbackServer):
                 browser = "Sec-Fetch-Mode" in self.headers
                 admitted = site.gate is None or site.gate.admits(self.headers.get("Cookie", ""))
                 site.hits.append(Hit(self.path, browser, admitted))
-                if not admitted:
+                if not admitted and site.gate is not None:
                     self.send(200, site.gate.challenge(), "text/html; charset=utf-8")
                 elif self.path in site.pages:
                     kind = "text/plain" if self.path.endswith(".txt") else "text/html; charset=utf-8"

@@ -8,6 +8,7 @@ import shutil
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import cast
 from urllib.parse import unquote, urlsplit
 
 from scrapy.spiderloader import SpiderLoader
@@ -15,9 +16,18 @@ from scrapy.utils.project import get_project_settings
 
 from crawler.fetch.mirror_server import DEFAULT_ROOT, MirrorServer
 from crawler.sources.discovery import WordPressApi
+from crawler.sources.spider import NewsSpider
+
+
+class Sources(SpiderLoader):
+    """Scrapy's spider loader, typed as what it loads here: every tailored source's spider is a NewsSpider."""
+
+    def load(self, spider_name: str) -> type[NewsSpider]:
+        return cast("type[NewsSpider]", super().load(spider_name))
+
 
 # The tailored sources (spiders/), as their spiders describe them: no list of names or hosts is kept by hand.
-SPIDERS = SpiderLoader.from_settings(get_project_settings())
+SPIDERS = Sources.from_settings(get_project_settings())
 SOURCES = sorted(SPIDERS.list())
 #: The sources read through a WordPress REST API, with the host of their home page (their mirror's directory).
 WORDPRESS_HOSTS = {name: urlsplit(api.home).hostname for name in SOURCES
@@ -73,17 +83,17 @@ class RecordingMirror(MirrorServer):
         self.served = Served()
         #: Requests whose path contains `hold` wait until this is set.
         self.release = threading.Event()
-        faults, lock, release = dict(faults or {}), threading.Lock(), self.release
+        answering, lock, release = dict(faults or {}), threading.Lock(), self.release
         served = self.served
 
-        class Handler(self.httpd.RequestHandlerClass):
+        class Handler(self.httpd.RequestHandlerClass):  # type: ignore[name-defined]  # whichever the server has; mypy takes only a class's name
             def do_GET(self) -> None:
                 path = unquote(self.path)
                 with lock:
                     served.requests.append((path, self.headers.get("User-Agent", "")))
-                    fault = next((f for prefix, f in faults.items() if path.startswith(prefix) and f.answers), None)
+                    fault = next((f for prefix, f in answering.items() if path.startswith(prefix) and f.answers), None)
                     answer = fault.answers.pop(0) if fault else None
-                if answer:
+                if fault and answer:
                     status, headers = answer
                     body = fault.body or f"<html><body><h1>{status}</h1></body></html>".encode()
                     self.send_response(status)

@@ -128,10 +128,12 @@ def write_terms(root: Path, home: str, posts: list[FixturePost], names: dict[str
 
 
 def write_source(root: Path, source: str) -> dict[str, str]:
-    home = SPIDERS.load(source).strategy(WordPressApi).home
+    api = SPIDERS.load(source).strategy(WordPressApi)
+    assert api is not None, f"{source} reads no REST API"
+    home = api.home
     posts = fixture_posts(source)
     names = term_names(posts)
-    queries = [(per_page, None) for per_page in PER_PAGE]
+    queries: list[tuple[int, datetime | None]] = [(per_page, None) for per_page in PER_PAGE]
     queries += [(PER_PAGE[0], parse_day_bound(since)) for name, since in BACKFILLS if name == source]
     for per_page, after in queries:
         listed = [post for post in posts if after is None or post.published_at > after]
