@@ -60,8 +60,9 @@ def demo() -> int:
     known there, and the real ones would never be fetched)."""
     (ROOT / "data").mkdir(exist_ok=True)
     env = {**os.environ, "DATABASE_URL": DEMO_DATABASE, "CRAWL_LOCK_FILE": "", "ARCHIVE_DIR": DEMO_ARCHIVE}
-    mirror = subprocess.Popen([PYTHON, "-m", "crawler.fetch.mirror_server"], cwd=ROOT, stdout=subprocess.PIPE,
-                              text=True)
+    mirror = subprocess.Popen(
+        [PYTHON, "-m", "crawler.fetch.mirror_server"], cwd=ROOT, stdout=subprocess.PIPE, text=True
+    )
     try:
         assert mirror.stdout is not None
         env["MIRROR_URL"] = mirror.stdout.readline().strip()
@@ -98,9 +99,11 @@ def test(extra: list[str]) -> int:
 
 def lint(extra: list[str]) -> int:
     """ruff check, ruff format --check and mypy over the tree (or the paths given); each runs, the worst status wins."""
-    checks: list[tuple[str, list[str | Path]]] = [("ruff check", [BIN / "ruff", "check", *extra]),
-                                                  ("ruff format --check", [BIN / "ruff", "format", "--check", *extra]),
-                                                  ("mypy", [PYTHON, "-m", "mypy", *extra])]
+    checks: list[tuple[str, list[str | Path]]] = [
+        ("ruff check", [BIN / "ruff", "check", *extra]),
+        ("ruff format --check", [BIN / "ruff", "format", "--check", *extra]),
+        ("mypy", [PYTHON, "-m", "mypy", *extra]),
+    ]
     failed = [name for name, command in checks if run(*command)]
     if failed:
         print(f"lint: {', '.join(failed)} found problems")

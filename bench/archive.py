@@ -15,10 +15,19 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 
-from bench.figures import (CRAWL_SETTINGS, ROOT, SCRAPY, STATS_CLASS, CountingMirror, CrawlRun, Figure, _run_measured,
-                            parse_figures)
-from crawler.fetch.archive import responses_in
+from bench.figures import (
+    CRAWL_SETTINGS,
+    ROOT,
+    SCRAPY,
+    STATS_CLASS,
+    CountingMirror,
+    CrawlRun,
+    Figure,
+    _run_measured,
+    parse_figures,
+)
 from crawler import stats
+from crawler.fetch.archive import responses_in
 
 ROUNDS = 2
 
@@ -79,8 +88,12 @@ def archive_figures(manifest, work: Path, parse_sample: int) -> list[Figure]:
             with environment(ARCHIVE_ENABLED="1" if state == "on" else "0", ARCHIVE_DIR=str(archive)):
                 run = crawl(mirror, sources, f"sqlite:///{database}", work, name)
             runs[state].append((run, database, archive))
-    problems = [f"the crawl {run.log.name} exited with {run.exit_code}" for state in runs.values()
-                for run, _, _ in state if run.exit_code]
+    problems = [
+        f"the crawl {run.log.name} exited with {run.exit_code}"
+        for state in runs.values()
+        for run, _, _ in state
+        if run.exit_code
+    ]
     best_on = max(runs["on"], key=lambda entry: entry[0].pages_per_second)
     best_off = max(runs["off"], key=lambda entry: entry[0].pages_per_second)
     on, database, archive = best_on
@@ -88,24 +101,59 @@ def archive_figures(manifest, work: Path, parse_sample: int) -> list[Figure]:
     archived_bytes = sum(path.stat().st_size for path in files)
     records = on.total(stats.ARCHIVE_RECORDS)
     articles = on.total("store/new")
-    page_bytes = statistics.mean(len(archived.body) for path in files for archived in responses_in(path)
-                                 if archived.url in stored_urls(database)) if files else None
-    size = Figure("archive_bytes", "WARC (gzip) bytes per article page", archived_bytes / articles if articles else None,
-                  "bytes", page_bytes, "the article page's own bytes", "-",
-                  details={"sources": sources, "files": len(files), "archive_bytes": archived_bytes, "response_records": records,
-                           "articles": articles, "problems": problems})
-    speed = Figure("archive_crawl", "crawl pages/s with the archive on", on.pages_per_second, "pages/s",
-                   best_off[0].pages_per_second, "archive off, same run", "≥ 0.9× off",
-                   details={"on": [run.pages_per_second for run, _, _ in runs["on"]],
-                            "off": [run.pages_per_second for run, _, _ in runs["off"]], "problems": problems})
+    page_bytes = (
+        statistics.mean(
+            len(archived.body)
+            for path in files
+            for archived in responses_in(path)
+            if archived.url in stored_urls(database)
+        )
+        if files
+        else None
+    )
+    size = Figure(
+        "archive_bytes",
+        "WARC (gzip) bytes per article page",
+        archived_bytes / articles if articles else None,
+        "bytes",
+        page_bytes,
+        "the article page's own bytes",
+        "-",
+        details={
+            "sources": sources,
+            "files": len(files),
+            "archive_bytes": archived_bytes,
+            "response_records": records,
+            "articles": articles,
+            "problems": problems,
+        },
+    )
+    speed = Figure(
+        "archive_crawl",
+        "crawl pages/s with the archive on",
+        on.pages_per_second,
+        "pages/s",
+        best_off[0].pages_per_second,
+        "archive off, same run",
+        "≥ 0.9× off",
+        details={
+            "on": [run.pages_per_second for run, _, _ in runs["on"]],
+            "off": [run.pages_per_second for run, _, _ in runs["off"]],
+            "problems": problems,
+        },
+    )
     speed.met = not problems and speed.ratio is not None and speed.ratio >= 0.9
 
     log = work / "reextract.log"
     started = time.perf_counter()
     with open(log, "w") as output:
-        code = subprocess.call([str(SCRAPY), "reextract", "--dry-run"], cwd=ROOT, stdout=output, stderr=subprocess.STDOUT,
-                               env={**os.environ, "DATABASE_URL": f"sqlite:///{database}", "ARCHIVE_DIR": str(archive),
-                                    "MIRROR_URL": ""})
+        code = subprocess.call(
+            [str(SCRAPY), "reextract", "--dry-run"],
+            cwd=ROOT,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            env={**os.environ, "DATABASE_URL": f"sqlite:///{database}", "ARCHIVE_DIR": str(archive), "MIRROR_URL": ""},
+        )
     wall = time.perf_counter() - started
     text = log.read_text()
     pages = sum(int(value) for value in re.findall(r"'reextract/pages': (\d+)", text))
@@ -115,10 +163,21 @@ def archive_figures(manifest, work: Path, parse_sample: int) -> list[Figure]:
     reread_problems = [f"scrapy reextract exited with {code}; see {log}"] if code else []
     if pages != articles:
         reread_problems.append(f"read {pages} of {articles} archived article pages again")
-    reread = Figure("reextract", "reextract --dry-run pages/s", pages / elapsed if elapsed else None, "pages/s",
-                    parse_rate, "parse + normalize alone", "≥ 0.8× parse",
-                    details={"pages": pages, "crawl_seconds": elapsed, "command_wall_seconds": wall,
-                             "changes_reported": re.findall(r"^would change: .*$", text, re.M),
-                             "problems": reread_problems})
+    reread = Figure(
+        "reextract",
+        "reextract --dry-run pages/s",
+        pages / elapsed if elapsed else None,
+        "pages/s",
+        parse_rate,
+        "parse + normalize alone",
+        "≥ 0.8× parse",
+        details={
+            "pages": pages,
+            "crawl_seconds": elapsed,
+            "command_wall_seconds": wall,
+            "changes_reported": re.findall(r"^would change: .*$", text, re.M),
+            "problems": reread_problems,
+        },
+    )
     reread.met = not reread_problems and reread.ratio is not None and reread.ratio >= 0.8
     return [size, speed, reread]

@@ -17,8 +17,8 @@ from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-from crawler.stats import COPIES, STORE, STORE_NEW
 from bench.figures import Figure, _percentile, _project_crawler
+from crawler.stats import COPIES, STORE, STORE_NEW
 
 RARE_WORD = "سپیدارستان"
 # A search's answer within this (p95), at this many articles, be the word common or rare.

@@ -564,16 +564,39 @@ def addsource_figures(work: Path) -> list[Figure]:
     results = []
     for site in ADDSOURCE_SITES:
         with CountingMirror(DEFAULT_ROOT) as mirror:
-            command = [str(SCRAPY), "addsource", f"https://{site}.example-municipality.ir/", "--name", "bench_site",
-                       "--dry-run"]
-            code, _, seconds, _ = _run_measured(command, ROOT, {**env, "MIRROR_URL": mirror.url},
-                                                work / f"addsource-{site}.log")
+            command = [
+                str(SCRAPY),
+                "addsource",
+                f"https://{site}.example-municipality.ir/",
+                "--name",
+                "bench_site",
+                "--dry-run",
+            ]
+            code, _, seconds, _ = _run_measured(
+                command, ROOT, {**env, "MIRROR_URL": mirror.url}, work / f"addsource-{site}.log"
+            )
         problems = [] if code == 0 else [f"exit {code}: see {work / f'addsource-{site}.log'}"]
-        results.append(Figure(f"addsource_requests_{site}", f"addsource requests, {site}", mirror.requests, "requests",
-                              target=f"< {ADDSOURCE_MAX_REQUESTS}",
-                              met=code == 0 and mirror.requests < ADDSOURCE_MAX_REQUESTS,
-                              details={"problems": problems}))
-        results.append(Figure(f"addsource_seconds_{site}", f"addsource seconds, {site}", seconds, "s", startup,
-                              "`scrapy list`", f"< {ADDSOURCE_MAX_SECONDS:.0f} s",
-                              met=code == 0 and seconds < ADDSOURCE_MAX_SECONDS))
+        results.append(
+            Figure(
+                f"addsource_requests_{site}",
+                f"addsource requests, {site}",
+                mirror.requests,
+                "requests",
+                target=f"< {ADDSOURCE_MAX_REQUESTS}",
+                met=code == 0 and mirror.requests < ADDSOURCE_MAX_REQUESTS,
+                details={"problems": problems},
+            )
+        )
+        results.append(
+            Figure(
+                f"addsource_seconds_{site}",
+                f"addsource seconds, {site}",
+                seconds,
+                "s",
+                startup,
+                "`scrapy list`",
+                f"< {ADDSOURCE_MAX_SECONDS:.0f} s",
+                met=code == 0 and seconds < ADDSOURCE_MAX_SECONDS,
+            )
+        )
     return results

@@ -29,9 +29,9 @@ import lxml.html
 from parsel import Selector
 from scrapy.http import HtmlResponse
 
+from crawler.extract.urls import canonical_url, escapes_in_case
 from crawler.fetch.mirror import mirrored_url
 from crawler.fetch.mirror_server import DEFAULT_ROOT, resolve
-from crawler.extract.urls import canonical_url, escapes_in_case
 from tests.golden import GOLDEN_ROOT, as_json, parse_items, spider_for
 
 PAGE_BYTES = (40_000, 150_000)
@@ -75,16 +75,20 @@ def _code_printings(code: str) -> list[tuple[str, str]]:
     """(regex, marker) for each way a page prints a news code: a numeric code in any digit set, a
     key only whole, letter case as given."""
     if code.isdigit():
-        return [(f"(?<![0-9۰-۹٠-٩]){_in_digits(code, digits)}(?![0-9۰-۹٠-٩])", f"code:{digits}")
-                for digits in _DIGIT_SETS]
+        return [
+            (f"(?<![0-9۰-۹٠-٩]){_in_digits(code, digits)}(?![0-9۰-۹٠-٩])", f"code:{digits}") for digits in _DIGIT_SETS
+        ]
     return [(f"(?<![0-9A-Za-z]){re.escape(code)}(?![0-9A-Za-z])", "code:")]
 
 
 def _path_forms(path: str) -> dict[str, str]:
     """A URL path as a page may print it: percent-encoded in lower or upper case, decoded, or with
     JSON's escaped slashes (Yoast's JSON-LD)."""
-    forms = {"lower": escapes_in_case(path, str.lower), "upper": escapes_in_case(path, str.upper),
-             "decoded": unquote(path)}
+    forms = {
+        "lower": escapes_in_case(path, str.lower),
+        "upper": escapes_in_case(path, str.upper),
+        "decoded": unquote(path),
+    }
     forms |= {f"json-{name}": form.replace("/", "\\/") for name, form in forms.items()}
     return forms
 
@@ -121,10 +125,9 @@ class Template:
             if parts.query or parts.fragment:
                 return "its URL carries neither the news code nor a plain path"
             suffix = "/" if parts.path.endswith("/") else PurePosixPath(parts.path).suffix
-            stem = parts.path[:len(parts.path) - len(suffix)]
+            stem = parts.path[: len(parts.path) - len(suffix)]
             url_parts = [f"{parts.scheme}://{parts.netloc}{stem}-", suffix]
-            replaced = printings + [(re.escape(form), f"path:{name}")
-                                    for name, form in _path_forms(parts.path).items()]
+            replaced = printings + [(re.escape(form), f"path:{name}") for name, form in _path_forms(parts.path).items()]
         # Longest first, so that a path is replaced whole before a code inside it could be.
         replaced.sort(key=lambda printing: -len(printing[0]))
         response = HtmlResponse(url=url, body=page.read_bytes())
@@ -145,8 +148,9 @@ class Template:
     def page_for(self, code: str, chrome: Chrome, size: int) -> bytes:
         """The page of this code, padded with chrome to about `size` bytes."""
         path = _path_forms(urlsplit(self.url_for(code)).path)
-        text = "".join(part if index % 2 == 0 else self._printed(part, code, path)
-                       for index, part in enumerate(self.page_parts))
+        text = "".join(
+            part if index % 2 == 0 else self._printed(part, code, path) for index, part in enumerate(self.page_parts)
+        )
         return chrome.pad(text, size).encode(self.encoding, errors="xmlcharrefreplace")
 
     @staticmethod
@@ -164,8 +168,12 @@ class Chrome:
         self.random = random.Random(seed)
         self.words = words or ["خبر", "شهر", "شهرداری"]
         self.head_blocks = [self._style(i) for i in range(40)] + [self._config_script(i) for i in range(40)]
-        self.body_blocks = ([self._menu(i) for i in range(60)] + [self._sidebar(i) for i in range(200)]
-                            + [self._footer(i) for i in range(40)] + [self._tracking_script(i) for i in range(60)])
+        self.body_blocks = (
+            [self._menu(i) for i in range(60)]
+            + [self._sidebar(i) for i in range(200)]
+            + [self._footer(i) for i in range(40)]
+            + [self._tracking_script(i) for i in range(60)]
+        )
 
     def _phrase(self, low: int = 4, high: int = 12) -> str:
         return " ".join(self.random.choices(self.words, k=self.random.randint(low, high)))
@@ -174,32 +182,49 @@ class Chrome:
         rules = "\n".join(
             f".c{i}-{j} .box-{j} > li a.item-{j}{{margin:{j % 9}px {j % 7}px;padding:0 {j % 5}em;"
             f"font:{12 + j % 6}px/1.{j % 9} IRANSans,Tahoma,sans-serif;color:#{self.random.randrange(16**6):06x};"
-            f"border-bottom:1px solid #{self.random.randrange(16**6):06x}}}" for j in range(30))
+            f"border-bottom:1px solid #{self.random.randrange(16**6):06x}}}"
+            for j in range(30)
+        )
         return f"<style>\n{rules}\n</style>\n"
 
     def _config_script(self, i: int) -> str:
-        config = {"page": {"section": self._phrase(1, 2), "ads": [{"slot": f"slot-{i}-{j}", "size": [300, 250],
-                  "targeting": self._phrase(2, 4)} for j in range(12)]}, "version": f"{i}.{self.random.randint(0, 99)}"}
+        config = {
+            "page": {
+                "section": self._phrase(1, 2),
+                "ads": [
+                    {"slot": f"slot-{i}-{j}", "size": [300, 250], "targeting": self._phrase(2, 4)} for j in range(12)
+                ],
+            },
+            "version": f"{i}.{self.random.randint(0, 99)}",
+        }
         return f"<script>window.__CONFIG__ = {json.dumps(config, ensure_ascii=False)};</script>\n"
 
     def _links(self, count: int, prefix: str) -> str:
-        return "".join(f'<li><a href="/{prefix}/{self.random.randint(1, 99999)}">{self._phrase(2, 4)}</a></li>'
-                       for _ in range(count))
+        return "".join(
+            f'<li><a href="/{prefix}/{self.random.randint(1, 99999)}">{self._phrase(2, 4)}</a></li>'
+            for _ in range(count)
+        )
 
     def _menu(self, i: int) -> str:
-        columns = "".join(f'<div class="col"><h4>{self._phrase(1, 2)}</h4><ul>{self._links(12, "service")}</ul></div>'
-                          for _ in range(4))
+        columns = "".join(
+            f'<div class="col"><h4>{self._phrase(1, 2)}</h4><ul>{self._links(12, "service")}</ul></div>'
+            for _ in range(4)
+        )
         return f'<nav class="mega-menu menu-{i}">{columns}</nav>\n'
 
     def _sidebar(self, i: int) -> str:
         entries = "".join(
             f'<li><figure><img src="/img/t{self.random.randint(1, 9999)}.jpg" alt=""></figure>'
             f'<h3><a href="/tags/{self.random.randint(1, 99999)}">{self._phrase(6, 14)}</a></h3>'
-            f'<span class="date">{self.random.randint(1, 29)} تیر ۱۴۰۴</span></li>' for _ in range(10))
+            f'<span class="date">{self.random.randint(1, 29)} تیر ۱۴۰۴</span></li>'
+            for _ in range(10)
+        )
         return f'<section class="box side-{i}"><header><h2>{self._phrase(2, 4)}</h2></header><ul>{entries}</ul></section>\n'
 
     def _footer(self, i: int) -> str:
-        return f'<div class="footer-links f-{i}"><p>{self._phrase(20, 40)}</p><ul>{self._links(20, "page")}</ul></div>\n'
+        return (
+            f'<div class="footer-links f-{i}"><p>{self._phrase(20, 40)}</p><ul>{self._links(20, "page")}</ul></div>\n'
+        )
 
     def _tracking_script(self, i: int) -> str:
         body = ";".join(f"t.push(['event','{self.random.randrange(16**8):08x}',{j}])" for j in range(40))
@@ -257,8 +282,11 @@ class Listing:
         return list(dict.fromkeys(found))  # one element may match several selectors of the list
 
     def _links(self, tree) -> list:
-        return [a for a in self._select(tree, self.spider.listing.links)
-                if self.spider.is_article_url(self.spider_url(a.get("href", "")))]
+        return [
+            a
+            for a in self._select(tree, self.spider.listing.links)
+            if self.spider.is_article_url(self.spider_url(a.get("href", "")))
+        ]
 
     def _next_links(self, tree) -> list:
         return self._select(tree, self.spider.listing.next_page)
@@ -341,8 +369,11 @@ def _same_item(template: Template, body: bytes, code: str) -> str:
         return f"news code {actual['news_code']!r}, not {code!r}"
     if actual["url"] != canonical_url(url):
         return f"URL {actual['url']!r}, not {url!r}"
-    wrong = sorted(name for name in set(actual) | set(template.expected) - _CHANGED
-                   if name not in _CHANGED and actual.get(name) != template.expected.get(name))
+    wrong = sorted(
+        name
+        for name in set(actual) | set(template.expected) - _CHANGED
+        if name not in _CHANGED and actual.get(name) != template.expected.get(name)
+    )
     return f"fields differ from the golden item: {', '.join(wrong)}" if wrong else ""
 
 
@@ -416,10 +447,10 @@ def generate(root: Path, article_pages: int = 10_000, per_listing: int = PER_LIS
             total_bytes += _write(root, url, body)
             urls.append(url)
         report.articles = len(urls)
-        report.sample = urls[::max(1, len(urls) // SAMPLE_PER_SOURCE)][:SAMPLE_PER_SOURCE]
+        report.sample = urls[:: max(1, len(urls) // SAMPLE_PER_SOURCE)][:SAMPLE_PER_SOURCE]
         report.templates = [t.code for t in templates]
         per_page = per_listing if listing.paginated else len(urls)
-        chunks = [urls[i:i + per_page] for i in range(0, len(urls), per_page)]
+        chunks = [urls[i : i + per_page] for i in range(0, len(urls), per_page)]
         page_url: str | None = listing.page_url(1, listing.url)
         for number, chunk in enumerate(chunks, start=1):
             assert page_url is not None  # None only after the last page

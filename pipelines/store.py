@@ -61,8 +61,11 @@ class StorePipeline:
             try:
                 outcomes = self.store.upsert_many(batch, self.reason)
             except Exception as error:  # noqa: BLE001 - whatever it was, each article is tried alone
-                logger.warning("a batch of %d articles was not stored (%s); storing them one by one",
-                               len(batch), str(error).splitlines()[0])
+                logger.warning(
+                    "a batch of %d articles was not stored (%s); storing them one by one",
+                    len(batch),
+                    str(error).splitlines()[0],
+                )
             else:
                 self._stored(batch, outcomes)
                 return
@@ -74,8 +77,14 @@ class StorePipeline:
             outcome = self.store.upsert(item, self.reason)
         except Exception as error:  # noqa: BLE001 - a database error or a value it refused: reported, not lost
             self.stats.inc_value(STORE_FAILED)
-            logger.error("%s: news code %s (%s) NOT STORED: %s", item.source, item.news_code, item.url,
-                         str(error).splitlines()[0], extra={"spider": self.crawler.spider})
+            logger.error(
+                "%s: news code %s (%s) NOT STORED: %s",
+                item.source,
+                item.news_code,
+                item.url,
+                str(error).splitlines()[0],
+                extra={"spider": self.crawler.spider},
+            )
             return
         self._stored([item], [outcome])
 

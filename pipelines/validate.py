@@ -44,11 +44,17 @@ class ValidatePipeline:
         unreadable = [name for name in ("title", "body") if garbled(getattr(item, name))]
         if unreadable:
             self.stats.inc_value(DROPPED_GARBLED)
-            raise DropItem(f"{item.source}: {item.url} has an unreadable {' and '.join(unreadable)} (bytes not in "
-                           f"the encoding the page declares); not stored")
+            raise DropItem(
+                f"{item.source}: {item.url} has an unreadable {' and '.join(unreadable)} (bytes not in "
+                f"the encoding the page declares); not stored"
+            )
         replaced = [name for name, value in vars(item).items() if has_replacement(value)]
         if replaced:
             self.stats.inc_value(ARTICLE_REPLACEMENT_CHARACTERS)
-            logger.warning("%s: %s stored with bytes not in the page's encoding (U+FFFD) in %s", item.source, item.url,
-                           ", ".join(replaced))
+            logger.warning(
+                "%s: %s stored with bytes not in the page's encoding (U+FFFD) in %s",
+                item.source,
+                item.url,
+                ", ".join(replaced),
+            )
         return item

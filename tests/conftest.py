@@ -46,8 +46,14 @@ def checkout_files() -> set[Path]:
 # What a test needs beyond Python, known from the fixtures it takes (or the parameter of a fixture that
 # picks the database): the markers `python3 tasks.py test --fast` leaves out (pyproject.toml). Modules whose
 # every test crawls or runs the scrapy command say so themselves (`pytestmark`).
-MARKERS_BY_FIXTURE = {"mirror": "crawl", "chromium": "browser", "postgresql_url": "postgres",
-                      "postgresql_server": "postgres", "postgres_server": "postgres", "scrapyd_pair": "scrapyd"}
+MARKERS_BY_FIXTURE = {
+    "mirror": "crawl",
+    "chromium": "browser",
+    "postgresql_url": "postgres",
+    "postgresql_server": "postgres",
+    "postgres_server": "postgres",
+    "scrapyd_pair": "scrapyd",
+}
 MARKERS_BY_PARAMETER = {"postgresql": "postgres"}
 
 
@@ -55,8 +61,11 @@ def pytest_collection_modifyitems(items) -> None:
     for item in items:
         parameters = getattr(item, "callspec", None)
         needs = {MARKERS_BY_FIXTURE[name] for name in getattr(item, "fixturenames", ()) if name in MARKERS_BY_FIXTURE}
-        needs |= {MARKERS_BY_PARAMETER[value] for value in (parameters.params.values() if parameters else ())
-                  if isinstance(value, str) and value in MARKERS_BY_PARAMETER}
+        needs |= {
+            MARKERS_BY_PARAMETER[value]
+            for value in (parameters.params.values() if parameters else ())
+            if isinstance(value, str) and value in MARKERS_BY_PARAMETER
+        }
         for marker in sorted(needs):
             item.add_marker(marker)
 
@@ -102,13 +111,21 @@ def stored_articles(database_url: str) -> dict[str, dict]:
     return rows
 
 
-def scrapy_cli(*args: str, mirror_url: str, database_url: str, timeout: float = 120, preexec=None,
-               **env: str) -> subprocess.CompletedProcess:
+def scrapy_cli(
+    *args: str, mirror_url: str, database_url: str, timeout: float = 120, preexec=None, **env: str
+) -> subprocess.CompletedProcess:
     """The `scrapy` command of the project as an operator runs it, against the mirror (`preexec`: run in
     the child before it starts, to set its limits)."""
     environment = {**os.environ, "MIRROR_URL": mirror_url, "DATABASE_URL": database_url, **env}
-    return subprocess.run([str(SCRAPY), *args], cwd=ROOT, env=environment, capture_output=True, text=True,
-                          timeout=timeout, preexec_fn=preexec)
+    return subprocess.run(
+        [str(SCRAPY), *args],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        preexec_fn=preexec,
+    )
 
 
 @pytest.fixture(scope="session")

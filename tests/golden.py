@@ -1,6 +1,6 @@
 """Golden files, one expected JSON per fixture article page, compared field by field (crawler/sources/golden.py).
 
-    python -m tests.golden URL [URL ...]   # (re)write the expected JSON of mirror pages, for review
+python -m tests.golden URL [URL ...]   # (re)write the expected JSON of mirror pages, for review
 """
 
 from __future__ import annotations

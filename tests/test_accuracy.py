@@ -15,11 +15,33 @@ import jdatetime
 import lxml.html
 import pytest
 
-from bench.accuracy.score import (HTMLDATE, OURS, TRAFILATURA, Verdict, furniture_lines, judge_body, judge_day,
-                                  pages_fully_read, score, tally)
+from bench.accuracy.score import (
+    HTMLDATE,
+    OURS,
+    TRAFILATURA,
+    Verdict,
+    furniture_lines,
+    judge_body,
+    judge_day,
+    pages_fully_read,
+    score,
+    tally,
+)
 from bench.accuracy.themes import THEMES
-from bench.accuracy.variants import (MONTHS, DateFormat, ExpectedDate, Page, corpus, date_element, load_goldens, parse,
-                                     prints_code, tehran_today, text_of, today_line)
+from bench.accuracy.variants import (
+    MONTHS,
+    DateFormat,
+    ExpectedDate,
+    Page,
+    corpus,
+    date_element,
+    load_goldens,
+    parse,
+    prints_code,
+    tehran_today,
+    text_of,
+    today_line,
+)
 from crawler.extract.dates import TEHRAN, parse_jalali
 from crawler.extract.text import latin_digits, normalize_line
 
@@ -65,8 +87,16 @@ def visible_text(html: str) -> str:
 
 def test_every_golden_page_has_every_kind_of_variant(goldens, variants):
     kinds = Counter(variant.family for variant in variants)
-    expected = {"renamed", "no-structured-data", "renamed+no-structured-data", "meta-above-title",
-                "meta-below-title", "arabic-letters", "today-and-sidebars", *(f"theme:{theme}" for theme in THEMES)}
+    expected = {
+        "renamed",
+        "no-structured-data",
+        "renamed+no-structured-data",
+        "meta-above-title",
+        "meta-below-title",
+        "arabic-letters",
+        "today-and-sidebars",
+        *(f"theme:{theme}" for theme in THEMES),
+    }
     assert {kind: kinds[kind] for kind in expected} == {kind: len(goldens) for kind in expected}
     assert kinds["date"] == 3 * len(goldens)
     # Pages whose date comes from their own text keep it; every other page also has a variant without.
@@ -103,8 +133,9 @@ def test_pages_without_structured_data_have_none(variants):
     for variant in stripped:
         tree = lxml.html.document_fromstring(variant.html)
         assert not tree.xpath("//script[contains(@type, 'ld+json')]"), variant.name
-        assert not tree.xpath("//meta[starts-with(@property, 'og:') or starts-with(@property, 'article:')]"), \
+        assert not tree.xpath("//meta[starts-with(@property, 'og:') or starts-with(@property, 'article:')]"), (
             variant.name
+        )
         machine_dates = tree.xpath("//*[contains(@itemprop, 'date')] | //time[@datetime]")
         assert not machine_dates or variant.kind == "theme:newspaper", variant.name  # tagDiv prints <time datetime>
     # The structured data was there to remove: most golden pages of semnan and hamshahri carry JSON-LD.
@@ -139,12 +170,15 @@ def test_sidebars_carry_other_dates_and_titles(variants):
         assert all(normalize_line(title) in normalize_line(text) for title in titles & set(variant.furniture))
 
 
-@pytest.mark.parametrize("fmt, expected", [
-    (DateFormat("latin", "written", clock=0), "21 مهر 1401 - 10:37"),
-    (DateFormat("persian", "slash", weekday=True, label="label"), "تاریخ انتشار : پنج‌شنبه ۱۴۰۱/۰۷/۲۱"),
-    (DateFormat("arabic", "dash", label="short-label", clock=1), "تاریخ: ١٤٠١-٠٧-٢١ ساعت ١٠:٣٧"),
-    (DateFormat("persian", "written", weekday=True, clock=2), "پنج‌شنبه ۲۱ مهر ۱۴۰۱، ۱۰:۳۷"),
-])
+@pytest.mark.parametrize(
+    "fmt, expected",
+    [
+        (DateFormat("latin", "written", clock=0), "21 مهر 1401 - 10:37"),
+        (DateFormat("persian", "slash", weekday=True, label="label"), "تاریخ انتشار : پنج‌شنبه ۱۴۰۱/۰۷/۲۱"),
+        (DateFormat("arabic", "dash", label="short-label", clock=1), "تاریخ: ١٤٠١-٠٧-٢١ ساعت ١٠:٣٧"),
+        (DateFormat("persian", "written", weekday=True, clock=2), "پنج‌شنبه ۲۱ مهر ۱۴۰۱، ۱۰:۳۷"),
+    ],
+)
 def test_dates_are_written_as_sites_print_them(fmt, expected):
     assert fmt.render(datetime(2022, 10, 13, 10, 37, tzinfo=TEHRAN)) == expected
 
@@ -152,8 +186,9 @@ def test_dates_are_written_as_sites_print_them(fmt, expected):
 def test_date_variants_print_the_golden_day_in_their_format(variants):
     dated = [v for v in variants if v.kind.startswith("date:")]
     formats = Counter(part for v in dated for part in v.kind[5:].split("-"))
-    assert all(formats[part] for part in ("persian", "arabic", "latin", "written", "slash", "dash", "weekday",
-                                          "label", "time")), formats
+    assert all(
+        formats[part] for part in ("persian", "arabic", "latin", "written", "slash", "dash", "weekday", "label", "time")
+    ), formats
     for variant in dated:
         expected = variant.expected["published_at"]
         assert expected.day == variant.golden.published.date()
@@ -169,7 +204,7 @@ def test_the_meta_line_moves_above_or_below_the_title(variants):
             days = set()
             for found in re.finditer(re.escape(title), text):  # the title may also open an excerpt
                 start, end = (found.start() - 80, found.start()) if before else (found.end(), found.end() + 80)
-                around = text[max(0, start):end]
+                around = text[max(0, start) : end]
                 days |= {moment.date() for start in range(len(around)) if (moment := parse_jalali(around[start:]))}
             assert variant.expected["published_at"].day in days, variant.name
 
@@ -182,9 +217,15 @@ def test_arabic_letter_pages_print_arabic_letters_only(variants):
 
 
 def test_transplants_print_the_article_in_the_themes_markup(variants):
-    markers = {"sahifa": "#the-post .tie-date", "jannah": "#the-post span.date.meta-item",
-               "newspaper": ".td-post-content", "jnews": "h1.jeg_post_title", "market": ".single-info",
-               "nastooh": ".item-date span", "sigma": "td.Content span.Content"}
+    markers = {
+        "sahifa": "#the-post .tie-date",
+        "jannah": "#the-post span.date.meta-item",
+        "newspaper": ".td-post-content",
+        "jnews": "h1.jeg_post_title",
+        "market": ".single-info",
+        "nastooh": ".item-date span",
+        "sigma": "td.Content span.Content",
+    }
     for theme, marker in markers.items():
         for variant in of_kind(variants, f"theme:{theme}"):
             tree = lxml.html.document_fromstring(variant.html)
@@ -227,8 +268,13 @@ def test_a_field_is_scored_only_where_the_variant_prints_it(variants):
 
 def test_prints_code_reads_every_place_a_code_is_printed(goldens):
     semnan = next(g for g in goldens if g.code == "3304")
-    for markup in ("<link rel='shortlink' href='https://news.semnan.ir/?p=3304'>", '<body class="postid-3304">',
-                   "<input name='comment_post_ID' value='3304'>", "<p>کد خبر : ۳۳۰۴</p>", "<p>شناسه خبر: 3304</p>"):
+    for markup in (
+        "<link rel='shortlink' href='https://news.semnan.ir/?p=3304'>",
+        '<body class="postid-3304">',
+        "<input name='comment_post_ID' value='3304'>",
+        "<p>کد خبر : ۳۳۰۴</p>",
+        "<p>شناسه خبر: 3304</p>",
+    ):
         assert prints_code(f"<html><body>{markup}</body></html>", semnan.url, "3304", semnan.spider), markup
     assert not prints_code("<html><body><p>۳۳۰۴ بازدید</p></body></html>", semnan.url, "3304", semnan.spider)
 
@@ -253,8 +299,16 @@ def test_a_body_is_right_with_every_paragraph_and_no_furniture(variants):
     # trafilatura's text drops ZWNJ: the same words still count.
     assert judge_body("\n".join(p.replace("\u200c", "") for p in paragraphs), variant).right
     assert judge_body("\n".join(paragraphs[1:]), variant).wrong
-    for furniture in ("لینک کوتاه : https://example.ir/?p=1", "کد خبر : 14491", "برچسب‌ها:", "عکس: علی رضایی",
-                      "۲۱ مهر ۱۴۰۱ - ۱۰:۳۷", "نمای ۱ از ۸", "۴۱۴ بازدید", variant.furniture[0]):
+    for furniture in (
+        "لینک کوتاه : https://example.ir/?p=1",
+        "کد خبر : 14491",
+        "برچسب‌ها:",
+        "عکس: علی رضایی",
+        "۲۱ مهر ۱۴۰۱ - ۱۰:۳۷",
+        "نمای ۱ از ۸",
+        "۴۱۴ بازدید",
+        variant.furniture[0],
+    ):
         body = "\n".join([*paragraphs, furniture])
         assert furniture_lines(body, variant) == [normalize_line(furniture)], furniture
         assert judge_body(body, variant).wrong
@@ -274,9 +328,12 @@ def test_the_golden_pages_themselves_score_right_on_every_field(goldens):
 
 
 def failing(results, field, reader=OURS, limit=12):
-    bad = [f"{r.variant.name}: expected {str(r.variant.expected[field])[:80]}, "
-           f"got {str(r.verdicts[reader][field].got)[:80]}"
-           for r in results if field in r.verdicts.get(reader, {}) and not r.verdicts[reader][field].right]
+    bad = [
+        f"{r.variant.name}: expected {str(r.variant.expected[field])[:80]}, "
+        f"got {str(r.verdicts[reader][field].got)[:80]}"
+        for r in results
+        if field in r.verdicts.get(reader, {}) and not r.verdicts[reader][field].right
+    ]
     return f"{len(bad)} variants, e.g.\n" + "\n".join(bad[:limit])
 
 
@@ -316,8 +373,12 @@ def test_our_dates_and_bodies_beat_htmldate_and_trafilatura(results):
 def test_golden_pages_in_another_theme_read_every_printed_field_and_no_wrong_date(results, kind):
     full, count, wrong_dates = pages_fully_read(results, kind)
     chosen = [r for r in results if r.variant.kind == kind]
-    misses = [f"{r.variant.name}: {name} expected {str(r.variant.expected[name])[:80]}, got {str(v.got)[:80]}"
-              for r in chosen for name, v in r.verdicts[OURS].items() if not v.right]
+    misses = [
+        f"{r.variant.name}: {name} expected {str(r.variant.expected[name])[:80]}, got {str(v.got)[:80]}"
+        for r in chosen
+        for name, v in r.verdicts[OURS].items()
+        if not v.right
+    ]
     summary = f"{full}/{count} fully read, {wrong_dates} wrong dates"
     assert wrong_dates == 0 and full == count, summary + "\n" + "\n".join(misses)
 

@@ -11,8 +11,8 @@ import json
 import re
 import tomllib
 import urllib.request
-from typing import cast
 from pathlib import Path
+from typing import cast
 
 import pytest
 import pytest_twisted
@@ -27,14 +27,17 @@ from crawler.commands.addsource import SiteLook, description_lines
 from crawler.fetch.mirror import mirrored_url
 from crawler.fetch.mirror_server import DEFAULT_ROOT, MirrorServer
 from crawler.items import ArticleItem
-from crawler.sources.detect import (FAMILIES, Discovery, Sample, candidate_site, news_code_rule, read_article,
-                                    shape_rule)
+from crawler.sources.detect import FAMILIES, Discovery, Sample, candidate_site, news_code_rule, read_article, shape_rule
 from tests.conftest import scrapy_cli
 from tests.support.system import need
 
-TITLES = ["آغاز عملیات آسفالت معابر محله شهرک ولیعصر", "بهره‌برداری از بوستان بانوان در منطقه دو",
-          "برگزاری جلسه شورای اسلامی شهر درباره بودجه سال آینده", "کاشت دو هزار نهال در کمربند سبز شهر",
-          "نصب ایستگاه‌های دوچرخه اشتراکی در مرکز شهر"]
+TITLES = [
+    "آغاز عملیات آسفالت معابر محله شهرک ولیعصر",
+    "بهره‌برداری از بوستان بانوان در منطقه دو",
+    "برگزاری جلسه شورای اسلامی شهر درباره بودجه سال آینده",
+    "کاشت دو هزار نهال در کمربند سبز شهر",
+    "نصب ایستگاه‌های دوچرخه اشتراکی در مرکز شهر",
+]
 DAYS = ["1405-09-08", "1405-09-09", "1405-09-10", "1405-09-11", "1405-09-12"]
 
 
@@ -48,33 +51,61 @@ NASTOOH_IDS = [1204551 + 13 * n for n in range(5)]
 # host -> (family, the articles' paths and news codes, the pages linked from the home page that are no article)
 SITES = {
     "wp-open.example-municipality.ir": (
-        "wordpress", [(f"/{code}/{slug(t)}/", str(code)) for code, t in zip(WORDPRESS_IDS, TITLES)], WORDPRESS_OTHERS),
+        "wordpress",
+        [(f"/{code}/{slug(t)}/", str(code)) for code, t in zip(WORDPRESS_IDS, TITLES)],
+        WORDPRESS_OTHERS,
+    ),
     "wp-closed.example-municipality.ir": (
         "wordpress",
         [(f"/1405/09/{day[-2:]}/{slug(t)}/", str(code)) for code, t, day in zip(WORDPRESS_IDS, TITLES, DAYS)],
-        WORDPRESS_OTHERS),
+        WORDPRESS_OTHERS,
+    ),
     "joomla.example-municipality.ir": (
-        "joomla", [(f"/akhbar/{41 + n}-khabar-{n + 1}", str(41 + n)) for n in range(4)],
-        ["/akhbar/", "/component/tags/tag/asphalt", "/about", "/gallery", "/contact-us"]),
+        "joomla",
+        [(f"/akhbar/{41 + n}-khabar-{n + 1}", str(41 + n)) for n in range(4)],
+        ["/akhbar/", "/component/tags/tag/asphalt", "/about", "/gallery", "/contact-us"],
+    ),
     "drupal.example-municipality.ir": (
-        "drupal", [(f"/node/{205 + 3 * n}", str(205 + 3 * n)) for n in range(4)],
-        ["/taxonomy/term/3", "/taxonomy/term/9", "/about", "/gallery", "/contact"]),
+        "drupal",
+        [(f"/node/{205 + 3 * n}", str(205 + 3 * n)) for n in range(4)],
+        ["/taxonomy/term/3", "/taxonomy/term/9", "/about", "/gallery", "/contact"],
+    ),
     "khabar.example-municipality.ir": (
-        "nastooh", [(f"/fa/news/{code}/{slug(t)}", str(code)) for code, t in zip(NASTOOH_IDS, TITLES)],
-        ["/fa/service/city", "/fa/tag/1/آسفالت", "/fa/about", "/fa/photo", "/fa/contact"]),
+        "nastooh",
+        [(f"/fa/news/{code}/{slug(t)}", str(code)) for code, t in zip(NASTOOH_IDS, TITLES)],
+        ["/fa/service/city", "/fa/tag/1/آسفالت", "/fa/about", "/fa/photo", "/fa/contact"],
+    ),
     "portal.example-municipality.ir": (
-        "aspnet", [(f"/ShowNews.aspx?ID={1530 + n}", str(1530 + n)) for n in range(4)],
-        ["/NewsArchive.aspx", "/NewsArchive.aspx?Tag=5", "/Page.aspx?Name=About", "/Gallery.aspx", "/Contact.aspx"]),
+        "aspnet",
+        [(f"/ShowNews.aspx?ID={1530 + n}", str(1530 + n)) for n in range(4)],
+        ["/NewsArchive.aspx", "/NewsArchive.aspx?Tag=5", "/Page.aspx?Name=About", "/Gallery.aspx", "/Contact.aspx"],
+    ),
     "shahr.example-municipality.ir": (
-        "generic", [(f"/news.php?id={code}", str(code)) for code in (17, 18, 21)],
-        ["/news-list.php?tag=asphalt", "/about.php", "/gallery.php", "/contact.php"]),
+        "generic",
+        [(f"/news.php?id={code}", str(code)) for code in (17, 18, 21)],
+        ["/news-list.php?tag=asphalt", "/about.php", "/gallery.php", "/contact.php"],
+    ),
     # No code printed, none in the URL: the URL's hash, said aloud.
     "rusta.example-municipality.ir": (
-        "generic", [(f"/khabar/{slug(t)}", None) for t in TITLES[:3]],
-        ["/news-list.php?tag=asphalt", "/about.php", "/gallery.php", "/contact.php"]),
+        "generic",
+        [(f"/khabar/{slug(t)}", None) for t in TITLES[:3]],
+        ["/news-list.php?tag=asphalt", "/about.php", "/gallery.php", "/contact.php"],
+    ),
 }
-REGISTRY_KEYS = {"site_name", "hosts", "family", "article_url", "news_code", "render", "usual_steps", "drop_from_body",
-                 "page_fields", "selectors", "discovery", "detected"}
+REGISTRY_KEYS = {
+    "site_name",
+    "hosts",
+    "family",
+    "article_url",
+    "news_code",
+    "render",
+    "usual_steps",
+    "drop_from_body",
+    "page_fields",
+    "selectors",
+    "discovery",
+    "detected",
+}
 DISCOVERY_KINDS = {"wordpress_api", "listing", "feed", "sitemap"}
 BLOCKED = "blocked.example-municipality.ir"
 
@@ -176,35 +207,60 @@ async def test_discovery_finds_the_api_feeds_sitemaps_and_next_pages(sites_mirro
     assert strategies["portal.example-municipality.ir"][0]["next_page"] == "a.Next::attr(href)"
     # A site of only a home page: the home page is its listing, and there is nothing else.
     assert strategies["shahr.example-municipality.ir"] == [
-        {"kind": "listing", "url": "https://shahr.example-municipality.ir/", "section": "news"}]
+        {"kind": "listing", "url": "https://shahr.example-municipality.ir/", "section": "news"}
+    ]
 
 
 def test_addsource_appends_its_table_and_keeps_the_others(sites_mirror, tmp_path):
     registry = tmp_path / "sources.toml"
     registry.write_text('# kept\n[qazvin]\nhosts = ["qazvin.ir"]\nfamily = "wordpress"\n', encoding="utf-8")
-    dry = scrapy_cli("addsource", "https://khabar.example-municipality.ir/", "--name", "khabar", "--dry-run",
-                     mirror_url=sites_mirror, database_url="sqlite:///unused.db", SOURCES_FILE=str(registry))
+    dry = scrapy_cli(
+        "addsource",
+        "https://khabar.example-municipality.ir/",
+        "--name",
+        "khabar",
+        "--dry-run",
+        mirror_url=sites_mirror,
+        database_url="sqlite:///unused.db",
+        SOURCES_FILE=str(registry),
+    )
     assert dry.returncode == 0 and "[khabar]" in dry.stdout
     assert registry.read_text(encoding="utf-8") == '# kept\n[qazvin]\nhosts = ["qazvin.ir"]\nfamily = "wordpress"\n'
-    result = scrapy_cli("addsource", "https://khabar.example-municipality.ir/", "--name", "khabar",
-                        mirror_url=sites_mirror, database_url="sqlite:///unused.db", SOURCES_FILE=str(registry))
+    result = scrapy_cli(
+        "addsource",
+        "https://khabar.example-municipality.ir/",
+        "--name",
+        "khabar",
+        mirror_url=sites_mirror,
+        database_url="sqlite:///unused.db",
+        SOURCES_FILE=str(registry),
+    )
     assert result.returncode == 0, result.stderr[-2000:]
     assert "sample 1: https://khabar.example-municipality.ir/fa/news/1204551/" in result.stdout
     assert "date: 1405-09-08 (Jalali) = 2026-11-29T09:30:00+03:30 (Gregorian, Tehran), from selector" in result.stdout
     assert registry.read_text(encoding="utf-8").startswith(
-        '# kept\n[qazvin]\nhosts = ["qazvin.ir"]\nfamily = "wordpress"\n')
+        '# kept\n[qazvin]\nhosts = ["qazvin.ir"]\nfamily = "wordpress"\n'
+    )
     tables = tomllib.loads(registry.read_text(encoding="utf-8"))
     assert set(tables) == {"qazvin", "khabar"} and tables["khabar"]["family"] == "nastooh"
 
     khabar = "https://khabar.example-municipality.ir/"
     assert refused(khabar, "khabar", registry) == (
-        2, f"error: 'khabar' is taken: {registry} has a table [khabar]; choose another")
+        2,
+        f"error: 'khabar' is taken: {registry} has a table [khabar]; choose another",
+    )
     assert refused(khabar, "semnan", registry) == (
-        2, "error: 'semnan' is taken: a tailored spider has that name (spiders/semnan.py); choose another")
+        2,
+        "error: 'semnan' is taken: a tailored spider has that name (spiders/semnan.py); choose another",
+    )
     assert refused(khabar, "site", registry) == (
-        2, "error: 'site' names the one-off crawl (scrapy crawl site); choose another")
+        2,
+        "error: 'site' names the one-off crawl (scrapy crawl site); choose another",
+    )
     assert refused("https://semnan.ir/", "other", registry) == (
-        2, "error: semnan.ir is already a host of the source 'semnan'; nothing fetched")
+        2,
+        "error: semnan.ir is already a host of the source 'semnan'; nothing fetched",
+    )
     assert set(tomllib.loads(registry.read_text(encoding="utf-8"))) == {"qazvin", "khabar"}
 
 
@@ -221,16 +277,30 @@ def refused(url: str, name: str, registry: Path) -> tuple[int, str]:
     return command.exitcode, error.getvalue().strip()
 
 
-@pytest.mark.parametrize(("host", "why"), [
-    ("shop.example-municipality.ir", "not a news site: its home page sells products (a cart, product listings), "
-                                     "and none of its pages reads as an article"),
-    ("empty.example-municipality.ir", "no article found: the home page links to no page that reads as an article"),
-    (BLOCKED, "blocked: 403 on every page"),
-])
+@pytest.mark.parametrize(
+    ("host", "why"),
+    [
+        (
+            "shop.example-municipality.ir",
+            "not a news site: its home page sells products (a cart, product listings), "
+            "and none of its pages reads as an article",
+        ),
+        ("empty.example-municipality.ir", "no article found: the home page links to no page that reads as an article"),
+        (BLOCKED, "blocked: 403 on every page"),
+    ],
+)
 def test_a_site_that_is_no_source_is_one_line_and_nothing_written(host, why, sites_mirror, tmp_path):
     registry = tmp_path / "sources.toml"
-    result = scrapy_cli("addsource", f"https://{host}/", "--name", "candidate", mirror_url=sites_mirror,
-                        database_url="sqlite:///unused.db", SOURCES_FILE=str(registry), LOG_LEVEL="ERROR")
+    result = scrapy_cli(
+        "addsource",
+        f"https://{host}/",
+        "--name",
+        "candidate",
+        mirror_url=sites_mirror,
+        database_url="sqlite:///unused.db",
+        SOURCES_FILE=str(registry),
+        LOG_LEVEL="ERROR",
+    )
     assert (result.returncode, result.stderr.strip().splitlines()[-1]) == (1, why)
     assert result.stdout == "" and not registry.exists()
 
@@ -238,18 +308,32 @@ def test_a_site_that_is_no_source_is_one_line_and_nothing_written(host, why, sit
 def test_a_challenge_the_browser_cannot_pass_is_one_line_and_nothing_written(sites_mirror, tmp_path):
     need(Path(get_project_settings()["BROWSER_EXECUTABLE"]), "Chromium")
     registry = tmp_path / "sources.toml"
-    result = scrapy_cli("addsource", "https://guarded.example-municipality.ir/", "--name", "candidate", "-s",
-                        "BROWSER_TIMEOUT=2", mirror_url=sites_mirror, database_url="sqlite:///unused.db",
-                        SOURCES_FILE=str(registry), LOG_LEVEL="CRITICAL")
+    result = scrapy_cli(
+        "addsource",
+        "https://guarded.example-municipality.ir/",
+        "--name",
+        "candidate",
+        "-s",
+        "BROWSER_TIMEOUT=2",
+        mirror_url=sites_mirror,
+        database_url="sqlite:///unused.db",
+        SOURCES_FILE=str(registry),
+        LOG_LEVEL="CRITICAL",
+    )
     assert (result.returncode, result.stderr.strip().splitlines()[-1]) == (
-        1, "blocked: a CDN challenge the browser did not pass at guarded.example-municipality.ir")
+        1,
+        "blocked: a CDN challenge the browser did not pass at guarded.example-municipality.ir",
+    )
     assert result.stdout == "" and not registry.exists()
 
 
-
 # The tailored sources' recorded sites: themes addsource was not written against.
-TAILORED = {"news.semnan.ir": "semnan", "omidjonob.ir": "omidjonoob", "rasht.ir": "rasht",
-            "www.hamshahrionline.ir": "hamshahri"}
+TAILORED = {
+    "news.semnan.ir": "semnan",
+    "omidjonob.ir": "omidjonoob",
+    "rasht.ir": "rasht",
+    "www.hamshahrionline.ir": "hamshahri",
+}
 
 
 @pytest.mark.parametrize("host", TAILORED)

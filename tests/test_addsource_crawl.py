@@ -45,8 +45,9 @@ def site_articles(host: str) -> dict[str, tuple[str, str, str | None]]:
     """Every article of a mini-site: its URL (percent-escapes decoded), with its title, Jalali day and printed
     news code."""
     articles: list[tuple[str, str | None]] = SITES[host][1]  # type: ignore[assignment]  # SITES mixes kinds per position
-    expected = {f"https://{host}{path}": (TITLES[number], DAYS[number], code)
-                for number, (path, code) in enumerate(articles)}
+    expected = {
+        f"https://{host}{path}": (TITLES[number], DAYS[number], code) for number, (path, code) in enumerate(articles)
+    }
     if host in SECOND_PAGE:
         path, code = SECOND_PAGE[host]
         expected[f"https://{host}{path}"] = (OLDER, DAYS[0], code)
@@ -68,8 +69,10 @@ def summary_row(stdout: str, source: str) -> list[str]:
 async def crawl_in_process(source: str, mirror: str, database_url: str, registry: str) -> dict:
     """One crawl in this process, for its stats."""
     settings = get_project_settings()
-    settings.setdict({"MIRROR_URL": mirror, "DATABASE_URL": database_url, "SOURCES_FILE": registry,
-                      "LOG_LEVEL": "WARNING"}, priority="cmdline")
+    settings.setdict(
+        {"MIRROR_URL": mirror, "DATABASE_URL": database_url, "SOURCES_FILE": registry, "LOG_LEVEL": "WARNING"},
+        priority="cmdline",
+    )
     crawler = CrawlerRunner(settings).create_crawler(source)
     await crawler.crawl()
     return crawler.stats.get_stats()
@@ -117,36 +120,64 @@ def test_crawl_site_crawls_a_site_no_source_describes(mirror, database_url, tmp_
     host = "shahr.example-municipality.ir"
     registry = tmp_path / "sources.toml"
     registry.write_text("", encoding="utf-8")
-    result = scrapy_cli("crawl", "site", "-a", f"url=https://{host}/", mirror_url=mirror, database_url=database_url,
-                        SOURCES_FILE=str(registry))
+    result = scrapy_cli(
+        "crawl",
+        "site",
+        "-a",
+        f"url=https://{host}/",
+        mirror_url=mirror,
+        database_url=database_url,
+        SOURCES_FILE=str(registry),
+    )
     assert result.returncode == 0, result.stderr[-3000:]
     expected = site_articles(host)
     rows = rows_by_url(database_url)
     assert set(rows) == set(expected)
     for url, (title, day, code) in expected.items():
         assert (rows[url]["source"], rows[url]["title"], rows[url]["published_jalali"], rows[url]["news_code"]) == (
-            "site_shahr_example_municipality_ir", title, day, code)
+            "site_shahr_example_municipality_ir",
+            title,
+            day,
+            code,
+        )
     assert summary_row(result.stdout, "site")[-1] == "ok"
     # Nothing registered.
     assert registry.read_text(encoding="utf-8") == ""
 
 
 def test_crawl_site_on_a_site_that_is_no_source_is_one_line_and_a_failure(mirror, database_url):
-    result = scrapy_cli("crawl", "site", "-a", "url=https://empty.example-municipality.ir/", mirror_url=mirror,
-                        database_url=database_url, LOG_LEVEL="ERROR")
+    result = scrapy_cli(
+        "crawl",
+        "site",
+        "-a",
+        "url=https://empty.example-municipality.ir/",
+        mirror_url=mirror,
+        database_url=database_url,
+        LOG_LEVEL="ERROR",
+    )
     assert result.returncode == 1
-    assert result.stderr.strip().splitlines()[0].endswith(
-        "site: https://empty.example-municipality.ir/ is no source: no article found: the home page links to no page "
-        "that reads as an article")
+    assert (
+        result.stderr.strip()
+        .splitlines()[0]
+        .endswith(
+            "site: https://empty.example-municipality.ir/ is no source: no article found: the home page links to no page "
+            "that reads as an article"
+        )
+    )
 
 
-@pytest.mark.parametrize(("arguments", "why"), [
-    ({}, "site: give -a url=https://HOST/, the site's home page"),
-    ({"url": "ftp://shahr.example-municipality.ir/"}, "site: give -a url=https://HOST/, the site's home page "
-                                                       "(not 'ftp://shahr.example-municipality.ir/')"),
-    ({"url": "https://shahr.example-municipality.ir/", "api": "0"}, "unknown spider argument(s) -a api"),
-    ({"url": "https://shahr.example-municipality.ir/", "pages": "0"}, "-a pages=0: give a whole number"),
-])
+@pytest.mark.parametrize(
+    ("arguments", "why"),
+    [
+        ({}, "site: give -a url=https://HOST/, the site's home page"),
+        (
+            {"url": "ftp://shahr.example-municipality.ir/"},
+            "site: give -a url=https://HOST/, the site's home page (not 'ftp://shahr.example-municipality.ir/')",
+        ),
+        ({"url": "https://shahr.example-municipality.ir/", "api": "0"}, "unknown spider argument(s) -a api"),
+        ({"url": "https://shahr.example-municipality.ir/", "pages": "0"}, "-a pages=0: give a whole number"),
+    ],
+)
 def test_crawl_site_refuses_a_missing_or_bad_url_before_any_request(arguments, why):
     with pytest.raises(ValueError) as refused:
         SiteSpider.check_arguments(arguments)

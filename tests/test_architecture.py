@@ -12,8 +12,19 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGES = ("crawler", "spiders", "pipelines")
 # crawler/__init__.py's order: each may import the ones before it, never one after it.
-LAYERS = ("crawler.items", "crawler.stats", "crawler.extract", "crawler.store", "crawler.fetch", "crawler.run",
-          "pipelines", "crawler.sources", "crawler.commands", "crawler.desk", "spiders")
+LAYERS = (
+    "crawler.items",
+    "crawler.stats",
+    "crawler.extract",
+    "crawler.store",
+    "crawler.fetch",
+    "crawler.run",
+    "pipelines",
+    "crawler.sources",
+    "crawler.commands",
+    "crawler.desk",
+    "spiders",
+)
 # Migrations are scripts Alembic runs, not modules anything imports.
 SKIPPED = ("crawler.store.migrations.versions.",)
 
@@ -38,7 +49,9 @@ def imports_of(name: str, path: Path, modules: dict[str, Path]) -> set[str]:
         elif isinstance(node, ast.ImportFrom):
             base = node.module or ""
             if node.level:
-                base = ".".join([*package.split(".")[:len(package.split(".")) - node.level + 1], *filter(None, [base])])
+                base = ".".join(
+                    [*package.split(".")[: len(package.split(".")) - node.level + 1], *filter(None, [base])]
+                )
             targets = [f"{base}.{alias.name}" if f"{base}.{alias.name}" in modules else base for alias in node.names]
         else:
             continue
@@ -61,7 +74,7 @@ def find_cycle(graph: dict[str, set[str]]) -> list[str]:
         trail.append(module)
         for imported in sorted(graph[module]):
             if state.get(imported) == "open":
-                return [*trail[trail.index(imported):], imported]
+                return [*trail[trail.index(imported) :], imported]
             if imported not in state and (cycle := visit(imported)):
                 return cycle
         state[module] = "done"
@@ -75,8 +88,9 @@ def find_cycle(graph: dict[str, set[str]]) -> list[str]:
 
 
 def layer_of(module: str) -> int | None:
-    return next((index for index, layer in enumerate(LAYERS) if module == layer or module.startswith(f"{layer}.")),
-                None)
+    return next(
+        (index for index, layer in enumerate(LAYERS) if module == layer or module.startswith(f"{layer}.")), None
+    )
 
 
 def test_the_import_graph_has_no_cycle():
@@ -87,10 +101,15 @@ def test_the_import_graph_has_no_cycle():
 
 def test_each_subpackage_imports_only_those_below_it():
     graph = import_graph()
-    assert [module for module in graph if module != "crawler" and layer_of(module) is None] == [], \
+    assert [module for module in graph if module != "crawler" and layer_of(module) is None] == [], (
         "a new subpackage: give it its place in LAYERS and in crawler/__init__.py's list"
-    upward = [f"{module} imports {imported}" for module, imported_modules in sorted(graph.items())
-              for imported in sorted(imported_modules) if layer_of(imported) > layer_of(module)]
+    )
+    upward = [
+        f"{module} imports {imported}"
+        for module, imported_modules in sorted(graph.items())
+        for imported in sorted(imported_modules)
+        if layer_of(imported) > layer_of(module)
+    ]
     assert upward == []
 
 
@@ -100,17 +119,25 @@ def test_the_product_imports_nothing_of_the_tests_or_benchmarks():
     found = []
     for name, path in project_modules().items():
         for node in ast.walk(ast.parse(path.read_text())):
-            modules = ([alias.name for alias in node.names] if isinstance(node, ast.Import)
-                       else [node.module or ""] if isinstance(node, ast.ImportFrom) and not node.level else [])
+            modules = (
+                [alias.name for alias in node.names]
+                if isinstance(node, ast.Import)
+                else [node.module or ""]
+                if isinstance(node, ast.ImportFrom) and not node.level
+                else []
+            )
             found += [f"{name} imports {module}" for module in modules if module.split(".")[0] in ("tests", "bench")]
     assert found == []
 
 
-@pytest.mark.parametrize("graph, cycle", [
-    ({"a": {"b"}, "b": {"c"}, "c": {"a"}}, ["a", "b", "c", "a"]),
-    ({"a": {"b"}, "b": set(), "c": {"c"}}, ["c", "c"]),
-    ({"a": {"b", "c"}, "b": {"c"}, "c": set()}, []),
-])
+@pytest.mark.parametrize(
+    "graph, cycle",
+    [
+        ({"a": {"b"}, "b": {"c"}, "c": {"a"}}, ["a", "b", "c", "a"]),
+        ({"a": {"b"}, "b": set(), "c": {"c"}}, ["c", "c"]),
+        ({"a": {"b", "c"}, "b": {"c"}, "c": set()}, []),
+    ],
+)
 def test_find_cycle_finds_one_when_there_is_one(graph, cycle):
     assert find_cycle(graph) == cycle
 
@@ -147,5 +174,6 @@ def test_a_tailored_source_is_data_over_the_one_spider():
         for node in ast.parse(path.read_text()).body:
             if isinstance(node, ast.ClassDef):
                 assert [ast.unparse(base) for base in node.bases] == ["NewsSpider"], path.name
-                assert all(isinstance(statement, (ast.Assign, ast.AnnAssign, ast.Expr)) for statement in node.body), \
+                assert all(isinstance(statement, (ast.Assign, ast.AnnAssign, ast.Expr)) for statement in node.body), (
                     f"{path.name}: {node.name} holds code, not only its description"
+                )

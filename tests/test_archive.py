@@ -21,7 +21,7 @@ from scrapy.http import HtmlResponse
 from warcio.archiveiterator import ArchiveIterator
 
 from crawler import stats
-from crawler.fetch.archive import ArchiveFiles, ArchivedRecord, archive_files, read_record, responses_in, verify
+from crawler.fetch.archive import ArchivedRecord, ArchiveFiles, archive_files, read_record, responses_in, verify
 from crawler.fetch.mirror_server import DEFAULT_ROOT, MirrorServer
 from tests.conftest import ROOT, SCRAPY, scrapy_cli
 from tests.golden import GOLDEN_ROOT
@@ -62,8 +62,9 @@ def copy_of(crawled, tmp_path) -> str:
 def test_a_crawl_keeps_one_record_per_content_response_that_warcio_reads_and_checks(crawled):
     files = archive_files(crawled["archive"])
     assert sorted(path.name.split("-")[0] for path in files) == sorted(SOURCES)  # one file per source per day
-    check = subprocess.run([str(Path(sys.executable).parent / "warcio"), "check", *map(str, files)],
-                           capture_output=True, text=True)
+    check = subprocess.run(
+        [str(Path(sys.executable).parent / "warcio"), "check", *map(str, files)], capture_output=True, text=True
+    )
     assert check.returncode == 0, check.stdout + check.stderr
 
     kinds: dict[str, int] = {}
@@ -78,8 +79,9 @@ def test_a_crawl_keeps_one_record_per_content_response_that_warcio_reads_and_che
                     assert record.http_headers.get_statuscode() == "200"
                     responses.append(record.rec_headers.get_header("WARC-Target-URI"))
     log = crawled["log"]
-    content_responses = (stats_of(log, "downloader/response_status_count/200")
-                         - stats_of(log, "robotstxt/response_status_count/200"))
+    content_responses = stats_of(log, "downloader/response_status_count/200") - stats_of(
+        log, "robotstxt/response_status_count/200"
+    )
     assert len(responses) == content_responses == stats_of(log, stats.ARCHIVE_RECORDS) > 0
     assert kinds == {"warcinfo": len(files), "response": len(responses), "request": len(responses)}
     assert not any(url.endswith("/robots.txt") for url in responses)
@@ -96,23 +98,33 @@ def test_every_stored_article_points_at_the_record_of_its_page(crawled):
 
 
 def test_reextract_dry_run_with_the_mirror_stopped_reports_no_change(crawled):
-    result = scrapy_cli("reextract", "--dry-run", mirror_url=crawled["mirror"], database_url=crawled["database_url"],
-                        ARCHIVE_DIR=str(crawled["archive"]))
+    result = scrapy_cli(
+        "reextract",
+        "--dry-run",
+        mirror_url=crawled["mirror"],
+        database_url=crawled["database_url"],
+        ARCHIVE_DIR=str(crawled["archive"]),
+    )
     assert result.returncode == 0, result.stderr[-3000:]
     lines = result.stdout.splitlines()
     for source, articles in (("hamshahri", 5), ("imo", 5), ("omidjonoob", 5), ("rasht", 5), ("semnan", 7)):
-        assert (f"{source}: {articles} read again, 0 would change (none), 0 no longer an article, "
-                f"0 answers not in the archive") in lines
+        assert (
+            f"{source}: {articles} read again, 0 would change (none), 0 no longer an article, "
+            f"0 answers not in the archive"
+        ) in lines
     assert lines[-1] == "would change: 0 articles"
     # Every download was answered by the archive: the article pages and the WordPress API questions.
-    assert stats_of(result.stderr, "downloader/request_count") == \
-        stats_of(result.stderr, stats.REEXTRACT_PAGES) + stats_of(result.stderr, stats.REEXTRACT_API_ANSWERS)
+    assert stats_of(result.stderr, "downloader/request_count") == stats_of(
+        result.stderr, stats.REEXTRACT_PAGES
+    ) + stats_of(result.stderr, stats.REEXTRACT_API_ANSWERS)
     assert stats_of(result.stderr, stats.REEXTRACT_PAGES) == 27
 
 
 def test_a_changed_reading_rule_is_applied_by_reextract_and_the_old_text_kept(crawled, tmp_path):
     database_url = copy_of(crawled, tmp_path)
-    before = {row["news_code"]: dict(row) for row in rows(database_url, "select * from articles where source = 'hamshahri'")}
+    before = {
+        row["news_code"]: dict(row) for row in rows(database_url, "select * from articles where source = 'hamshahri'")
+    }
     changed_rule = ("-s", "SPIDER_MODULES=tests.support.changed_rule")
     options = {"mirror_url": crawled["mirror"], "database_url": database_url, "ARCHIVE_DIR": str(crawled["archive"])}
 
@@ -126,7 +138,9 @@ def test_a_changed_reading_rule_is_applied_by_reextract_and_the_old_text_kept(cr
     applied = scrapy_cli("reextract", "hamshahri", *changed_rule, **options)
     assert applied.returncode == 0, applied.stderr[-3000:]
     assert "hamshahri: 5 read again, 3 changed (body 3)" in applied.stdout
-    after = {row["news_code"]: dict(row) for row in rows(database_url, "select * from articles where source = 'hamshahri'")}
+    after = {
+        row["news_code"]: dict(row) for row in rows(database_url, "select * from articles where source = 'hamshahri'")
+    }
     versions = {row["article_id"]: dict(row) for row in rows(database_url, "select * from article_versions")}
     assert len(versions) == 3
     for code, article in after.items():
@@ -137,8 +151,11 @@ def test_a_changed_reading_rule_is_applied_by_reextract_and_the_old_text_kept(cr
         version = versions[article["id"]]
         assert old["body"].startswith(article["body"] + "\n") and version["body"] == old["body"]
         assert version["reason"] == "reextract" and version["previous"] is None
-        assert (version["archive_file"], version["archive_offset"], version["archive_digest"]) == \
-            (old["archive_file"], old["archive_offset"], old["archive_digest"])
+        assert (version["archive_file"], version["archive_offset"], version["archive_digest"]) == (
+            old["archive_file"],
+            old["archive_offset"],
+            old["archive_digest"],
+        )
         # Only the body changed: the record, the crawl's instants and every other field stay.
         assert {name for name in article if article[name] != old[name]} == {"body", "content_hash"}
 
@@ -149,11 +166,13 @@ def test_a_changed_reading_rule_is_applied_by_reextract_and_the_old_text_kept(cr
 def test_an_unwritable_archive_is_a_counted_error_and_the_articles_are_stored(mirror, database_url, tmp_path):
     not_a_directory = tmp_path / "archive"
     not_a_directory.write_text("a file where the archive's directory should be")
-    result = scrapy_cli("crawl", "hamshahri", mirror_url=mirror, database_url=database_url,
-                        ARCHIVE_DIR=str(not_a_directory))
+    result = scrapy_cli(
+        "crawl", "hamshahri", mirror_url=mirror, database_url=database_url, ARCHIVE_DIR=str(not_a_directory)
+    )
     assert result.returncode != 0  # an error was logged: the run needs attention
-    content_responses = (stats_of(result.stderr, "downloader/response_status_count/200")
-                         - stats_of(result.stderr, "robotstxt/response_status_count/200"))
+    content_responses = stats_of(result.stderr, "downloader/response_status_count/200") - stats_of(
+        result.stderr, "robotstxt/response_status_count/200"
+    )
     assert stats_of(result.stderr, stats.ARCHIVE_FAILED) == content_responses > 5
     assert stats_of(result.stderr, "store/new") == 5
     assert "NOT ARCHIVED (the article is stored all the same)" in result.stderr
@@ -162,8 +181,15 @@ def test_an_unwritable_archive_is_a_counted_error_and_the_articles_are_stored(mi
 
 
 def test_archive_off_writes_nothing(mirror, database_url, tmp_path):
-    result = scrapy_cli("crawl", "hamshahri", "-s", "ARCHIVE_ENABLED=False", mirror_url=mirror,
-                        database_url=database_url, ARCHIVE_DIR=str(tmp_path / "archive"))
+    result = scrapy_cli(
+        "crawl",
+        "hamshahri",
+        "-s",
+        "ARCHIVE_ENABLED=False",
+        mirror_url=mirror,
+        database_url=database_url,
+        ARCHIVE_DIR=str(tmp_path / "archive"),
+    )
     assert result.returncode == 0, result.stderr[-3000:]
     assert not (tmp_path / "archive").exists() and len(rows(database_url, "select id from articles")) == 5
 
@@ -183,7 +209,9 @@ for number in range(10**6):
 
 
 def test_a_kill_during_a_write_leaves_the_earlier_records_readable(tmp_path):
-    writer = subprocess.Popen([sys.executable, "-c", WRITER, str(tmp_path)], cwd=ROOT, stdout=subprocess.PIPE, text=True)
+    writer = subprocess.Popen(
+        [sys.executable, "-c", WRITER, str(tmp_path)], cwd=ROOT, stdout=subprocess.PIPE, text=True
+    )
     written = [writer.stdout.readline() for _ in range(3)]
     assert [line.strip() for line in written] == ["0", "1", "2"]
     (path,) = archive_files(tmp_path)
@@ -208,13 +236,21 @@ def test_a_kill_during_a_write_leaves_the_earlier_records_readable(tmp_path):
 
 def test_archive_verify_reports_a_file_cut_short(crawled, tmp_path):
     (source,) = [path for path in archive_files(crawled["archive"]) if path.name.startswith("imo-")]
-    (tmp_path / source.name).write_bytes(source.read_bytes()[:source.stat().st_size // 2])
+    (tmp_path / source.name).write_bytes(source.read_bytes()[: source.stat().st_size // 2])
     shutil.copy(archive_files(crawled["archive"])[0], tmp_path)
-    result = subprocess.run([str(SCRAPY), "archive", "verify"], cwd=ROOT, capture_output=True, text=True,
-                            env={**os.environ, "ARCHIVE_DIR": str(tmp_path)})
+    result = subprocess.run(
+        [str(SCRAPY), "archive", "verify"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "ARCHIVE_DIR": str(tmp_path)},
+    )
     assert result.returncode == 1
-    assert re.search(rf"^{source.name}: cut short in the record at offset \d+ \(\d+ complete records before it\)$",
-                     result.stdout, re.M), result.stdout
+    assert re.search(
+        rf"^{source.name}: cut short in the record at offset \d+ \(\d+ complete records before it\)$",
+        result.stdout,
+        re.M,
+    ), result.stdout
     assert "1 of 2 files sound" in result.stdout
 
 
@@ -223,12 +259,22 @@ def test_prune_never_deletes_a_file_a_stored_article_points_into(crawled, tmp_pa
     shutil.copytree(crawled["archive"], archive)
     unreferenced = archive / "imo-20200101-00000.warc.gz"
     shutil.copy(archive_files(archive)[0], unreferenced)
-    result = scrapy_cli("archive", "prune", "--keep-days", "1", "-s", "CLOCK_NOW=2099-01-01T00:00:00+00:00",
-                        mirror_url=crawled["mirror"], database_url=crawled["database_url"], ARCHIVE_DIR=str(archive))
+    result = scrapy_cli(
+        "archive",
+        "prune",
+        "--keep-days",
+        "1",
+        "-s",
+        "CLOCK_NOW=2099-01-01T00:00:00+00:00",
+        mirror_url=crawled["mirror"],
+        database_url=crawled["database_url"],
+        ARCHIVE_DIR=str(archive),
+    )
     assert result.returncode == 0, result.stderr[-3000:]
     assert "deleted imo-20200101-00000.warc.gz" in result.stdout
-    assert sorted(path.name for path in archive_files(archive)) == sorted(path.name for path in
-                                                                          archive_files(crawled["archive"]))
+    assert sorted(path.name for path in archive_files(archive)) == sorted(
+        path.name for path in archive_files(crawled["archive"])
+    )
 
 
 def test_a_rendered_page_is_marked_as_rendered(tmp_path):
@@ -237,8 +283,10 @@ def test_a_rendered_page_is_marked_as_rendered(tmp_path):
     record = files.write("imo", request, HtmlResponse(request.url, body=b"<html>rendered</html>"), rendered=True)
     plain = files.write("imo", request, HtmlResponse(request.url, body=b"<html>plain</html>"))
     assert read_record(tmp_path, record).rendered and not read_record(tmp_path, plain).rendered
-    assert [archived.body for archived in responses_in(tmp_path / record.file)] == \
-        [b"<html>rendered</html>", b"<html>plain</html>"]
+    assert [archived.body for archived in responses_in(tmp_path / record.file)] == [
+        b"<html>rendered</html>",
+        b"<html>plain</html>",
+    ]
 
 
 def test_files_roll_at_the_size_limit(tmp_path):
@@ -249,19 +297,36 @@ def test_files_roll_at_the_size_limit(tmp_path):
     assert len(archive_files(tmp_path)) == 3
 
 
-
 def test_record_from_the_archive_writes_the_golden_file_without_fetching(crawled, tmp_path):
     expected = json.loads((GOLDEN_ROOT / "omidjonoob" / "14491.json").read_text())
-    result = scrapy_cli("record", expected["url"], "--from-archive", "--mirror", str(tmp_path / "mirror"),
-                        "--golden", str(tmp_path / "golden"), mirror_url=crawled["mirror"],
-                        database_url=crawled["database_url"], ARCHIVE_DIR=str(crawled["archive"]))
+    result = scrapy_cli(
+        "record",
+        expected["url"],
+        "--from-archive",
+        "--mirror",
+        str(tmp_path / "mirror"),
+        "--golden",
+        str(tmp_path / "golden"),
+        mirror_url=crawled["mirror"],
+        database_url=crawled["database_url"],
+        ARCHIVE_DIR=str(crawled["archive"]),
+    )
     assert result.returncode == 0, result.stderr[-3000:]
     assert json.loads((tmp_path / "golden" / "omidjonoob" / "14491.json").read_text()) == expected
     assert stats_of(result.stderr, stats.REEXTRACT_NOT_ARCHIVED) == 0
 
-    missing = scrapy_cli("record", "https://omidjonob.ir/no-such-post/", "--from-archive", "--mirror",
-                         str(tmp_path / "mirror"), "--golden", str(tmp_path / "golden"), mirror_url=crawled["mirror"],
-                         database_url=crawled["database_url"], ARCHIVE_DIR=str(crawled["archive"]))
+    missing = scrapy_cli(
+        "record",
+        "https://omidjonob.ir/no-such-post/",
+        "--from-archive",
+        "--mirror",
+        str(tmp_path / "mirror"),
+        "--golden",
+        str(tmp_path / "golden"),
+        mirror_url=crawled["mirror"],
+        database_url=crawled["database_url"],
+        ARCHIVE_DIR=str(crawled["archive"]),
+    )
     assert missing.returncode == 1
     assert "NOT RECORDED https://omidjonob.ir/no-such-post/: not in the archive" in missing.stdout
 
@@ -273,18 +338,30 @@ def test_the_desk_links_an_article_to_its_archived_page_served_from_the_archive(
     monkeypatch.setenv("ARCHIVE_DIR", str(crawled["archive"]))
     (article,) = rows(database_url, "select * from articles where source = 'imo' order by id limit 1")
     link = f"/-/archive/{article['archive_file']}/{article['archive_offset']}?digest={article['archive_digest']}"
-    page, archived, wrong = served(tmp_path / "articles.db", f"/articles/articles/{article['id']}", link,
-                                   link.replace("?digest=sha1:", "?digest=sha1:X"))
+    page, archived, wrong = served(
+        tmp_path / "articles.db",
+        f"/articles/articles/{article['id']}",
+        link,
+        link.replace("?digest=sha1:", "?digest=sha1:X"),
+    )
     assert page.status_code == 200 and f'href="{link}"'.replace("&", "&amp;") in page.text
     assert archived.status_code == 200 and archived.headers["content-security-policy"] == "sandbox"
-    assert archived.content == read_record(crawled["archive"], ArchivedRecord(
-        article["archive_file"], article["archive_offset"], article["archive_digest"])).body
+    assert (
+        archived.content
+        == read_record(
+            crawled["archive"],
+            ArchivedRecord(article["archive_file"], article["archive_offset"], article["archive_digest"]),
+        ).body
+    )
     assert wrong.status_code == 404
 
 
 def test_reextract_refuses_an_unknown_source_or_span_before_reading_anything(crawled):
-    options = {"mirror_url": crawled["mirror"], "database_url": crawled["database_url"],
-               "ARCHIVE_DIR": str(crawled["archive"])}
+    options = {
+        "mirror_url": crawled["mirror"],
+        "database_url": crawled["database_url"],
+        "ARCHIVE_DIR": str(crawled["archive"]),
+    }
     unknown = scrapy_cli("reextract", "tehran", **options)
     assert unknown.returncode == 2 and "unknown source tehran (sources: hamshahri, imo" in unknown.stderr
     span = scrapy_cli("reextract", "--since", "soon", **options)

@@ -68,8 +68,9 @@ def test_a_crawl_over_loopback_stores_the_article_and_none_of_the_other_pages(tm
             (site / unquote(slug)).mkdir(parents=True)
             shutil.copy(PAGES / f"{page}.html", site / unquote(slug) / "index.html")
             links.append(url)
-    entries = "".join(f'<article><h3 class="title"><a href="{link}">{i}</a></h3></article>'
-                      for i, link in enumerate(links))
+    entries = "".join(
+        f'<article><h3 class="title"><a href="{link}">{i}</a></h3></article>' for i, link in enumerate(links)
+    )
     (site / "index.html").write_text(f'<html><body><div class="news-list">{entries}</div></body></html>')
     with MirrorServer(root) as server:
         run = scrapy_cli("crawl", "omidjonoob", "-a", "pages=1", mirror_url=server.url, database_url=sqlite_url)
@@ -79,4 +80,3 @@ def test_a_crawl_over_loopback_stores_the_article_and_none_of_the_other_pages(tm
     assert stored == ["16002"]
     refused = [line for line in run.stderr.splitlines() if "is not an article page" in line]
     assert len(refused) == len(links) - 1, refused
-

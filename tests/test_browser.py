@@ -17,8 +17,16 @@ from crawler.fetch.challenges import is_challenge
 from crawler.run.summary import SourceSummary, challenges
 from crawler.sources.discovery import Listing
 from crawler.sources.spider import NewsSpider
-from crawler.stats import (BROWSER, BROWSER_NOT_READY, BROWSER_PAGES, CHALLENGE_FAILED, CHALLENGE_SOLVED,
-                           LISTING_NO_ARTICLE_LINKS, PLAYWRIGHT, PLAYWRIGHT_BROWSER_COUNT)
+from crawler.stats import (
+    BROWSER,
+    BROWSER_NOT_READY,
+    BROWSER_PAGES,
+    CHALLENGE_FAILED,
+    CHALLENGE_SOLVED,
+    LISTING_NO_ARTICLE_LINKS,
+    PLAYWRIGHT,
+    PLAYWRIGHT_BROWSER_COUNT,
+)
 from crawler.store.database import Article, Store
 from tests.conftest import scrapy_cli
 from tests.support.js_site import PLAIN, PLAIN_CODES, RENDERED, ChallengeGate, SiteServer
@@ -38,25 +46,36 @@ def chromium() -> None:
 
 def loopback_spider(site_url: str, **attributes) -> type[NewsSpider]:
     """A source on the loopback site, described like every real one."""
+
     class LoopbackSpider(NewsSpider):
         name = "loopback"
         hosts = ("127.0.0.1",)
         discovery = (Listing(f"{site_url}/news/", links="ul.news h3 a::attr(href)"),)
         article_url = r"^http://127\.0\.0\.1:\d+/news/(?P<code>\d+)/"
-        selectors = {"article": "article", "title": "h1.title", "body": ".item-text", "news_code": ".item-code",
-                     "images": "article img"}
+        selectors = {
+            "article": "article",
+            "title": "h1.title",
+            "body": ".item-text",
+            "news_code": ".item-code",
+            "images": "article img",
+        }
 
     for name, value in attributes.items():
         setattr(LoopbackSpider, name, value)
     return LoopbackSpider
 
 
-async def crawl(spidercls: type[NewsSpider], database_url: str, settings: dict | None = None,
-                **arguments: str) -> dict:
+async def crawl(spidercls: type[NewsSpider], database_url: str, settings: dict | None = None, **arguments: str) -> dict:
     """One crawl in this process with the project's settings (plain loopback HTTP: no mirror)."""
-    overrides = {"DATABASE_URL": database_url, "MIRROR_URL": "", "DOWNLOAD_DELAY": 0, "AUTOTHROTTLE_ENABLED": False,
-                 # The loopback site is crawled as a live site: on loopback and its own port.
-                 "LOOPBACK_SITES": list(spidercls.sections.values()), **(settings or {})}
+    overrides = {
+        "DATABASE_URL": database_url,
+        "MIRROR_URL": "",
+        "DOWNLOAD_DELAY": 0,
+        "AUTOTHROTTLE_ENABLED": False,
+        # The loopback site is crawled as a live site: on loopback and its own port.
+        "LOOPBACK_SITES": list(spidercls.sections.values()),
+        **(settings or {}),
+    }
     crawl_settings = SETTINGS.copy()
     crawl_settings.setdict(overrides, priority="cmdline")
     runner = AsyncCrawlerRunner(crawl_settings)
@@ -70,12 +89,15 @@ def bodies(database_url: str) -> dict[str, str]:
         return dict(session.execute(select(Article.news_code, Article.body)).all())
 
 
-@pytest.mark.parametrize(("page", "expected"), [
-    (b"<html><script>document.cookie='__arcsjs=1f2e; path=/'; location.reload();</script></html>", True),
-    (b"<html><script>document.cookie = 'beget=begetok; path=/'; location.reload();</script></html>", True),
-    (b"<html><script>document.cookie = 'consent=1';</script><p>an ordinary small page</p></html>", False),
-    (b"<html>" + b"<p>article text</p>" * 5000 + b"<script>x='__arcsjs'</script></html>", False),
-])
+@pytest.mark.parametrize(
+    ("page", "expected"),
+    [
+        (b"<html><script>document.cookie='__arcsjs=1f2e; path=/'; location.reload();</script></html>", True),
+        (b"<html><script>document.cookie = 'beget=begetok; path=/'; location.reload();</script></html>", True),
+        (b"<html><script>document.cookie = 'consent=1';</script><p>an ordinary small page</p></html>", False),
+        (b"<html>" + b"<p>article text</p>" * 5000 + b"<script>x='__arcsjs'</script></html>", False),
+    ],
+)
 def test_a_challenge_is_a_small_page_that_sets_a_cookie_and_reloads(page, expected):
     assert is_challenge(page) is expected
 
@@ -84,13 +106,19 @@ def test_a_challenge_is_a_small_page_that_sets_a_cookie_and_reloads(page, expect
 async def test_pages_written_by_javascript_are_read_after_rendering(chromium, database_url):
     with SiteServer(RENDERED) as site:
         stats = await crawl(loopback_spider(site.url, render=True), database_url)
-    assert bodies(database_url) == {"101": "متنی که پس از نیم ثانیه نوشته می‌شود.\nبند دوم.",
-                                    "102": "متنی که اسکریپت می‌نویسد."}
+    assert bodies(database_url) == {
+        "101": "متنی که پس از نیم ثانیه نوشته می‌شود.\nبند دوم.",
+        "102": "متنی که اسکریپت می‌نویسد.",
+    }
     assert stats[PLAYWRIGHT_BROWSER_COUNT] == 1
     assert stats.get(BROWSER_NOT_READY, 0) == 0
     # robots.txt stays plain HTTP; every page went through the browser.
     assert sorted((hit.path, hit.browser) for hit in site.hits) == [
-        ("/news/", True), ("/news/101/delayed", True), ("/news/102/scripted", True), ("/robots.txt", False)]
+        ("/news/", True),
+        ("/news/101/delayed", True),
+        ("/news/102/scripted", True),
+        ("/robots.txt", False),
+    ]
 
 
 @pytest_twisted.ensureDeferred

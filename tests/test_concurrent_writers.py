@@ -27,16 +27,26 @@ ALL_ARTICLES = len(list(GOLDEN_ROOT.glob("*/*.json")))
 
 
 def article(code: str) -> ArticleItem:
-    return ArticleItem(source="hamshahri", news_code=code, url=f"https://www.hamshahrionline.ir/news/{code}/x",
-                       title="عنوان", body="متن", published_at=datetime(2021, 8, 28, 10, tzinfo=TEHRAN),
-                       published_jalali="1400-06-06", crawled_at=datetime.now(timezone.utc))
+    return ArticleItem(
+        source="hamshahri",
+        news_code=code,
+        url=f"https://www.hamshahrionline.ir/news/{code}/x",
+        title="عنوان",
+        body="متن",
+        published_at=datetime(2021, 8, 28, 10, tzinfo=TEHRAN),
+        published_jalali="1400-06-06",
+        crawled_at=datetime.now(timezone.utc),
+    )
 
 
 def counts(database_url: str) -> tuple[int, int, int]:
     with Store.open(database_url).engine.connect() as connection:
-        return connection.execute(text(
-            "select count(*), count(distinct (source, news_code)), (select count(*) from article_versions)"
-            " from articles")).one()
+        return connection.execute(
+            text(
+                "select count(*), count(distinct (source, news_code)), (select count(*) from article_versions)"
+                " from articles"
+            )
+        ).one()
 
 
 def test_threads_racing_on_the_same_articles_insert_each_once(postgresql_url):
@@ -69,9 +79,12 @@ def test_two_crawls_at_once_into_one_database(mirror, postgresql_url):
     """`crawlall` and `crawl hamshahri` in two processes, started together on an empty database (both
     also create the schema at the same moment)."""
     environment = {**os.environ, "MIRROR_URL": mirror, "DATABASE_URL": postgresql_url}
-    crawls = [subprocess.Popen([str(SCRAPY), *args], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                               env=environment, text=True)
-              for args in (["crawlall"], ["crawl", "hamshahri"])]
+    crawls = [
+        subprocess.Popen(
+            [str(SCRAPY), *args], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=environment, text=True
+        )
+        for args in (["crawlall"], ["crawl", "hamshahri"])
+    ]
     results = [(crawl, *crawl.communicate(timeout=180)) for crawl in crawls]
     # hamshahri is crawled by one of them at a time: the other skips it if it comes while it runs
     # (crawler.store.lock.SourceLock; `crawl` then exits 75, as it crawled nothing).

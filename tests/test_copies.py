@@ -28,8 +28,11 @@ ANNOUNCEMENT = [
     "نشست بعدی شورا در اسفند ماه در شهر مشهد برگزار خواهد شد.",
 ]
 # The same news as a news agency ran it: its own opening, the last paragraph dropped, its closing line.
-SYNDICATED = (["به گزارش خبرگزاری ایرنا از روابط عمومی سازمان شهرداری‌ها، " + ANNOUNCEMENT[0]]
-              + ANNOUNCEMENT[1:-1] + ["انتهای پیام"])
+SYNDICATED = (
+    ["به گزارش خبرگزاری ایرنا از روابط عمومی سازمان شهرداری‌ها، " + ANNOUNCEMENT[0]]
+    + ANNOUNCEMENT[1:-1]
+    + ["انتهای پیام"]
+)
 # Another announcement of the same source on the same day, in the same house style.
 OTHER_NEWS = [
     "نشست شورای هماهنگی مدیریت بحران شهرها با حضور رئیس سازمان شهرداری‌ها و دهیاری‌های کشور در تهران برگزار شد.",
@@ -40,14 +43,33 @@ OTHER_NEWS = [
 ]
 MORNING = datetime(2024, 11, 20, 9, 30, tzinfo=TEHRAN)
 
-IMO = article(source="imo", news_code="A100", url="https://imo.org.ir/RContent/A100-x.aspx", title="نشست شورای عالی",
-              body="\n".join(ANNOUNCEMENT), published_at=MORNING, published_jalali="1403-08-30")
-AGENCY = article(source="hamshahri", news_code="900100", url="https://www.hamshahrionline.ir/news/900100/x",
-                 title="توزیع هزار اتوبوس میان شهرداری‌ها", body="\n".join(SYNDICATED),
-                 published_at=MORNING + timedelta(hours=2), published_jalali="1403-08-30")
-IMO_OTHER = article(source="imo", news_code="A101", url="https://imo.org.ir/RContent/A101-x.aspx",
-                    title="نشست مدیریت بحران", body="\n".join(OTHER_NEWS), published_at=MORNING + timedelta(hours=1),
-                    published_jalali="1403-08-30")
+IMO = article(
+    source="imo",
+    news_code="A100",
+    url="https://imo.org.ir/RContent/A100-x.aspx",
+    title="نشست شورای عالی",
+    body="\n".join(ANNOUNCEMENT),
+    published_at=MORNING,
+    published_jalali="1403-08-30",
+)
+AGENCY = article(
+    source="hamshahri",
+    news_code="900100",
+    url="https://www.hamshahrionline.ir/news/900100/x",
+    title="توزیع هزار اتوبوس میان شهرداری‌ها",
+    body="\n".join(SYNDICATED),
+    published_at=MORNING + timedelta(hours=2),
+    published_jalali="1403-08-30",
+)
+IMO_OTHER = article(
+    source="imo",
+    news_code="A101",
+    url="https://imo.org.ir/RContent/A101-x.aspx",
+    title="نشست مدیریت بحران",
+    body="\n".join(OTHER_NEWS),
+    published_at=MORNING + timedelta(hours=1),
+    published_jalali="1403-08-30",
+)
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -68,8 +90,10 @@ def store_as_a_crawl(database_url: str, *items) -> dict:
 def links(database_url: str) -> set[tuple[str, str]]:
     with Session(Store.open(database_url).engine) as session:
         codes = dict(session.execute(select(Article.id, Article.news_code)).all())
-        return {(codes[original], codes[copy]) for original, copy in
-                session.execute(select(ArticleCopy.original_id, ArticleCopy.copy_id))}
+        return {
+            (codes[original], codes[copy])
+            for original, copy in session.execute(select(ArticleCopy.original_id, ArticleCopy.copy_id))
+        }
 
 
 def test_the_shingles_of_a_syndicated_copy_are_mostly_the_originals():
@@ -89,8 +113,14 @@ def test_a_syndicated_copy_is_linked_to_the_original_and_distinct_news_is_not(da
 
 
 def test_the_same_article_stored_twice_under_two_codes_is_an_exact_copy(database_url):
-    again = article(**{**IMO.__dict__, "news_code": "A200", "url": "https://imo.org.ir/RContent/A200-x.aspx",
-                       "published_at": MORNING + timedelta(days=1)})
+    again = article(
+        **{
+            **IMO.__dict__,
+            "news_code": "A200",
+            "url": "https://imo.org.ir/RContent/A200-x.aspx",
+            "published_at": MORNING + timedelta(days=1),
+        }
+    )
     store_as_a_crawl(database_url, IMO, again)
     assert links(database_url) == {("A100", "A200")}
     with Session(Store.open(database_url).engine) as session:

@@ -44,11 +44,16 @@ def sequential_site(root: Path) -> Path:
     (site / "news" / str(GALLERY)).mkdir(parents=True)
     (site / "news" / str(GALLERY) / "index.html").write_text(
         '<!DOCTYPE html><html lang="fa"><head><meta charset="utf-8"><title>گالری</title></head><body>'
-        '<div class="gallery"><img src="/1.jpg" alt=""><img src="/2.jpg" alt=""></div></body></html>', encoding="utf-8")
+        '<div class="gallery"><img src="/1.jpg" alt=""><img src="/2.jpg" alt=""></div></body></html>',
+        encoding="utf-8",
+    )
     items = "".join(f'<li class="news"><h3><a href="/news/{code}/">خبر {code}</a></h3></li>' for code in LISTED)
-    (site / "archive").write_text(f'<!DOCTYPE html><html lang="fa"><head><meta charset="utf-8"><title>آرشیو</title>'
-                                  f'</head><body><section class="list"><ul class="items">{items}</ul></section>'
-                                  f"</body></html>", encoding="utf-8")
+    (site / "archive").write_text(
+        f'<!DOCTYPE html><html lang="fa"><head><meta charset="utf-8"><title>آرشیو</title>'
+        f'</head><body><section class="list"><ul class="items">{items}</ul></section>'
+        f"</body></html>",
+        encoding="utf-8",
+    )
     (site / "robots.txt").write_text("User-agent: *\nDisallow: /search\n", encoding="utf-8")
     return root
 
@@ -70,7 +75,8 @@ def runs(database_url: str, source: str) -> list[sqlite3.Row]:
 
 
 def test_sequential_codes_are_filled_to_every_published_one_and_a_withdrawn_code_is_not_asked_again(
-        tmp_path, database_url):
+    tmp_path, database_url
+):
     registry = tmp_path / "sources.toml"
     registry.write_text(REGISTRY, encoding="utf-8")
     env = {"SOURCES_FILE": str(registry)}
@@ -78,7 +84,7 @@ def test_sequential_codes_are_filled_to_every_published_one_and_a_withdrawn_code
         first = scrapy_cli("crawl", "sequential", mirror_url=server.url, database_url=database_url, **env)
         first_paths = server.served.paths(HOST)
         second = scrapy_cli("crawl", "sequential", mirror_url=server.url, database_url=database_url, **env)
-        second_paths = server.served.paths(HOST)[len(first_paths):]
+        second_paths = server.served.paths(HOST)[len(first_paths) :]
     assert first.returncode == 0, first.stdout[-3000:] + first.stderr[-3000:]
     assert second.returncode == 0, second.stdout[-3000:] + second.stderr[-3000:]
     assert set(stored_articles(database_url)) == {str(code) for code in (*LISTED, *UNLINKED)}
@@ -102,7 +108,8 @@ WP_HOST = "omidjonob.ir"
 
 
 def test_a_wordpress_api_declaring_more_posts_than_its_walk_lists_is_coverage_below_its_threshold(
-        tmp_path, database_url):
+    tmp_path, database_url
+):
     mirror = tmp_path / "mirror"
     shutil.copytree(DEFAULT_ROOT / WP_HOST, mirror / WP_HOST)
     headers = next((mirror / WP_HOST / "wp-json" / "wp" / "v2").glob("posts?*page=1&per_page=10.headers"))
@@ -111,11 +118,24 @@ def test_a_wordpress_api_declaring_more_posts_than_its_walk_lists_is_coverage_be
     headers.write_text(declared)
     with RecordingMirror(mirror) as server:
         crawled = scrapy_cli("crawl", "omidjonoob", mirror_url=server.url, database_url=database_url)
-        report = scrapy_cli("report", "--sources", "omidjonoob", "-o", str(tmp_path / "report.json"),
-                            mirror_url=server.url, database_url=database_url)
+        report = scrapy_cli(
+            "report",
+            "--sources",
+            "omidjonoob",
+            "-o",
+            str(tmp_path / "report.json"),
+            mirror_url=server.url,
+            database_url=database_url,
+        )
         # A source whose site declares more than it shows can be given a lower share of its own.
-        lowered = scrapy_cli("crawl", "omidjonoob", "-s", 'COVERAGE_MINIMA={"omidjonoob": 0.1}',
-                             mirror_url=server.url, database_url=database_url)
+        lowered = scrapy_cli(
+            "crawl",
+            "omidjonoob",
+            "-s",
+            'COVERAGE_MINIMA={"omidjonoob": 0.1}',
+            mirror_url=server.url,
+            database_url=database_url,
+        )
     stored = len(stored_articles(database_url))
     assert crawled.returncode == 1, crawled.stdout[-3000:] + crawled.stderr[-3000:]
     row = summary_row(crawled.stdout, "omidjonoob")
@@ -130,20 +150,36 @@ def test_a_wordpress_api_declaring_more_posts_than_its_walk_lists_is_coverage_be
     assert summary_row(lowered.stdout, "omidjonoob")["status"] == "ok"
     coverage = json.loads((tmp_path / "report.json").read_text())["sources"][0]["coverage"]
     assert {key: coverage[key] for key in ("stored", "declared", "evidence")} == {
-        "stored": stored, "declared": 40, "evidence": "api total"}
+        "stored": stored,
+        "declared": 40,
+        "evidence": "api total",
+    }
 
 
 def test_a_sitemap_listing_articles_no_listing_shows_is_read_to_all_of_them_in_a_backfill(tmp_path, database_url):
     registry = tmp_path / "sources.toml"
-    registry.write_text(REGISTRY + f'\n[[sequential.discovery]]\nkind = "sitemap"\nurl = "https://{HOST}/sitemap.xml"\n',
-                        encoding="utf-8")
+    registry.write_text(
+        REGISTRY + f'\n[[sequential.discovery]]\nkind = "sitemap"\nurl = "https://{HOST}/sitemap.xml"\n',
+        encoding="utf-8",
+    )
     root = sequential_site(tmp_path / "mirror")
     urls = "".join(f"<url><loc>https://{HOST}/news/{code}/</loc></url>" for code in sorted((*LISTED, *UNLINKED)))
-    (root / HOST / "sitemap.xml").write_text('<?xml version="1.0" encoding="UTF-8"?><urlset xmlns='
-                                             f'"http://www.sitemaps.org/schemas/sitemap/0.9">{urls}</urlset>')
+    (root / HOST / "sitemap.xml").write_text(
+        '<?xml version="1.0" encoding="UTF-8"?><urlset xmlns='
+        f'"http://www.sitemaps.org/schemas/sitemap/0.9">{urls}</urlset>'
+    )
     with RecordingMirror(root) as server:
-        crawled = scrapy_cli("crawl", "sequential", "-a", "since=1390-01-01", "-s", "HOLE_PROBES_PER_RUN=0",
-                             mirror_url=server.url, database_url=database_url, SOURCES_FILE=str(registry))
+        crawled = scrapy_cli(
+            "crawl",
+            "sequential",
+            "-a",
+            "since=1390-01-01",
+            "-s",
+            "HOLE_PROBES_PER_RUN=0",
+            mirror_url=server.url,
+            database_url=database_url,
+            SOURCES_FILE=str(registry),
+        )
     assert crawled.returncode == 0, crawled.stdout[-3000:] + crawled.stderr[-3000:]
     assert set(stored_articles(database_url)) == {str(code) for code in (*LISTED, *UNLINKED)}
     run = runs(database_url, "sequential")[-1]

@@ -38,8 +38,9 @@ def test_crawl_stores_every_article_once_then_nothing_new(mirror, database_url):
 
 
 def test_section_and_page_limit_arguments(mirror, database_url):
-    result = scrapy_cli("crawl", "hamshahri", "-a", "section=city", "-a", "pages=1",
-                        mirror_url=mirror, database_url=database_url)
+    result = scrapy_cli(
+        "crawl", "hamshahri", "-a", "section=city", "-a", "pages=1", mirror_url=mirror, database_url=database_url
+    )
     assert result.returncode == 0, result.stderr[-3000:]
     # The first page of the city section lists three articles; the second page is not fetched.
     assert set(stored(database_url)) == {"962182", "961950", "962500"}

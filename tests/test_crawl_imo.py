@@ -6,7 +6,8 @@ from urllib.parse import quote
 import pytest
 
 from crawler.fetch.mirror_server import DEFAULT_ROOT
-from tests.conftest import scrapy_cli, stored_articles as stored
+from tests.conftest import scrapy_cli
+from tests.conftest import stored_articles as stored
 from tests.golden import GOLDEN_ROOT
 
 # Every test here runs the scrapy command or a crawl through a server on loopback.
@@ -46,8 +47,17 @@ def test_crawl_stores_every_article_once(two_crawls):
     assert set(rows) == set(EXPECTED)
     for code, expected in EXPECTED.items():
         row = rows[code]
-        for field in ("url", "title", "lead", "body", "published_at", "published_jalali", "category", "kicker",
-                      "view_count"):
+        for field in (
+            "url",
+            "title",
+            "lead",
+            "body",
+            "published_at",
+            "published_jalali",
+            "category",
+            "kicker",
+            "view_count",
+        ):
             assert row[field] == expected[field], (code, field)
         assert json.loads(row["tags"]) == expected["tags"]
         assert json.loads(row["images"]) == expected["images"]

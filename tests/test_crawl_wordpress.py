@@ -14,9 +14,15 @@ from scrapy.utils.project import get_project_settings
 
 from crawler.extract.dates import parse_day_bound
 from crawler.fetch.mirror_server import DEFAULT_ROOT
-from crawler.stats import (ARTICLE_OLDER_THAN_SINCE, ARTICLE_PAGES, DISCOVERY_OLDER_THAN_SINCE, LISTING_PAGES,
-                           LISTING_PAST_SINCE)
-from tests.conftest import scrapy_cli, stored_articles as stored
+from crawler.stats import (
+    ARTICLE_OLDER_THAN_SINCE,
+    ARTICLE_PAGES,
+    DISCOVERY_OLDER_THAN_SINCE,
+    LISTING_PAGES,
+    LISTING_PAST_SINCE,
+)
+from tests.conftest import scrapy_cli
+from tests.conftest import stored_articles as stored
 from tests.golden import GOLDEN_ROOT, spider_for
 from tests.support.served import WORDPRESS_HOSTS
 
@@ -64,8 +70,17 @@ def test_crawl_stores_every_article_once_then_nothing_new(source, mirror, databa
     assert set(rows) == set(articles)
     for code, item in articles.items():
         row = rows[code]
-        for field in ("url", "title", "lead", "body", "published_at", "published_jalali", "kicker", "category",
-                      "view_count"):
+        for field in (
+            "url",
+            "title",
+            "lead",
+            "body",
+            "published_at",
+            "published_jalali",
+            "kicker",
+            "category",
+            "view_count",
+        ):
             assert row[field] == item[field], (code, field)
         assert json.loads(row["tags"]) == item["tags"], code
         assert json.loads(row["images"]) == item["images"], code
@@ -73,8 +88,11 @@ def test_crawl_stores_every_article_once_then_nothing_new(source, mirror, databa
     row = summary(first.stdout, source)
     # A step the source declares usual (rasht's dates from the text) is no fallback.
     spider = spider_for(next(iter(articles.values()))["url"])
-    fallbacks = sum(1 for item in articles.values()
-                    if any(spider.is_fallback(field, step) for field, step in item["provenance"].items()))
+    fallbacks = sum(
+        1
+        for item in articles.values()
+        if any(spider.is_fallback(field, step) for field, step in item["provenance"].items())
+    )
     # Once each: none dropped, not even as a duplicate found by both the listing and the feed.
     assert (row["new"], row["dropped"], row["errors"], row["status"]) == (str(len(articles)), "0", "0", "ok")
     assert row["fallbacks"] == str(fallbacks)
@@ -102,8 +120,18 @@ def test_backfill_reaches_old_articles_through_the_sitemap(source, since, old, o
     feed = (DEFAULT_ROOT / HOME[source] / "feed" / "index.html").read_text()
     assert old_url not in first_listing and old_url not in feed  # only page 3 and the sitemap know it
 
-    result = scrapy_cli("crawl", source, "-a", "api=0", "-a", "pages=1", "-a", f"since={since}", mirror_url=mirror,
-                        database_url=database_url)
+    result = scrapy_cli(
+        "crawl",
+        source,
+        "-a",
+        "api=0",
+        "-a",
+        "pages=1",
+        "-a",
+        f"since={since}",
+        mirror_url=mirror,
+        database_url=database_url,
+    )
     assert result.returncode == 0, result.stderr[-3000:]
     rows = stored(database_url)
     assert old in rows and rows[old]["published_at"] == expected(source)[old]["published_at"]

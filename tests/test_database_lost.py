@@ -35,6 +35,7 @@ def every_article(mirror, tmp_path_factory) -> set[tuple[str, str]]:
 
 def when_stored(count_rows: Callable[[], int], at_least: int, action: Callable[[], None]) -> threading.Thread:
     """Runs `action` as soon as the crawl has stored `at_least` articles."""
+
     def watch():
         deadline = time.monotonic() + 120
         while time.monotonic() < deadline:
@@ -76,8 +77,7 @@ def test_sqlite_locked_mid_run(mirror, tmp_path, every_article):
 
     watcher = when_stored(count_rows, 2, lambda: threading.Thread(target=lock_until_released, daemon=True).start())
     try:
-        result = scrapy_cli("crawlall", *SLOW_CRAWL, mirror_url=mirror,
-                            database_url=f"sqlite:///{path}?timeout=0.2")
+        result = scrapy_cli("crawlall", *SLOW_CRAWL, mirror_url=mirror, database_url=f"sqlite:///{path}?timeout=0.2")
     finally:
         release.set()
         watcher.join(5)

@@ -2,8 +2,14 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from crawler.extract.dates import (jalali_day, machine_precision, parse_day_bound, parse_jalali, parse_machine_date,
-                                   read_jalali)
+from crawler.extract.dates import (
+    jalali_day,
+    machine_precision,
+    parse_day_bound,
+    parse_jalali,
+    parse_machine_date,
+    read_jalali,
+)
 
 # (printed text, ISO instant, Jalali day); reference conversions from SITES.md, checked against weekdays.
 JALALI_CASES = [
@@ -17,13 +23,13 @@ JALALI_CASES = [
     ("۳۰ خرداد ماه۱۳۹۷", "2018-06-20T00:00:00+04:30", "1397-03-30"),
     ("۲۹و۳۰ خردادماه ۱۳۹۷", "2018-06-20T00:00:00+04:30", "1397-03-30"),
     ("شنبه ۱ اردیبهشت ۱۴۰۳", "2024-04-20T00:00:00+03:30", "1403-02-01"),
-    ("۶ شهريور ۱۴۰۰", "2021-08-28T00:00:00+04:30", "1400-06-06"),                 # Arabic yeh
-    ("٦ شهريور ١٤٠٠", "2021-08-28T00:00:00+04:30", "1400-06-06"),                 # Arabic-Indic digits
-    ("ساعت ۱۰:۳۷ - ۲۱ مهر ۱۴۰۱", "2022-10-13T10:37:00+03:30", "1401-07-21"),      # time first
+    ("۶ شهريور ۱۴۰۰", "2021-08-28T00:00:00+04:30", "1400-06-06"),  # Arabic yeh
+    ("٦ شهريور ١٤٠٠", "2021-08-28T00:00:00+04:30", "1400-06-06"),  # Arabic-Indic digits
+    ("ساعت ۱۰:۳۷ - ۲۱ مهر ۱۴۰۱", "2022-10-13T10:37:00+03:30", "1401-07-21"),  # time first
     ("یکشنبه ۲۲ تیر ۱۴۰۴ - ۱۱:۲۶", "2025-07-13T11:26:00+03:30", "1404-04-22"),
-    ("1 فروردین 1401 00:30", "2022-03-21T00:30:00+03:30", "1401-01-01"),          # the last DST spring
-    ("۳۰ شهریور ۱۳۹۹ ۲۳:۵۹", "2020-09-20T23:59:00+04:30", "1399-06-30"),          # last day of summer time
-    ("۳۱ شهریور ۱۳۹۹ ۱۲:۰۰", "2020-09-21T12:00:00+03:30", "1399-06-31"),          # first day back on +03:30
+    ("1 فروردین 1401 00:30", "2022-03-21T00:30:00+03:30", "1401-01-01"),  # the last DST spring
+    ("۳۰ شهریور ۱۳۹۹ ۲۳:۵۹", "2020-09-20T23:59:00+04:30", "1399-06-30"),  # last day of summer time
+    ("۳۱ شهریور ۱۳۹۹ ۱۲:۰۰", "2020-09-21T12:00:00+03:30", "1399-06-31"),  # first day back on +03:30
 ]
 
 
@@ -34,12 +40,21 @@ def test_parse_jalali(text, iso, jalali):
     assert jalali_day(parsed) == jalali
 
 
-@pytest.mark.parametrize("text", [
-    "", None, "هیچ تاریخی", "12 شوال 1445",                       # Hijri: not ours
-    "Saturday, 20 April , 2024", "2024-04-20",                      # Gregorian text is not Jalali
-    "۳۱ اسفند ۱۴۰۰",                                                 # 1400 is not a leap year
-    "۳۲ مهر ۱۴۰۱", "1401/13/01", "۱۰ تیر ۹۹۹",                       # impossible dates
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        None,
+        "هیچ تاریخی",
+        "12 شوال 1445",  # Hijri: not ours
+        "Saturday, 20 April , 2024",
+        "2024-04-20",  # Gregorian text is not Jalali
+        "۳۱ اسفند ۱۴۰۰",  # 1400 is not a leap year
+        "۳۲ مهر ۱۴۰۱",
+        "1401/13/01",
+        "۱۰ تیر ۹۹۹",  # impossible dates
+    ],
+)
 def test_parse_jalali_returns_none_rather_than_guessing(text):
     assert parse_jalali(text) is None
 
@@ -51,15 +66,18 @@ def test_header_today_is_a_date_only_where_it_is_read():
     assert jalali_day(parse_jalali(header)) == "1403-02-01"
 
 
-@pytest.mark.parametrize("value, iso", [
-    ("2021-08-28T10:00:00+04:30", "2021-08-28T10:00:00+04:30"),
-    ("2022-10-13T07:07:00Z", "2022-10-13T07:07:00+00:00"),
-    ("2021-08-28T10:00:00", "2021-08-28T10:00:00+04:30"),            # naive: Tehran local time
-    ("2021-08-28", "2021-08-28T00:00:00+04:30"),
-    ("1401-07-21T10:37:00", "2022-10-13T10:37:00+03:30"),            # Jalali digits in ISO form
-    ("۲۰۲۲-۱۰-۱۳T۱۰:۳۷:۰۰+۰۳:۳۰", "2022-10-13T10:37:00+03:30"),
-    ("Sat, 28 Aug 2021 05:30:00 GMT", "2021-08-28T05:30:00+00:00"),  # RSS pubDate
-])
+@pytest.mark.parametrize(
+    "value, iso",
+    [
+        ("2021-08-28T10:00:00+04:30", "2021-08-28T10:00:00+04:30"),
+        ("2022-10-13T07:07:00Z", "2022-10-13T07:07:00+00:00"),
+        ("2021-08-28T10:00:00", "2021-08-28T10:00:00+04:30"),  # naive: Tehran local time
+        ("2021-08-28", "2021-08-28T00:00:00+04:30"),
+        ("1401-07-21T10:37:00", "2022-10-13T10:37:00+03:30"),  # Jalali digits in ISO form
+        ("۲۰۲۲-۱۰-۱۳T۱۰:۳۷:۰۰+۰۳:۳۰", "2022-10-13T10:37:00+03:30"),
+        ("Sat, 28 Aug 2021 05:30:00 GMT", "2021-08-28T05:30:00+00:00"),  # RSS pubDate
+    ],
+)
 def test_parse_machine_date(value, iso):
     assert parse_machine_date(value).isoformat() == iso
 
@@ -82,19 +100,31 @@ def test_day_bound_accepts_jalali_and_gregorian():
         parse_day_bound("yesterday")
 
 
-@pytest.mark.parametrize("text, precision", [
-    ("۶ شهریور ۱۴۰۰", "day"), ("سه شنبه ۱۰ اسفند ۱۴۰۰", "day"), ("۱۴۰۰/۰۶/۰۶", "day"),
-    ("۶ شهریور ۱۴۰۰ ساعت ۰۰:۰۰", "minute"),  # a real midnight, not a day alone
-    ("21 مهر 1401 - 10:37", "minute"), ("ساعت ۱۰:۳۷ - ۲۱ مهر ۱۴۰۱", "minute"), ("1401/07/21 10:37:05", "second"),
-])
+@pytest.mark.parametrize(
+    "text, precision",
+    [
+        ("۶ شهریور ۱۴۰۰", "day"),
+        ("سه شنبه ۱۰ اسفند ۱۴۰۰", "day"),
+        ("۱۴۰۰/۰۶/۰۶", "day"),
+        ("۶ شهریور ۱۴۰۰ ساعت ۰۰:۰۰", "minute"),  # a real midnight, not a day alone
+        ("21 مهر 1401 - 10:37", "minute"),
+        ("ساعت ۱۰:۳۷ - ۲۱ مهر ۱۴۰۱", "minute"),
+        ("1401/07/21 10:37:05", "second"),
+    ],
+)
 def test_a_printed_date_says_how_exactly_it_gives_the_instant(text, precision):
     assert read_jalali(text)[1] == precision
 
 
-@pytest.mark.parametrize("value, precision", [
-    ("2021-08-28", "day"), ("2021-08-28T10:12+04:30", "minute"), ("2021-08-28T10:12:35+04:30", "second"),
-    ("Sat, 28 Aug 2021 10:12:35 +0430", "second"),
-])
+@pytest.mark.parametrize(
+    "value, precision",
+    [
+        ("2021-08-28", "day"),
+        ("2021-08-28T10:12+04:30", "minute"),
+        ("2021-08-28T10:12:35+04:30", "second"),
+        ("Sat, 28 Aug 2021 10:12:35 +0430", "second"),
+    ],
+)
 def test_a_machine_date_says_how_exactly_it_gives_the_instant(value, precision):
     assert parse_machine_date(value) is not None
     assert machine_precision(value) == precision

@@ -22,10 +22,14 @@ def test_the_demo_writes_only_its_own_database(tmp_path):
     shutil.copytree(ROOT, checkout, ignore=shutil.ignore_patterns(*CACHES, "data"))
     (checkout / ".venv").symlink_to(ROOT / ".venv")
     production = tmp_path / "production.db"
-    environment = {**os.environ, "DATABASE_URL": f"sqlite:///{production}",
-                   "CRAWL_LOCK_FILE": str(tmp_path / "production.lock")}
-    result = subprocess.run([sys.executable, "tasks.py", "demo"], cwd=checkout, env=environment,
-                            capture_output=True, text=True, timeout=300)
+    environment = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{production}",
+        "CRAWL_LOCK_FILE": str(tmp_path / "production.lock"),
+    }
+    result = subprocess.run(
+        [sys.executable, "tasks.py", "demo"], cwd=checkout, env=environment, capture_output=True, text=True, timeout=300
+    )
     assert result.returncode == 0, result.stdout + result.stderr[-3000:]
     assert not production.exists() and not (tmp_path / "production.lock").exists()
     assert "database: sqlite:///data/demo.db" in result.stdout

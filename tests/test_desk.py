@@ -31,14 +31,25 @@ FAIR = [
     "کتابخانه‌های عمومی شهر نیز بخشی از کتاب‌های مورد نیاز خود را از همین نمایشگاه تهیه می‌کنند.",
     "ورود برای همه شهروندان رایگان است.",
 ]
-ORIGINAL = article(source="semnan", news_code="5501", url="https://news.semnan.ir/?p=5501",
-                   title="نمایشگاه کتاب‌های کودکان در سمنان", body="\n".join(FAIR), published_at=MORNING,
-                   published_jalali="1403-08-30")
+ORIGINAL = article(
+    source="semnan",
+    news_code="5501",
+    url="https://news.semnan.ir/?p=5501",
+    title="نمایشگاه کتاب‌های کودکان در سمنان",
+    body="\n".join(FAIR),
+    published_at=MORNING,
+    published_jalali="1403-08-30",
+)
 EDITED = article(**{**ORIGINAL.__dict__, "body": "\n".join(FAIR[:-1] + ["ورود رایگان است."])})
-COPY = article(source="hamshahri", news_code="930001", url="https://www.hamshahrionline.ir/news/930001/x",
-               title="برپایی نمایشگاه کودکان در سمنان",
-               body="\n".join(["به گزارش همشهری آنلاین، " + FAIR[0]] + FAIR[1:-1] + ["انتهای پیام"]),
-               published_at=MORNING + timedelta(hours=3), published_jalali="1403-08-30")
+COPY = article(
+    source="hamshahri",
+    news_code="930001",
+    url="https://www.hamshahrionline.ir/news/930001/x",
+    title="برپایی نمایشگاه کودکان در سمنان",
+    body="\n".join(["به گزارش همشهری آنلاین، " + FAIR[0]] + FAIR[1:-1] + ["انتهای پیام"]),
+    published_at=MORNING + timedelta(hours=3),
+    published_jalali="1403-08-30",
+)
 
 
 @pytest.fixture
@@ -61,9 +72,14 @@ def desk(tmp_path):
     store_as_a_crawl(url, IMO, IMO_OTHER, BOOKS, PARKS, ORIGINAL)
     store_as_a_crawl(url, AGENCY, COPY, EDITED)
     port = free_port()
-    server = subprocess.Popen([str(SCRAPY), "browse", str(path), "--port", str(port)], cwd=ROOT,
-                              env={**os.environ, "DATABASE_URL": url}, stdout=subprocess.PIPE, text=True,
-                              start_new_session=True)
+    server = subprocess.Popen(
+        [str(SCRAPY), "browse", str(path), "--port", str(port)],
+        cwd=ROOT,
+        env={**os.environ, "DATABASE_URL": url},
+        stdout=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
     try:
         line = server.stdout.readline()
         assert f"http://127.0.0.1:{port}/news" in line, line
@@ -164,11 +180,15 @@ def test_removed_articles_lists_those_taken_down_and_not_back(tmp_path):
     (before,) = served(path, "/news/removed_articles.json?_shape=array")
     assert before.json() == []
     with sqlite3.connect(path) as connection:
-        connection.execute("update articles set removed_at = '2024-11-21T08:00:00+00:00', removed_reason = '404',"
-                           " removed_status = 404 where news_code in (?, ?)", (COPY.news_code, BOOKS.news_code))
+        connection.execute(
+            "update articles set removed_at = '2024-11-21T08:00:00+00:00', removed_reason = '404',"
+            " removed_status = 404 where news_code in (?, ?)",
+            (COPY.news_code, BOOKS.news_code),
+        )
         # Back on the site a day later: no longer removed.
-        connection.execute("update articles set restored_at = '2024-11-22T08:00:00+00:00' where news_code = ?",
-                           (BOOKS.news_code,))
+        connection.execute(
+            "update articles set restored_at = '2024-11-22T08:00:00+00:00' where news_code = ?", (BOOKS.news_code,)
+        )
     (after,) = served(path, "/news/removed_articles.json?_shape=array")
     assert [(row["title"], row["removed_status"]) for row in after.json()] == [(COPY.title, 404)]
 
@@ -177,22 +197,36 @@ def test_search_results_export_as_csv_and_facets_by_jalali_month(tmp_path):
     path = tmp_path / "news.db"
     store_as_a_crawl(f"sqlite:///{path}", ORIGINAL, COPY, BOOKS, PARKS)
     exported, listing, everywhere = served(
-        path, "/news/search.csv?q=نمايشگاه+كتابهاي+كودكان", "/news/article_list.json?_facet=jalali_month&_size=0",
-        "/news/articles.json?_search=كتابها&_shape=array")
+        path,
+        "/news/search.csv?q=نمايشگاه+كتابهاي+كودكان",
+        "/news/article_list.json?_facet=jalali_month&_size=0",
+        "/news/articles.json?_search=كتابها&_shape=array",
+    )
     rows = exported.text.splitlines()
     assert rows[0] == "article,title,source,published_jalali,published_at,published_precision,copies"
     assert [row.split(",")[1:3] + row.split(",")[-1:] for row in rows[1:]] == [
-        [ORIGINAL.title, "semnan", "1"], [COPY.title, "hamshahri", "1"]]
+        [ORIGINAL.title, "semnan", "1"],
+        [COPY.title, "hamshahri", "1"],
+    ]
     facets = listing.json()["facet_results"]
-    assert {value["value"]: value["count"] for value in facets["jalali_month"]["results"]} == {"1403-08": 2, "1400-06": 2}
+    assert {value["value"]: value["count"] for value in facets["jalali_month"]["results"]} == {
+        "1403-08": 2,
+        "1400-06": 2,
+    }
     assert {row["news_code"] for row in everywhere.json()} == {BOOKS.news_code}
 
 
 @pytest.mark.crawl
 def test_browse_needs_a_sqlite_file(tmp_path):
     def browse(database_url: str, *args: str) -> subprocess.CompletedProcess:
-        return subprocess.run([str(SCRAPY), "browse", *args], cwd=ROOT, capture_output=True, text=True, timeout=60,
-                              env={**os.environ, "DATABASE_URL": database_url})
+        return subprocess.run(
+            [str(SCRAPY), "browse", *args],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            env={**os.environ, "DATABASE_URL": database_url},
+        )
 
     server_store = browse("postgresql+psycopg://crawler@db.example/news")
     assert server_store.returncode == 2 and "scrapy snapshot PATH.db" in server_store.stderr
@@ -209,8 +243,13 @@ def test_browse_takes_a_free_port_when_the_default_is_taken_and_stops_datasette_
             taken.listen()
         except OSError:
             pass  # taken already: the case under test all the same
-        desk = subprocess.Popen([str(SCRAPY), "browse", str(path)], cwd=ROOT, stdout=subprocess.PIPE, text=True,
-                                env={**os.environ, "DATABASE_URL": f"sqlite:///{path}"})
+        desk = subprocess.Popen(
+            [str(SCRAPY), "browse", str(path)],
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            text=True,
+            env={**os.environ, "DATABASE_URL": f"sqlite:///{path}"},
+        )
         try:
             # Printed once Datasette listens: the address answers at once, and it is not the taken port.
             line = desk.stdout.readline()

@@ -39,7 +39,7 @@ def shown_commands(program: str) -> list[tuple[Path, list[str]]]:
                 while words and re.match(r"^[A-Z_]+=", words[0]):
                     words.pop(0)
                 if words[: len(program.split())] == program.split():
-                    found.append((page, words[len(program.split()):]))
+                    found.append((page, words[len(program.split()) :]))
     return found
 
 

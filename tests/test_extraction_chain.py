@@ -22,7 +22,7 @@ REDESIGNED_PAGE = f"""<!DOCTYPE html><html lang="fa"><head><meta charset="utf-8"
 <body><nav><a href="/">صفحه اصلی</a></nav>
 <div class="story"><h1 class="headline">نوسازی پیاده‌روهای مرکز شهر</h1>
 <span class="when">۱۸ تیر ۱۴۰۴ - ۰۹:۱۵</span>
-{''.join(f'<p>{p}</p>' for p in PARAGRAPHS)}
+{"".join(f"<p>{p}</p>" for p in PARAGRAPHS)}
 <p>کد خبر ۹۹۹۰۰۱</p></div>
 <footer>تمامی حقوق محفوظ است</footer></body></html>""".encode()
 
@@ -46,15 +46,17 @@ def test_listing_where_an_article_was_expected_is_not_an_article():
 
 
 def test_a_date_in_the_prose_is_an_events_not_the_articles():
-    page = REDESIGNED_PAGE.replace("<span class=\"when\">۱۸ تیر ۱۴۰۴ - ۰۹:۱۵</span>".encode(), b"").replace(
-        "<p>کد خبر".encode(), "<p>این طرح از ۱۸ تیر ۱۴۰۴ ساعت ۰۹:۱۵ آغاز شد.</p><p>کد خبر".encode())
+    page = REDESIGNED_PAGE.replace('<span class="when">۱۸ تیر ۱۴۰۴ - ۰۹:۱۵</span>'.encode(), b"").replace(
+        "<p>کد خبر".encode(), "<p>این طرح از ۱۸ تیر ۱۴۰۴ ساعت ۰۹:۱۵ آغاز شد.</p><p>کد خبر".encode()
+    )
     (item,) = spider_for(URL).parse_article(HtmlResponse(url=URL, body=page))
     assert item.published_at is None and "published_at" not in item.provenance
 
 
 def test_a_date_the_text_calls_today_is_taken_date_only():
-    page = REDESIGNED_PAGE.replace("<span class=\"when\">۱۸ تیر ۱۴۰۴ - ۰۹:۱۵</span>".encode(), b"").replace(
-        "<p>کد خبر".encode(), "<p>این طرح امروز چهارشنبه ۱۸ تیر ۱۴۰۴ ساعت ۰۹:۱۵ آغاز شد.</p><p>کد خبر".encode())
+    page = REDESIGNED_PAGE.replace('<span class="when">۱۸ تیر ۱۴۰۴ - ۰۹:۱۵</span>'.encode(), b"").replace(
+        "<p>کد خبر".encode(), "<p>این طرح امروز چهارشنبه ۱۸ تیر ۱۴۰۴ ساعت ۰۹:۱۵ آغاز شد.</p><p>کد خبر".encode()
+    )
     (item,) = spider_for(URL).parse_article(HtmlResponse(url=URL, body=page))
     assert item.published_at.isoformat() == "2025-07-09T00:00:00+03:30"
     assert item.provenance["published_at"] == "text"
@@ -62,11 +64,19 @@ def test_a_date_the_text_calls_today_is_taken_date_only():
 
 def test_the_page_reader_needs_only_a_site_description_not_a_spider():
     """A Site built by hand reads the page as the source's spider does: the reader knows no spider."""
-    site = Site(name="hamshahri", site_name="همشهری آنلاین", hosts=frozenset({"hamshahrionline.ir"}),
-                article_url=re.compile(r"^https?://(www\.)?hamshahrionline\.ir/news/(?P<code>\d+)(/|$)"))
+    site = Site(
+        name="hamshahri",
+        site_name="همشهری آنلاین",
+        hosts=frozenset({"hamshahrionline.ir"}),
+        article_url=re.compile(r"^https?://(www\.)?hamshahrionline\.ir/news/(?P<code>\d+)(/|$)"),
+    )
     page = ArticlePage(site, HtmlResponse(url=URL, body=REDESIGNED_PAGE))
     (expected,) = spider_for(URL).parse_article(HtmlResponse(url=URL, body=REDESIGNED_PAGE))
     item = page.item()
-    assert (item.news_code, item.title, item.body, item.published_at) == \
-           (expected.news_code, expected.title, expected.body, expected.published_at)
+    assert (item.news_code, item.title, item.body, item.published_at) == (
+        expected.news_code,
+        expected.title,
+        expected.body,
+        expected.published_at,
+    )
     assert item.provenance["news_code"] == "url"  # the Site's rule: the «code» group of its article URLs

@@ -24,11 +24,26 @@ pytestmark = pytest.mark.crawl
 ARTICLE_PLANS = [["500", "reset"], ["503", "stall"], ["429", "truncated"], "redirect_loop", "soft404"]
 LISTING_PLAN = ["truncated", "503"]
 # Short timeouts and backoff (backoff itself is tested in test_operations.py).
-SHORT_TIMES = ["-s", "DOWNLOAD_TIMEOUT=2", "-s", "RETRY_BACKOFF_BASE=0.05", "-s", "RETRY_BACKOFF_MAX=0.5",
-               "-s", "LOG_LEVEL=DEBUG"]
+SHORT_TIMES = [
+    "-s",
+    "DOWNLOAD_TIMEOUT=2",
+    "-s",
+    "RETRY_BACKOFF_BASE=0.05",
+    "-s",
+    "RETRY_BACKOFF_MAX=0.5",
+    "-s",
+    "LOG_LEVEL=DEBUG",
+]
 # How the summary names each fault kind.
-SEEN_AS = {"500": "500", "503": "503", "429": "429", "reset": "connection lost", "stall": "timeout",
-           "truncated": "truncated", "redirect_loop": "redirect loop"}
+SEEN_AS = {
+    "500": "500",
+    "503": "503",
+    "429": "429",
+    "reset": "connection lost",
+    "stall": "timeout",
+    "truncated": "truncated",
+    "redirect_loop": "redirect loop",
+}
 
 
 def crawled_urls(log: str) -> list[str]:
@@ -64,8 +79,12 @@ def test_a_crawl_through_faults_stores_what_was_served_and_counts_each_fault(cle
     faults = {mirrored_url("", url): plan for url, plan in plans.items()}
     faults.update({mirrored_url("", url): LISTING_PLAN for url in listings})
     # A WordPress post whose page is not its article, or is given up, is stored from its REST API.
-    lost = {(item.source, item.news_code) for url, plan in plans.items() if isinstance(plan, str)
-            and not (plan in ("soft404", "redirect_loop") and read_from_api(url)) for item in parse_items(url)}
+    lost = {
+        (item.source, item.news_code)
+        for url, plan in plans.items()
+        if isinstance(plan, str) and not (plan in ("soft404", "redirect_loop") and read_from_api(url))
+        for item in parse_items(url)
+    }
 
     with MirrorServer(DEFAULT_ROOT, faults=faults) as server:
         result = scrapy_cli("crawlall", *SHORT_TIMES, mirror_url=server.url, database_url=database_url)
@@ -73,12 +92,17 @@ def test_a_crawl_through_faults_stores_what_was_served_and_counts_each_fault(cle
     assert stored_codes(database_url) == clean - lost
     summary = result.stdout
     assert "finished with" not in summary, summary
-    injected = {kind for plan in [*plans.values(), LISTING_PLAN] for kind in ([plan] if isinstance(plan, str) else plan)}
+    injected = {
+        kind for plan in [*plans.values(), LISTING_PLAN] for kind in ([plan] if isinstance(plan, str) else plan)
+    }
     for kind in injected - {"soft404"}:
         assert SEEN_AS[kind] in summary, f"{kind} is not in the summary:\n{summary}"
     soft_404s = sum(plan == "soft404" and not read_from_api(url) for url, plan in plans.items())
-    dropped = sum(int(row.split()[6]) for row in summary.splitlines()
-                  if row.split() and row.split()[0] in {source for source, _ in clean})
+    dropped = sum(
+        int(row.split()[6])
+        for row in summary.splitlines()
+        if row.split() and row.split()[0] in {source for source, _ in clean}
+    )
     assert dropped >= soft_404s, summary
     # A redirect loop cost an article: the run says so and fails.
     assert result.returncode == 1 and "pages given up" in summary and "NEEDS ATTENTION" in summary

@@ -76,8 +76,9 @@ def _swap_attributes(tree, rng):
 
 
 def _duplicate_elements(tree, rng):
-    elements = [e for e in tree.iter() if isinstance(e.tag, str) and e.getparent() is not None
-                and e.tag not in ("head", "body")]
+    elements = [
+        e for e in tree.iter() if isinstance(e.tag, str) and e.getparent() is not None and e.tag not in ("head", "body")
+    ]
     for element in rng.sample(elements, max(1, len(elements) // 4)):
         element.addnext(copy.deepcopy(element))
 
@@ -86,8 +87,10 @@ def _noise_markup(rng: random.Random) -> bytes:
     parts, size = [], 0
     while size < NOISE_BYTES:
         tag = rng.choice(["div", "p", "span", "li", "time", "h1", "article", "script"])
-        chunk = f"<{tag} class='{rng.choice(['title', 'item-date', 'body', 'x'])}'>" \
-                f"{' '.join(rng.choices(_WORDS, k=30))}</{tag}>"
+        chunk = (
+            f"<{tag} class='{rng.choice(['title', 'item-date', 'body', 'x'])}'>"
+            f"{' '.join(rng.choices(_WORDS, k=30))}</{tag}>"
+        )
         if rng.random() < 0.3:
             chunk = chunk[: rng.randrange(len(chunk))]  # unclosed, cut in the middle of a tag
         parts.append(chunk)
@@ -101,17 +104,24 @@ MUTATIONS = {
     "truncated_90": lambda body, url: body[: len(body) * 9 // 10],
     "tags_removed": lambda body, url: re.sub(rb"<[^>]*>", b"", body),
     "some_tags_removed": lambda body, url: re.sub(
-        rb"<[^>]*>", lambda m: b"" if _rng(m.group(0)).random() < 0.5 else m.group(0), body),
+        rb"<[^>]*>", lambda m: b"" if _rng(m.group(0)).random() < 0.5 else m.group(0), body
+    ),
     "attributes_swapped": lambda body, url: _edit_tree(body, _swap_attributes),
     "elements_duplicated": lambda body, url: _edit_tree(body, _duplicate_elements),
     "random_bytes_inserted": lambda body, url: _insert_random_bytes(body),
     "random_bytes_only": lambda body, url: _rng(body).randbytes(len(body)),
     "empty": lambda body, url: b"",
     "declared_windows_1256_but_utf8": lambda body, url: _declaring("windows-1256", body),
-    "declared_utf8_but_windows_1256": lambda body, url: _declaring("utf-8", _text(body, url).encode("utf-8")).decode(
-        "utf-8").encode("cp1256", errors="xmlcharrefreplace"),
-    "windows_1256": lambda body, url: _declaring("windows-1256", _text(body, url).encode("utf-8")).decode(
-        "utf-8").encode("cp1256", errors="xmlcharrefreplace"),
+    "declared_utf8_but_windows_1256": lambda body, url: (
+        _declaring("utf-8", _text(body, url).encode("utf-8"))
+        .decode("utf-8")
+        .encode("cp1256", errors="xmlcharrefreplace")
+    ),
+    "windows_1256": lambda body, url: (
+        _declaring("windows-1256", _text(body, url).encode("utf-8"))
+        .decode("utf-8")
+        .encode("cp1256", errors="xmlcharrefreplace")
+    ),
 }
 HEAVY_MUTATIONS = {
     "noise_5mb_in_page": lambda body, url: body.replace(b"</body>", _noise_markup(_rng(body)) + b"</body>", 1),
@@ -137,8 +147,7 @@ def database(tmp_path_factory) -> str:
 def _stored(database_url: str, source: str, code: str) -> dict | None:
     with sqlite3.connect(database_url.removeprefix("sqlite:///")) as connection:
         connection.row_factory = sqlite3.Row
-        row = connection.execute("select * from articles where source = ? and news_code = ?",
-                                 (source, code)).fetchone()
+        row = connection.execute("select * from articles where source = ? and news_code = ?", (source, code)).fetchone()
     return dict(row) if row else None
 
 
@@ -169,8 +178,11 @@ def _check(path: Path, mutation: str, mutate, database_url: str) -> None:
     assert len(items) <= 1
     if not items:
         assert parse_stats.get(ARTICLE_NOT_ARTICLE, 0) >= 1, "a page yielding no article must be counted"
-    counted = sum(value for key, value in pipeline_stats.items()
-                  if key.startswith(DROPPED) and not key.startswith(DROPPED_MISSING))
+    counted = sum(
+        value
+        for key, value in pipeline_stats.items()
+        if key.startswith(DROPPED) and not key.startswith(DROPPED_MISSING)
+    )
     assert counted == len(dropped), (dropped, pipeline_stats)
     assert not pipeline_stats.get(STORE_FAILED)
     for item in kept:
@@ -187,9 +199,13 @@ def _check(path: Path, mutation: str, mutate, database_url: str) -> None:
         expected = golden["item"]
         row = _stored(database_url, kept[0].source, kept[0].news_code)
         assert row is not None
-        actual = {**row, "news_code": row["news_code"].split("~")[0], "tags": json.loads(row["tags"]),
-                  # Stored in UTC; the golden file has it on Tehran's clock, as the store reads it.
-                  "published_at": datetime.fromisoformat(row["published_at"]).astimezone(TEHRAN).isoformat()}
+        actual = {
+            **row,
+            "news_code": row["news_code"].split("~")[0],
+            "tags": json.loads(row["tags"]),
+            # Stored in UTC; the golden file has it on Tehran's clock, as the store reads it.
+            "published_at": datetime.fromisoformat(row["published_at"]).astimezone(TEHRAN).isoformat(),
+        }
         for name in COMPARED:
             assert actual[name] == expected[name], name
 

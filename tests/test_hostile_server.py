@@ -115,8 +115,9 @@ def test_garbled_articles_fail_the_source_and_stray_bytes_are_counted(hostile, d
 
 def test_a_stalled_site_is_unreachable_after_its_retries(hostile, database_url):
     hostile.modes[LISTING] = "stall"
-    result = crawl(hostile, database_url, "-s", "DOWNLOAD_TIMEOUT=1", "-s", "RETRY_TIMES=1",
-                   "-s", "RETRY_BACKOFF_BASE=0.05")
+    result = crawl(
+        hostile, database_url, "-s", "DOWNLOAD_TIMEOUT=1", "-s", "RETRY_TIMES=1", "-s", "RETRY_BACKOFF_BASE=0.05"
+    )
     assert result.returncode == 1, result.stdout + result.stderr[-2000:]
     assert status_cell(result.stdout).startswith("unreachable: 1 listing page not fetched: timeout")
     assert hostile.requests[LISTING] == 2
@@ -126,7 +127,7 @@ def test_a_dead_site_costs_a_source_a_few_minutes_of_a_30_minute_cron():
     """robots.txt, then the listing: each waits out its timeout on every try, with backoff between."""
     settings = get_project_settings()
     tries = settings.getint("RETRY_TIMES") + 1
-    backoff = sum(settings.getfloat("RETRY_BACKOFF_BASE") * 2 ** retry for retry in range(tries - 1))
+    backoff = sum(settings.getfloat("RETRY_BACKOFF_BASE") * 2**retry for retry in range(tries - 1))
     stalled = 2 * (tries * settings.getfloat("DOWNLOAD_TIMEOUT") + backoff)
     unresolved = 2 * (tries * settings.getfloat("DNS_TIMEOUT") + backoff)
     assert stalled <= 180 and unresolved <= 90
@@ -136,8 +137,10 @@ def test_a_write_failing_after_the_articles_is_an_error_of_its_source(hostile, d
     """The validators are written when the crawl closes, after the articles: the database refuses them."""
     Store.open(database_url)
     with sqlite3.connect(database_url.removeprefix("sqlite:///")) as connection:
-        connection.execute("create trigger disk_full before update of etag on articles "
-                           "begin select raise(abort, 'database or disk is full'); end")
+        connection.execute(
+            "create trigger disk_full before update of etag on articles "
+            "begin select raise(abort, 'database or disk is full'); end"
+        )
     result = crawl(hostile, database_url)
     assert result.returncode == 1, result.stdout + result.stderr[-2000:]
     assert "validators and edit counts NOT RECORDED" in result.stderr

@@ -37,16 +37,19 @@ def inward(tmp_path):
         yield server
 
 
-@pytest.mark.parametrize("target", [
-    "{inward}/www.hamshahrionline.ir/news/962182/x",   # loopback, another port
-    "http://127.0.0.1/www.hamshahrionline.ir/news/962182/x",
-    "http://10.0.0.1/news/962182/x",
-    "http://[::1]/news/962182/x",
-    "https://example.com/news/962182/x",               # a host of no source
-    "https://imo.org.ir/news/962182/x",                # another source's host
-    "https://user@www.hamshahrionline.ir/news/962182/x",
-    "https://www.hamshahrionline.ir:8443/news/962182/x",
-])
+@pytest.mark.parametrize(
+    "target",
+    [
+        "{inward}/www.hamshahrionline.ir/news/962182/x",  # loopback, another port
+        "http://127.0.0.1/www.hamshahrionline.ir/news/962182/x",
+        "http://10.0.0.1/news/962182/x",
+        "http://[::1]/news/962182/x",
+        "https://example.com/news/962182/x",  # a host of no source
+        "https://imo.org.ir/news/962182/x",  # another source's host
+        "https://user@www.hamshahrionline.ir/news/962182/x",
+        "https://www.hamshahrionline.ir:8443/news/962182/x",
+    ],
+)
 def test_refetch_does_not_follow_a_redirect_off_the_sources_hosts(tmp_path, database_url, inward, target):
     target = target.format(inward=inward.url)
     faults = {ARTICLE_PATH: Fault([(302, {"Location": target})])}
@@ -62,8 +65,9 @@ def test_refetch_does_not_follow_a_redirect_off_the_sources_hosts(tmp_path, data
 def test_a_redirect_within_the_source_is_followed(tmp_path, database_url):
     faults = {"/hamshahrionline.ir/news/962182/x": Fault([(301, {"Location": safe_url_string(ARTICLE)})])}
     with RecordingMirror(copy_mirror(tmp_path / "mirror"), faults=faults) as server:
-        result = scrapy_cli("refetch", "https://hamshahrionline.ir/news/962182/x", mirror_url=server.url,
-                            database_url=database_url)
+        result = scrapy_cli(
+            "refetch", "https://hamshahrionline.ir/news/962182/x", mirror_url=server.url, database_url=database_url
+        )
     assert result.returncode == 0, result.stderr[-3000:]
     assert json.loads(result.stdout)["news_code"] == "962182"
 
@@ -80,12 +84,15 @@ def test_a_crawl_refuses_a_redirect_off_the_source_and_says_so(tmp_path, databas
     assert article_count(database_url) == 4  # the other articles
 
 
-@pytest.mark.parametrize("url, reason", [
-    ("https://www.hamshahrionline.ir:8443/news/962182/x", "port 8443: only 80 and 443 are fetched"),
-    ("https://me:secret@www.hamshahrionline.ir/news/962182/x", "carries a user name (user@host)"),
-    ("https://www.hamshahrionline.ir/news/962182/" + "x" * 2100, "longer than 2083 characters"),
-    ("https://www.hamshahrionline.ir:port/news/1", "its port is not a number"),
-])
+@pytest.mark.parametrize(
+    "url, reason",
+    [
+        ("https://www.hamshahrionline.ir:8443/news/962182/x", "port 8443: only 80 and 443 are fetched"),
+        ("https://me:secret@www.hamshahrionline.ir/news/962182/x", "carries a user name (user@host)"),
+        ("https://www.hamshahrionline.ir/news/962182/" + "x" * 2100, "longer than 2083 characters"),
+        ("https://www.hamshahrionline.ir:port/news/1", "its port is not a number"),
+    ],
+)
 def test_refetch_refuses_a_url_before_any_request(tmp_path, database_url, url, reason):
     with RecordingMirror(copy_mirror(tmp_path / "mirror")) as server:
         result = scrapy_cli("refetch", url, mirror_url=server.url, database_url=database_url)
@@ -128,9 +135,19 @@ def test_the_browser_does_not_follow_a_redirect_off_the_source(tmp_path, databas
     at a time."""
     faults = {ARTICLE_PATH: Fault([(302, {"Location": f"{inward.url}/x"})] * 8)}
     with RecordingMirror(copy_mirror(tmp_path / "mirror"), faults=faults) as server:
-        result = scrapy_cli("crawl", "hamshahri", "-a", "render=1", "-s", "RETRY_TIMES=0", mirror_url=server.url,
-                            database_url=database_url)
-    assert f"to {inward.url}/x: port" in result.stderr and "the browser did not follow the redirect from" in result.stderr
+        result = scrapy_cli(
+            "crawl",
+            "hamshahri",
+            "-a",
+            "render=1",
+            "-s",
+            "RETRY_TIMES=0",
+            mirror_url=server.url,
+            database_url=database_url,
+        )
+    assert (
+        f"to {inward.url}/x: port" in result.stderr and "the browser did not follow the redirect from" in result.stderr
+    )
     assert inward.served.requests == []
     assert article_count(database_url) == 4
     assert result.returncode == 1 and "pages given up: 1" in result.stdout

@@ -72,6 +72,7 @@ async def test_the_same_for_an_async_callback(no_cyclic_gc):
 
 # -- the duplicate filter's fingerprints on disk ---------------------------------------------------------
 
+
 def filter_for(jobdir=None) -> DiskDupeFilter:
     settings = {"DUPEFILTER_CLASS": "crawler.run.memory.DiskDupeFilter"} | ({"JOBDIR": str(jobdir)} if jobdir else {})
     return DiskDupeFilter.from_crawler(get_crawler(settings_dict=settings))

@@ -28,8 +28,7 @@ HOST = "www.hamshahrionline.ir"
 
 
 def crawl(server: RecordingMirror, database_url: str, *arguments: str) -> subprocess.CompletedProcess:
-    result = scrapy_cli("crawl", "hamshahri", *arguments, mirror_url=server.url, database_url=database_url,
-                        timeout=300)
+    result = scrapy_cli("crawl", "hamshahri", *arguments, mirror_url=server.url, database_url=database_url, timeout=300)
     assert result.returncode == 0, result.stdout + result.stderr[-3000:]
     return result
 
@@ -88,8 +87,9 @@ def test_a_run_stopped_mid_crawl_leaves_no_hole(tmp_path, database_url, stop):
     with RecordingMirror(archive.root, hold=f"{HOST}/archive?page=16") as server:
         environment = {**os.environ, "MIRROR_URL": server.url, "DATABASE_URL": database_url}
         command = [str(SCRAPY), "crawl", "hamshahri", "-a", "pages=100", "-s", "STORE_FLUSH_SECONDS=1"]
-        stopped = subprocess.Popen(command, cwd=ROOT, env=environment, stdout=subprocess.DEVNULL,
-                                   stderr=subprocess.DEVNULL)
+        stopped = subprocess.Popen(
+            command, cwd=ROOT, env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
         try:
             wait_for(lambda: has_articles_table(database_url) and len(stored_codes(database_url)) >= 100)
             wait_for(lambda: f"/{HOST}/archive?page=16" in server.served.paths(HOST))
@@ -147,6 +147,7 @@ def test_a_backfill_down_to_the_end_leaves_no_gap(tmp_path, database_url):
 
 
 # -- the bookkeeping, page by page -----------------------------------------------------------------
+
 
 def day(number: int) -> datetime:
     return datetime(2025, 2, number, 12, tzinfo=TEHRAN)

@@ -26,8 +26,16 @@ from crawler.stats import RETRY_BACKOFF_DELAY_MAX
 from crawler.store.lock import LOCKED_EXIT_STATUS, lock_path
 from tests.conftest import ROOT, SCRAPY, scrapy_cli
 from tests.golden import GOLDEN_ROOT
-from tests.support.served import (SCRIPT_SHELL, SOURCES, SPIDERS, Fault, RecordingMirror, article_files, copy_mirror,
-                          mirror_url_of)
+from tests.support.served import (
+    SCRIPT_SHELL,
+    SOURCES,
+    SPIDERS,
+    Fault,
+    RecordingMirror,
+    article_files,
+    copy_mirror,
+    mirror_url_of,
+)
 
 # Every test here runs the scrapy command or a crawl through a server on loopback.
 pytestmark = pytest.mark.crawl
@@ -84,12 +92,14 @@ def cron_job(job: str = "crawlall", **overrides: str) -> tuple[str, dict[str, st
 
 # -- the cron line, incremental by default ------------------------------------------------------------
 
+
 def test_cron_line_twice_stores_everything_then_fetches_one_listing_page_per_source(tmp_path):
     database_url = f"sqlite:///{tmp_path / 'articles.db'}"
     logs = tmp_path / "logs"
     with RecordingMirror(copy_mirror(tmp_path / "mirror")) as server:
-        command, environment = cron_job(CRAWLER_HOME=str(ROOT), CRAWLER_LOGS=str(logs), DATABASE_URL=database_url,
-                                        MIRROR_URL=server.url)
+        command, environment = cron_job(
+            CRAWLER_HOME=str(ROOT), CRAWLER_LOGS=str(logs), DATABASE_URL=database_url, MIRROR_URL=server.url
+        )
         first = subprocess.run(["sh", "-c", command], env=environment, capture_output=True, text=True, timeout=300)
         assert first.returncode == 0, first.stdout + (logs / "runs.log").read_text()
         assert first.stdout == ""  # cron mails nothing when all is well
@@ -100,6 +110,7 @@ def test_cron_line_twice_stores_everything_then_fetches_one_listing_page_per_sou
         agents = {agent for _, agent in server.served.requests}
 
     from settings import CONTACT_URL
+
     assert len(agents) == 1
     agent = agents.pop()
     assert agent.startswith("iran-municipal-news/") and CONTACT_URL in agent
@@ -137,16 +148,20 @@ def test_crawlall_sources_option_limits_the_run(mirror, database_url):
 
 def test_crawlall_gives_an_argument_to_the_sources_that_take_it(mirror, database_url):
     """`-a api=0` is the WordPress sources' argument: they read their HTML pages, the others run as usual."""
-    result = scrapy_cli("crawlall", "-a", "api=0", "--sources", "hamshahri,semnan", mirror_url=mirror,
-                        database_url=database_url)
+    result = scrapy_cli(
+        "crawlall", "-a", "api=0", "--sources", "hamshahri,semnan", mirror_url=mirror, database_url=database_url
+    )
     assert result.returncode == 0, result.stderr[-3000:]
     assert summary_row(result.stdout, "semnan")[11] == "off" and summary_row(result.stdout, "hamshahri")[11] == "-"
-    arguments = {row["source"]: json.loads(row["arguments"])
-                 for row in rows(database_url, "select source, arguments from crawl_runs")}
+    arguments = {
+        row["source"]: json.loads(row["arguments"])
+        for row in rows(database_url, "select source, arguments from crawl_runs")
+    }
     assert arguments == {"hamshahri": {}, "semnan": {"api": "0"}}
 
 
 # -- backfill ---------------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("since", ["1404-04-15", "2025-07-06", "۱۴۰۴/۰۴/۱۵"])
 def test_backfill_walks_past_stored_pages_down_to_its_date(mirror, database_url, since):
@@ -187,10 +202,12 @@ def test_backfill_stops_paginating_past_its_date(tmp_path, database_url):
         following = f'<li><a href="/archive?pi={page + 1}" rel="next">بعدی</a></li>' if page < 10 else ""
         (site / f"archive?pi={page}").write_text(
             f'<html><body><section class="list"><ul class="items">{"".join(links)}</ul>'
-            f'<ul class="pagination">{following}</ul></section></body></html>')
+            f'<ul class="pagination">{following}</ul></section></body></html>'
+        )
     with RecordingMirror(root) as server:
-        result = scrapy_cli("crawl", "hamshahri", "-a", "since=1404-01-01", mirror_url=server.url,
-                            database_url=database_url)
+        result = scrapy_cli(
+            "crawl", "hamshahri", "-a", "since=1404-01-01", mirror_url=server.url, database_url=database_url
+        )
         listings = [path for path in server.served.paths("www.hamshahrionline.ir") if "archive" in path]
     assert result.returncode == 0, result.stdout + result.stderr[-3000:]
     assert stored_codes(database_url) == sorted(HAMSHAHRI_CODES - {"628431"})
@@ -208,8 +225,9 @@ def test_a_listing_that_repeats_its_last_page_ends_the_walk(tmp_path, database_u
         listing = last.replace('<ul class="pagination">', f'<ul class="pagination">{link}', 1)
         (site / f"archive?pi={page}").write_text(listing)
     with RecordingMirror(root) as server:
-        result = scrapy_cli("crawl", "hamshahri", "-a", "since=1390-01-01", mirror_url=server.url,
-                            database_url=database_url)
+        result = scrapy_cli(
+            "crawl", "hamshahri", "-a", "since=1390-01-01", mirror_url=server.url, database_url=database_url
+        )
         listings = [path for path in server.served.paths("www.hamshahrionline.ir") if "archive" in path]
     assert result.returncode == 0, result.stdout + result.stderr[-3000:]
     assert stored_codes(database_url) == sorted(HAMSHAHRI_CODES)
@@ -218,17 +236,30 @@ def test_a_listing_that_repeats_its_last_page_ends_the_walk(tmp_path, database_u
 
 # -- the lock ---------------------------------------------------------------------------------------
 
+
 def test_a_second_crawl_on_the_same_database_exits_at_once(tmp_path, database_url):
     # The first crawl's article requests wait until the second crawl has been turned away.
     with RecordingMirror(copy_mirror(tmp_path / "mirror"), hold="/news/") as server:
         environment = {**os.environ, "MIRROR_URL": server.url, "DATABASE_URL": database_url}
-        running = subprocess.Popen([str(SCRAPY), "crawlall"], cwd=ROOT, env=environment,
-                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        running = subprocess.Popen(
+            [str(SCRAPY), "crawlall"],
+            cwd=ROOT,
+            env=environment,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         lock = tmp_path / "articles.db.lock"
         try:
             wait_for(lambda: lock.exists() and f"pid {running.pid}" in lock.read_text())
-            second = scrapy_cli("crawlall", "-s", "CRAWL_LOCK_WAIT_SECONDS=0", mirror_url=server.url,
-                                database_url=database_url, timeout=30)
+            second = scrapy_cli(
+                "crawlall",
+                "-s",
+                "CRAWL_LOCK_WAIT_SECONDS=0",
+                mirror_url=server.url,
+                database_url=database_url,
+                timeout=30,
+            )
             assert running.poll() is None
         finally:
             server.release.set()
@@ -247,6 +278,7 @@ def test_a_second_crawl_on_the_same_database_exits_at_once(tmp_path, database_ur
 
 # -- a changed layout makes the run fail, naming the source ------------------------------------------
 
+
 @pytest.mark.parametrize("source", SOURCES)
 @pytest.mark.parametrize("broken_share, problem", [(1.0, "produced no article"), (0.5, "coverage")])
 def test_exit_status_names_a_source_whose_layout_changed(tmp_path, database_url, source, broken_share, problem):
@@ -255,7 +287,7 @@ def test_exit_status_names_a_source_whose_layout_changed(tmp_path, database_url,
     # self-check raise the alarm instead: test_wordpress_api.py).
     shutil.rmtree(root / SPIDERS.load(source).hosts[0] / "wp-json", ignore_errors=True)
     pages = article_files(root, source)
-    broken = pages[:max(1, round(len(pages) * broken_share))]
+    broken = pages[: max(1, round(len(pages) * broken_share))]
     for page in broken:
         page.write_text(SCRIPT_SHELL)
     with RecordingMirror(root) as server:
@@ -272,14 +304,16 @@ def test_exit_status_names_a_source_whose_layout_changed(tmp_path, database_url,
 
 # -- resume -----------------------------------------------------------------------------------------
 
+
 def test_a_job_killed_with_sigkill_resumes_with_nothing_lost_nor_stored_twice(tmp_path, database_url):
     jobdir = tmp_path / "job"
     arguments = ["crawl", "hamshahri", "-s", f"JOBDIR={jobdir}"]
     # Article 628431 is served; the others (/news/96…) wait, so the kill comes mid-crawl.
     with RecordingMirror(copy_mirror(tmp_path / "mirror"), hold="/news/96") as server:
         environment = {**os.environ, "MIRROR_URL": server.url, "DATABASE_URL": database_url}
-        killed = subprocess.Popen([str(SCRAPY), *arguments], cwd=ROOT, env=environment,
-                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        killed = subprocess.Popen(
+            [str(SCRAPY), *arguments], cwd=ROOT, env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
         try:
             wait_for(lambda: has_articles_table(database_url) and stored_codes(database_url) == ["628431"])
             wait_for(lambda: len(server.served.paths("www.hamshahrionline.ir/news/96")) >= 2)
@@ -307,11 +341,13 @@ def test_a_job_killed_with_sigkill_resumes_with_nothing_lost_nor_stored_twice(tm
 
 # -- politeness -------------------------------------------------------------------------------------
 
+
 def test_retries_back_off_as_the_site_asks(tmp_path, database_url):
     faults = {"/www.hamshahrionline.ir/news/962182/": Fault([(429, {"Retry-After": "1"}), (503, {})])}
     with RecordingMirror(copy_mirror(tmp_path / "mirror"), faults=faults) as server:
-        result = scrapy_cli("crawl", "hamshahri", "-s", "RETRY_BACKOFF_BASE=0.2", mirror_url=server.url,
-                            database_url=database_url)
+        result = scrapy_cli(
+            "crawl", "hamshahri", "-s", "RETRY_BACKOFF_BASE=0.2", mirror_url=server.url, database_url=database_url
+        )
         asked = [path for path in server.served.paths() if "/news/962182/" in path]
     assert result.returncode == 0, result.stderr[-3000:]
     assert len(asked) == 3 and "962182" in stored_codes(database_url)
@@ -323,8 +359,16 @@ def test_retries_back_off_as_the_site_asks(tmp_path, database_url):
 def test_connection_failures_back_off_and_are_reported(tmp_path, database_url):
     with RecordingMirror(copy_mirror(tmp_path / "mirror")) as server:
         closed = server.url  # nothing listens there once the server is gone
-    result = scrapy_cli("refetch", ARTICLE, "-s", "RETRY_TIMES=2", "-s", "RETRY_BACKOFF_BASE=0.05",
-                        mirror_url=closed, database_url=database_url)
+    result = scrapy_cli(
+        "refetch",
+        ARTICLE,
+        "-s",
+        "RETRY_TIMES=2",
+        "-s",
+        "RETRY_BACKOFF_BASE=0.05",
+        mirror_url=closed,
+        database_url=database_url,
+    )
     assert result.returncode == 1
     assert f"{ARTICLE}: not fetched:" in result.stderr and "refused" in result.stderr
     assert "waiting 0.1s between its requests" in result.stderr  # 0.05 s, doubled on the second retry
@@ -345,6 +389,7 @@ def test_a_database_the_store_cannot_use_is_refused_before_any_request(tmp_path,
 
 
 # -- refetch ----------------------------------------------------------------------------------------
+
 
 def test_refetch_of_a_changed_page_updates_the_row_and_keeps_the_old_version(tmp_path, database_url):
     root = copy_mirror(tmp_path / "mirror")
@@ -379,26 +424,39 @@ def write_soft_404(root: Path) -> None:
     site = root / "www.hamshahrionline.ir"
     chrome = (site / "archive").read_text()
     start, end = chrome.index('<div class="col-md-8">'), chrome.index("<aside")
-    message = ('<div class="col-md-8"><div class="error-page"><h1>خطا</h1><p>خبر مورد نظر یافت نشد. ممکن است '
-               'این خبر حذف شده باشد یا نشانی آن را اشتباه وارد کرده باشید.</p></div></div>')
+    message = (
+        '<div class="col-md-8"><div class="error-page"><h1>خطا</h1><p>خبر مورد نظر یافت نشد. ممکن است '
+        "این خبر حذف شده باشد یا نشانی آن را اشتباه وارد کرده باشید.</p></div></div>"
+    )
     (site / "news" / "999998").mkdir()
     (site / "news" / "999998" / "x").write_text(chrome[:start] + message + chrome[end:])
 
 
-@pytest.mark.parametrize("url, fault, reason", [
-    ("https://www.hamshahrionline.ir/archive", None, "not an article page"),
-    ("https://www.hamshahrionline.ir/news/999998/x", None, "lacks published_at; not stored"),
-    ("https://www.hamshahrionline.ir/news/999999/نیست", None, "the site answered HTTP 404"),
-    (ARTICLE, Fault([(500, {}), (500, {})]), "the site answered HTTP 500"),
-    ("https://www.hamshahrionline.ir/search?q=news/1", None, "Forbidden by robots.txt"),
-])
+@pytest.mark.parametrize(
+    "url, fault, reason",
+    [
+        ("https://www.hamshahrionline.ir/archive", None, "not an article page"),
+        ("https://www.hamshahrionline.ir/news/999998/x", None, "lacks published_at; not stored"),
+        ("https://www.hamshahrionline.ir/news/999999/نیست", None, "the site answered HTTP 404"),
+        (ARTICLE, Fault([(500, {}), (500, {})]), "the site answered HTTP 500"),
+        ("https://www.hamshahrionline.ir/search?q=news/1", None, "Forbidden by robots.txt"),
+    ],
+)
 def test_refetch_of_what_is_not_an_article_stores_nothing(tmp_path, database_url, url, fault, reason):
     faults = {"/www.hamshahrionline.ir/news/962182/": fault} if fault else {}
     root = copy_mirror(tmp_path / "mirror")
     write_soft_404(root)
     with RecordingMirror(root, faults=faults) as server:
-        result = scrapy_cli("refetch", url, "-s", "RETRY_TIMES=1", "-s", "RETRY_BACKOFF_BASE=0.05",
-                            mirror_url=server.url, database_url=database_url)
+        result = scrapy_cli(
+            "refetch",
+            url,
+            "-s",
+            "RETRY_TIMES=1",
+            "-s",
+            "RETRY_BACKOFF_BASE=0.05",
+            mirror_url=server.url,
+            database_url=database_url,
+        )
         asked = server.served.paths("www.hamshahrionline.ir")
     assert result.returncode == 1
     assert f"{url}: " in result.stderr and reason in result.stderr
@@ -410,8 +468,9 @@ def test_refetch_of_what_is_not_an_article_stores_nothing(tmp_path, database_url
 
 def test_refetch_refuses_a_foreign_host_without_fetching(tmp_path, database_url):
     with RecordingMirror(copy_mirror(tmp_path / "mirror")) as server:
-        result = scrapy_cli("refetch", ARTICLE, "https://example.com/news/1", mirror_url=server.url,
-                            database_url=database_url)
+        result = scrapy_cli(
+            "refetch", ARTICLE, "https://example.com/news/1", mirror_url=server.url, database_url=database_url
+        )
         assert server.served.requests == []
     assert result.returncode == 2
     assert "https://example.com/news/1: no source answers to this host" in result.stderr
@@ -423,8 +482,10 @@ def test_the_lock_file_sits_next_to_a_sqlite_database_or_in_the_state_directory(
     assert lock_path("sqlite:////srv/news/articles.db") == Path("/srv/news/articles.db.lock")
     assert lock_path("sqlite:///data/articles.db?timeout=5") == Path.cwd() / "data" / "articles.db.lock"
     assert lock_path("sqlite:///file:/srv/news/articles.db?mode=ro&uri=true") == Path("/srv/news/articles.db.lock")
-    assert lock_path("postgresql+psycopg://crawler:secret@db.example:5432/news") == \
-        tmp_path / "iran-municipal-news" / "db.example_5432_news.lock"
+    assert (
+        lock_path("postgresql+psycopg://crawler:secret@db.example:5432/news")
+        == tmp_path / "iran-municipal-news" / "db.example_5432_news.lock"
+    )
     assert lock_path("postgresql+psycopg://db/news", "/run/crawl.lock") == Path("/run/crawl.lock")
 
 

@@ -17,8 +17,15 @@ from sqlalchemy.orm import Session
 
 from crawler.extract.dates import TEHRAN
 from crawler.items import ArticleItem
-from crawler.stats import (DROPPED_DUPLICATE_IN_RUN, DROPPED_INVALID, STORE_FAILED, STORE_NEW, STORE_UNCHANGED,
-                           STORE_UPDATED, dropped_missing)
+from crawler.stats import (
+    DROPPED_DUPLICATE_IN_RUN,
+    DROPPED_INVALID,
+    STORE_FAILED,
+    STORE_NEW,
+    STORE_UNCHANGED,
+    STORE_UPDATED,
+    dropped_missing,
+)
 from crawler.store.database import Article, ArticleVersion, Store
 from pipelines.dedupe import DedupePipeline
 from pipelines.normalize import NormalizePipeline
@@ -34,11 +41,19 @@ def database_url(request) -> str:
 
 def article(**changes) -> ArticleItem:
     base = ArticleItem(
-        source="hamshahri", news_code="962182", url="https://www.hamshahrionline.ir/news/962182/x",
-        title="عنوان خبر", lead="لید", body="بند اول\nبند دوم",
-        published_at=datetime(2021, 8, 28, 10, 0, tzinfo=TEHRAN), published_jalali="1400-06-06",
-        tags=["برچسب"], images=["https://example.ir/a.jpg"], view_count=414,
-        crawled_at=datetime.now(timezone.utc), provenance={"title": "jsonld"},
+        source="hamshahri",
+        news_code="962182",
+        url="https://www.hamshahrionline.ir/news/962182/x",
+        title="عنوان خبر",
+        lead="لید",
+        body="بند اول\nبند دوم",
+        published_at=datetime(2021, 8, 28, 10, 0, tzinfo=TEHRAN),
+        published_jalali="1400-06-06",
+        tags=["برچسب"],
+        images=["https://example.ir/a.jpg"],
+        view_count=414,
+        crawled_at=datetime.now(timezone.utc),
+        provenance={"title": "jsonld"},
     )
     return replace(base, **changes)
 
@@ -61,15 +76,17 @@ def impatient(database_url: str) -> str:
 @contextmanager
 def other_writer_locks_everything(database_url: str):
     with create_engine(database_url).connect() as other:
-        other.exec_driver_sql("BEGIN EXCLUSIVE" if database_url.startswith("sqlite")
-                              else "LOCK TABLE articles IN ACCESS EXCLUSIVE MODE")
+        other.exec_driver_sql(
+            "BEGIN EXCLUSIVE" if database_url.startswith("sqlite") else "LOCK TABLE articles IN ACCESS EXCLUSIVE MODE"
+        )
         yield
         other.rollback()
 
 
 def test_normalize_unifies_letters_and_keeps_zwnj():
-    item = NormalizePipeline().process_item(article(title=" علي  كتاب\u200cها ", news_code="۹۶۲۱۸۲",
-                                                    tags=["الف", "الف", " "], body="يك\n\n دو "))
+    item = NormalizePipeline().process_item(
+        article(title=" علي  كتاب\u200cها ", news_code="۹۶۲۱۸۲", tags=["الف", "الف", " "], body="يك\n\n دو ")
+    )
     assert (item.title, item.news_code, item.tags, item.body) == ("علی کتاب\u200cها", "962182", ["الف"], "یک\nدو")
 
 
@@ -97,8 +114,9 @@ def test_store_new_unchanged_updated_keeps_old_version(crawler, database_url):
     store.process_item(article(view_count=500))
     assert crawler.stats.get_value(STORE_NEW) == 1
     assert crawler.stats.get_value(STORE_UNCHANGED) == 1
-    ((first_seen, last_seen, views),) = rows(database_url, Article.first_seen_at, Article.last_seen_at,
-                                              Article.view_count)
+    ((first_seen, last_seen, views),) = rows(
+        database_url, Article.first_seen_at, Article.last_seen_at, Article.view_count
+    )
     assert last_seen > first_seen and views == 500
     assert rows(database_url, func.count(ArticleVersion.id)) == [(0,)]
 
@@ -128,7 +146,8 @@ def test_published_at_is_stored_in_utc_in_sqlite_and_read_on_tehran_clock(sqlite
 def test_json_columns_hold_lists(crawler, database_url):
     StorePipeline.from_crawler(crawler).process_item(article(tags=["شهری", "تهران"]))
     assert rows(database_url, Article.tags, Article.authors, Article.provenance) == [
-        (["شهری", "تهران"], [], {"title": "jsonld"})]
+        (["شهری", "تهران"], [], {"title": "jsonld"})
+    ]
 
 
 def test_a_locked_database_loses_nothing_silently(database_url, caplog):
@@ -142,8 +161,11 @@ def test_a_locked_database_loses_nothing_silently(database_url, caplog):
 
 
 def test_a_date_known_only_to_the_day_is_stored_with_its_precision(crawler, database_url):
-    StorePipeline.from_crawler(crawler).process_item(article(published_at=datetime(2021, 8, 28, tzinfo=TEHRAN),
-                                                             published_precision="day"))
+    StorePipeline.from_crawler(crawler).process_item(
+        article(published_at=datetime(2021, 8, 28, tzinfo=TEHRAN), published_precision="day")
+    )
     StorePipeline.from_crawler(crawler).process_item(article(news_code="2", published_precision="minute"))
-    assert sorted(rows(database_url, Article.news_code, Article.published_precision)) == [("2", "minute"),
-                                                                                          ("962182", "day")]
+    assert sorted(rows(database_url, Article.news_code, Article.published_precision)) == [
+        ("2", "minute"),
+        ("962182", "day"),
+    ]

@@ -18,14 +18,22 @@ PERSIAN_LETTERS = "ابپتثجچحخدذرزژسشصضطظعغفقکگلمنو�
 
 # Text as pages have it: Persian and Arabic letters, every digit set, dates' separators, markup and
 # entities, bidi and zero-width controls — and anything else Unicode has.
-page_text = st.lists(st.one_of(
-    st.sampled_from(PERSIAN_LETTERS + "".join(DIGITS.values()) + " /-.:،,&;<>\u200c\u200d\u200e\u200f\u00a0\ufeff\n"),
-    st.sampled_from(list(MONTHS) + WEEKDAYS + ["ماه", "ساعت", "۱۴۰۰", "1402/07/21", "ام"]),
-    st.sampled_from(["&amp;", "&", "amp;", "amp", "lt;", "nbsp;", "zwnj;", "#8203;", "#x64a;", "#1603;", "#10;", "#"]),
-    st.characters(),
-), max_size=60).map("".join)
-jalali_days = st.dates(min_value=jdatetime.date(1300, 1, 1).togregorian(),
-                       max_value=jdatetime.date(1500, 12, 29).togregorian()).map(lambda day: jdatetime.date.fromgregorian(date=day))
+page_text = st.lists(
+    st.one_of(
+        st.sampled_from(
+            PERSIAN_LETTERS + "".join(DIGITS.values()) + " /-.:،,&;<>\u200c\u200d\u200e\u200f\u00a0\ufeff\n"
+        ),
+        st.sampled_from(list(MONTHS) + WEEKDAYS + ["ماه", "ساعت", "۱۴۰۰", "1402/07/21", "ام"]),
+        st.sampled_from(
+            ["&amp;", "&", "amp;", "amp", "lt;", "nbsp;", "zwnj;", "#8203;", "#x64a;", "#1603;", "#10;", "#"]
+        ),
+        st.characters(),
+    ),
+    max_size=60,
+).map("".join)
+jalali_days = st.dates(
+    min_value=jdatetime.date(1300, 1, 1).togregorian(), max_value=jdatetime.date(1500, 12, 29).togregorian()
+).map(lambda day: jdatetime.date.fromgregorian(date=day))
 
 
 def _in_range(moment: datetime | None) -> bool:
@@ -38,9 +46,13 @@ def test_parse_jalali_never_raises_and_stays_in_the_jalali_era(text):
     assert _in_range(parse_jalali(text))
 
 
-@given(st.one_of(page_text, st.datetimes().map(datetime.isoformat),
-                 st.builds("{:04d}-{:02d}-{:02d}T10:00:00".format, st.integers(1, 9999), st.integers(1, 12),
-                           st.integers(1, 31))))
+@given(
+    st.one_of(
+        page_text,
+        st.datetimes().map(datetime.isoformat),
+        st.builds("{:04d}-{:02d}-{:02d}T10:00:00".format, st.integers(1, 9999), st.integers(1, 12), st.integers(1, 31)),
+    )
+)
 @settings(max_examples=400, deadline=None)
 @example("2150-01-01T00:00:00+03:30")  # Gregorian, but Jalali 1528
 @example("1910-06-01")  # Jalali 1289

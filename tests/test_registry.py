@@ -78,18 +78,29 @@ def test_a_registry_entry_is_a_source_that_crawls_refetches_and_is_listed_with_n
 ENTRY = '[qazvin]\nhosts = ["qazvin.ir"]\nfamily = "wordpress"\n'
 
 
-@pytest.mark.parametrize("text, where, problem", [
-    ('[qazvin\nhosts = ["qazvin.ir"]\n', ":1:", "not TOML"),
-    (ENTRY + '\n[qazvin.selectors]\ntitle = "h1"\ntitel = "h1.title"\n', ":7: qazvin.selectors.titel:", "unknown key"),
-    ('[qazvin]\nfamily = "wordpress"\n', ":1: qazvin.hosts:", "missing"),
-    (ENTRY.replace("qazvin.ir", "semnan.ir"), ":2: qazvin.hosts:", "semnan's already"),
-    (ENTRY + '\n[tabriz]\nhosts = ["www.qazvin.ir"]\nfamily = "wordpress"\n', ":6: tabriz.hosts:", "qazvin's already"),
-    (ENTRY.replace("[qazvin]", "[rasht]").replace("qazvin.ir", "x.ir"), ":1: rasht:", "tailored spider's name"),
-    (ENTRY.replace("[qazvin]", "[site]"), ":1: site:", "names the one-off crawl"),
-    (ENTRY + "article_url = '^https://qazvin.ir/(?P<code>\\d+'\n", ":4: qazvin.article_url:", "does not compile"),
-    (ENTRY.replace("wordpress", "typo3"), ":3: qazvin.family:", "unknown family 'typo3'"),
-    (ENTRY + '\n[[qazvin.discovery]]\nkind = "atom"\n', ":6: qazvin.discovery.0.kind:", "unknown discovery kind"),
-])
+@pytest.mark.parametrize(
+    "text, where, problem",
+    [
+        ('[qazvin\nhosts = ["qazvin.ir"]\n', ":1:", "not TOML"),
+        (
+            ENTRY + '\n[qazvin.selectors]\ntitle = "h1"\ntitel = "h1.title"\n',
+            ":7: qazvin.selectors.titel:",
+            "unknown key",
+        ),
+        ('[qazvin]\nfamily = "wordpress"\n', ":1: qazvin.hosts:", "missing"),
+        (ENTRY.replace("qazvin.ir", "semnan.ir"), ":2: qazvin.hosts:", "semnan's already"),
+        (
+            ENTRY + '\n[tabriz]\nhosts = ["www.qazvin.ir"]\nfamily = "wordpress"\n',
+            ":6: tabriz.hosts:",
+            "qazvin's already",
+        ),
+        (ENTRY.replace("[qazvin]", "[rasht]").replace("qazvin.ir", "x.ir"), ":1: rasht:", "tailored spider's name"),
+        (ENTRY.replace("[qazvin]", "[site]"), ":1: site:", "names the one-off crawl"),
+        (ENTRY + "article_url = '^https://qazvin.ir/(?P<code>\\d+'\n", ":4: qazvin.article_url:", "does not compile"),
+        (ENTRY.replace("wordpress", "typo3"), ":3: qazvin.family:", "unknown family 'typo3'"),
+        (ENTRY + '\n[[qazvin.discovery]]\nkind = "atom"\n', ":6: qazvin.discovery.0.kind:", "unknown discovery kind"),
+    ],
+)
 def test_a_registry_that_cannot_be_read_is_one_line_naming_file_line_and_key(tmp_path, text, where, problem):
     registry = tmp_path / "sources.toml"
     registry.write_text(text, encoding="utf-8")
@@ -107,12 +118,19 @@ def test_a_missing_named_registry_is_an_error_and_a_missing_default_one_is_empty
 
 def test_an_entry_takes_its_familys_defaults_and_only_the_api_switch_its_strategies_allow(tmp_path):
     registry = tmp_path / "sources.toml"
-    registry.write_text(ENTRY + '[generic_city]\nhosts = ["city.ir"]\narticle_url = \'^https://city\\.ir/n/\\d+\'\n'
-                        '[[generic_city.discovery]]\nkind = "listing"\nurl = "https://city.ir/n/"\n', encoding="utf-8")
+    registry.write_text(
+        ENTRY + "[generic_city]\nhosts = [\"city.ir\"]\narticle_url = '^https://city\\.ir/n/\\d+'\n"
+        '[[generic_city.discovery]]\nkind = "listing"\nurl = "https://city.ir/n/"\n',
+        encoding="utf-8",
+    )
     sources = read_registry(registry, named=True)
     qazvin, city = sources["qazvin"], sources["generic_city"]
-    assert [type(strategy).__name__ for strategy in qazvin.strategies()] == ["WordPressApi", "Listing", "Feed",
-                                                                             "Sitemap"]
+    assert [type(strategy).__name__ for strategy in qazvin.strategies()] == [
+        "WordPressApi",
+        "Listing",
+        "Feed",
+        "Sitemap",
+    ]
     assert qazvin.sections == {"news": "https://qazvin.ir/"} and "api" in qazvin.arguments
     assert qazvin.describe().is_article_url("https://www.qazvin.ir/%d8%a7%d8%ae%d8%a8%d8%a7%d8%b1/")
     assert "api" not in city.arguments and city.describe().selectors == {}

@@ -33,21 +33,29 @@ def query(database_url: str, sql: str, **parameters) -> Sequence[Row]:
 
 
 def stored(database_url: str, source: str) -> list[str]:
-    return sorted(row[0] for row in query(database_url, "select news_code from articles where source = :source",
-                                          source=source))
+    return sorted(
+        row[0] for row in query(database_url, "select news_code from articles where source = :source", source=source)
+    )
 
 
 def holders(database_url: str, source: str) -> list[str]:
     """The sessions holding the crawl lock of a source (their application_name names the crawl)."""
-    return [row[0] for row in query(
-        database_url, "select a.application_name from pg_locks l join pg_stat_activity a on a.pid = l.pid"
-                      " where l.locktype = 'advisory' and l.granted and a.application_name like :name",
-        name=f"crawl {source}:%")]
+    return [
+        row[0]
+        for row in query(
+            database_url,
+            "select a.application_name from pg_locks l join pg_stat_activity a on a.pid = l.pid"
+            " where l.locktype = 'advisory' and l.granted and a.application_name like :name",
+            name=f"crawl {source}:%",
+        )
+    ]
 
 
 def no_duplicates(database_url: str) -> None:
-    total, distinct, versions = query(database_url, "select count(*), count(distinct (source, news_code)),"
-                                                    " (select count(*) from article_versions) from articles")[0]
+    total, distinct, versions = query(
+        database_url,
+        "select count(*), count(distinct (source, news_code)), (select count(*) from article_versions) from articles",
+    )[0]
     assert total == distinct and versions == 0
 
 
@@ -65,19 +73,30 @@ def summary_status(stdout: str, source: str) -> str:
 
 # -- the lock on the command line ----------------------------------------------------------------------
 
+
 def test_a_source_crawled_elsewhere_is_skipped_and_its_lock_dies_with_a_killed_crawl(tmp_path, postgresql_url):
     with RecordingMirror(copy_mirror(tmp_path / "mirror"), hold=HELD) as server:
         environment = {**os.environ, "MIRROR_URL": server.url, "DATABASE_URL": postgresql_url}
 
         def crawl(*args: str) -> subprocess.CompletedProcess:
-            return subprocess.run([str(SCRAPY), *args], cwd=ROOT, env=environment, capture_output=True, text=True,
-                                  timeout=180)
+            return subprocess.run(
+                [str(SCRAPY), *args], cwd=ROOT, env=environment, capture_output=True, text=True, timeout=180
+            )
 
-        killed = subprocess.Popen([str(SCRAPY), "crawl", "hamshahri"], cwd=ROOT, env=environment,
-                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        killed = subprocess.Popen(
+            [str(SCRAPY), "crawl", "hamshahri"],
+            cwd=ROOT,
+            env=environment,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         try:
-            wait_for(lambda: holders(postgresql_url, "hamshahri") == [
-                f"crawl hamshahri: pid {killed.pid} on {os.uname().nodename}"[:63]])
+            wait_for(
+                lambda: (
+                    holders(postgresql_url, "hamshahri")
+                    == [f"crawl hamshahri: pid {killed.pid} on {os.uname().nodename}"[:63]]
+                )
+            )
             # The same source, wherever it runs, is skipped; the other sources are crawled as usual.
             alone = crawl("crawl", "hamshahri")
             others = crawl("crawlall", "--sources", "hamshahri,semnan")
@@ -100,13 +119,15 @@ def test_a_source_crawled_elsewhere_is_skipped_and_its_lock_dies_with_a_killed_c
     assert after.returncode == 0, after.stdout + after.stderr[-3000:]
     assert stored(postgresql_url, "hamshahri") == CODES["hamshahri"]
     no_duplicates(postgresql_url)
-    runs = query(postgresql_url, "select finish_reason, pages, problems from crawl_runs where source = 'hamshahri'"
-                                 " order by id")
+    runs = query(
+        postgresql_url, "select finish_reason, pages, problems from crawl_runs where source = 'hamshahri' order by id"
+    )
     assert [tuple(run) for run in runs[:2]] == [("locked elsewhere", 0, "")] * 2
     assert runs[2].finish_reason == "finished"
 
 
 # -- scrapyd ---------------------------------------------------------------------------------------------
+
 
 @pytest.fixture(scope="module")
 def egg(tmp_path_factory):
@@ -132,7 +153,8 @@ def scrapyd_pair(tmp_path, postgresql_url, egg):
 
 
 def test_two_scrapyd_servers_split_the_sources_and_crawl_a_doubly_scheduled_one_once(
-        tmp_path, postgresql_url, scrapyd_pair):
+    tmp_path, postgresql_url, scrapyd_pair
+):
     first, second = scrapyd_pair
     with RecordingMirror(copy_mirror(tmp_path / "mirror"), hold=HELD) as mirror:
         # hamshahri goes to both servers: the second job comes while the first one holds it.
@@ -151,10 +173,13 @@ def test_two_scrapyd_servers_split_the_sources_and_crawl_a_doubly_scheduled_one_
         assert stored(postgresql_url, source) == CODES[source], source
     no_duplicates(postgresql_url)
     assert "hamshahri: locked elsewhere" in second.job_log("hamshahri", skipped)
-    hamshahri_runs = query(postgresql_url, "select finish_reason, new, arguments from crawl_runs"
-                                           " where source = 'hamshahri' order by id")
+    hamshahri_runs = query(
+        postgresql_url, "select finish_reason, new, arguments from crawl_runs where source = 'hamshahri' order by id"
+    )
     assert sorted((run.finish_reason, run.new) for run in hamshahri_runs) == [
-        ("finished", len(CODES["hamshahri"])), ("locked elsewhere", 0)]
+        ("finished", len(CODES["hamshahri"])),
+        ("locked elsewhere", 0),
+    ]
     # Each row names its scrapyd job.
     assert {run.arguments["_job"] for run in hamshahri_runs} == {double, skipped}
     for server, source, job in jobs:

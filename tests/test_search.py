@@ -10,10 +10,16 @@ from crawler.store.database import Outcome, Store
 from crawler.store.search import FOLDING, find, fold, fold_characters, fts_query, search_text
 from tests.test_pipelines import article
 
-BOOKS = article(news_code="1001", title="نمایشگاه کتاب تهران",
-                body="نمایشگاه کتاب‌ها در سال ۱۴۰۲ با حضور ناشران برگزار شد.\nبازدید از غرفه‌ها رایگان است.")
-PARKS = article(news_code="1002", title="بوستان‌های شهر",
-                body="شهرداری سه بوستان تازه در منطقه ۵ گشود.\nدرختکاری در پاییز ادامه دارد.")
+BOOKS = article(
+    news_code="1001",
+    title="نمایشگاه کتاب تهران",
+    body="نمایشگاه کتاب‌ها در سال ۱۴۰۲ با حضور ناشران برگزار شد.\nبازدید از غرفه‌ها رایگان است.",
+)
+PARKS = article(
+    news_code="1002",
+    title="بوستان‌های شهر",
+    body="شهرداری سه بوستان تازه در منطقه ۵ گشود.\nدرختکاری در پاییز ادامه دارد.",
+)
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -28,18 +34,22 @@ def found(database_url: str, query: str) -> list[str]:
     return [codes[i] for i in ids]
 
 
-@pytest.mark.parametrize(("typed", "folded"), [
-    ("كتاب", "کتاب"),                       # Arabic kaf
-    ("كتابهاي", "کتابهای"),                  # Arabic kaf and yeh
-    ("کتاب‌ها", "کتاب ها"),                  # ZWNJ
-    ("کتاب\u200cها", "کتاب ها"),
-    ("کِتابُ", "کتاب"),                       # harakat
-    ("کتـــاب", "کتاب"),                      # tatweel
-    ("۱۴۰۲", "1402"), ("١٤٠٢", "1402"),       # Persian, Arabic-Indic digits
-    ("«خانهٔ» ما،", "خانه ما"),               # punctuation; hamza above
-    ("ISNA", "isna"),
-    ("کتاب‏­ها &amp; ", "کتابها"),    # what normalization removes: bidi mark, soft hyphen, entity
-])
+@pytest.mark.parametrize(
+    ("typed", "folded"),
+    [
+        ("كتاب", "کتاب"),  # Arabic kaf
+        ("كتابهاي", "کتابهای"),  # Arabic kaf and yeh
+        ("کتاب‌ها", "کتاب ها"),  # ZWNJ
+        ("کتاب\u200cها", "کتاب ها"),
+        ("کِتابُ", "کتاب"),  # harakat
+        ("کتـــاب", "کتاب"),  # tatweel
+        ("۱۴۰۲", "1402"),
+        ("١٤٠٢", "1402"),  # Persian, Arabic-Indic digits
+        ("«خانهٔ» ما،", "خانه ما"),  # punctuation; hamza above
+        ("ISNA", "isna"),
+        ("کتاب‏­ها &amp; ", "کتابها"),  # what normalization removes: bidi mark, soft hyphen, entity
+    ],
+)
 def test_folding(typed, folded):
     assert fold(typed) == folded
 
@@ -49,23 +59,41 @@ def test_a_word_with_a_zwnj_is_indexed_split_and_joined():
     assert fts_query('کتاب‌ها "OR" ۲') == '("کتاب ها" OR "کتابها") AND "or" AND "2"'
 
 
-PROVINCES = {"apart": "شورای عالی استان‌ها تشکیل جلسه داد.",  # with a ZWNJ
-             "spaced": "نمایندگان استان ها در جلسه حاضر بودند.",  # with a space
-             "joined": "جلسه شورای عالی استانها برگزار شد.",  # joined
-             "words": "این استان در نشست ها سهمی داشت."}  # the two words apart: not the plural
+PROVINCES = {
+    "apart": "شورای عالی استان‌ها تشکیل جلسه داد.",  # with a ZWNJ
+    "spaced": "نمایندگان استان ها در جلسه حاضر بودند.",  # with a space
+    "joined": "جلسه شورای عالی استانها برگزار شد.",  # joined
+    "words": "این استان در نشست ها سهمی داشت.",
+}  # the two words apart: not the plural
 
 
 @pytest.mark.parametrize("query", ["استان‌ها", "استان ها", "استانها", "استانـها"])
 def test_a_plurals_three_spellings_find_the_same_articles(database_url, query):
     """The hint on the search page: «كتاب‌ها، کتاب ها و کتابها یکی‌اند»."""
-    Store.open(database_url).upsert_many([article(news_code=code, title="خبر", body=body)
-                                          for code, body in PROVINCES.items()])
+    Store.open(database_url).upsert_many(
+        [article(news_code=code, title="خبر", body=body) for code, body in PROVINCES.items()]
+    )
     assert sorted(found(database_url, query)) == ["apart", "joined", "spaced"]
     assert sorted(found(database_url, f"جلسه {query}")) == ["apart", "joined", "spaced"]
 
 
-@pytest.mark.parametrize("query", ["کتاب‌ها", "کتاب ها", "كتابها", "کتابها", "كتاب‌ها", "نمایشگاه ۱۴۰۲",
-                                   "نمايشگاه 1402", "١٤٠٢", "غرفه‌ها", "غرفه ها", "غرفهها", "کِتاب"])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "کتاب‌ها",
+        "کتاب ها",
+        "كتابها",
+        "کتابها",
+        "كتاب‌ها",
+        "نمایشگاه ۱۴۰۲",
+        "نمايشگاه 1402",
+        "١٤٠٢",
+        "غرفه‌ها",
+        "غرفه ها",
+        "غرفهها",
+        "کِتاب",
+    ],
+)
 def test_every_spelling_finds_the_article(database_url, query):
     store = Store.open(database_url)
     store.upsert_many([BOOKS, PARKS])
@@ -93,8 +121,9 @@ def test_the_index_follows_insert_update_and_versions(database_url):
     assert store.upsert(BOOKS) is Outcome.UNCHANGED
     assert found(database_url, "ناشران") == ["1001"]
     # The site rewrites it: the old words leave the index, the new ones come in (the old text is a version).
-    rewritten = article(news_code="1001", title="نمایشگاه کتاب تهران",
-                        body="نمایشگاه مطبوعات در سال ۱۴۰۳ برگزار می‌شود.")
+    rewritten = article(
+        news_code="1001", title="نمایشگاه کتاب تهران", body="نمایشگاه مطبوعات در سال ۱۴۰۳ برگزار می‌شود."
+    )
     assert store.upsert(rewritten) is Outcome.UPDATED
     assert found(database_url, "ناشران") == []
     assert found(database_url, "مطبوعات ۱۴۰۳") == ["1001"]
@@ -124,7 +153,8 @@ def test_rows_stored_before_the_index_existed_are_indexed(sqlite_url):
 def test_postgresql_folds_exactly_as_python(postgresql_url):
     every_character = " ".join(f"ا{char}ب" for char in FOLDING) + " کتاب‌ها  «می‌روند» ۱۲"
     with Store.open(postgresql_url).engine.connect() as connection:
-        folded, indexed = connection.execute(text("select persian_fold(:t), persian_search_text(:t)"),
-                                             {"t": every_character}).one()
+        folded, indexed = connection.execute(
+            text("select persian_fold(:t), persian_search_text(:t)"), {"t": every_character}
+        ).one()
     assert folded == fold_characters(every_character)
     assert indexed == search_text(every_character)

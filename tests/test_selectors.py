@@ -11,9 +11,20 @@ from tests.golden import GOLDEN_ROOT, mirror_response, spider_for
 
 PAGES = [json.loads(path.read_text())["url"] for path in sorted(GOLDEN_ROOT.glob("*/*.json"))]
 # Shapes the sources' selectors do not use yet: child and sibling combinators, negation, positions.
-SHAPES = ["div > p", "p + p", "p ~ p", "div:not(.entry) p", "li:nth-child(2) a", "h1::text", "a::attr(href)",
-          "#the-post .post-meta .tie-date::text", ".main-content .item-body .item-text, article, .absent .x",
-          "[id$=_lblTitle]", "body > *", "*"]
+SHAPES = [
+    "div > p",
+    "p + p",
+    "p ~ p",
+    "div:not(.entry) p",
+    "li:nth-child(2) a",
+    "h1::text",
+    "a::attr(href)",
+    "#the-post .post-meta .tie-date::text",
+    ".main-content .item-body .item-text, article, .absent .x",
+    "[id$=_lblTitle]",
+    "body > *",
+    "*",
+]
 
 
 def queries(url: str) -> list[str]:

@@ -18,8 +18,9 @@ pytestmark = pytest.mark.crawl
 
 
 def snapshot(postgresql_url: str, path) -> str:
-    result = scrapy_cli("snapshot", str(path), "-s", "SNAPSHOT_OVERLAP_SECONDS=0", mirror_url="",
-                        database_url=postgresql_url)
+    result = scrapy_cli(
+        "snapshot", str(path), "-s", "SNAPSHOT_OVERLAP_SECONDS=0", mirror_url="", database_url=postgresql_url
+    )
     assert result.returncode == 0, result.stderr
     return result.stdout
 
@@ -41,8 +42,11 @@ def test_a_snapshot_is_searchable_and_brought_up_to_date_incrementally(postgresq
     store_as_a_crawl(postgresql_url, IMO, AGENCY, BOOKS)
     assert "3 articles copied (all), 3 in all" in snapshot(postgresql_url, path)
     assert searched(path, "كتابها") == ["1001"]
-    assert query(path, "select o.news_code, c.news_code from copies k join articles o on o.id = k.original_id"
-                       " join articles c on c.id = k.copy_id") == [("A100", "900100")]
+    assert query(
+        path,
+        "select o.news_code, c.news_code from copies k join articles o on o.id = k.original_id"
+        " join articles c on c.id = k.copy_id",
+    ) == [("A100", "900100")]
 
     # The site rewrites its copy into other news, and a new article comes: two articles to copy, no more.
     rewritten = article(**{**AGENCY.__dict__, "body": "\n".join(OTHER_NEWS[::-1])})
@@ -50,8 +54,11 @@ def test_a_snapshot_is_searchable_and_brought_up_to_date_incrementally(postgresq
     output = snapshot(postgresql_url, path)
     assert "2 articles copied (changed since" in output and "4 in all; 1 versions" in output
     assert query(path, "select count(*) from copies") == [(1,)]  # the rewritten copy now matches IMO_OTHER
-    assert query(path, "select o.news_code, c.news_code from copies k join articles o on o.id = k.original_id"
-                       " join articles c on c.id = k.copy_id") == [("A101", "900100")]
+    assert query(
+        path,
+        "select o.news_code, c.news_code from copies k join articles o on o.id = k.original_id"
+        " join articles c on c.id = k.copy_id",
+    ) == [("A101", "900100")]
     assert searched(path, "انتهای پیام") == []
     assert sorted(searched(path, "مسیل‌ها")) == ["900100", "A101"]
     assert query(path, "select count(*) from article_versions") == [(1,)]

@@ -38,8 +38,9 @@ def mixed_batch():
 
 
 def batch_pipeline(database_url: str, size: int) -> StorePipeline:
-    return StorePipeline.from_crawler(get_crawler(settings_dict={"DATABASE_URL": database_url,
-                                                                 "STORE_BATCH_SIZE": size}))
+    return StorePipeline.from_crawler(
+        get_crawler(settings_dict={"DATABASE_URL": database_url, "STORE_BATCH_SIZE": size})
+    )
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -74,24 +75,35 @@ EXAMPLES = itertools.count()
 # Articles over a few keys, with a few contents each (and some extra fields that do not make a new version),
 # so that batches mix new, unchanged, updated and repeated articles.
 versions_of_articles = st.builds(
-    lambda source, code, title, body, views, tags: article(source=source, news_code=code, title=title, body=body,
-                                                           view_count=views, tags=tags),
-    source=st.sampled_from(["semnan", "rasht"]), code=st.sampled_from(["1", "2", "3", "4"]),
+    lambda source, code, title, body, views, tags: article(
+        source=source, news_code=code, title=title, body=body, view_count=views, tags=tags
+    ),
+    source=st.sampled_from(["semnan", "rasht"]),
+    code=st.sampled_from(["1", "2", "3", "4"]),
     title=st.sampled_from(["عنوان", "عنوان دیگر"]),
     body=st.sampled_from(["متن", "متن\u200cتازه", CHANGED_BODY]),
-    views=st.one_of(st.none(), st.integers(0, 3)), tags=st.lists(st.sampled_from(["شهر", "کلان"]), max_size=2))
+    views=st.one_of(st.none(), st.integers(0, 3)),
+    tags=st.lists(st.sampled_from(["شهر", "کلان"]), max_size=2),
+)
 
 
 def stored_state(store: Store, prefix: str) -> tuple[list, list]:
     """Every article of the example and each one's earlier versions in order (the instants of this run left out)."""
     with store.engine.connect() as connection:
-        articles = connection.execute(text(
-            "select source, news_code, url, title, lead, body, tags, view_count, content_hash from articles"
-            " where source like :prefix order by source, news_code"), {"prefix": f"{prefix}%"}).all()
-        versions = connection.execute(text(
-            "select a.source, a.news_code, v.title, v.lead, v.body, v.content_hash from article_versions v"
-            " join articles a on a.id = v.article_id where a.source like :prefix order by a.source, a.news_code, v.id"),
-            {"prefix": f"{prefix}%"}).all()
+        articles = connection.execute(
+            text(
+                "select source, news_code, url, title, lead, body, tags, view_count, content_hash from articles"
+                " where source like :prefix order by source, news_code"
+            ),
+            {"prefix": f"{prefix}%"},
+        ).all()
+        versions = connection.execute(
+            text(
+                "select a.source, a.news_code, v.title, v.lead, v.body, v.content_hash from article_versions v"
+                " join articles a on a.id = v.article_id where a.source like :prefix order by a.source, a.news_code, v.id"
+            ),
+            {"prefix": f"{prefix}%"},
+        ).all()
     return [tuple(row) for row in articles], [tuple(row) for row in versions]
 
 
@@ -125,8 +137,9 @@ def test_articles_wait_for_a_full_batch_or_the_close(database_url):
 
 @pytest_twisted.inlineCallbacks
 def test_a_partial_batch_is_written_after_the_flush_interval(database_url):
-    crawler = get_crawler(settings_dict={"DATABASE_URL": database_url, "STORE_BATCH_SIZE": 100,
-                                         "STORE_FLUSH_SECONDS": 0.05})
+    crawler = get_crawler(
+        settings_dict={"DATABASE_URL": database_url, "STORE_BATCH_SIZE": 100, "STORE_FLUSH_SECONDS": 0.05}
+    )
     store = StorePipeline.from_crawler(crawler)
     store.open_spider()
     store.process_item(article())

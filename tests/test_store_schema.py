@@ -10,14 +10,13 @@ import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-
 from sqlalchemy import inspect, select, text
 from sqlalchemy.orm import Session
 
 from crawler.extract.dates import TEHRAN
 from crawler.sources.frontier import Frontier, Segment
 from crawler.store import migrations
-from crawler.store.database import Article, ArticleVersion, Base, Store, make_engine
+from crawler.store.database import Article, Base, Store, make_engine
 
 HEAD = "0010"
 
@@ -51,12 +50,17 @@ def test_downgrade_removes_and_upgrade_restores_the_schema(database_url):
 
 def test_postgresql_stores_instants_as_timestamptz_and_lists_as_jsonb(postgresql_url):
     with Store.open(postgresql_url).engine.connect() as connection:
-        types = dict(connection.execute(text(
-            "select column_name, data_type from information_schema.columns where table_name = 'articles'")).all())
-    assert {name: types[name] for name in ("published_at", "crawled_at", "first_seen_at", "last_seen_at")} == \
-        dict.fromkeys(("published_at", "crawled_at", "first_seen_at", "last_seen_at"), "timestamp with time zone")
-    assert {name: types[name] for name in ("tags", "authors", "images", "provenance")} == \
-        dict.fromkeys(("tags", "authors", "images", "provenance"), "jsonb")
+        types = dict(
+            connection.execute(
+                text("select column_name, data_type from information_schema.columns where table_name = 'articles'")
+            ).all()
+        )
+    assert {
+        name: types[name] for name in ("published_at", "crawled_at", "first_seen_at", "last_seen_at")
+    } == dict.fromkeys(("published_at", "crawled_at", "first_seen_at", "last_seen_at"), "timestamp with time zone")
+    assert {name: types[name] for name in ("tags", "authors", "images", "provenance")} == dict.fromkeys(
+        ("tags", "authors", "images", "provenance"), "jsonb"
+    )
 
 
 def test_a_database_made_before_migrations_is_adopted_with_its_rows(database_url):
@@ -66,18 +70,24 @@ def test_a_database_made_before_migrations_is_adopted_with_its_rows(database_url
         command.upgrade(migrations.alembic_config(connection), migrations.INITIAL_REVISION)
         connection.execute(text("drop table alembic_version"))
     with engine.begin() as connection:
-        connection.execute(text(
-            "insert into articles (source, news_code, url, title, lead, body, published_at, published_jalali, kicker,"
-            " category, tags, authors, images, crawled_at, provenance, content_hash, first_seen_at, last_seen_at)"
-            " values ('hamshahri', '1', 'u', 't', '', 'b', :at, '1400-06-06', '', '', '[]', '[]', '[]', :at, '{}',"
-            " 'h', :at, :at)"), {"at": "2021-08-28T10:00:00+04:30"})
+        connection.execute(
+            text(
+                "insert into articles (source, news_code, url, title, lead, body, published_at, published_jalali, kicker,"
+                " category, tags, authors, images, crawled_at, provenance, content_hash, first_seen_at, last_seen_at)"
+                " values ('hamshahri', '1', 'u', 't', '', 'b', :at, '1400-06-06', '', '', '[]', '[]', '[]', :at, '{}',"
+                " 'h', :at, :at)"
+            ),
+            {"at": "2021-08-28T10:00:00+04:30"},
+        )
     engine.dispose()
     with Store.open(database_url).engine.connect() as connection:
         assert connection.execute(text("select version_num from alembic_version")).scalar_one() == HEAD
         assert connection.execute(text("select news_code from articles")).scalar_one() == "1"
         # The same instant, in UTC.
         assert connection.execute(text("select published_at from articles")).scalar_one() in (
-            "2021-08-28T05:30:00+00:00", datetime(2021, 8, 28, 5, 30, tzinfo=timezone.utc))
+            "2021-08-28T05:30:00+00:00",
+            datetime(2021, 8, 28, 5, 30, tzinfo=timezone.utc),
+        )
 
 
 def test_what_is_known_complete_reads_back_as_it_was_written(database_url):
@@ -85,9 +95,16 @@ def test_what_is_known_complete_reads_back_as_it_was_written(database_url):
     time was +04:30)."""
     store = Store.open(database_url)
     summer, winter = ZoneInfo("Asia/Tehran"), timezone(timedelta(hours=3, minutes=30))
-    segments = [Segment(datetime(2025, 7, 14, 20, 5, tzinfo=winter), datetime(2025, 7, 5, 17, 40, tzinfo=winter),
-                        "https://www.hamshahrionline.ir/archive?pi=3", 3, frozenset({bytes(16), bytes(range(16))})),
-                Segment(datetime(2021, 8, 6, 18, 45, tzinfo=summer), datetime(2021, 6, 1, 9, 0, tzinfo=summer))]
+    segments = [
+        Segment(
+            datetime(2025, 7, 14, 20, 5, tzinfo=winter),
+            datetime(2025, 7, 5, 17, 40, tzinfo=winter),
+            "https://www.hamshahrionline.ir/archive?pi=3",
+            3,
+            frozenset({bytes(16), bytes(range(16))}),
+        ),
+        Segment(datetime(2021, 8, 6, 18, 45, tzinfo=summer), datetime(2021, 6, 1, 9, 0, tzinfo=summer)),
+    ]
     Frontier("hamshahri", "archive", []).save(store, [Segment(segments[0].newest, segments[0].newest)])
     Frontier("hamshahri", "archive", []).save(store, segments)
     Frontier("hamshahri", "city", []).save(store, segments[:1])
@@ -100,14 +117,32 @@ def test_sqlite_sorts_publication_times_by_instant_and_reads_them_on_tehran_cloc
     """Two articles, the later one (in UTC) published at an earlier Tehran clock time in summer 2021
     (+04:30, daylight time) than the other in winter (+03:30) would read as text."""
     store = Store.open(sqlite_url)
-    summer = datetime(2021, 8, 28, 10, 0, tzinfo=TEHRAN)   # 05:30 UTC
+    summer = datetime(2021, 8, 28, 10, 0, tzinfo=TEHRAN)  # 05:30 UTC
     winter = datetime(2021, 8, 28, 9, 45, tzinfo=timezone(timedelta(hours=3, minutes=30)))  # 06:15 UTC
     with store.engine.begin() as connection:
         for code, moment in (("1", summer), ("2", winter)):
-            connection.execute(Article.__table__.insert().values(
-                source="s", news_code=code, url=f"u{code}", title="t", lead="", body="b", published_at=moment,
-                published_jalali="1400-06-06", kicker="", category="", tags=[], authors=[], images=[],
-                crawled_at=moment, provenance={}, content_hash="h", first_seen_at=moment, last_seen_at=moment))
+            connection.execute(
+                Article.__table__.insert().values(
+                    source="s",
+                    news_code=code,
+                    url=f"u{code}",
+                    title="t",
+                    lead="",
+                    body="b",
+                    published_at=moment,
+                    published_jalali="1400-06-06",
+                    kicker="",
+                    category="",
+                    tags=[],
+                    authors=[],
+                    images=[],
+                    crawled_at=moment,
+                    provenance={},
+                    content_hash="h",
+                    first_seen_at=moment,
+                    last_seen_at=moment,
+                )
+            )
     with Session(store.engine) as session:
         ordered = session.execute(select(Article.news_code, Article.published_at).order_by(Article.published_at)).all()
     assert [code for code, _ in ordered] == ["1", "2"]

@@ -38,8 +38,9 @@ def test_a_synthetic_page_reads_as_its_own_article(manifest, source):
     url = report.sample[-1]
     (item,) = parse_items(url, mirror_file(Path(manifest.root), url).read_bytes())
     assert item.news_code not in report.templates
-    assert item.url not in {json.loads(path.read_text())["item"]["url"]
-                            for path in (GOLDEN_ROOT / source).glob("*.json")}
+    assert item.url not in {
+        json.loads(path.read_text())["item"]["url"] for path in (GOLDEN_ROOT / source).glob("*.json")
+    }
     assert 40_000 <= len(mirror_file(Path(manifest.root), url).read_bytes()) <= 160_000
 
 
@@ -53,11 +54,13 @@ def test_synthetic_codes_are_of_the_template_s_kind():
 def test_a_crawl_of_the_synthetic_mirror_stores_every_article_once(manifest, tmp_path):
     database = tmp_path / "synthetic.db"
     with MirrorServer(Path(manifest.root)) as server:
-        result = scrapy_cli("crawlall", "-a", "pages=1000", mirror_url=server.url,
-                            database_url=f"sqlite:///{database}", timeout=300)
+        result = scrapy_cli(
+            "crawlall", "-a", "pages=1000", mirror_url=server.url, database_url=f"sqlite:///{database}", timeout=300
+        )
     assert result.returncode == 0, result.stdout + result.stderr[-3000:]
     with sqlite3.connect(database) as connection:
         rows = connection.execute("SELECT source, news_code, url FROM articles").fetchall()
-    assert Counter(source for source, _, _ in rows) == {name: report.articles
-                                                        for name, report in manifest.sources.items()}
+    assert Counter(source for source, _, _ in rows) == {
+        name: report.articles for name, report in manifest.sources.items()
+    }
     assert len({(source, code) for source, code, _ in rows}) == len({url for _, _, url in rows}) == len(rows)

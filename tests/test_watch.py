@@ -28,9 +28,19 @@ from crawler.fetch.mirror_server import SOFT_404
 from crawler.items import ArticleItem
 from crawler.run.freshness import usual_gap
 from crawler.sources.revisits import budget
-from crawler.stats import (REVISIT_CHECKED, REVISIT_EDITED, REVISIT_FAILED, REVISIT_NOT_MODIFIED, REVISIT_REMOVED,
-                           REVISIT_REQUESTED, REVISIT_RESTORED, REVISIT_SITE_DOWN, STORE_NEW, STORE_UPDATED,
-                           extraction_step)
+from crawler.stats import (
+    REVISIT_CHECKED,
+    REVISIT_EDITED,
+    REVISIT_FAILED,
+    REVISIT_NOT_MODIFIED,
+    REVISIT_REMOVED,
+    REVISIT_REQUESTED,
+    REVISIT_RESTORED,
+    REVISIT_SITE_DOWN,
+    STORE_NEW,
+    STORE_UPDATED,
+    extraction_step,
+)
 from crawler.store.database import Article, ArticleVersion, CrawlRun, Store
 from tests.conftest import ROOT, scrapy_cli
 from tests.support.served import SPIDERS, Fault, RecordingMirror, copy_mirror
@@ -68,8 +78,9 @@ def path_of(slug: str) -> str:
 
 async def crawl(source: str, database_url: str, mirror_url: str, now: datetime, **settings) -> dict:
     """One crawl in this process with the project's settings, through the mirror, at the clock's `now`."""
-    return await crawl_in_process(SPIDERS.load(source), database_url,
-                                  {"MIRROR_URL": mirror_url, "CLOCK_NOW": now.isoformat(), **settings})
+    return await crawl_in_process(
+        SPIDERS.load(source), database_url, {"MIRROR_URL": mirror_url, "CLOCK_NOW": now.isoformat(), **settings}
+    )
 
 
 def articles(database_url: str) -> dict[str, Article]:
@@ -84,9 +95,14 @@ def versions(database_url: str) -> list[ArticleVersion]:
 
 
 def revisited_paths(server: RecordingMirror, since: int) -> list[str]:
-    return [path for path, _ in server.served.requests[since:]
-            if path.startswith("/news.semnan.ir/") and path.count("/") == 3 and not path.endswith("robots.txt")
-            and path != "/news.semnan.ir/"]
+    return [
+        path
+        for path, _ in server.served.requests[since:]
+        if path.startswith("/news.semnan.ir/")
+        and path.count("/") == 3
+        and not path.endswith("robots.txt")
+        and path != "/news.semnan.ir/"
+    ]
 
 
 def edit(root: Path) -> None:
@@ -112,8 +128,11 @@ async def test_edits_takedowns_and_restorations_over_a_month(tmp_path, any_datab
     edit(root)
     page(root, NOT_FOUND).unlink()
     page(root, SOFT).write_bytes(SOFT_404)
-    faults = {path_of(GONE): Fault([(410, {})] * 3), path_of(TO_HOME): Fault([(301, {"Location": HOME})] * 3),
-              path_of(FLAKY): Fault([(503, {})])}
+    faults = {
+        path_of(GONE): Fault([(410, {})] * 3),
+        path_of(TO_HOME): Fault([(301, {"Location": HOME})] * 3),
+        path_of(FLAKY): Fault([(503, {})]),
+    }
     with RecordingMirror(root, faults) as server:
         later = await crawl("semnan", any_database, server.url, start + timedelta(hours=2))
         checked = revisited_paths(server, 0)
@@ -128,8 +147,11 @@ async def test_edits_takedowns_and_restorations_over_a_month(tmp_path, any_datab
 
     now = articles(any_database)
     assert len(now) == 7  # nothing deleted
-    evidence = {slug: (row.removed_reason, row.removed_status, unquote(row.removed_url or ""))
-                for slug, row in now.items() if row.removed_at}
+    evidence = {
+        slug: (row.removed_reason, row.removed_status, unquote(row.removed_url or ""))
+        for slug, row in now.items()
+        if row.removed_at
+    }
     assert evidence == {
         NOT_FOUND: ("404", 404, f"{HOME}{NOT_FOUND}/"),
         GONE: ("410", 410, f"{HOME}{GONE}/"),
@@ -148,8 +170,9 @@ async def test_edits_takedowns_and_restorations_over_a_month(tmp_path, any_datab
     assert old.title == "ساعت کاری شهرداری سمنان در ایام سرد سال کاهش یافت" and "از ساعت ۸ تا ۱۳" in old.body
 
     # A day later the flaky page answers again, the 404 comes back; the others stay down.
-    page(root, NOT_FOUND).write_bytes((Path(__file__).parent / "mirror" / "news.semnan.ir" / NOT_FOUND /
-                                       "index.html").read_bytes())
+    page(root, NOT_FOUND).write_bytes(
+        (Path(__file__).parent / "mirror" / "news.semnan.ir" / NOT_FOUND / "index.html").read_bytes()
+    )
     still_gone = {path_of(GONE): Fault([(410, {})]), path_of(TO_HOME): Fault([(301, {"Location": HOME})])}
     with RecordingMirror(root, still_gone) as server:
         day = await crawl("semnan", any_database, server.url, start + timedelta(days=1, hours=3))
@@ -159,10 +182,20 @@ async def test_edits_takedowns_and_restorations_over_a_month(tmp_path, any_datab
     assert after[NOT_FOUND].restored_at is not None and after[NOT_FOUND].removed_reason == "404"
     assert after[GONE].removed_at == now[GONE].removed_at and after[GONE].restored_at is None
     # The month as the report tells it (on this database too).
-    month = collect(Store.open(any_database), {"semnan": "پایگاه خبری شهرداری سمنان"}, start,
-                    start + timedelta(days=1, hours=3), get_project_settings(), limit=100)["sources"][0]
+    month = collect(
+        Store.open(any_database),
+        {"semnan": "پایگاه خبری شهرداری سمنان"},
+        start,
+        start + timedelta(days=1, hours=3),
+        get_project_settings(),
+        limit=100,
+    )["sources"][0]
     assert {kind: month[f"{kind}_count"] for kind in ("new", "edited", "removed", "restored")} == {
-        "new": 7, "edited": 1, "removed": 4, "restored": 1}
+        "new": 7,
+        "edited": 1,
+        "removed": 4,
+        "restored": 1,
+    }
     assert [item["title"] for item in month["restored"]] == [after[NOT_FOUND].title]
 
 
@@ -173,8 +206,14 @@ def test_history_prints_every_version_with_a_word_level_diff(tmp_path, any_datab
         first = scrapy_cli("crawl", "semnan", mirror_url=server.url, database_url=any_database)
         assert first.returncode == 0, first.stderr[-3000:]
         edit(root)
-        later = scrapy_cli("crawl", "semnan", "-s", f"CLOCK_NOW={(start + timedelta(hours=2)).isoformat()}",
-                           mirror_url=server.url, database_url=any_database)
+        later = scrapy_cli(
+            "crawl",
+            "semnan",
+            "-s",
+            f"CLOCK_NOW={(start + timedelta(hours=2)).isoformat()}",
+            mirror_url=server.url,
+            database_url=any_database,
+        )
         assert later.returncode == 0, later.stderr[-3000:]
     code = articles(any_database)[EDITED].news_code
     output = tmp_path / "history.json"
@@ -190,8 +229,11 @@ def test_history_prints_every_version_with_a_word_level_diff(tmp_path, any_datab
     assert [version["version"] for version in record["versions"]] == [1, 2]
     assert record["versions"][0]["title"].endswith("کاهش یافت") and record["versions"][1]["current"]
     [change] = record["changes"]
-    assert change["title"] == [{"op": "equal", "text": "ساعت کاری شهرداری سمنان در ایام سرد سال کاهش"},
-                               {"op": "delete", "text": "یافت"}, {"op": "insert", "text": "می\u200cیابد"}]
+    assert change["title"] == [
+        {"op": "equal", "text": "ساعت کاری شهرداری سمنان در ایام سرد سال کاهش"},
+        {"op": "delete", "text": "یافت"},
+        {"op": "insert", "text": "می\u200cیابد"},
+    ]
     assert {"op": "delete", "text": "۸"} in change["body"] and {"op": "insert", "text": "۷:۳۰"} in change["body"]
     missing = scrapy_cli("history", "semnan", "0", mirror_url="", database_url=any_database)
     assert missing.returncode == 1 and "no such article is stored" in missing.stdout
@@ -211,8 +253,14 @@ async def test_errors_on_two_checks_a_day_apart_are_a_takedown(tmp_path, sqlite_
         assert half.get(REVISIT_FAILED, 0) == 0
     # A day on it is, and fails again, but the whole site is down: that is no takedown.
     with RecordingMirror(root, {"/news.semnan.ir/": Fault([(503, {})] * 50)}) as server:
-        down = await crawl("semnan", sqlite_url, server.url, start + timedelta(days=1, hours=2, minutes=1),
-                           RETRY_TIMES=0, RETRY_BACKOFF_BASE=0)
+        down = await crawl(
+            "semnan",
+            sqlite_url,
+            server.url,
+            start + timedelta(days=1, hours=2, minutes=1),
+            RETRY_TIMES=0,
+            RETRY_BACKOFF_BASE=0,
+        )
     assert (down[REVISIT_SITE_DOWN], down.get(REVISIT_REMOVED, 0)) == (1, 0)
     assert articles(sqlite_url)[FLAKY].removed_at is None
     # Another day on, the site answers again but that article still fails: taken down.
@@ -253,8 +301,10 @@ async def test_the_budget_and_the_schedule_over_simulated_time(tmp_path, sqlite_
             seen += await run(timedelta(days=40))
         assert sorted(seen) == sorted(by_id)
         assert await run(timedelta(days=80)) == []
-    assert all(row.next_check_at is None and row.last_checked_at == start + timedelta(days=40)
-               for row in articles(sqlite_url).values())
+    assert all(
+        row.next_check_at is None and row.last_checked_at == start + timedelta(days=40)
+        for row in articles(sqlite_url).values()
+    )
 
 
 def test_the_budget_is_a_share_of_the_previous_run_and_a_floor(sqlite_url):
@@ -262,8 +312,17 @@ def test_the_budget_is_a_share_of_the_previous_run_and_a_floor(sqlite_url):
     settings = Settings({"REVISIT_SHARE": 0.2, "REVISIT_MIN_PER_RUN": 0})
     assert budget(store, "semnan", settings) == 0
     with Session(store.engine) as session, session.begin():
-        session.add(CrawlRun(source="semnan", finish_reason="finished", arguments={}, pages=45, revisited=5,
-                             dropped_reasons={}, problems=""))
+        session.add(
+            CrawlRun(
+                source="semnan",
+                finish_reason="finished",
+                arguments={},
+                pages=45,
+                revisited=5,
+                dropped_reasons={},
+                problems="",
+            )
+        )
     # 40 other requests: 10 checks are 20% of the 50 of a run like it.
     assert budget(store, "semnan", settings) == 10
     assert budget(store, "semnan", Settings({"REVISIT_SHARE": 0.2, "REVISIT_MIN_PER_RUN": 12})) == 12
@@ -287,9 +346,19 @@ def store_rhythm(database_url: str, hours_apart: int, count: int) -> datetime:
     """Articles of semnan published every `hours_apart` hours up to now; returns the newest first_seen_at."""
     store = Store.open(database_url)
     now = datetime.now(timezone.utc)
-    items = [ArticleItem(source="semnan", news_code=str(n), url=f"{HOME}?p={n}", title=f"خبر {n}", body="متن",
-                         published_at=now - timedelta(hours=hours_apart * n), published_jalali="1405-09-01",
-                         crawled_at=now) for n in range(count)]
+    items = [
+        ArticleItem(
+            source="semnan",
+            news_code=str(n),
+            url=f"{HOME}?p={n}",
+            title=f"خبر {n}",
+            body="متن",
+            published_at=now - timedelta(hours=hours_apart * n),
+            published_jalali="1405-09-01",
+            crawled_at=now,
+        )
+        for n in range(count)
+    ]
     store.upsert_many(items)
     with Session(store.engine) as session:
         return max(session.scalars(select(Article.first_seen_at)))
@@ -302,20 +371,34 @@ def test_a_source_silent_beyond_its_usual_gap_is_stale(tmp_path, any_database):
     assert result.returncode == 1, result.stdout + result.stderr[-2000:]
     assert "STALE: no new article for 30 h; usual ≤ 20 h" in result.stdout
     assert result.stdout.rstrip().endswith("STALE: semnan")
-    fine = scrapy_cli("freshness", "semnan", "--json", "-s", f"CLOCK_NOW={(last + timedelta(hours=19)).isoformat()}",
-                      mirror_url="", database_url=any_database)
+    fine = scrapy_cli(
+        "freshness",
+        "semnan",
+        "--json",
+        "-s",
+        f"CLOCK_NOW={(last + timedelta(hours=19)).isoformat()}",
+        mirror_url="",
+        database_url=any_database,
+    )
     assert fine.returncode == 0, fine.stdout
     assert json.loads(fine.stdout)[0] | {"last_new": None} == {
-        "source": "semnan", "stale": False, "figures": "no new article for 19 h; usual ≤ 20 h", "last_new": None,
-        "silence_hours": 19.0, "usual_hours": 20.0, "basis": "95% of 39 gaps over 60d"}
+        "source": "semnan",
+        "stale": False,
+        "figures": "no new article for 19 h; usual ≤ 20 h",
+        "last_new": None,
+        "silence_hours": 19.0,
+        "usual_hours": 20.0,
+        "basis": "95% of 39 gaps over 60d",
+    }
 
 
 def test_crawlall_says_stale_with_the_figures_and_exits_non_zero(tmp_path, mirror, sqlite_url):
     fresh = scrapy_cli("crawlall", "--sources", "semnan", mirror_url=mirror, database_url=sqlite_url)
     assert fresh.returncode == 0, fresh.stderr[-3000:]
     later = (datetime.now(timezone.utc) + timedelta(days=8)).isoformat()
-    stale = scrapy_cli("crawlall", "--sources", "semnan", "-s", f"CLOCK_NOW={later}", mirror_url=mirror,
-                       database_url=sqlite_url)
+    stale = scrapy_cli(
+        "crawlall", "--sources", "semnan", "-s", f"CLOCK_NOW={later}", mirror_url=mirror, database_url=sqlite_url
+    )
     assert stale.returncode == 1
     row = next(line for line in stale.stdout.splitlines() if line.startswith("semnan "))
     assert row.endswith("stale: no new article for 192 h; usual ≤ 168 h")
@@ -346,7 +429,9 @@ print(json.dumps(found, ensure_ascii=False))
 
 
 def test_the_report_as_text_json_and_an_rtl_page(tmp_path, sqlite_url):
-    chromium = need(Path(SETTINGS["BROWSER_EXECUTABLE"]), f"Chromium (BROWSER_EXECUTABLE={SETTINGS['BROWSER_EXECUTABLE']})")
+    chromium = need(
+        Path(SETTINGS["BROWSER_EXECUTABLE"]), f"Chromium (BROWSER_EXECUTABLE={SETTINGS['BROWSER_EXECUTABLE']})"
+    )
     root = copy_mirror(tmp_path / "mirror")
     start = datetime.now(timezone.utc)
     at = (start + timedelta(hours=2)).isoformat()
@@ -357,9 +442,23 @@ def test_the_report_as_text_json_and_an_rtl_page(tmp_path, sqlite_url):
         page(root, NOT_FOUND).unlink()
         scrapy_cli("crawl", "semnan", "-s", f"CLOCK_NOW={at}", mirror_url=server.url, database_url=sqlite_url)
     report_json, report_html = tmp_path / "report.json", tmp_path / "report.html"
-    result = scrapy_cli("report", "--since", "1d", "--sources", "semnan,hamshahri", "-o", str(report_json),
-                        "-o", str(report_html), "-s", f"CLOCK_NOW={at}", "-s", 'FRESHNESS_MAX_SILENCE={"hamshahri": "1h"}',
-                        mirror_url="", database_url=sqlite_url)
+    result = scrapy_cli(
+        "report",
+        "--since",
+        "1d",
+        "--sources",
+        "semnan,hamshahri",
+        "-o",
+        str(report_json),
+        "-o",
+        str(report_html),
+        "-s",
+        f"CLOCK_NOW={at}",
+        "-s",
+        'FRESHNESS_MAX_SILENCE={"hamshahri": "1h"}',
+        mirror_url="",
+        database_url=sqlite_url,
+    )
     assert result.returncode == 0, result.stderr[-3000:]
     text = result.stdout
     assert "semnan: 7 new, 1 edited, 1 removed, 0 restored" in text
@@ -377,41 +476,62 @@ def test_the_report_as_text_json_and_an_rtl_page(tmp_path, sqlite_url):
     assert all(re.fullmatch(r"1[34]\d\d-\d\d-\d\d", item["published"]) for item in semnan["new"])
     assert [stale["source"] for stale in report["stale"]] == ["hamshahri"]
 
-    shown = subprocess.run([sys.executable, "-c", BROWSER_READS, str(chromium), report_html.as_uri()],
-                           capture_output=True, text=True, timeout=120)
+    shown = subprocess.run(
+        [sys.executable, "-c", BROWSER_READS, str(chromium), report_html.as_uri()],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert shown.returncode == 0, shown.stderr[-3000:]
     page_seen = json.loads(shown.stdout)
-    assert (page_seen["dir"], page_seen["lang"], page_seen["direction"], page_seen["align"]) == ("rtl", "fa", "rtl",
-                                                                                                  "right")
+    assert (page_seen["dir"], page_seen["lang"], page_seen["direction"], page_seen["align"]) == (
+        "rtl",
+        "fa",
+        "rtl",
+        "right",
+    )
     assert page_seen["titles"] == [articles(sqlite_url)[NOT_FOUND].title]
     assert "گزارش پایش اخبار" in page_seen["text"] and "حذف‌شده" in page_seen["text"]
-    assert "منابع خاموش" in page_seen["text"] and "همشهری آنلاین: no new article for 2 h; usual ≤ 1 h" in page_seen["text"]
+    assert (
+        "منابع خاموش" in page_seen["text"] and "همشهری آنلاین: no new article for 2 h; usual ≤ 1 h" in page_seen["text"]
+    )
     assert "پایگاه خبری شهرداری سمنان" in page_seen["text"] and "\nsemnan\n" not in page_seen["text"]
 
 
-@pytest.mark.parametrize("arguments, message", [
-    (["report", "-o", "{tmp}/missing/report.json"], "-o {tmp}/missing/report.json: the directory {tmp}/missing does "
-                                                     "not exist; nothing written"),
-    (["history", "semnan", "1", "-o", "{tmp}/missing/history.json"], "-o {tmp}/missing/history.json: the directory "
-                                                                     "{tmp}/missing does not exist; nothing written"),
-    (["report", "--since", "1405-09-20"], "--since 1405-09-20: that day has not begun yet (now is 1405-09-13 11:30 in "
-                                          "Tehran); give a day up to today"),
-])
+@pytest.mark.parametrize(
+    "arguments, message",
+    [
+        (
+            ["report", "-o", "{tmp}/missing/report.json"],
+            "-o {tmp}/missing/report.json: the directory {tmp}/missing does not exist; nothing written",
+        ),
+        (
+            ["history", "semnan", "1", "-o", "{tmp}/missing/history.json"],
+            "-o {tmp}/missing/history.json: the directory {tmp}/missing does not exist; nothing written",
+        ),
+        (
+            ["report", "--since", "1405-09-20"],
+            "--since 1405-09-20: that day has not begun yet (now is 1405-09-13 11:30 in "
+            "Tehran); give a day up to today",
+        ),
+    ],
+)
 def test_a_report_or_history_that_cannot_be_given_is_one_line_and_exits_2(tmp_path, sqlite_url, arguments, message):
     """Said before anything is printed: no report on standard output followed by a traceback."""
     arguments = [argument.replace("{tmp}", str(tmp_path)) for argument in arguments]
-    result = scrapy_cli(*arguments, "-s", "CLOCK_NOW=2026-12-04T08:00:00+00:00", mirror_url="",
-                        database_url=sqlite_url)
+    result = scrapy_cli(*arguments, "-s", "CLOCK_NOW=2026-12-04T08:00:00+00:00", mirror_url="", database_url=sqlite_url)
     assert result.returncode == 2 and result.stdout == ""
-    assert [line for line in result.stderr.splitlines() if line.startswith("error:")] == \
-        [f"error: {message.replace('{tmp}', str(tmp_path))}"]
+    assert [line for line in result.stderr.splitlines() if line.startswith("error:")] == [
+        f"error: {message.replace('{tmp}', str(tmp_path))}"
+    ]
     assert "Traceback" not in result.stderr and not (tmp_path / "missing").exists()
 
 
 def test_the_cron_lines_mail_a_stale_source_and_the_daily_report(tmp_path, sqlite_url):
     logs = tmp_path / "logs"
-    freshness, environment = cron_job("freshness", CRAWLER_HOME=str(ROOT), CRAWLER_LOGS=str(logs),
-                                      DATABASE_URL=sqlite_url)
+    freshness, environment = cron_job(
+        "freshness", CRAWLER_HOME=str(ROOT), CRAWLER_LOGS=str(logs), DATABASE_URL=sqlite_url
+    )
     quiet = subprocess.run(["sh", "-c", freshness], env=environment, capture_output=True, text=True, timeout=120)
     assert (quiet.returncode, quiet.stdout) == (0, "")  # cron mails nothing
     store_rhythm(sqlite_url, hours_apart=20, count=40)
@@ -466,15 +586,35 @@ def test_the_report_lists_in_time_order_under_site_names_with_details_of_new_art
     store = Store.open(sqlite_url)
     morning = datetime(2025, 7, 13, 8, 0, tzinfo=TEHRAN)
     # One batch: the three share their time of storing, so they go by publication.
-    store.upsert_many([
-        article(news_code="3", title="سوم", published_at=morning + timedelta(hours=5), published_precision="minute",
-                category="شهری", authors=["مریم احمدی"]),
-        article(news_code="1", title="یکم", published_at=morning - timedelta(hours=8), published_precision="day",
-                published_jalali="1404-04-22"),
-        article(news_code="2", title="دوم", published_at=morning, published_precision="minute")])
+    store.upsert_many(
+        [
+            article(
+                news_code="3",
+                title="سوم",
+                published_at=morning + timedelta(hours=5),
+                published_precision="minute",
+                category="شهری",
+                authors=["مریم احمدی"],
+            ),
+            article(
+                news_code="1",
+                title="یکم",
+                published_at=morning - timedelta(hours=8),
+                published_precision="day",
+                published_jalali="1404-04-22",
+            ),
+            article(news_code="2", title="دوم", published_at=morning, published_precision="minute"),
+        ]
+    )
     now = datetime.now(timezone.utc)
-    report = collect(store, {"hamshahri": "همشهری آنلاین"}, now - timedelta(hours=1), now + timedelta(minutes=1),
-                     get_project_settings(), limit=100)
+    report = collect(
+        store,
+        {"hamshahri": "همشهری آنلاین"},
+        now - timedelta(hours=1),
+        now + timedelta(minutes=1),
+        get_project_settings(),
+        limit=100,
+    )
     assert [item["title"] for item in report["sources"][0]["new"]] == ["یکم", "دوم", "سوم"]
     page = as_html(report)
     assert '<h2 id="hamshahri">همشهری آنلاین</h2>' in page

@@ -15,7 +15,8 @@ from crawler.extract.dates import TEHRAN
 from crawler.fetch.mirror_server import DEFAULT_ROOT
 from crawler.stats import DISCOVERY_FEED_EMPTY, EXTRACTION_FALLBACK_ITEMS, extraction_step
 from tests.golden import GOLDEN_ROOT, mirror_response, parse_items, spider_for
-from tests.support.served import SOURCES as ALL_SOURCES, WORDPRESS_HOSTS
+from tests.support.served import SOURCES as ALL_SOURCES
+from tests.support.served import WORDPRESS_HOSTS
 
 SOURCES = WORDPRESS_HOSTS
 
@@ -71,7 +72,7 @@ def test_omidjonoob_never_takes_the_headers_date_of_today():
 def test_rasht_takes_the_first_date_of_the_articles_own_text():
     url, html = page("rasht", "23817")
     assert "امروز سه شنبه ۱۰ اسفند ۱۴۰۰" in html and "datetime=" not in html
-    assert "<span class=\"post-date\">۹ اسفند ۱۴۰۰</span>" in html  # a sidebar date, not the article's
+    assert '<span class="post-date">۹ اسفند ۱۴۰۰</span>' in html  # a sidebar date, not the article's
     item = parse(url, html)
     assert (item.published_at, item.published_jalali) == (datetime(2022, 3, 1, tzinfo=TEHRAN), "1400-12-10")
     assert item.provenance["published_at"] == "text"
@@ -146,8 +147,17 @@ def test_the_body_leaves_out_kicker_title_short_link_tags_comments_and_share_bar
             item = json.loads(path.read_text())["item"]
             lines = item["body"].split("\n")
             assert item["title"] not in lines and all(line.rstrip(" :") != item["kicker"] for line in lines)
-            for furniture in ("لینک کوتاه", "برچسب", "ثبت دیدگاه", "دیدگاهتان", "اشتراک گذاری", "تلگرام", "مطالب مرتبط",
-                              "اخبار مرتبط", "?p="):
+            for furniture in (
+                "لینک کوتاه",
+                "برچسب",
+                "ثبت دیدگاه",
+                "دیدگاهتان",
+                "اشتراک گذاری",
+                "تلگرام",
+                "مطالب مرتبط",
+                "اخبار مرتبط",
+                "?p=",
+            ):
                 assert furniture not in item["body"], (path, furniture)
 
 
@@ -158,8 +168,11 @@ def test_feed_and_sitemap_links_are_the_listings_own():
         listed = {golden(source, path.stem)["url"] for path in (GOLDEN_ROOT / source).glob("*.json")}
         feed = (DEFAULT_ROOT / host / "feed" / "index.html").read_text()
         feed_links = set(re.findall(r"<link>(https://[^<]+/)</link>", feed))
-        sitemap_links = {loc for path in (DEFAULT_ROOT / host).glob("*post*.xml")
-                         for loc in re.findall(r"<loc>([^<]+)</loc>", path.read_text())}
+        sitemap_links = {
+            loc
+            for path in (DEFAULT_ROOT / host).glob("*post*.xml")
+            for loc in re.findall(r"<loc>([^<]+)</loc>", path.read_text())
+        }
         assert feed_links and feed_links < listed and sitemap_links == listed
         assert all(map(spider.is_article_url, feed_links | sitemap_links))
 
@@ -168,9 +181,14 @@ def test_article_urls_are_percent_encoded_slugs_or_shortlinks():
     spider = spider_for("https://omidjonob.ir/")
     slug = "https://omidjonob.ir/" + quote("پل-هفتم-اهواز") + "/"
     assert spider.is_article_url(slug) and spider.is_article_url("https://omidjonob.ir/?p=14491")
-    for other in ("https://omidjonob.ir/page/2/", "https://omidjonob.ir/category/shahri/", "https://omidjonob.ir/feed/",
-                  "https://omidjonob.ir/wp-sitemap.xml", "https://omidjonob.ir/robots.txt",
-                  "https://example.com/" + quote("پل-هفتم-اهواز") + "/"):
+    for other in (
+        "https://omidjonob.ir/page/2/",
+        "https://omidjonob.ir/category/shahri/",
+        "https://omidjonob.ir/feed/",
+        "https://omidjonob.ir/wp-sitemap.xml",
+        "https://omidjonob.ir/robots.txt",
+        "https://example.com/" + quote("پل-هفتم-اهواز") + "/",
+    ):
         assert not spider.is_article_url(other), other
 
 
@@ -184,11 +202,16 @@ def test_a_spider_is_a_short_description_of_its_site(source):
 
 def test_a_feed_with_a_stray_ampersand_keeps_its_items_and_a_page_that_is_no_feed_is_reported():
     spider = spider_for("https://rasht.ir/")
-    feed = (DEFAULT_ROOT / "rasht.ir" / "feed" / "index.html").read_bytes().replace(
-        "<title>شهرداری رشت</title>".encode(), "<title>شهرداری رشت & شورا</title>".encode())
+    feed = (
+        (DEFAULT_ROOT / "rasht.ir" / "feed" / "index.html")
+        .read_bytes()
+        .replace("<title>شهرداری رشت</title>".encode(), "<title>شهرداری رشت & شورا</title>".encode())
+    )
     requests = list(spider.parse_feed(HtmlResponse(url="https://rasht.ir/feed/", body=feed)))
     assert len(requests) == 4 and all(request.callback == spider.parse_article for request in requests)
 
-    closed = HtmlResponse(url="https://rasht.ir/feed/", body="<html><body><p>خوراک غیرفعال است</p></body></html>".encode())
+    closed = HtmlResponse(
+        url="https://rasht.ir/feed/", body="<html><body><p>خوراک غیرفعال است</p></body></html>".encode()
+    )
     assert list(spider.parse_feed(closed)) == []
     assert spider.crawler.stats.get_value(DISCOVERY_FEED_EMPTY) == 1

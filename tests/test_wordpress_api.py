@@ -48,8 +48,9 @@ def stored(database_url: str, source: str) -> dict[str, dict]:
 def runs(database_url: str, source: str) -> list[dict]:
     with sqlite3.connect(database_url.removeprefix("sqlite:///")) as connection:
         connection.row_factory = sqlite3.Row
-        return [dict(row) for row in connection.execute("select * from crawl_runs where source = ? order by id",
-                                                        (source,))]
+        return [
+            dict(row) for row in connection.execute("select * from crawl_runs where source = ? order by id", (source,))
+        ]
 
 
 def summary(stdout: str, source: str) -> dict[str, str]:
@@ -58,8 +59,9 @@ def summary(stdout: str, source: str) -> dict[str, str]:
     header = next(line for line in lines if line.startswith("source"))
     row = next(line for line in lines if line.startswith(source + " "))
     starts = [header.index(f" {name}") + 1 if i else 0 for i, name in enumerate(header.split())]
-    return {name: row[start:end].strip()
-            for name, start, end in zip(header.split(), starts, [*starts[1:], len(row) + 1])}
+    return {
+        name: row[start:end].strip() for name, start, end in zip(header.split(), starts, [*starts[1:], len(row) + 1])
+    }
 
 
 def home(source: str) -> str:
@@ -120,12 +122,19 @@ def test_the_api_path_stores_the_golden_articles_with_exact_instants_then_costs_
         assert row["modified_at"] == post["modified_gmt"] + "+00:00"
 
     row = summary(first.stdout, source)
-    assert (row["new"], row["dropped"], row["api"], row["agree"], row["status"]) == \
-        (str(len(articles)), "0", "api", f"{len(articles)}/{len(articles)}", "ok")
+    assert (row["new"], row["dropped"], row["api"], row["agree"], row["status"]) == (
+        str(len(articles)),
+        "0",
+        "api",
+        f"{len(articles)}/{len(articles)}",
+        "ok",
+    )
     # Every page of posts, X-WP-TotalPages of them, newest first; each tag and category name asked once.
     pages = [query["page"] for query in api_requests(first_paths, "posts")]
     assert pages == [[str(n)] for n in range(1, math.ceil(len(articles) / 3) + 1)]
-    assert all(query["orderby"] == ["date"] and query["order"] == ["desc"] for query in api_requests(first_paths, "posts"))
+    assert all(
+        query["orderby"] == ["date"] and query["order"] == ["desc"] for query in api_requests(first_paths, "posts")
+    )
     for taxonomy in ("tags", "categories"):
         asked = [term for query in api_requests(first_paths, taxonomy) for term in query["include"][0].split(",")]
         assert len(asked) == len(set(asked)) and len(api_requests(first_paths, taxonomy)) <= len(pages)
@@ -148,8 +157,10 @@ CLOSED = {
     "401": Fault([(401, {})]),
     "403": Fault([(403, {})]),
     "404": Fault([(404, {})]),
-    "rest_disabled": Fault([(403, {"Content-Type": "application/json; charset=UTF-8"})],
-                           b'{"code":"rest_disabled","message":"The REST API is disabled on this site.","data":{"status":403}}'),
+    "rest_disabled": Fault(
+        [(403, {"Content-Type": "application/json; charset=UTF-8"})],
+        b'{"code":"rest_disabled","message":"The REST API is disabled on this site.","data":{"status":403}}',
+    ),
     "html answer": Fault([(200, {})], b"<!DOCTYPE html><html><body><h1>Hello from the theme</h1></body></html>"),
     "not posts": Fault([(200, {"Content-Type": "application/json"})], b'{"namespace":"wp/v2","routes":{}}'),
     "malformed json": Fault([(200, {"Content-Type": "application/json"})], b'[{"id": 9512, "link": "https://news.'),
@@ -168,8 +179,11 @@ def test_a_closed_api_is_read_through_the_html_and_said_so(answer, database_url)
     rows = stored(database_url, "semnan")
     assert set(rows) == set(articles)
     for code, item in articles.items():
-        assert (rows[code]["title"], rows[code]["body"], rows[code]["published_at"]) == \
-            (item["title"], item["body"], item["published_at"])
+        assert (rows[code]["title"], rows[code]["body"], rows[code]["published_at"]) == (
+            item["title"],
+            item["body"],
+            item["published_at"],
+        )
         assert json.loads(rows[code]["provenance"]) == item["provenance"]
     row = summary(result.stdout, "semnan")
     assert (row["api"], row["agree"], row["status"]) == ("closed", "-", "ok")
@@ -177,9 +191,15 @@ def test_a_closed_api_is_read_through_the_html_and_said_so(answer, database_url)
         assert "malformed json 1" in row["faults"]
     # Said once, with how the site refused; asked once.
     assert result.stderr.count("the REST API is closed") == 1
-    assert {"401": "HTTP 401", "403": "HTTP 403", "404": "HTTP 404", "rest_disabled": "HTTP 403 rest_disabled",
-            "html answer": "an HTML answer", "not posts": "JSON that is not a list of posts",
-            "malformed json": "malformed JSON"}[answer] in runs(database_url, "semnan")[0]["api"]
+    assert {
+        "401": "HTTP 401",
+        "403": "HTTP 403",
+        "404": "HTTP 404",
+        "rest_disabled": "HTTP 403 rest_disabled",
+        "html answer": "an HTML answer",
+        "not posts": "JSON that is not a list of posts",
+        "malformed json": "malformed JSON",
+    }[answer] in runs(database_url, "semnan")[0]["api"]
     assert len(api_requests(paths, "posts")) == 1 and f"/{host('semnan')}/" in paths
 
 
@@ -210,8 +230,9 @@ def test_a_post_edited_since_it_was_stored_is_read_again_and_its_old_version_kep
         versions = connection.execute("select title from article_versions").fetchall()
     assert versions == [(old_title,)]
     # Only that post's page among the articles.
-    assert [path for path in paths if API_ROOT not in path and not path.endswith("robots.txt")] == \
-        [site_path(edited["link"])]
+    assert [path for path in paths if API_ROOT not in path and not path.endswith("robots.txt")] == [
+        site_path(edited["link"])
+    ]
 
 
 def test_a_page_that_disagrees_with_its_post_is_counted_and_fails_the_source(tmp_path, database_url):
@@ -236,8 +257,11 @@ def test_a_page_that_disagrees_with_its_post_is_counted_and_fails_the_source(tmp
 
 def test_a_backfill_asks_for_the_posts_after_its_date(database_url):
     since = "1400-09-01"
-    expected = {code for code, instant in exact_instants("semnan").items()
-                if datetime.fromisoformat(instant) >= parse_day_bound(since)}
+    expected = {
+        code
+        for code, instant in exact_instants("semnan").items()
+        if datetime.fromisoformat(instant) >= parse_day_bound(since)
+    }
     with RecordingMirror(DEFAULT_ROOT) as server:
         result = crawl("semnan", server.url, database_url, "-a", f"since={since}")
         paths = server.served.paths()
@@ -253,7 +277,11 @@ def test_the_mirror_sends_a_file_s_own_headers(tmp_path):
     with MirrorServer(tmp_path) as server:
         with urllib.request.urlopen(server.url + "/" + url.split("://", 1)[1]) as answer:
             headers, posts = answer.headers, json.load(answer)
-    assert (headers["X-WP-TotalPages"], headers["X-WP-Total"], headers["Content-Type"]) == ("2", "5", "application/json")
+    assert (headers["X-WP-TotalPages"], headers["X-WP-Total"], headers["Content-Type"]) == (
+        "2",
+        "5",
+        "application/json",
+    )
     assert [post["id"] for post in posts] == [24302, 24110, 23905]
 
 
@@ -261,8 +289,13 @@ def test_refetch_asks_the_api_for_the_post_by_id_or_by_slug_then_reads_its_page(
     semnan, omidjonoob = golden_items("semnan")["8731"], golden_items("omidjonoob")["16002"]
     with RecordingMirror(DEFAULT_ROOT) as server:
         # A shortlink carries the post id; a permalink only its slug.
-        result = scrapy_cli("refetch", "https://news.semnan.ir/?p=8731", omidjonoob["url"], mirror_url=server.url,
-                            database_url=database_url)
+        result = scrapy_cli(
+            "refetch",
+            "https://news.semnan.ir/?p=8731",
+            omidjonoob["url"],
+            mirror_url=server.url,
+            database_url=database_url,
+        )
         paths = server.served.paths()
     assert result.returncode == 0, result.stderr[-3000:]
     decoder, text, records = json.JSONDecoder(), result.stdout.strip(), []
@@ -273,13 +306,18 @@ def test_refetch_asks_the_api_for_the_post_by_id_or_by_slug_then_reads_its_page(
     by_code = {record["news_code"]: record for record in records}
     for source, item in (("semnan", semnan), ("omidjonoob", omidjonoob)):
         record = by_code[item["news_code"]]
-        assert (record["url"], record["title"], record["body"], record["kicker"]) == \
-            (item["url"], item["title"], item["body"], item["kicker"])
+        assert (record["url"], record["title"], record["body"], record["kicker"]) == (
+            item["url"],
+            item["title"],
+            item["body"],
+            item["kicker"],
+        )
         assert record["published_at"] == exact_instants(source)[item["news_code"]]
         assert record["provenance"]["published_at"] == "api"
     assert len(api_requests(paths, "posts/8731")) == 1
-    assert [query["slug"] for query in api_requests(paths, "posts")] == \
-        [[unquote(urlsplit(omidjonoob["url"]).path.strip("/"))]]
+    assert [query["slug"] for query in api_requests(paths, "posts")] == [
+        [unquote(urlsplit(omidjonoob["url"]).path.strip("/"))]
+    ]
     assert site_path(semnan["url"]) in paths and site_path(omidjonoob["url"]) in paths
 
 
@@ -297,8 +335,7 @@ def test_malformed_json_of_tag_names_is_a_counted_fault_and_loses_no_article(dat
     assert "the names of tags" in result.stderr and "unreadable" in result.stderr
 
 
-def test_without_x_wp_totalpages_a_full_page_is_followed_and_a_400_past_the_last_ends_the_walk(tmp_path,
-                                                                                               database_url):
+def test_without_x_wp_totalpages_a_full_page_is_followed_and_a_400_past_the_last_ends_the_walk(tmp_path, database_url):
     root = copy_mirror(tmp_path / "mirror")
     for headers in (root / host("semnan")).rglob("*.headers"):  # a proxy that drops the API's headers
         headers.unlink()

@@ -10,19 +10,25 @@ import pytest
 from scrapy.http import HtmlResponse, TextResponse
 
 from crawler.extract.dates import TEHRAN
-from crawler.items import ArticleItem
 from crawler.extract.posts import ApiClosed, MalformedJson, Post, SelfCheck, read_posts, read_terms, total_pages
+from crawler.items import ArticleItem
 from crawler.sources.wpapi import posts_url
 
 URL = "https://rasht.ir/wp-json/wp/v2/posts"
-POST = ('{"id": 24302, "date_gmt": "2022-04-04T13:16:14", "modified_gmt": "2022-04-04T15:20:00", "slug": "s", '
-        '"link": "https://rasht.ir/s/", "title": {"rendered": "t"}, "content": {"rendered": "<p>b</p>"}, '
-        '"excerpt": {"rendered": ""}, "tags": [101, "x"], "categories": [10]}')
+POST = (
+    '{"id": 24302, "date_gmt": "2022-04-04T13:16:14", "modified_gmt": "2022-04-04T15:20:00", "slug": "s", '
+    '"link": "https://rasht.ir/s/", "title": {"rendered": "t"}, "content": {"rendered": "<p>b</p>"}, '
+    '"excerpt": {"rendered": ""}, "tags": [101, "x"], "categories": [10]}'
+)
 
 
 def json_answer(body: str, **headers: str) -> TextResponse:
-    return TextResponse(URL, body=body.encode(), encoding="utf-8",
-                        headers={"Content-Type": "application/json; charset=UTF-8", **headers})
+    return TextResponse(
+        URL,
+        body=body.encode(),
+        encoding="utf-8",
+        headers={"Content-Type": "application/json; charset=UTF-8", **headers},
+    )
 
 
 def test_a_page_of_posts_and_a_single_post():
@@ -35,14 +41,17 @@ def test_a_page_of_posts_and_a_single_post():
     assert total_pages(json_answer("[]", **{"X-WP-TotalPages": "3"})) == 3 and total_pages(json_answer("[]")) is None
 
 
-@pytest.mark.parametrize(("body", "kind", "reason"), [
-    ('{"code": "rest_disabled", "message": "disabled"}', ApiClosed, "rest_disabled"),
-    ('{"namespace": "wp/v2"}', ApiClosed, "JSON that is not a list of posts"),
-    ('[{"id": 1}]', ApiClosed, "JSON that is not a list of posts"),
-    ('[1, 2]', ApiClosed, "JSON that is not a list of posts"),
-    ('"posts"', ApiClosed, "JSON that is not a list of posts"),
-    ('[{"id": 24302, "link": ', MalformedJson, "malformed JSON"),
-])
+@pytest.mark.parametrize(
+    ("body", "kind", "reason"),
+    [
+        ('{"code": "rest_disabled", "message": "disabled"}', ApiClosed, "rest_disabled"),
+        ('{"namespace": "wp/v2"}', ApiClosed, "JSON that is not a list of posts"),
+        ('[{"id": 1}]', ApiClosed, "JSON that is not a list of posts"),
+        ("[1, 2]", ApiClosed, "JSON that is not a list of posts"),
+        ('"posts"', ApiClosed, "JSON that is not a list of posts"),
+        ('[{"id": 24302, "link": ', MalformedJson, "malformed JSON"),
+    ],
+)
 def test_answers_that_are_not_posts_say_the_api_is_closed(body, kind, reason):
     with pytest.raises(kind, match=reason):
         read_posts(json_answer(body))

@@ -39,7 +39,8 @@ def field_table(results: list[Result]) -> str:
     ours = tally(results)
     references = {reader: tally(results, reader) for reader in (TRAFILATURA, HTMLDATE)}
     rows: list[tuple[str, ...]] = [
-        ("source", "field", "scored", "found", "right", "wrong", "reference", "ref right", "ref wrong")]
+        ("source", "field", "scored", "found", "right", "wrong", "reference", "ref right", "ref wrong")
+    ]
     groups = sorted({key for key, _ in ours} - {"all"}) + ["all"]
     for group in groups:
         for name in FIELDS:
@@ -48,9 +49,19 @@ def field_table(results: list[Result]) -> str:
                 continue
             reader = REFERENCE.get(name)
             ref = references[reader].get((group, name)) if reader else None
-            rows.append((group, name, str(t.scored), _count(t, t.found), _count(t, t.right), str(t.wrong),
-                         reader if reader and ref else "", _count(ref, ref.right) if ref else "",
-                         str(ref.wrong) if ref else ""))
+            rows.append(
+                (
+                    group,
+                    name,
+                    str(t.scored),
+                    _count(t, t.found),
+                    _count(t, t.right),
+                    str(t.wrong),
+                    reader if reader and ref else "",
+                    _count(ref, ref.right) if ref else "",
+                    str(ref.wrong) if ref else "",
+                )
+            )
     return render(rows)
 
 
@@ -84,14 +95,17 @@ def failures(results: list[Result]) -> str:
                 got = verdict.got
                 if name == "body":
                     expected, got = "every golden paragraph, no furniture", (got or "")[:300].replace("\n", " ⏎ ")
-                lines.append(f"{result.variant.name}: {name} {'WRONG' if verdict.wrong else 'missing'}: "
-                             f"expected {expected}, got {got}")
+                lines.append(
+                    f"{result.variant.name}: {name} {'WRONG' if verdict.wrong else 'missing'}: "
+                    f"expected {expected}, got {got}"
+                )
     return "\n".join(lines) or "none"
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(prog="python3 tasks.py accuracy", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="python3 tasks.py accuracy", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--source", help="only the golden pages of this source")
     parser.add_argument("--kind", help="only variants whose kind starts with this («theme:», «date:», «renamed»)")
     parser.add_argument("--failures", action="store_true", help="list every field we missed or read wrong")

@@ -39,7 +39,8 @@ FURNITURE_LINE = re.compile(
     r"^(لینک کوتاه|لینک اصل خبر|کد خبر|شناسه خبر|کد مطلب|برچسب[\u200c ]?ها|کلید[\u200c ]?واژه[\u200c ]?ها|"
     r"اشتراک[\u200c ]?گذاری|نظرات|ارسال نظر|ثبت دیدگاه|دیدگاه|تعداد بازدید|بازدید|تاریخ انتشار|تاریخ|"
     r"عکس|عکاس|نمای \d+ از)\s*[:：]?"
-    r"|^\d[\d,٬]*\s*(بازدید|دیدگاه|نظر)$")
+    r"|^\d[\d,٬]*\s*(بازدید|دیدگاه|نظر)$"
+)
 DATE_LINE_MAX = 40
 
 
@@ -158,11 +159,13 @@ def score(variant: Variant, references: bool = True) -> Result:
     if references:
         result.verdicts[TRAFILATURA] = {"body": judge_body(read_trafilatura(variant), variant)}
         if "published_at" in variant.expected:
-            result.verdicts[HTMLDATE] = {"published_at": judge_day(read_htmldate(variant),
-                                                                   variant.expected["published_at"])}
+            result.verdicts[HTMLDATE] = {
+                "published_at": judge_day(read_htmldate(variant), variant.expected["published_at"])
+            }
         elif "unprinted_date" in variant.expected:
-            result.verdicts[HTMLDATE] = {"unprinted_date": judge_unprinted(read_htmldate(variant),
-                                                                           variant.expected["unprinted_date"])}
+            result.verdicts[HTMLDATE] = {
+                "unprinted_date": judge_unprinted(read_htmldate(variant), variant.expected["unprinted_date"])
+            }
     return result
 
 
@@ -186,8 +189,9 @@ class Tally:
         return count / self.scored if self.scored else 1.0
 
 
-def tally(results: Iterable[Result], reader: str = OURS, key=lambda result: result.variant.source
-          ) -> dict[tuple[str, str], Tally]:
+def tally(
+    results: Iterable[Result], reader: str = OURS, key=lambda result: result.variant.source
+) -> dict[tuple[str, str], Tally]:
     """(group, field) → tally, for one reader; the group «all» sums every group."""
     tallies: dict[tuple[str, str], Tally] = defaultdict(Tally)
     for result in results:
@@ -203,7 +207,6 @@ def pages_fully_read(results: Iterable[Result], kind: str) -> tuple[int, int, in
     full = sum(all(v.right for v in r.verdicts[OURS].values()) for r in chosen)
     wrong_dates = sum(r.verdicts[OURS].get("published_at", Verdict(False, False)).wrong for r in chosen)
     return full, len(chosen), wrong_dates
-
 
 
 # -- the done-when thresholds --------------------------------------------------------------------------
@@ -225,30 +228,51 @@ def thresholds(results: list[Result]) -> list[Threshold]:
     ours = tally(results)
     every = {name: ours[("all", name)] for name in ("news_code", "title", "published_at", "body", "tags", "view_count")}
     checks = []
-    for name, title in (("news_code", "news code right"), ("title", "title right"),
-                        ("tags", "tags right where printed"), ("view_count", "view count right where printed")):
+    for name, title in (
+        ("news_code", "news code right"),
+        ("title", "title right"),
+        ("tags", "tags right where printed"),
+        ("view_count", "view count right where printed"),
+    ):
         t = every[name]
         checks.append(Threshold(title, f"{t.right}/{t.scored} ({_pct(t.share(t.right))})", "100%", t.right == t.scored))
     date, unprinted = every["published_at"], ours[("all", "unprinted_date")]
-    checks.append(Threshold("date found", f"{date.found}/{date.scored} ({_pct(date.share(date.found))})", "≥ 97%",
-                            date.share(date.found) >= 0.97))
+    checks.append(
+        Threshold(
+            "date found",
+            f"{date.found}/{date.scored} ({_pct(date.share(date.found))})",
+            "≥ 97%",
+            date.share(date.found) >= 0.97,
+        )
+    )
     wrong = date.wrong + unprinted.wrong
     checks.append(Threshold("wrong dates (printed or not)", f"{date.wrong} + {unprinted.wrong}", "0", wrong == 0))
     body = every["body"]
-    checks.append(Threshold("body right (every paragraph, no furniture)",
-                            f"{body.right}/{body.scored} ({_pct(body.share(body.right))})", "≥ 98%",
-                            body.share(body.right) >= 0.98))
+    checks.append(
+        Threshold(
+            "body right (every paragraph, no furniture)",
+            f"{body.right}/{body.scored} ({_pct(body.share(body.right))})",
+            "≥ 98%",
+            body.share(body.right) >= 0.98,
+        )
+    )
     for name, reader in (("published_at", HTMLDATE), ("body", TRAFILATURA)):
         theirs = tally(results, reader)[("all", name)]
         mine = every[name]
         if not theirs.scored:  # the references were not run
             continue
-        checks.append(Threshold(f"{'date' if name == 'published_at' else 'body'} right, ours above {reader}'s",
-                                f"{_pct(mine.share(mine.right))} vs {_pct(theirs.share(theirs.right))}", "above",
-                                mine.share(mine.right) > theirs.share(theirs.right)))
+        checks.append(
+            Threshold(
+                f"{'date' if name == 'published_at' else 'body'} right, ours above {reader}'s",
+                f"{_pct(mine.share(mine.right))} vs {_pct(theirs.share(theirs.right))}",
+                "above",
+                mine.share(mine.right) > theirs.share(theirs.right),
+            )
+        )
     for kind in ("renamed", "renamed+no-structured-data"):
         full, count, wrong = pages_fully_read(results, kind)
-        checks.append(Threshold(f"golden pages {kind}: every printed field right", f"{full}/{count}", "all",
-                                full == count))
+        checks.append(
+            Threshold(f"golden pages {kind}: every printed field right", f"{full}/{count}", "all", full == count)
+        )
         checks.append(Threshold(f"golden pages {kind}: wrong dates", str(wrong), "0", wrong == 0))
     return checks

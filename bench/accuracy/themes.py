@@ -93,14 +93,18 @@ class Story:
         if caption:
             credit = self.chrome.say(CAPTION.format(self.rng.choice(PHOTOGRAPHERS)))
             image = f"https://{self.host}/wp-content/uploads/photo-1024x683.jpg"
-            photo = (f'<figure class="wp-caption aligncenter"><img src="{image}" width="1024" height="683" alt="">'
-                     f'<figcaption class="wp-caption-text">{credit}</figcaption></figure>')
+            photo = (
+                f'<figure class="wp-caption aligncenter"><img src="{image}" width="1024" height="683" alt="">'
+                f'<figcaption class="wp-caption-text">{credit}</figcaption></figure>'
+            )
             paragraphs.insert(1, photo)
         if gallery:
-            slides = "".join(f'<figure class="gallery-item"><img src="https://{self.host}/wp-content/uploads/'
-                             f'slide-{n}-300x200.jpg" alt="">'
-                             f'<figcaption>{self.chrome.say(f"نمای {persian(str(n))} از ۴")}</figcaption></figure>'
-                             for n in range(1, 5))
+            slides = "".join(
+                f'<figure class="gallery-item"><img src="https://{self.host}/wp-content/uploads/'
+                f'slide-{n}-300x200.jpg" alt="">'
+                f"<figcaption>{self.chrome.say(f'نمای {persian(str(n))} از ۴')}</figcaption></figure>"
+                for n in range(1, 5)
+            )
             paragraphs.append(f'<div class="gallery">{slides}</div>')
         return "\n".join(paragraphs)
 
@@ -117,14 +121,18 @@ class Story:
         return f'<div class="short-link">{esc(link)}</div>'
 
     def share(self) -> str:
-        return (f'<div class="share-post"><span>{self.chrome.say("اشتراک گذاری")}</span><ul><li><a href="#">تلگرام</a>'
-                '</li><li><a href="#">واتس اپ</a></li></ul></div>')
+        return (
+            f'<div class="share-post"><span>{self.chrome.say("اشتراک گذاری")}</span><ul><li><a href="#">تلگرام</a>'
+            '</li><li><a href="#">واتس اپ</a></li></ul></div>'
+        )
 
 
 def document(story: Story, title: str, body_class: str, content: str) -> str:
-    return (f'<!DOCTYPE html>\n<html dir="rtl" lang="fa-IR"><head><meta charset="utf-8"><title>{title}</title>'
-            f'<link rel="canonical" href="{esc(story.url)}"></head>\n<body class="{body_class}">\n{content}\n'
-            '</body></html>')
+    return (
+        f'<!DOCTYPE html>\n<html dir="rtl" lang="fa-IR"><head><meta charset="utf-8"><title>{title}</title>'
+        f'<link rel="canonical" href="{esc(story.url)}"></head>\n<body class="{body_class}">\n{content}\n'
+        "</body></html>"
+    )
 
 
 def wordpress_classes(story: Story) -> tuple[str, str]:
@@ -138,9 +146,11 @@ def wordpress_classes(story: Story) -> tuple[str, str]:
 def comments_form(story: Story) -> str:
     post = story.wordpress_id
     hidden = f"<input type='hidden' name='comment_post_ID' value='{post}' id='comment_post_ID' />" if post else ""
-    return (f'<div id="respond"><h3>{story.chrome.say("ارسال نظر")}</h3>'
-            '<form method="post" action="/wp-comments-post.php"><textarea name="comment"></textarea>'
-            f'{hidden}</form></div>')
+    return (
+        f'<div id="respond"><h3>{story.chrome.say("ارسال نظر")}</h3>'
+        '<form method="post" action="/wp-comments-post.php"><textarea name="comment"></textarea>'
+        f"{hidden}</form></div>"
+    )
 
 
 # -- the themes --------------------------------------------------------------------------------------
@@ -177,13 +187,16 @@ def sahifa(story: Story) -> tuple[str, bool]:
 def jannah(story: Story) -> tuple[str, bool]:
     c = story.chrome
     date = story.date(DateFormat(story.digits()))
-    views = story.views('<span class="meta-views meta-item"><span class="tie-icon-fire"></span> {} بازديد</span>',
-                        digits="persian")
+    views = story.views(
+        '<span class="meta-views meta-item"><span class="tie-icon-fire"></span> {} بازديد</span>', digits="persian"
+    )
     body_class, post_class = wordpress_classes(story)
-    tags = story.tags('<a href="{href}" rel="tag">{tag}</a>',
-                      '<div class="post-bottom-meta post-bottom-tags"><div class="post-bottom-meta-title">'
-                      f'<span class="tie-icon-tags"></span> {c.say("برچسب‌ها")}</div><span class="tagcloud">',
-                      "</span></div>")
+    tags = story.tags(
+        '<a href="{href}" rel="tag">{tag}</a>',
+        '<div class="post-bottom-meta post-bottom-tags"><div class="post-bottom-meta-title">'
+        f'<span class="tie-icon-tags"></span> {c.say("برچسب‌ها")}</div><span class="tagcloud">',
+        "</span></div>",
+    )
     content = f"""<div class="background-overlay"><div id="tie-container" class="site tie-container">
 <div id="tie-wrapper">
 {c.header()}
@@ -217,11 +230,16 @@ def newspaper(story: Story) -> tuple[str, bool]:
     c = story.chrome
     date = story.date(DateFormat(story.digits()))
     machine = story.golden.published.isoformat() if story.golden.has_time else story.golden.published.date().isoformat()
-    views = story.views('<div class="td-post-views"><i class="td-icon-views"></i>'
-                        '<span class="td-nr-views">{} بازدید</span></div>', digits="latin", separator=True)
-    tags = story.tags('<li><a href="{href}">{tag}</a></li>',
-                      f'<ul class="td-tags td-post-small-box clearfix"><li><span>{c.say("برچسب‌ها")}</span></li>',
-                      "</ul>")
+    views = story.views(
+        '<div class="td-post-views"><i class="td-icon-views"></i><span class="td-nr-views">{} بازدید</span></div>',
+        digits="latin",
+        separator=True,
+    )
+    tags = story.tags(
+        '<li><a href="{href}">{tag}</a></li>',
+        f'<ul class="td-tags td-post-small-box clearfix"><li><span>{c.say("برچسب‌ها")}</span></li>',
+        "</ul>",
+    )
     body_class, post_class = wordpress_classes(story)
     content = f"""<div id="td-outer-wrap" class="td-theme-wrap">{c.header()}
 <div class="td-main-content-wrap td-container-wrap"><div class="td-container td-post-template-default">
@@ -240,7 +258,7 @@ def newspaper(story: Story) -> tuple[str, bool]:
 </span>
 {views}</div></header></div>
 <div class="td-post-content tagdiv-type">
-{story.lead('<p><strong>{}</strong></p>')}
+{story.lead("<p><strong>{}</strong></p>")}
 {story.paragraphs(gallery=True)}
 </div>
 <footer><div class="td-post-source-tags">{tags}</div>
@@ -258,8 +276,11 @@ def jnews(story: Story) -> tuple[str, bool]:
     c = story.chrome
     date = story.date(DateFormat(story.digits(), "slash"))
     views = story.views('<div class="jeg_meta_views"><span>بازدید: {}</span></div>')
-    tags = story.tags('<a href="{href}" rel="tag">{tag}</a>',
-                      f'<div class="jeg_post_tags"><span>{c.say("برچسب ها:")}</span>', "</div>")
+    tags = story.tags(
+        '<a href="{href}" rel="tag">{tag}</a>',
+        f'<div class="jeg_post_tags"><span>{c.say("برچسب ها:")}</span>',
+        "</div>",
+    )
     body_class, post_class = wordpress_classes(story)
     content = f"""<div class="jeg_viewport">{c.header()}
 <div class="jeg_main"><div class="jeg_container"><div class="jeg_content jeg_singlepage"><div class="container">
@@ -293,8 +314,9 @@ def market(story: Story) -> tuple[str, bool]:
     date = story.date(DateFormat(digits, "written", weekday=True, label="label", clock=story.clock(0)))
     code = f"{story.rng.choice(CODE_LABELS)} : {story.golden.code}"
     views = story.views('<span class="post-view">بازدید: {}</span>', digits=digits)
-    tags = story.tags('<a href="{href}" rel="tag">{tag}</a> ', f'<div class="tags"><span>{c.say("برچسب ها :")}</span> ',
-                      "</div>")
+    tags = story.tags(
+        '<a href="{href}" rel="tag">{tag}</a> ', f'<div class="tags"><span>{c.say("برچسب ها :")}</span> ', "</div>"
+    )
     body_class, post_class = wordpress_classes(story)
     content = f"""<div class="site">{c.header()}
 <div class="container"><div class="row"><div class="col-md-9 main">
@@ -322,8 +344,11 @@ def nastooh(story: Story) -> tuple[str, bool]:
     digits = story.digits()
     date = story.date(DateFormat(digits, "written", weekday=True, clock=story.clock(story.rng.choice((0, 2)))))
     code = in_digits(f"کد خبر {story.golden.code}", digits)
-    tags = story.tags('<li><a href="{href}" rel="tag">{tag}</a></li>',
-                      f'<section class="tags"><div class="box-title">{c.say("برچسب‌ها")}</div><ul>', "</ul></section>")
+    tags = story.tags(
+        '<li><a href="{href}" rel="tag">{tag}</a></li>',
+        f'<section class="tags"><div class="box-title">{c.say("برچسب‌ها")}</div><ul>',
+        "</ul></section>",
+    )
     content = f"""<div class="page">{c.header()}
 <div class="container"><div class="row">
 <main class="col-md-8 main-content">
@@ -358,8 +383,11 @@ def sigma(story: Story) -> tuple[str, bool]:
     date = story.date(DateFormat(digits, "slash", clock=story.clock(0)))
     views = story.views('<span class="Visit">تعداد بازدید : {}</span>', digits=digits)
     # A labelled block of plain links: no rel=tag, no tag class.
-    tags = story.tags('<a href="/Portal/Home/Search.aspx?q={tag}">{tag}</a> ، ',
-                      f'<tr><td><span class="Keywords">{c.say("کلیدواژه‌ها :")} ', "</span></td></tr>")
+    tags = story.tags(
+        '<a href="/Portal/Home/Search.aspx?q={tag}">{tag}</a> ، ',
+        f'<tr><td><span class="Keywords">{c.say("کلیدواژه‌ها :")} ',
+        "</span></td></tr>",
+    )
     prefix = "ctl00_ctl00_cphMain_cphMiddle_Sampa_Web_View_NewsUI_NewsView"
     text = "<br><br>".join(esc(p) for p in story.golden.paragraphs)
     content = f"""<form method="post" action="{esc(story.url)}" id="aspnetForm">
@@ -386,16 +414,23 @@ def sigma(story: Story) -> tuple[str, bool]:
 
 
 THEMES: dict[str, Callable[[Story], tuple[str, bool]]] = {
-    "sahifa": sahifa, "jannah": jannah, "newspaper": newspaper, "jnews": jnews, "market": market,
-    "nastooh": nastooh, "sigma": sigma,
+    "sahifa": sahifa,
+    "jannah": jannah,
+    "newspaper": newspaper,
+    "jnews": jnews,
+    "market": market,
+    "nastooh": nastooh,
+    "sigma": sigma,
 }
 
 
 def sigma_url(story: Story) -> str:
     """Where a Sigma portal serves a news item: ShowPage.aspx with the item's ID as the only id."""
     category, layout = (str(uuid.UUID(int=story.rng.getrandbits(128), version=4)) for _ in range(2))
-    return (f"https://{story.host}/Portal/Home/ShowPage.aspx?Object=News&CategoryID={category}"
-            f"&LayoutID={layout}&ID={story.golden.code}")
+    return (
+        f"https://{story.host}/Portal/Home/ShowPage.aspx?Object=News&CategoryID={category}"
+        f"&LayoutID={layout}&ID={story.golden.code}"
+    )
 
 
 #: Themes served at another URL than the golden page's.

@@ -63,10 +63,29 @@ TIME_PRINTED = re.compile(r"(?<!\d)\d{1,2}\s*:\s*\d{2}(?!\d)")
 # A printed date line is short; a longer element holding a date is prose.
 DATE_LINE_MAX = 80
 # Elements a moved meta line must not take with it.
-LAYOUT_TAGS = {"html", "body", "table", "tbody", "thead", "tr", "td", "th", "article", "main", "header", "section",
-               "form", "ul", "ol"}
-MENU = (("/", "صفحه اصلی"), ("/category/news/", "اخبار"), ("/category/photo/", "گزارش تصویری"),
-        ("/contact/", "تماس با ما"))
+LAYOUT_TAGS = {
+    "html",
+    "body",
+    "table",
+    "tbody",
+    "thead",
+    "tr",
+    "td",
+    "th",
+    "article",
+    "main",
+    "header",
+    "section",
+    "form",
+    "ul",
+    "ol",
+}
+MENU = (
+    ("/", "صفحه اصلی"),
+    ("/category/news/", "اخبار"),
+    ("/category/photo/", "گزارش تصویری"),
+    ("/contact/", "تماس با ما"),
+)
 INLINE_TAGS = {"span", "a", "time", "small", "b", "i", "em", "strong", "abbr", "font", "label"}
 
 
@@ -274,9 +293,15 @@ def prints_code(html: str, url: str, code: str, spider: NewsSpider) -> bool:
         return True
     c = re.escape(code)
     markup = latin_digits(html)
-    patterns = (rf"[?&;]p={c}\b", rf"/wp/v2/posts/{c}\b", rf"\bpostid-{c}\b", rf"\bpost-{c}\b",
-                rf"comment_post_ID['\"][^>]*value=['\"]{c}['\"]", rf"value=['\"]{c}['\"][^>]*comment_post_ID",
-                rf"[?&](amp;)?id={c}\b")
+    patterns = (
+        rf"[?&;]p={c}\b",
+        rf"/wp/v2/posts/{c}\b",
+        rf"\bpostid-{c}\b",
+        rf"\bpost-{c}\b",
+        rf"comment_post_ID['\"][^>]*value=['\"]{c}['\"]",
+        rf"value=['\"]{c}['\"][^>]*comment_post_ID",
+        rf"[?&](amp;)?id={c}\b",
+    )
     if any(re.search(pattern, markup, re.IGNORECASE) for pattern in patterns):
         return True
     text = latin_digits(normalize_line(parse(html).text_content()))
@@ -298,7 +323,8 @@ def rename_attributes(tree, rng: random.Random) -> None:
     def token(name: str) -> str:
         while name not in tokens:
             candidate = rng.choice(string.ascii_lowercase) + "".join(
-                rng.choices(string.ascii_lowercase + string.digits, k=7))
+                rng.choices(string.ascii_lowercase + string.digits, k=7)
+            )
             if candidate not in tokens.values():
                 tokens[name] = candidate
         return tokens[name]
@@ -385,9 +411,12 @@ class DateFormat:
     @staticmethod
     def random(rng: random.Random, with_time: bool) -> DateFormat:
         return DateFormat(
-            digits=rng.choice(sorted(DIGITS)), form=rng.choice(("written", "slash", "dash")),
-            weekday=rng.random() < 0.5, label=rng.choice(("", "label", "short-label")),
-            clock=rng.randrange(len(CLOCKS)) if with_time and rng.random() < 0.7 else None)
+            digits=rng.choice(sorted(DIGITS)),
+            form=rng.choice(("written", "slash", "dash")),
+            weekday=rng.random() < 0.5,
+            label=rng.choice(("", "label", "short-label")),
+            clock=rng.randrange(len(CLOCKS)) if with_time and rng.random() < 0.7 else None,
+        )
 
 
 def printed_date(text: str, golden: Golden) -> ExpectedDate:
@@ -410,9 +439,11 @@ def today_line(today: date) -> str:
     """The three-calendar header of Persian news themes: «تاریخ : شنبه, ۱ اردیبهشت , ۱۴۰۳ 12 شوال 1445
     Saturday, 20 April , 2024»."""
     jalali = jdatetime.date.fromgregorian(date=today)
-    return (f"تاریخ : {WEEKDAYS[today.weekday()]}, {persian(str(jalali.day))} {MONTHS[jalali.month - 1]} , "
-            f"{persian(str(jalali.year))} {hijri(today)} {today.strftime('%A')}, {today.day} {today.strftime('%B')} , "
-            f"{today.year}")
+    return (
+        f"تاریخ : {WEEKDAYS[today.weekday()]}, {persian(str(jalali.day))} {MONTHS[jalali.month - 1]} , "
+        f"{persian(str(jalali.year))} {hijri(today)} {today.strftime('%A')}, {today.day} {today.strftime('%B')} , "
+        f"{today.year}"
+    )
 
 
 @dataclass
@@ -432,8 +463,7 @@ class Chrome:
     def other_moment(self, before: bool = True) -> datetime:
         """A date of another article: earlier than this one (sidebars), or later (comments, newer posts)."""
         days = self.rng.randint(1, 120)
-        moment = self.golden.published + timedelta(days=-days if before else days,
-                                                   minutes=self.rng.randint(-600, 600))
+        moment = self.golden.published + timedelta(days=-days if before else days, minutes=self.rng.randint(-600, 600))
         return min(moment, datetime.now(TEHRAN) - timedelta(hours=1))
 
     def other_date(self, before: bool = True, with_time: bool = False) -> str:
@@ -447,29 +477,46 @@ class Chrome:
 
     def header(self) -> str:
         menu = "".join(f'<li><a href="{href}">{self.say(name)}</a></li>' for href, name in MENU)
-        return (f'<header class="site-header"><div class="top-bar"><span class="today">'
-                f'{self.say(today_line(self.today))}</span></div><nav class="main-menu"><ul>{menu}</ul></nav></header>')
+        return (
+            f'<header class="site-header"><div class="top-bar"><span class="today">'
+            f'{self.say(today_line(self.today))}</span></div><nav class="main-menu"><ul>{menu}</ul></nav></header>'
+        )
 
     def sidebar(self) -> str:
-        latest = "".join(f'<li><a href="/?p={self.rng.randint(100, 99999)}">{title}</a> <span class="date">'
-                         f'{self.other_date(before=self.rng.random() < 0.5)}</span></li>' for title in self.titles(4))
-        popular = "".join(f'<li><a href="/?p={self.rng.randint(100, 99999)}">{title}</a> <span class="views">'
-                          f'{self.say(persian(str(self.rng.randint(40, 9000))) + " بازدید")}</span></li>'
-                          for title in self.titles(3))
-        return (f'<aside class="sidebar"><div class="widget"><h4>{self.say("آخرین اخبار")}</h4><ul>{latest}</ul></div>'
-                f'<div class="widget"><h4>{self.say("پربازدیدترین‌ها")}</h4><ul>{popular}</ul></div></aside>')
+        latest = "".join(
+            f'<li><a href="/?p={self.rng.randint(100, 99999)}">{title}</a> <span class="date">'
+            f"{self.other_date(before=self.rng.random() < 0.5)}</span></li>"
+            for title in self.titles(4)
+        )
+        popular = "".join(
+            f'<li><a href="/?p={self.rng.randint(100, 99999)}">{title}</a> <span class="views">'
+            f"{self.say(persian(str(self.rng.randint(40, 9000))) + ' بازدید')}</span></li>"
+            for title in self.titles(3)
+        )
+        return (
+            f'<aside class="sidebar"><div class="widget"><h4>{self.say("آخرین اخبار")}</h4><ul>{latest}</ul></div>'
+            f'<div class="widget"><h4>{self.say("پربازدیدترین‌ها")}</h4><ul>{popular}</ul></div></aside>'
+        )
 
     def related(self) -> str:
-        items = "".join(f'<div class="related-item"><h3><a href="/?p={self.rng.randint(100, 99999)}">{title}</a></h3>'
-                        f'<span class="date">{self.other_date()}</span></div>' for title in self.titles(3))
+        items = "".join(
+            f'<div class="related-item"><h3><a href="/?p={self.rng.randint(100, 99999)}">{title}</a></h3>'
+            f'<span class="date">{self.other_date()}</span></div>'
+            for title in self.titles(3)
+        )
         return f'<section class="related-posts"><h3>{self.say("مطالب مرتبط")}</h3>{items}</section>'
 
     def comments(self) -> str:
-        texts = ("سلام، خسته نباشید. کی این طرح در محله ما اجرا می‌شود؟",
-                 "بسیار عالی، امیدواریم ادامه داشته باشد و به همه مناطق برسد.")
-        items = "".join(f'<li class="comment"><div class="comment-author">{self.say(name)}</div>'
-                        f'<div class="comment-date">{self.other_date(before=False, with_time=True)}</div>'
-                        f'<p>{self.say(text)}</p></li>' for name, text in zip(("محمد", "زهرا"), texts, strict=True))
+        texts = (
+            "سلام، خسته نباشید. کی این طرح در محله ما اجرا می‌شود؟",
+            "بسیار عالی، امیدواریم ادامه داشته باشد و به همه مناطق برسد.",
+        )
+        items = "".join(
+            f'<li class="comment"><div class="comment-author">{self.say(name)}</div>'
+            f'<div class="comment-date">{self.other_date(before=False, with_time=True)}</div>'
+            f"<p>{self.say(text)}</p></li>"
+            for name, text in zip(("محمد", "زهرا"), texts, strict=True)
+        )
         return f'<div class="comment-list"><h3>{self.say("۲ دیدگاه")}</h3><ol>{items}</ol></div>'
 
     def footer(self) -> str:
@@ -518,9 +565,18 @@ class Page:
         made += [transplant(self, theme) for theme in THEMES]
         return made
 
-    def rewrite(self, kind: str, *, rename: bool = False, strip: bool = False, move: str | None = None,
-                date_format: DateFormat | None = None, arabic: bool = False, chrome: bool = False,
-                drop_date: bool = False) -> Variant:
+    def rewrite(
+        self,
+        kind: str,
+        *,
+        rename: bool = False,
+        strip: bool = False,
+        move: str | None = None,
+        date_format: DateFormat | None = None,
+        arabic: bool = False,
+        chrome: bool = False,
+        drop_date: bool = False,
+    ) -> Variant:
         golden, rng = self.golden, self.rng(kind)
         tree = parse(golden.html)
         title_el = title_element(tree, golden)

@@ -21,7 +21,6 @@ import tomli_w
 from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 
-
 from crawler.extract.dates import TEHRAN
 from crawler.extract.urls import bare_host
 from crawler.fetch.redirects import url_problem
@@ -80,30 +79,51 @@ def sample_lines(number: int, sample: Sample) -> list[str]:
     lines = [f"sample {number}: {sample.url}", f"  title: {item.title or '-'}"]
     if item.published_at:
         local = item.published_at.astimezone(TEHRAN)
-        lines.append(f"  date: {item.published_jalali} (Jalali) = {local.isoformat()} (Gregorian, Tehran), "
-                     f"from {steps.get('published_at')}")
+        lines.append(
+            f"  date: {item.published_jalali} (Jalali) = {local.isoformat()} (Gregorian, Tehran), "
+            f"from {steps.get('published_at')}"
+        )
     else:
         lines.append("  date: -")
     code_step = steps.get("news_code")
-    lines.append(f"  news code: {item.news_code}, from {code_step}"
-                 + (" (the URL's hash: the site prints no code and its URL carries none)" if code_step == "url_hash"
-                    else ""))
+    lines.append(
+        f"  news code: {item.news_code}, from {code_step}"
+        + (" (the URL's hash: the site prints no code and its URL carries none)" if code_step == "url_hash" else "")
+    )
     first_line = next((line for line in item.body.split("\n") if line.strip()), "")
     lines.append(f"  body: {first_line[:160]}{'…' if len(first_line) > 160 else ''}")
-    unread = [name for name in ("title", "published_at", "body", "lead", "kicker", "category", "tags", "authors",
-                                "images", "view_count") if not getattr(item, name)]
+    unread = [
+        name
+        for name in (
+            "title",
+            "published_at",
+            "body",
+            "lead",
+            "kicker",
+            "category",
+            "tags",
+            "authors",
+            "images",
+            "view_count",
+        )
+        if not getattr(item, name)
+    ]
     if unread:
         lines.append(f"  not read: {', '.join(unread)}")
     return lines
 
 
 def description_lines(found: Discovery) -> list[str]:
-    lines = [f"family: {found.family}" + (f" ({found.evidence})" if found.evidence else ""),
-             f"article URLs: {found.article_url}",
-             f"news code: {', '.join(found.news_code) or 'in the URL'}"]
+    lines = [
+        f"family: {found.family}" + (f" ({found.evidence})" if found.evidence else ""),
+        f"article URLs: {found.article_url}",
+        f"news code: {', '.join(found.news_code) or 'in the URL'}",
+    ]
     if found.url_hash_only:
-        lines.append("news code: NOT PRINTED and not in the URL: each article is known by its URL's hash "
-                     "(counted as a fallback), so a site that moves its URLs duplicates its articles")
+        lines.append(
+            "news code: NOT PRINTED and not in the URL: each article is known by its URL's hash "
+            "(counted as a fallback), so a site that moves its URLs duplicates its articles"
+        )
     for strategy in found.strategies:
         details = ", ".join(f"{key} {value}" for key, value in strategy.items() if key != "kind")
         lines.append(f"discovery: {strategy['kind']} ({details})")
@@ -122,11 +142,13 @@ class Command(ScrapyCommand):
         return "Detect a news site's CMS, discovery and reading from its address, and register it as a source"
 
     def long_desc(self) -> str:
-        return ("Fetches the home page and a few pages it links to (through the mirror, robots.txt and the "
-                "host guard, as a crawl does), detects the CMS family, the article-URL and news-code rules and "
-                "the ways to discover articles (WordPress REST API, listing, feed, sitemap), reads 3 to 5 sample "
-                "articles and prints them, then appends the source's table to SOURCES_FILE. Exits 1, writing "
-                "nothing, when no article was read with a title, a date and a body.")
+        return (
+            "Fetches the home page and a few pages it links to (through the mirror, robots.txt and the "
+            "host guard, as a crawl does), detects the CMS family, the article-URL and news-code rules and "
+            "the ways to discover articles (WordPress REST API, listing, feed, sitemap), reads 3 to 5 sample "
+            "articles and prints them, then appends the source's table to SOURCES_FILE. Exits 1, writing "
+            "nothing, when no article was read with a title, a date and a body."
+        )
 
     def add_options(self, parser: argparse.ArgumentParser) -> None:
         super().add_options(parser)

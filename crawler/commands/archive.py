@@ -18,9 +18,14 @@ from crawler.store.database import Article, ArticleVersion, Store
 def pointed_files(store: Store) -> set[str]:
     """The archive files some stored article or kept version points into."""
     with Session(store.engine) as session:
-        return set(session.scalars(union(select(Article.archive_file).where(Article.archive_file.is_not(None)),
-                                         select(ArticleVersion.archive_file)
-                                         .where(ArticleVersion.archive_file.is_not(None)))))
+        return set(
+            session.scalars(
+                union(
+                    select(Article.archive_file).where(Article.archive_file.is_not(None)),
+                    select(ArticleVersion.archive_file).where(ArticleVersion.archive_file.is_not(None)),
+                )
+            )
+        )
 
 
 class Command(ScrapyCommand):
@@ -33,10 +38,12 @@ class Command(ScrapyCommand):
         return "Check the archive's WARC files, or delete the old ones no stored article points into"
 
     def long_desc(self) -> str:
-        return ("verify: reads every record of every file in ARCHIVE_DIR, checking its digests; a file cut short "
-                "is readable up to its last complete record and reported; exits 1 when a file is not sound. "
-                "prune: deletes the files older than ARCHIVE_KEEP_DAYS (0: keep forever) into which no stored "
-                "article or kept version points.")
+        return (
+            "verify: reads every record of every file in ARCHIVE_DIR, checking its digests; a file cut short "
+            "is readable up to its last complete record and reported; exits 1 when a file is not sound. "
+            "prune: deletes the files older than ARCHIVE_KEEP_DAYS (0: keep forever) into which no stored "
+            "article or kept version points."
+        )
 
     def add_options(self, parser: argparse.ArgumentParser) -> None:
         super().add_options(parser)

@@ -41,16 +41,21 @@ class Command(ScrapyCommand):
         return "Browse and search a SQLite store in the browser (Datasette, read-only, on 127.0.0.1)"
 
     def long_desc(self) -> str:
-        return ("Serves PATH.db (default: DATABASE_URL's SQLite file) read-only with Datasette on 127.0.0.1 and "
-                "prints its address. Persian search, facets by source, category and Jalali month, canned queries, "
-                "each article with its copies and versions; every table exports as CSV or JSON. The schema is "
-                "brought up to date first. For a PostgreSQL store, write a snapshot with `scrapy snapshot PATH.db`.")
+        return (
+            "Serves PATH.db (default: DATABASE_URL's SQLite file) read-only with Datasette on 127.0.0.1 and "
+            "prints its address. Persian search, facets by source, category and Jalali month, canned queries, "
+            "each article with its copies and versions; every table exports as CSV or JSON. The schema is "
+            "brought up to date first. For a PostgreSQL store, write a snapshot with `scrapy snapshot PATH.db`."
+        )
 
     def add_options(self, parser: argparse.ArgumentParser) -> None:
         super().add_options(parser)
-        parser.add_argument("--port", type=int, default=None,
-                            help=f"port on 127.0.0.1 (default {DEFAULT_PORT}, or a free one when it is taken; "
-                                 "0: any free one)")
+        parser.add_argument(
+            "--port",
+            type=int,
+            default=None,
+            help=f"port on 127.0.0.1 (default {DEFAULT_PORT}, or a free one when it is taken; 0: any free one)",
+        )
 
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
         if len(args) > 1:
@@ -59,20 +64,40 @@ class Command(ScrapyCommand):
         url = self.settings.get("DATABASE_URL")
         path = Path(args[0]) if args else sqlite_file(url)
         if path is None:
-            raise UsageError(f"DATABASE_URL is not a SQLite file ({url.split('://')[0]}): write a snapshot to browse "
-                             "with `scrapy snapshot PATH.db`, then `scrapy browse PATH.db`", print_help=False)
+            raise UsageError(
+                f"DATABASE_URL is not a SQLite file ({url.split('://')[0]}): write a snapshot to browse "
+                "with `scrapy snapshot PATH.db`, then `scrapy browse PATH.db`",
+                print_help=False,
+            )
         if not path.is_file():
             raise UsageError(f"no database at {path} (`python3 tasks.py demo` writes data/demo.db)", print_help=False)
         # A store written before search existed gets its index here, once (the only write).
         Store.open(f"sqlite:///{path}").engine.dispose()
         port = free_port(opts.port)
-        server = subprocess.Popen([str(DATASETTE), "serve", str(path), "--host", "127.0.0.1", "--port", str(port),
-                                   "--setting", "default_page_size", "50", "--setting", "sql_time_limit_ms", "5000",
-                                   "--setting", "facet_time_limit_ms", "500"],
-                                  # Its log (every request) goes to stderr: standard output is the address alone.
-                                  stdout=sys.stderr.fileno(),
-                                  # The desk serves archived pages from the archive the settings name.
-                                  env={**os.environ, "ARCHIVE_DIR": str(Path(self.settings["ARCHIVE_DIR"]).resolve())})
+        server = subprocess.Popen(
+            [
+                str(DATASETTE),
+                "serve",
+                str(path),
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+                "--setting",
+                "default_page_size",
+                "50",
+                "--setting",
+                "sql_time_limit_ms",
+                "5000",
+                "--setting",
+                "facet_time_limit_ms",
+                "500",
+            ],
+            # Its log (every request) goes to stderr: standard output is the address alone.
+            stdout=sys.stderr.fileno(),
+            # The desk serves archived pages from the archive the settings name.
+            env={**os.environ, "ARCHIVE_DIR": str(Path(self.settings["ARCHIVE_DIR"]).resolve())},
+        )
         # Stopped by a service manager or kill (SIGTERM), the desk stops its Datasette too, as on Ctrl-C.
         signal.signal(signal.SIGTERM, lambda *_: server.terminate())
         try:
@@ -91,14 +116,15 @@ class Command(ScrapyCommand):
 def free_port(asked: int | None) -> int:
     """The port to serve on: the one asked for (a usage error when it is taken), else the default when it is
     free, else any free one."""
-    for port in ([asked] if asked is not None else [DEFAULT_PORT, 0]):
+    for port in [asked] if asked is not None else [DEFAULT_PORT, 0]:
         with socket.socket() as probe:
             try:
                 probe.bind(("127.0.0.1", port))
             except OSError as error:
                 if asked is not None or error.errno != errno.EADDRINUSE:
-                    raise UsageError(f"--port {port}: cannot listen on 127.0.0.1:{port} ({error.strerror})",
-                                     print_help=False) from None
+                    raise UsageError(
+                        f"--port {port}: cannot listen on 127.0.0.1:{port} ({error.strerror})", print_help=False
+                    ) from None
                 continue
             return probe.getsockname()[1]
     raise AssertionError("port 0 is always free")

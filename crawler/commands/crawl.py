@@ -1,4 +1,5 @@
 """Project commands (COMMANDS_MODULE): `crawl` with a summary, `crawlall` for cron."""
+
 from __future__ import annotations
 
 import argparse
@@ -26,6 +27,8 @@ class Command(SummarizedCrawl):
             raise UsageError("give exactly one source; `scrapy crawlall` crawls them all")
         known = sorted(self.crawler_process.spider_loader.list())
         if args[0] not in known and args[0] not in ONE_OFF_SPIDERS:
-            raise UsageError(f"unknown source {args[0]!r}; known: {', '.join(known)} (or «site -a url=URL»: "
-                             "a one-off crawl of a site no source describes)")
+            raise UsageError(
+                f"unknown source {args[0]!r}; known: {', '.join(known)} (or «site -a url=URL»: "
+                "a one-off crawl of a site no source describes)"
+            )
         return args

@@ -16,8 +16,18 @@ from crawler.store.database import Store
 
 def format_table(rows: list[Freshness]) -> str:
     header = ("source", "last new article (Tehran)", "status", "usual gap from")
-    lines = [header, *((row.source, clock.tehran_jalali(row.last_new) if row.last_new else "-",
-                        f"{'STALE' if row.stale else 'ok'}: {row.figures}", row.basis) for row in rows)]
+    lines = [
+        header,
+        *(
+            (
+                row.source,
+                clock.tehran_jalali(row.last_new) if row.last_new else "-",
+                f"{'STALE' if row.stale else 'ok'}: {row.figures}",
+                row.basis,
+            )
+            for row in rows
+        ),
+    ]
     widths = [max(len(line[i]) for line in lines) for i in range(len(header))]
     return "\n".join("  ".join(cell.ljust(width) for cell, width in zip(line, widths)).rstrip() for line in lines)
 

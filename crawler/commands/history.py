@@ -60,8 +60,13 @@ class Version:
     content: dict[str, str]
 
     def as_dict(self) -> dict:
-        return {"version": self.number, "current": self.until is None, "since": self.since.isoformat(),
-                "until": self.until.isoformat() if self.until else None, **self.content}
+        return {
+            "version": self.number,
+            "current": self.until is None,
+            "since": self.since.isoformat(),
+            "until": self.until.isoformat() if self.until else None,
+            **self.content,
+        }
 
 
 def moment(at: datetime) -> str:
@@ -84,30 +89,53 @@ def history(article: Article, replaced: list[ArticleVersion]) -> dict:
     contents.append({name: getattr(article, name) for name in CONTENT_FIELDS})
     starts = [article.first_seen_at, *(old.replaced_at for old in replaced)]
     ends = [*(old.replaced_at for old in replaced), None]
-    versions = [Version(number, since, until, content)
-                for number, (since, until, content) in enumerate(zip(starts, ends, contents), start=1)]
-    changes = [{"from": earlier.number, "to": later.number, "at": later.since.isoformat(),
-                **{name: [{"op": op, "text": text} for op, text in word_diff(earlier.content[name], later.content[name])]
-                   for name in CONTENT_FIELDS if earlier.content[name] != later.content[name]}}
-               for earlier, later in zip(versions, versions[1:])]
+    versions = [
+        Version(number, since, until, content)
+        for number, (since, until, content) in enumerate(zip(starts, ends, contents), start=1)
+    ]
+    changes = [
+        {
+            "from": earlier.number,
+            "to": later.number,
+            "at": later.since.isoformat(),
+            **{
+                name: [{"op": op, "text": text} for op, text in word_diff(earlier.content[name], later.content[name])]
+                for name in CONTENT_FIELDS
+                if earlier.content[name] != later.content[name]
+            },
+        }
+        for earlier, later in zip(versions, versions[1:])
+    ]
     taken_down = None
     if article.removed_at is not None:
-        taken_down = {"at": article.removed_at.isoformat(), "reason": article.removed_reason,
-                      "status": article.removed_status, "final_url": article.removed_url,
-                      "removed_now": is_removed(article)}
-    return {"source": article.source, "news_code": article.news_code, "url": article.url,
-            "first_seen_at": article.first_seen_at.isoformat(), "last_seen_at": article.last_seen_at.isoformat(),
-            "last_checked_at": article.last_checked_at.isoformat() if article.last_checked_at else None,
-            "taken_down": taken_down, "restored_at": article.restored_at.isoformat() if article.restored_at else None,
-            "versions": [version.as_dict() for version in versions], "changes": changes}
+        taken_down = {
+            "at": article.removed_at.isoformat(),
+            "reason": article.removed_reason,
+            "status": article.removed_status,
+            "final_url": article.removed_url,
+            "removed_now": is_removed(article),
+        }
+    return {
+        "source": article.source,
+        "news_code": article.news_code,
+        "url": article.url,
+        "first_seen_at": article.first_seen_at.isoformat(),
+        "last_seen_at": article.last_seen_at.isoformat(),
+        "last_checked_at": article.last_checked_at.isoformat() if article.last_checked_at else None,
+        "taken_down": taken_down,
+        "restored_at": article.restored_at.isoformat() if article.restored_at else None,
+        "versions": [version.as_dict() for version in versions],
+        "changes": changes,
+    }
 
 
 def as_text(record: dict) -> str:
     at = datetime.fromisoformat
     lines = [f"{record['source']} {record['news_code']} {unquote(record['url'])}"]
     if down := record["taken_down"]:
-        lines.append(f"taken down {moment(at(down['at']))}: {down['reason']} (HTTP {down['status']} at "
-                     f"{down['final_url']})")
+        lines.append(
+            f"taken down {moment(at(down['at']))}: {down['reason']} (HTTP {down['status']} at {down['final_url']})"
+        )
     if record["restored_at"]:
         lines.append(f"restored {moment(at(record['restored_at']))}")
     changes = {change["to"]: change for change in record["changes"]}
@@ -136,10 +164,12 @@ class Command(ScrapyCommand):
         return "Print every version of a stored article and what changed, word by word"
 
     def long_desc(self) -> str:
-        return ("Prints the article's versions oldest first, each with the time it was first seen and replaced, "
-                "then for each later version a word-level diff of title, lead and body: [-removed-] {+added+}; "
-                "a takedown with its evidence. -o FILE.json writes the same as JSON. Exits 1 when no such "
-                "article is stored.")
+        return (
+            "Prints the article's versions oldest first, each with the time it was first seen and replaced, "
+            "then for each later version a word-level diff of title, lead and body: [-removed-] {+added+}; "
+            "a takedown with its evidence. -o FILE.json writes the same as JSON. Exits 1 when no such "
+            "article is stored."
+        )
 
     def add_options(self, parser: argparse.ArgumentParser) -> None:
         super().add_options(parser)
@@ -162,8 +192,13 @@ class Command(ScrapyCommand):
                 print(f"{' '.join(args)}: no such article is stored")
                 self.exitcode = 1
                 return
-            replaced = list(session.scalars(select(ArticleVersion).where(ArticleVersion.article_id == article.id)
-                                            .order_by(ArticleVersion.replaced_at, ArticleVersion.id)))
+            replaced = list(
+                session.scalars(
+                    select(ArticleVersion)
+                    .where(ArticleVersion.article_id == article.id)
+                    .order_by(ArticleVersion.replaced_at, ArticleVersion.id)
+                )
+            )
             record = history(article, replaced)
         print(as_text(record))
         if opts.output:

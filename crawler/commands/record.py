@@ -64,8 +64,7 @@ class PageFetcher(scrapy.Spider):
         self.fetched[url] = response
 
     def failed(self, failure: Failure) -> None:
-        reason = (f"HTTP {failure.value.response.status}" if failure.check(HttpError)
-                  else failure.getErrorMessage())
+        reason = f"HTTP {failure.value.response.status}" if failure.check(HttpError) else failure.getErrorMessage()
         self.fetched[failure.request.cb_kwargs["url"]] = reason  # type: ignore[attr-defined]  # scrapy sets .request on the failure an errback gets
 
 
@@ -89,8 +88,11 @@ class Command(ScrapyCommand):
         super().add_options(parser)
         parser.add_argument("--mirror", type=Path, default=DEFAULT_ROOT, help="mirror directory (tests/mirror)")
         parser.add_argument("--golden", type=Path, default=golden.GOLDEN_ROOT, help="golden directory (tests/golden)")
-        parser.add_argument("--from-archive", action="store_true",
-                            help="take the pages from the archive (ARCHIVE_DIR), fetching nothing")
+        parser.add_argument(
+            "--from-archive",
+            action="store_true",
+            help="take the pages from the archive (ARCHIVE_DIR), fetching nothing",
+        )
 
     @one_line_errors
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
@@ -117,15 +119,20 @@ class Command(ScrapyCommand):
         for name in sorted({name for url in args for name in loader.find_by_request(scrapy.Request(url))}):
             spider = cast("type[NewsSpider]", loader.load(name))
             if spider.strategy(WordPressApi) is not None:
-                self.record_api(spider, [url for url in args if name in loader.find_by_request(scrapy.Request(url))],
-                                opts.mirror, archived)
+                self.record_api(
+                    spider,
+                    [url for url in args if name in loader.find_by_request(scrapy.Request(url))],
+                    opts.mirror,
+                    archived,
+                )
         self.crawler_process.start()
         for url in args:
             if not self.record(url, fetched.get(url, "not fetched (see the log)"), opts):
                 self.exitcode = 1
 
-    def record_api(self, spider: type[scrapy.Spider], urls: list[str], mirror: Path,
-                   archived: dict[str, ArchivedRecord] | None) -> None:
+    def record_api(
+        self, spider: type[scrapy.Spider], urls: list[str], mirror: Path, archived: dict[str, ArchivedRecord] | None
+    ) -> None:
         """The source's spider reading the URLs as a refetch does (from the archive when `archived` is given),
         its API answers saved into the mirror and nothing stored."""
         assert self.crawler_process
@@ -142,10 +149,13 @@ class Command(ScrapyCommand):
             path = mirror_path(mirror, response.url)
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_bytes(response.body)
-            headers = {name: (response.headers[name] or b"").decode() for name in API_HEADERS
-                       if name in response.headers}
+            headers = {
+                name: (response.headers[name] or b"").decode() for name in API_HEADERS if name in response.headers
+            }
             if headers:
-                path.with_name(path.name + HEADERS_SUFFIX).write_text("".join(f"{k}: {v}\n" for k, v in headers.items()))
+                path.with_name(path.name + HEADERS_SUFFIX).write_text(
+                    "".join(f"{k}: {v}\n" for k, v in headers.items())
+                )
             print(path)
 
         crawler.signals.connect(save, signal=signals.response_received, weak=False)

@@ -30,15 +30,22 @@ from sqlalchemy.orm import Session
 
 from crawler.commands.history import word_diff
 from crawler.commands.refetch import Refetch
-from crawler.fetch.archive import (FILE_NAME, RECORD_META, ArchivedRecord, archive_files, read_record, record_url,
-                                   responses_in)
+from crawler.extract.urls import canonical_url
+from crawler.fetch.archive import (
+    FILE_NAME,
+    RECORD_META,
+    ArchivedRecord,
+    archive_files,
+    read_record,
+    record_url,
+    responses_in,
+)
 from crawler.items import CONTENT_FIELDS, ArticleItem
 from crawler.run import clock
 from crawler.run.preflight import check_database_url, one_line_errors, open_writable
 from crawler.sources.wpapi import API_ROOT, TAXONOMIES
-from crawler.store.database import REREAD_FIELDS, VERSION_REEXTRACTED, Article, Store
-from crawler.extract.urls import canonical_url
 from crawler.stats import REEXTRACT_API_ANSWERS, REEXTRACT_NOT_ARCHIVED, REEXTRACT_PAGES
+from crawler.store.database import REREAD_FIELDS, VERSION_REEXTRACTED, Article, Store
 
 #: The fields compared between the stored article and its new reading.
 COMPARED = (*CONTENT_FIELDS, *REREAD_FIELDS)
@@ -85,7 +92,9 @@ class ApiAnswers:
             return [post] if post else []
         if route in TAXONOMIES and "include" in query:
             ids = [int(term) for term in query["include"][0].split(",") if term.isdigit()]
-            return [self.terms[(parts.netloc, route, term)] for term in ids if (parts.netloc, route, term) in self.terms]
+            return [
+                self.terms[(parts.netloc, route, term)] for term in ids if (parts.netloc, route, term) in self.terms
+            ]
         return None
 
 
@@ -97,8 +106,9 @@ class ArchiveReplay(BaseDownloadHandler):
         self.crawler = crawler
         self.directory = crawler.settings.get("ARCHIVE_DIR")
         # By canonical URL: a post's link in the REST API may spell its escapes otherwise than the page's URL.
-        self.pages: dict[str, ArchivedRecord] = {canonical_url(url): record for url, record in
-                                                 (crawler.settings.get("ARCHIVE_REPLAY_PAGES") or {}).items()}
+        self.pages: dict[str, ArchivedRecord] = {
+            canonical_url(url): record for url, record in (crawler.settings.get("ARCHIVE_REPLAY_PAGES") or {}).items()
+        }
         self.api: ApiAnswers | None = None
 
     def api_answers(self) -> ApiAnswers:
@@ -124,8 +134,13 @@ class ArchiveReplay(BaseDownloadHandler):
             return response.replace(url=request.url, request=request)
         if f"/{API_ROOT}" in request.url and (answer := self.api_answers().answer(request.url)) is not None:
             stats.inc_value(REEXTRACT_API_ANSWERS)
-            return TextResponse(request.url, body=json.dumps(answer, ensure_ascii=False).encode(), encoding="utf-8",
-                                headers={"Content-Type": "application/json; charset=UTF-8"}, request=request)
+            return TextResponse(
+                request.url,
+                body=json.dumps(answer, ensure_ascii=False).encode(),
+                encoding="utf-8",
+                headers={"Content-Type": "application/json; charset=UTF-8"},
+                request=request,
+            )
         stats.inc_value(REEXTRACT_NOT_ARCHIVED)
         return Response(request.url, status=404, request=request, flags=["not archived"])
 
@@ -134,11 +149,19 @@ def replay_from_archive(crawler, pages: dict[str, ArchivedRecord]) -> None:
     """Settings of a crawler whose every answer comes from the archive: `pages` by URL, the REST API's from
     its archived answers. Nothing leaves the machine: no browser, no mirror, no robots.txt, no retries."""
     for name, value in {
-        "ADDONS": {}, "MIRROR_URL": "", "ROBOTSTXT_OBEY": False, "ARCHIVE_ENABLED": False, "RETRY_ENABLED": False,
-        "DOWNLOAD_HANDLERS": {"http": "crawler.commands.reextract.ArchiveReplay",
-                              "https": "crawler.commands.reextract.ArchiveReplay"},
+        "ADDONS": {},
+        "MIRROR_URL": "",
+        "ROBOTSTXT_OBEY": False,
+        "ARCHIVE_ENABLED": False,
+        "RETRY_ENABLED": False,
+        "DOWNLOAD_HANDLERS": {
+            "http": "crawler.commands.reextract.ArchiveReplay",
+            "https": "crawler.commands.reextract.ArchiveReplay",
+        },
         "ARCHIVE_REPLAY_PAGES": pages,
-        "AUTOTHROTTLE_ENABLED": False, "DOWNLOAD_DELAY": 0, "CONCURRENT_REQUESTS_PER_DOMAIN": 16,
+        "AUTOTHROTTLE_ENABLED": False,
+        "DOWNLOAD_DELAY": 0,
+        "CONCURRENT_REQUESTS_PER_DOMAIN": 16,
     }.items():
         crawler.settings.set(name, value, priority="cmdline")
 
@@ -162,16 +185,18 @@ class Differences:
 
     def process_item(self, item: ArticleItem) -> ArticleItem:
         with Session(self.store.engine) as session:
-            stored = session.scalars(select(Article).where(Article.source == item.source,
-                                                           Article.news_code == item.news_code)).one_or_none()
+            stored = session.scalars(
+                select(Article).where(Article.source == item.source, Article.news_code == item.news_code)
+            ).one_or_none()
         spider = self.crawler.spider
         spider.read_again += 1
         before = stored_values(stored) if stored is not None else {}
         changed = [name for name in COMPARED if before.get(name) != getattr(item, name)]
         if not changed:
             raise DropItem("unchanged", log_level="DEBUG")
-        spider.changes.append((item.url, item.news_code, {name: (before.get(name), getattr(item, name))
-                                                           for name in changed}))
+        spider.changes.append(
+            (item.url, item.news_code, {name: (before.get(name), getattr(item, name)) for name in changed})
+        )
         if self.dry_run:
             raise DropItem("dry run", log_level="DEBUG")
         return item
@@ -198,8 +223,11 @@ def archived_page(store: Store, directory: str, url: str) -> ArchivedRecord | No
     # Stored URLs are canonical (crawler/extract/urls.py); the archive keeps them as fetched.
     url = canonical_url(url)
     with Session(store.engine) as session:
-        pointed = session.execute(select(Article.archive_file, Article.archive_offset, Article.archive_digest)
-                                  .where(Article.url == url, Article.archive_file.is_not(None))).first()
+        pointed = session.execute(
+            select(Article.archive_file, Article.archive_offset, Article.archive_digest).where(
+                Article.url == url, Article.archive_file.is_not(None)
+            )
+        ).first()
     if pointed is not None:
         # An archive file's offset and digest are kept with it.
         return ArchivedRecord(*cast("tuple[str, int, str]", pointed))
@@ -216,8 +244,9 @@ def pointed_records(store: Store, sources: list[str], since: datetime | None) ->
     day = since.strftime("%Y%m%d") if since else ""
     found: dict[str, dict[str, ArchivedRecord]] = defaultdict(dict)
     with Session(store.engine) as session:
-        query = select(Article.source, Article.news_code, Article.archive_file, Article.archive_offset,
-                       Article.archive_digest).where(Article.archive_file.is_not(None))
+        query = select(
+            Article.source, Article.news_code, Article.archive_file, Article.archive_offset, Article.archive_digest
+        ).where(Article.archive_file.is_not(None))
         if sources:
             query = query.where(Article.source.in_(sources))
         # Rows with an archive file, whose offset and digest are kept with it.
@@ -230,16 +259,23 @@ def pointed_records(store: Store, sources: list[str], since: datetime | None) ->
 
 
 def shown(value, width: int = 100) -> str:
-    text = value.isoformat() if isinstance(value, datetime) else value if isinstance(value, str) \
+    text = (
+        value.isoformat()
+        if isinstance(value, datetime)
+        else value
+        if isinstance(value, str)
         else json.dumps(value, ensure_ascii=False)
+    )
     text = text.replace("\n", "⏎")
-    return text if len(text) <= width else text[:width - 1] + "…"
+    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 def shown_change(old, new) -> str:
     """A field's change in one line: for text, only the words removed [-…-] and added {+…+}."""
     if isinstance(old, str) and isinstance(new, str):
-        runs = [f"[-{text}-]" if op == "delete" else f"{{+{text}+}}" for op, text in word_diff(old, new) if op != "equal"]
+        runs = [
+            f"[-{text}-]" if op == "delete" else f"{{+{text}+}}" for op, text in word_diff(old, new) if op != "equal"
+        ]
         return shown(" … ".join(runs), 160)
     return f"{shown(old)} → {shown(new)}"
 
@@ -256,8 +292,11 @@ class Command(ScrapyCommand):
     def add_options(self, parser: argparse.ArgumentParser) -> None:
         super().add_options(parser)
         parser.add_argument("--since", default="", help="only pages archived this long ago or later (30d, 2w)")
-        parser.add_argument("--dry-run", action="store_true",
-                            help="report what would change, with a sample of the differences; store nothing")
+        parser.add_argument(
+            "--dry-run",
+            action="store_true",
+            help="report what would change, with a sample of the differences; store nothing",
+        )
 
     @one_line_errors
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
@@ -265,8 +304,9 @@ class Command(ScrapyCommand):
         loader = self.crawler_process.spider_loader
         unknown = sorted(set(args) - set(loader.list()))
         if unknown:
-            raise UsageError(f"unknown source {', '.join(unknown)} (sources: {', '.join(sorted(loader.list()))})",
-                             print_help=False)
+            raise UsageError(
+                f"unknown source {', '.join(unknown)} (sources: {', '.join(sorted(loader.list()))})", print_help=False
+            )
         try:
             since = clock.now(self.settings) - clock.parse_span(opts.since) if opts.since else None
         except ValueError as error:
@@ -294,11 +334,16 @@ class Command(ScrapyCommand):
             crawler = self.crawler_process.create_crawler(type(spider.__name__, (Reextract, spider), {}))
             replay_from_archive(crawler, pages)
             for name, value in {
-                "REEXTRACT_DRY_RUN": opts.dry_run, "SPIDERMON_ENABLED": False, "SOURCE_LOCK_ENABLED": False,
+                "REEXTRACT_DRY_RUN": opts.dry_run,
+                "SPIDERMON_ENABLED": False,
+                "SOURCE_LOCK_ENABLED": False,
                 # One article a transaction: the store's per-article path compares every field read again.
-                "STORE_VERSION_REASON": VERSION_REEXTRACTED, "STORE_BATCH_SIZE": 1,
-                "ITEM_PIPELINES": {**self.settings.getdict("ITEM_PIPELINES"),
-                                   "crawler.commands.reextract.Differences": 350},
+                "STORE_VERSION_REASON": VERSION_REEXTRACTED,
+                "STORE_BATCH_SIZE": 1,
+                "ITEM_PIPELINES": {
+                    **self.settings.getdict("ITEM_PIPELINES"),
+                    "crawler.commands.reextract.Differences": 350,
+                },
             }.items():
                 crawler.settings.set(name, value, priority="cmdline")
             self.crawler_process.crawl(crawler, refetch=list(pages))
@@ -315,9 +360,11 @@ class Command(ScrapyCommand):
             total += len(spider.changes)
             changed = ", ".join(f"{name} {count}" for name, count in sorted(fields.items())) or "none"
             verb = "would change" if dry_run else "changed"
-            print(f"{spider.name}: {spider.read_again} read again, {len(spider.changes)} {verb} ({changed}), "
-                  f"{len(spider.not_stored)} no longer an article, "
-                  f"{stats.get_value('reextract/not_archived', 0)} answers not in the archive")
+            print(
+                f"{spider.name}: {spider.read_again} read again, {len(spider.changes)} {verb} ({changed}), "
+                f"{len(spider.not_stored)} no longer an article, "
+                f"{stats.get_value('reextract/not_archived', 0)} answers not in the archive"
+            )
             for url, reason in sorted(spider.not_stored.items()):
                 print(f"  NOT AN ARTICLE NOW (kept as stored) {url}: {reason}")
             if dry_run:

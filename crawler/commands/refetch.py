@@ -35,9 +35,9 @@ class Refetch:
     def __init__(self, *args, refetch: list[str], **kwargs):
         super().__init__(*args, **kwargs)
         self.refetch = refetch
-        self.stored: dict[str, str] = {}       # asked URL -> news code of the article stored from it
-        self.not_stored: dict[str, str] = {}   # asked URL -> why nothing was stored
-        self.asked_for: dict[int, str] = {}    # id(item) -> the asked URL it came from
+        self.stored: dict[str, str] = {}  # asked URL -> news code of the article stored from it
+        self.not_stored: dict[str, str] = {}  # asked URL -> why nothing was stored
+        self.asked_for: dict[int, str] = {}  # id(item) -> the asked URL it came from
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
@@ -55,8 +55,10 @@ class Refetch:
         # read_with: what the source read of the article before its page (a WordPress post).
         items = list(self.parse_article(response, **read_with))
         if not items:
-            self.not_stored[asked] = (f"not an article page ({response.url} has no article markup or metadata: "
-                                      "a listing, a soft 404 or an error page?)")
+            self.not_stored[asked] = (
+                f"not an article page ({response.url} has no article markup or metadata: "
+                "a listing, a soft 404 or an error page?)"
+            )
         for item in items:
             self.asked_for[id(item)] = asked
             yield item
@@ -86,8 +88,9 @@ def as_json(value):
 def stored_record(store: Store, source: str, news_code: str) -> dict | None:
     """The article's row as stored, with how many earlier versions of it are kept."""
     with Session(store.engine) as session:
-        article = session.scalars(select(Article).where(Article.source == source,
-                                                        Article.news_code == news_code)).one_or_none()
+        article = session.scalars(
+            select(Article).where(Article.source == source, Article.news_code == news_code)
+        ).one_or_none()
         if article is None:
             return None
         record = {column.name: as_json(getattr(article, column.name)) for column in Article.__table__.columns}
@@ -105,10 +108,12 @@ class Command(ScrapyCommand):
         return "Fetch article URLs now, store them, print the stored records as JSON"
 
     def long_desc(self) -> str:
-        return ("Finds each URL's source by its host, fetches the page now, parses it with that source's spider "
-                "and stores it through the usual pipelines (a changed article keeps its old content in "
-                "article_versions). Exits 1 when a URL stored nothing (a listing, a soft 404, an error status), "
-                "2 when a URL belongs to no source (then nothing is fetched).")
+        return (
+            "Finds each URL's source by its host, fetches the page now, parses it with that source's spider "
+            "and stores it through the usual pipelines (a changed article keeps its old content in "
+            "article_versions). Exits 1 when a URL stored nothing (a listing, a soft 404, an error status), "
+            "2 when a URL belongs to no source (then nothing is fetched)."
+        )
 
     @one_line_errors
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
@@ -124,8 +129,11 @@ class Command(ScrapyCommand):
             spider = source_for(url, spiders)
             if spider is None:
                 hosts = ", ".join(sorted({host for s in spiders for host in s.describe().hosts}))
-                raise UsageError(f"{url}: no source answers to this host (sources' hosts, with or without www.: "
-                                 f"{hosts}); nothing fetched", print_help=False)
+                raise UsageError(
+                    f"{url}: no source answers to this host (sources' hosts, with or without www.: "
+                    f"{hosts}); nothing fetched",
+                    print_help=False,
+                )
             by_source.setdefault(spider, []).append(url)
         check_database_url(self.settings.get("DATABASE_URL"))
         check_mirror_url(self.settings.get("MIRROR_URL"))

@@ -30,10 +30,12 @@ class Command(ScrapyCommand):
         return "Write (or bring up to date) a SQLite snapshot of the store at DATABASE_URL, to browse"
 
     def long_desc(self) -> str:
-        return ("Copies the store at DATABASE_URL into the SQLite file PATH.db with the same ids, its search index "
-                "built as the rows go in. Into an existing snapshot only what changed since it was taken is copied: "
-                "articles seen, stored or rewritten since (with SNAPSHOT_OVERLAP_SECONDS of overlap for writes that "
-                "were still committing), and their versions, copies and the crawl runs since.")
+        return (
+            "Copies the store at DATABASE_URL into the SQLite file PATH.db with the same ids, its search index "
+            "built as the rows go in. Into an existing snapshot only what changed since it was taken is copied: "
+            "articles seen, stored or rewritten since (with SNAPSHOT_OVERLAP_SECONDS of overlap for writes that "
+            "were still committing), and their versions, copies and the crawl runs since."
+        )
 
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
         if len(args) != 1:
@@ -42,15 +44,19 @@ class Command(ScrapyCommand):
         url = self.settings.get("DATABASE_URL")
         path = Path(args[0]).resolve()
         if url.startswith("sqlite:///") and Path(url.removeprefix("sqlite:///")).resolve() == path:
-            raise UsageError(f"{args[0]} is the store itself (DATABASE_URL); browse it directly with `scrapy browse`",
-                             print_help=False)
+            raise UsageError(
+                f"{args[0]} is the store itself (DATABASE_URL); browse it directly with `scrapy browse`",
+                print_help=False,
+            )
         source, target = Store.open(url), Store.open(f"sqlite:///{path}")
         overlap = timedelta(seconds=self.settings.getfloat("SNAPSHOT_OVERLAP_SECONDS", 300))
         with source.engine.connect() as reading, target.engine.begin() as writing:
             copied = copy_changes(reading, writing, overlap)
             total = writing.scalar(select(func.count()).select_from(Article))
-        print(f"snapshot {path}: {copied['articles']} articles copied ({copied['since']}), {total} in all; "
-              f"{copied['versions']} versions, {copied['copies']} copies, {copied['runs']} crawl runs added")
+        print(
+            f"snapshot {path}: {copied['articles']} articles copied ({copied['since']}), {total} in all; "
+            f"{copied['versions']} versions, {copied['copies']} copies, {copied['runs']} crawl runs added"
+        )
 
 
 def copy_changes(reading: Connection, writing: Connection, overlap: timedelta) -> dict:
@@ -70,7 +76,7 @@ def copy_changes(reading: Connection, writing: Connection, overlap: timedelta) -
     copies = ArticleCopy.__table__
     counts["copies"] = 0
     for at in range(0, len(ids), CHUNK):
-        chunk = ids[at:at + CHUNK]
+        chunk = ids[at : at + CHUNK]
         involved = or_(copies.c.original_id.in_(chunk), copies.c.copy_id.in_(chunk))
         writing.execute(delete(copies).where(involved))
         for rows in _chunks(reading, select(copies).where(involved)):
@@ -97,6 +103,10 @@ def _chunks(reading: Connection, statement):
 
 def _upsert(writing: Connection, table: Table, rows: list[dict]) -> None:
     insert = sqlite.insert(table)
-    writing.execute(insert.on_conflict_do_update(
-        index_elements=["id"], set_={column.name: insert.excluded[column.name] for column in table.columns
-                                     if column.name != "id"}), rows)
+    writing.execute(
+        insert.on_conflict_do_update(
+            index_elements=["id"],
+            set_={column.name: insert.excluded[column.name] for column in table.columns if column.name != "id"},
+        ),
+        rows,
+    )

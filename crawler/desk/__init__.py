@@ -27,47 +27,84 @@ from crawler.fetch.archive import ArchivedRecord, read_record
 from crawler.store import search
 
 ARTICLE_COLUMNS = {
-    "source": "منبع", "news_code": "کد خبر در سایت منبع", "url": "نشانی خبر", "title": "تیتر", "lead": "لید",
-    "body": "متن (هر بند در یک سطر)", "published_at": "زمان انتشار (با اختلاف ساعت)",
+    "source": "منبع",
+    "news_code": "کد خبر در سایت منبع",
+    "url": "نشانی خبر",
+    "title": "تیتر",
+    "lead": "لید",
+    "body": "متن (هر بند در یک سطر)",
+    "published_at": "زمان انتشار (با اختلاف ساعت)",
     "published_jalali": "تاریخ انتشار (شمسی)",
     "published_precision": "دقت زمان انتشار: day (تنها روز؛ ساعت ۰۰:۰۰ واقعی نیست)، minute یا second",
-    "kicker": "روتیتر", "category": "دسته", "tags": "برچسب‌ها",
-    "authors": "نویسندگان", "images": "تصویرها", "view_count": "شمار بازدید", "crawled_at": "زمان خزش (UTC)",
-    "provenance": "هر فیلد از کجای صفحه خوانده شد", "content_hash": "اثر محتوا (تیتر، لید، متن)",
-    "first_seen_at": "نخستین بار دیده شد", "last_seen_at": "آخرین بار دیده شد",
+    "kicker": "روتیتر",
+    "category": "دسته",
+    "tags": "برچسب‌ها",
+    "authors": "نویسندگان",
+    "images": "تصویرها",
+    "view_count": "شمار بازدید",
+    "crawled_at": "زمان خزش (UTC)",
+    "provenance": "هر فیلد از کجای صفحه خوانده شد",
+    "content_hash": "اثر محتوا (تیتر، لید، متن)",
+    "first_seen_at": "نخستین بار دیده شد",
+    "last_seen_at": "آخرین بار دیده شد",
 }
 
 TABLES = {
     "articles": {
-        "title": "خبرها", "description": "هر خبر یک بار، با کد خبر سایت منبع. جست‌وجو فارسی است: ي/ك، "
-                                          "نیم‌فاصله، اعراب و رقم‌ها یکسان دیده می‌شوند.",
-        "sort_desc": "published_at", "facets": ["source", "category"], "label_column": "title",
-        "fts_table": "articles_fts", "fts_pk": "id", "columns": ARTICLE_COLUMNS,
+        "title": "خبرها",
+        "description": "هر خبر یک بار، با کد خبر سایت منبع. جست‌وجو فارسی است: ي/ك، "
+        "نیم‌فاصله، اعراب و رقم‌ها یکسان دیده می‌شوند.",
+        "sort_desc": "published_at",
+        "facets": ["source", "category"],
+        "label_column": "title",
+        "fts_table": "articles_fts",
+        "fts_pk": "id",
+        "columns": ARTICLE_COLUMNS,
     },
     "article_list": {
-        "title": "فهرست خبرها", "description": "خبرها با ماه شمسی انتشار، برای پالایش بر پایه منبع، دسته و ماه.",
-        "sort_desc": "published_at", "facets": ["source", "category", "jalali_month"],
+        "title": "فهرست خبرها",
+        "description": "خبرها با ماه شمسی انتشار، برای پالایش بر پایه منبع، دسته و ماه.",
+        "sort_desc": "published_at",
+        "facets": ["source", "category", "jalali_month"],
         "columns": {**ARTICLE_COLUMNS, "id": "شناسه خبر", "jalali_month": "ماه انتشار (شمسی)"},
     },
     "article_versions": {
-        "title": "نسخه‌های پیشین", "description": "محتوای پیشین خبری که سایت منبع آن را بازنویسی کرد.",
+        "title": "نسخه‌های پیشین",
+        "description": "محتوای پیشین خبری که سایت منبع آن را بازنویسی کرد.",
         "sort_desc": "replaced_at",
-        "columns": {"article_id": "خبر", "title": "تیتر پیشین", "lead": "لید پیشین", "body": "متن پیشین",
-                    "replaced_at": "زمان جایگزینی"},
+        "columns": {
+            "article_id": "خبر",
+            "title": "تیتر پیشین",
+            "lead": "لید پیشین",
+            "body": "متن پیشین",
+            "replaced_at": "زمان جایگزینی",
+        },
     },
     "copies": {
-        "title": "رونوشت‌ها", "description": "خبرهایی با متن یکسان یا بسیار نزدیک (بازنشر یک خبر). اصل، خبری است "
-                                            "که زودتر منتشر شد؛ هر دو نگه داشته می‌شوند.",
+        "title": "رونوشت‌ها",
+        "description": "خبرهایی با متن یکسان یا بسیار نزدیک (بازنشر یک خبر). اصل، خبری است "
+        "که زودتر منتشر شد؛ هر دو نگه داشته می‌شوند.",
         "sort_desc": "found_at",
-        "columns": {"original_id": "اصل", "copy_id": "رونوشت", "similarity": "شباهت (ژاکارد)",
-                    "found_at": "زمان یافتن"},
+        "columns": {
+            "original_id": "اصل",
+            "copy_id": "رونوشت",
+            "similarity": "شباهت (ژاکارد)",
+            "found_at": "زمان یافتن",
+        },
     },
-    "crawl_runs": {"title": "اجراهای خزش", "description": "هر منبع در هر اجرا: شمار صفحه‌ها و خبرها و مشکل‌ها.",
-                   "sort_desc": "id", "facets": ["source", "finish_reason"]},
-    "unpublished_codes": {"title": "کدهای منتشرنشده",
-                          "description": "کدهای خبر درون بازهٔ کدهای پیاپی یک منبع که سایت برایشان 404 یا 410 داد: "
-                                         "برداشته یا هرگز منتشرنشده؛ دوباره پرسیده نمی‌شوند.",
-                          "sort_desc": "found_at", "facets": ["source"]},
+    "crawl_runs": {
+        "title": "اجراهای خزش",
+        "description": "هر منبع در هر اجرا: شمار صفحه‌ها و خبرها و مشکل‌ها.",
+        "sort_desc": "id",
+        "facets": ["source", "finish_reason"],
+    },
+    "unpublished_codes": {
+        "title": "کدهای منتشرنشده",
+        "description": "کدهای خبر درون بازهٔ کدهای پیاپی یک منبع که سایت برایشان 404 یا 410 داد: "
+        "برداشته یا هرگز منتشرنشده؛ دوباره پرسیده نمی‌شوند.",
+        "sort_desc": "found_at",
+        "facets": ["source"],
+    },
     "copy_bands": {"hidden": True},
     "alembic_version": {"hidden": True},
 }
@@ -124,7 +161,7 @@ order by latest_stored desc""",
     "coverage": {
         "title": "پوشش هر منبع",
         "description": "خبرهای نگه‌داشته در برابر آنچه خود سایت اعلام می‌کند (شمار REST API، نقشهٔ سایت یا بازهٔ "
-                       "کدهای پیاپی)، در تازه‌ترین اجرایی که آن را سنجید.",
+        "کدهای پیاپی)، در تازه‌ترین اجرایی که آن را سنجید.",
         "sql": """select source, coverage_evidence as evidence, coverage_declared as declared,
   coverage_stored as stored,
   round(100.0 * coverage_stored / nullif(coverage_declared, 0), 1) as percent, finished_at as measured_at
@@ -158,8 +195,11 @@ async def archived_link(db, article_id: int) -> str | None:
     columns = {column for column in await db.table_columns("articles")}
     if "archive_file" not in columns:
         return None
-    row = (await db.execute("select archive_file, archive_offset, archive_digest from articles where id = :id",
-                            {"id": article_id})).first()
+    row = (
+        await db.execute(
+            "select archive_file, archive_offset, archive_digest from articles where id = :id", {"id": article_id}
+        )
+    ).first()
     if row is None or row["archive_file"] is None:
         return None
     return f"/-/archive/{row['archive_file']}/{row['archive_offset']}?digest={row['archive_digest']}"
@@ -179,8 +219,10 @@ def prepare_connection(conn):
 
 @hookimpl
 def get_metadata(datasette, key, database, table):
-    return {"title": "میز خواننده: خبرهای شهرداری‌ها و خبرگزاری‌ها",
-            "databases": {name: {"tables": TABLES} for name in datasette.databases if _readable(name)}}
+    return {
+        "title": "میز خواننده: خبرهای شهرداری‌ها و خبرگزاری‌ها",
+        "databases": {name: {"tables": TABLES} for name in datasette.databases if _readable(name)},
+    }
 
 
 @hookimpl
@@ -219,8 +261,11 @@ async def archived_page(request):
         return Response.text(f"not in the archive: {error}", status=404)
     kind = next((value for name, value in archived.headers if name.lower() == "content-type"), "text/html")
     # The site's page on the desk's origin: sandboxed, so none of its scripts runs and it reaches nothing of the desk.
-    return Response(archived.body, content_type=kind,
-                    headers={"Content-Security-Policy": "sandbox", "X-Archived-From": archived.url})
+    return Response(
+        archived.body,
+        content_type=kind,
+        headers={"Content-Security-Policy": "sandbox", "X-Archived-From": archived.url},
+    )
 
 
 @hookimpl
@@ -239,13 +284,20 @@ def extra_template_vars(view_name, database, table, request, datasette):
             article_id = int(request.url_vars.get("pks", ""))
         except ValueError:
             return {}
-        copies = (await db.execute(
-            """select a.id, a.source, a.title, a.published_at, k.similarity
+        copies = (
+            await db.execute(
+                """select a.id, a.source, a.title, a.published_at, k.similarity
                from copies k join articles a on a.id = case k.original_id when :id then k.copy_id else k.original_id end
-               where :id in (k.original_id, k.copy_id)""", {"id": article_id})).rows
+               where :id in (k.original_id, k.copy_id)""",
+                {"id": article_id},
+            )
+        ).rows
         if copies:
-            me = (await db.execute("select id, source, title, published_at from articles where id = :id",
-                                   {"id": article_id})).first()
+            me = (
+                await db.execute(
+                    "select id, source, title, published_at from articles where id = :id", {"id": article_id}
+                )
+            ).first()
             group = [{**dict(row), "this": False} for row in copies] + [{**dict(me), "similarity": None, "this": True}]
             group.sort(key=lambda row: (datetime.fromisoformat(str(row["published_at"])), row["id"]))
             for place, row in enumerate(group):
@@ -253,10 +305,17 @@ def extra_template_vars(view_name, database, table, request, datasette):
                 row["link"] = datasette.urls.row(database, "articles", row["id"])
         else:
             group = []
-        versions = (await db.execute(
-            "select replaced_at, title, substr(body, 1, 300) as body from article_versions where article_id = :id"
-            " order by replaced_at desc", {"id": article_id})).rows
-        return {"desk_copies": group, "desk_versions": [dict(row) for row in versions],
-                "desk_archived": await archived_link(db, article_id)}
+        versions = (
+            await db.execute(
+                "select replaced_at, title, substr(body, 1, 300) as body from article_versions where article_id = :id"
+                " order by replaced_at desc",
+                {"id": article_id},
+            )
+        ).rows
+        return {
+            "desk_copies": group,
+            "desk_versions": [dict(row) for row in versions],
+            "desk_archived": await archived_link(db, article_id),
+        }
 
     return article_page

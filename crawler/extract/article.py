@@ -25,8 +25,18 @@ from w3lib.url import safe_url_string
 
 from crawler.extract.blocks import block_text
 from crawler.extract.datefinder import find_published
-from crawler.extract.dates import (DAY, JALALI_YEARS, TEHRAN, clean_date_text, jalali_dates, jalali_day,
-                                   machine_precision, parse_jalali, parse_machine_date, read_jalali)
+from crawler.extract.dates import (
+    DAY,
+    JALALI_YEARS,
+    TEHRAN,
+    clean_date_text,
+    jalali_dates,
+    jalali_day,
+    machine_precision,
+    parse_jalali,
+    parse_machine_date,
+    read_jalali,
+)
 from crawler.extract.layout import PageLayout, element_text
 from crawler.extract.selectors import PageSelectors
 from crawler.extract.site import Site
@@ -43,7 +53,8 @@ Step = tuple[str, Callable[[], T]]
 # a paragraph that merely starts with such a word is text.
 FURNITURE_LINE = re.compile(
     "^(لینک کوتاه|لینک اصل خبر.*|کد خبر|شناسه خبر|کد مطلب|برچسب[\u200c ]?ها|اشتراک[\u200c ]?گذاری|نظرات|ارسال نظر|ثبت دیدگاه)"
-    r"\s*[:：]?\s*\S*$")
+    r"\s*[:：]?\s*\S*$"
+)
 # An excerpt cut off by the CMS is not a lead.
 TRUNCATED = re.compile(r"(\[\s*(…|\.\.\.)\s*\]|…|\.\.\.)\s*$")
 # A body line this short that holds a date is a dateline («۱۸ تیر ۱۴۰۴ - ۰۹:۱۵»), not text.
@@ -67,8 +78,11 @@ TAGS_LABEL = re.compile(r"^(برچسب|کلیدواژه|کلید واژه|کلم
 # «ادامه مطلب»: an excerpt in a listing, not an article.
 READ_MORE = re.compile(r"^(ادامه (مطلب|خبر)|بیشتر بخوانید|مشاهده (ادامه|بیشتر)|ادامه)\s*(»|…|\.\.\.)?$")
 # Titles of soft 404s, error and search pages.
-NOT_FOUND = re.compile(r"یافت نشد|پیدا نشد|وجود ندارد|صفحه مورد نظر|\b404\b|not found|server error|runtime error"
-                       r"|^خطا|^error\b|نتایج جستجو|جستجو برای|search results", re.I)
+NOT_FOUND = re.compile(
+    r"یافت نشد|پیدا نشد|وجود ندارد|صفحه مورد نظر|\b404\b|not found|server error|runtime error"
+    r"|^خطا|^error\b|نتایج جستجو|جستجو برای|search results",
+    re.I,
+)
 SEARCH_URL = re.compile(r"[?&](s|q|query|search|keyword)=|/search\b|/جستجو", re.I)
 # A resized copy WordPress makes of an uploaded image: «reje-1-1024x683.jpg» is «reje-1.jpg».
 RESIZED = re.compile(r"-(\d{2,4})x(\d{2,4})(?=\.\w+$)")
@@ -80,6 +94,8 @@ IMAGE_CDNS = ("wp.com", "arvanstorage.ir")
 LABEL_WORDS = ("ادامه", "بیشتر", "کد ", "كد ", "شناسه ", "بازد", "برچسب", "کلیدواژه", "کلید واژه", "کلمات کلیدی")
 # A body without a sentence this long (in words) is a list of links or headings, not prose.
 PROSE_WORDS = 6
+
+
 def _first(steps: Iterable[Step[T]]) -> tuple[T | None, str | None]:
     """The first non-empty value of a chain of (step name, getter), with the step's name."""
     for name, getter in steps:
@@ -158,8 +174,9 @@ def clean_body(text: str, title: str, kicker: str = "") -> tuple[str, tuple[date
     """The body's lines that are the article's, and the dateline that opens it with its precision (or None)."""
     lines = [line for line in normalize_text(text).split("\n") if _has_words(line)]
     # Pages often repeat the kicker and the title above the body.
-    while lines and (lines[0] in {title, kicker} or title and lines[0].endswith(title)
-                     and len(lines[0]) < len(title) + DATELINE_MAX):
+    while lines and (
+        lines[0] in {title, kicker} or title and lines[0].endswith(title) and len(lines[0]) < len(title) + DATELINE_MAX
+    ):
         lines.pop(0)
     kept: list[str] = []
     dateline: tuple[datetime, str] | None = None
@@ -242,14 +259,18 @@ class ArticlePage:
         return scope.xpath(f".//*[text()[{words}] or contains(@title, 'بازد')]")
 
     def _labelled_with(self, *words: str) -> list:
-        return [element for element in self._labelled
-                if any(word in "".join(element.itertext()) or word in (element.get("title") or "") for word in words)]
+        return [
+            element
+            for element in self._labelled
+            if any(word in "".join(element.itertext()) or word in (element.get("title") or "") for word in words)
+        ]
 
     @cached_property
     def layout(self) -> PageLayout:
         """Where the title and the body sit, once the title is read (the generic steps need them)."""
-        return PageLayout(self.response.selector.root, self._title, self.response.url, self.site.is_article_url,
-                          self.site.code_in_url)
+        return PageLayout(
+            self.response.selector.root, self._title, self.response.url, self.site.is_article_url, self.site.code_in_url
+        )
 
     def not_an_article(self, item: ArticleItem | None = None) -> str:
         """Why the page is not one article («» when it is). Structured data or the site's markup say it is
@@ -282,8 +303,11 @@ class ArticlePage:
 
     def _reads_more(self) -> bool:
         """A «read more» link to another article: an excerpt's."""
-        return any(READ_MORE.match(element_text(link)) and self.layout.links_to_other_article(link)
-                   for link in self._labelled_with("ادامه", "بیشتر") if link.tag == "a")
+        return any(
+            READ_MORE.match(element_text(link)) and self.layout.links_to_other_article(link)
+            for link in self._labelled_with("ادامه", "بیشتر")
+            if link.tag == "a"
+        )
 
     def _is_listing(self) -> bool:
         """A «read more» link to another article, a title that links to another article, text that sits
@@ -293,19 +317,24 @@ class ArticlePage:
             return True
         layout = self.layout
         title = layout.title_element
-        if title is not None and any(layout.beside_other_article(node, levels=1)
-                                     for node in (title, *title.iterancestors("a"))):
+        if title is not None and any(
+            layout.beside_other_article(node, levels=1) for node in (title, *title.iterancestors("a"))
+        ):
             return True
         entry = layout.body_start
         if entry is None:
             # No prose of its own, and headlines of other articles: a list of them.
-            headlines = [heading for heading in self.response.selector.root.iter("h2", "h3", "h4")
-                         if layout.beside_other_article(heading, levels=1) and not layout.is_chrome(heading)]
+            headlines = [
+                heading
+                for heading in self.response.selector.root.iter("h2", "h3", "h4")
+                if layout.beside_other_article(heading, levels=1) and not layout.is_chrome(heading)
+            ]
             return len(headlines) >= 2
         for _ in range(2):
             entry = entry.getparent() if entry is not None else None
-            if entry is not None and any(layout.beside_other_article(heading, levels=1)
-                                         for heading in entry.iter("h1", "h2", "h3", "h4")):
+            if entry is not None and any(
+                layout.beside_other_article(heading, levels=1) for heading in entry.iter("h1", "h2", "h3", "h4")
+            ):
                 return True
         return False
 
@@ -375,12 +404,18 @@ class ArticlePage:
         ]
 
     def title(self) -> str:
-        return self._record("title", [
-            ("jsonld", lambda: normalize_line(self.data.text("headline"))),
-            ("meta", lambda: self._without_site_name(normalize_line(self.data.meta("og:title")))),
-            ("selector", lambda: normalize_line(" ".join(self.selected_text("title").split("\n")))),
-            ("fallback", self._generic_title),
-        ]) or ""
+        return (
+            self._record(
+                "title",
+                [
+                    ("jsonld", lambda: normalize_line(self.data.text("headline"))),
+                    ("meta", lambda: self._without_site_name(normalize_line(self.data.meta("og:title")))),
+                    ("selector", lambda: normalize_line(" ".join(self.selected_text("title").split("\n")))),
+                    ("fallback", self._generic_title),
+                ],
+            )
+            or ""
+        )
 
     def kicker(self) -> str:
         # «… خبر داد:» leads into the title; the colon is layout, not part of the kicker.
@@ -390,18 +425,30 @@ class ArticlePage:
         def usable(text: str) -> str:
             return lead_or_nothing(text, body)
 
-        return self._record("lead", [
-            ("jsonld", lambda: usable(self.data.text("description"))),
-            ("selector", lambda: usable(self.selected_text("lead"))),
-            ("meta", lambda: usable(self.data.meta("og:description") or self.data.meta("description"))),
-        ]) or ""
+        return (
+            self._record(
+                "lead",
+                [
+                    ("jsonld", lambda: usable(self.data.text("description"))),
+                    ("selector", lambda: usable(self.selected_text("lead"))),
+                    ("meta", lambda: usable(self.data.meta("og:description") or self.data.meta("description"))),
+                ],
+            )
+            or ""
+        )
 
     def body(self, title: str) -> str:
-        return self._record("body", [
-            ("selector", lambda: self._clean_body(self._selected_body(), title)),
-            ("jsonld", lambda: self._clean_body(self.data.text("articleBody"), title)),
-            ("fallback", lambda: self._clean_body(self._generic_body(), title)),
-        ]) or ""
+        return (
+            self._record(
+                "body",
+                [
+                    ("selector", lambda: self._clean_body(self._selected_body(), title)),
+                    ("jsonld", lambda: self._clean_body(self.data.text("articleBody"), title)),
+                    ("fallback", lambda: self._clean_body(self._generic_body(), title)),
+                ],
+            )
+            or ""
+        )
 
     def published_at(self, body: str) -> tuple[datetime | None, str | None]:
         """The publication instant on Tehran's clock, and how exactly the page states it (`DAY`: a date
@@ -422,19 +469,22 @@ class ArticlePage:
             evidence.append(found or "")
             return moment
 
-        moment = self._record("published_at", [
-            ("jsonld", lambda: machine("jsonld", self.data.text("datePublished"))),
-            ("meta", lambda: machine("meta", self.data.meta("article:published_time") or self._time_element())),
-            ("selector", lambda: printed("selector", read_jalali(self.selected_text("date")))),
-            # The page-level finder: a date next to the title; its evidence names the step.
-            ("near_title", in_article_head),
-            # A dateline printed above the text as it stands.
-            ("dateline", lambda: printed("dateline", self.dateline)),
-            # The first date of the prose is an event's, date-only (a time there is an event's too),
-            # unless the text says it is today's or the site declares its text dates are its own; never
-            # when the article's head prints dates that disagree.
-            ("text", lambda: self._plausible(_day_of(self._text_date(body))) if evidence != ["disagree"] else None),
-        ])
+        moment = self._record(
+            "published_at",
+            [
+                ("jsonld", lambda: machine("jsonld", self.data.text("datePublished"))),
+                ("meta", lambda: machine("meta", self.data.meta("article:published_time") or self._time_element())),
+                ("selector", lambda: printed("selector", read_jalali(self.selected_text("date")))),
+                # The page-level finder: a date next to the title; its evidence names the step.
+                ("near_title", in_article_head),
+                # A dateline printed above the text as it stands.
+                ("dateline", lambda: printed("dateline", self.dateline)),
+                # The first date of the prose is an event's, date-only (a time there is an event's too),
+                # unless the text says it is today's or the site declares its text dates are its own; never
+                # when the article's head prints dates that disagree.
+                ("text", lambda: self._plausible(_day_of(self._text_date(body))) if evidence != ["disagree"] else None),
+            ],
+        )
         precision = precisions.get(self.provenance.get("published_at", ""), DAY)
         if self.provenance.get("published_at") == "near_title":
             self.provenance["published_at"] = evidence[0]
@@ -442,34 +492,55 @@ class ArticlePage:
         return (moment.astimezone(TEHRAN), precision) if moment else (None, None)
 
     def category(self) -> str:
-        return self._record("category", [
-            # A list in Yoast's JSON-LD, most specific last.
-            ("jsonld", lambda: normalize_line((self.data.names("articleSection") or [""])[-1])),
-            ("meta", lambda: normalize_line(self.data.meta("article:section"))),
-            ("selector", lambda: (self.selected_list("category") or [""])[-1]),
-        ]) or ""
+        return (
+            self._record(
+                "category",
+                [
+                    # A list in Yoast's JSON-LD, most specific last.
+                    ("jsonld", lambda: normalize_line((self.data.names("articleSection") or [""])[-1])),
+                    ("meta", lambda: normalize_line(self.data.meta("article:section"))),
+                    ("selector", lambda: (self.selected_list("category") or [""])[-1]),
+                ],
+            )
+            or ""
+        )
 
     def tags(self) -> list[str]:
-        return self._record("tags", [
-            ("jsonld", lambda: _unique(normalize_line(k) for k in self.data.keywords())),
-            ("meta", lambda: _unique(normalize_line(k) for k in self.data.metas("article:tag"))),
-            ("selector", lambda: self.selected_list("tags")),
-            ("fallback", self._generic_tags),
-        ]) or []
+        return (
+            self._record(
+                "tags",
+                [
+                    ("jsonld", lambda: _unique(normalize_line(k) for k in self.data.keywords())),
+                    ("meta", lambda: _unique(normalize_line(k) for k in self.data.metas("article:tag"))),
+                    ("selector", lambda: self.selected_list("tags")),
+                    ("fallback", self._generic_tags),
+                ],
+            )
+            or []
+        )
 
     def authors(self) -> list[str]:
         """The article's authors: people, never the outlet (Hamshahri credits «همشهری آنلاین»)."""
-        outlets = {normalize_line(name) for name in (self.site.site_name, self.data.meta("og:site_name"),
-                                                     *self.data.names("publisher")) if name}
+        outlets = {
+            normalize_line(name)
+            for name in (self.site.site_name, self.data.meta("og:site_name"), *self.data.names("publisher"))
+            if name
+        }
 
         def people(names: Iterable[str]) -> list[str]:
             return [name for name in _unique(map(normalize_line, names)) if name not in outlets]
 
-        return self._record("authors", [
-            ("jsonld", lambda: people(self.data.people("author"))),
-            ("meta", lambda: people(a for a in self.data.metas("author") if "://" not in a)),
-            ("selector", lambda: people(self.selected_list("authors"))),
-        ]) or []
+        return (
+            self._record(
+                "authors",
+                [
+                    ("jsonld", lambda: people(self.data.people("author"))),
+                    ("meta", lambda: people(a for a in self.data.metas("author") if "://" not in a)),
+                    ("selector", lambda: people(self.selected_list("authors"))),
+                ],
+            )
+            or []
+        )
 
     def images(self) -> list[str]:
         """The article's images: http(s) URLs on the site's hosts, their subdomains or an image CDN
@@ -481,8 +552,7 @@ class ArticlePage:
             self.provenance["images"] = "jsonld" if self.data.images() else "meta"
         elif selected:
             self.provenance["images"] = "selector"
-        urls = _unique(safe_url_string(self.response.urljoin(u.strip())) for u in [*structured, *selected]
-                       if u.strip())
+        urls = _unique(safe_url_string(self.response.urljoin(u.strip())) for u in [*structured, *selected] if u.strip())
         kept: dict[str, str] = {}
         for url in filter(self._image_host, urls):
             original = RESIZED.sub("", url)
@@ -505,13 +575,17 @@ class ArticlePage:
         host = bare_host(parts.hostname or "")
         return parts.scheme in ("http", "https") and any(
             host == known or host.endswith(f".{known}")
-            for known in (*self.site.hosts, bare_host(self.response.url), *IMAGE_CDNS))
+            for known in (*self.site.hosts, bare_host(self.response.url), *IMAGE_CDNS)
+        )
 
     def view_count(self) -> int | None:
-        return self._record("view_count", [
-            ("selector", lambda: parse_int(self.selected_text("views"))),
-            ("fallback", self._generic_views),
-        ])
+        return self._record(
+            "view_count",
+            [
+                ("selector", lambda: parse_int(self.selected_text("views"))),
+                ("fallback", self._generic_views),
+            ],
+        )
 
     def printed_news_code(self) -> str:
         """A printed «کد خبر», «شناسه خبر» or «کد مطلب» and its number, wherever the theme puts it."""
@@ -540,7 +614,7 @@ class ArticlePage:
         for line in body.split("\n"):
             cleaned = clean_date_text(line)
             for moment, start, _, _ in jalali_dates(cleaned):
-                if TEXT_DATE_EVIDENCE.search(cleaned[max(0, start - 30):start]):
+                if TEXT_DATE_EVIDENCE.search(cleaned[max(0, start - 30) : start]):
                     return moment
         return None
 
@@ -570,8 +644,9 @@ class ArticlePage:
             if heading:
                 return heading
         title = self._without_site_name(normalize_line(self.response.css("title::text").get() or ""))
-        headings = [normalize_line(" ".join(node.itertext())) for node in self.response.selector.root.iter(
-            "h1", "h2", "h3")]
+        headings = [
+            normalize_line(" ".join(node.itertext())) for node in self.response.selector.root.iter("h1", "h2", "h3")
+        ]
         for heading in headings:
             if heading and title and (heading == title or (len(heading) >= 10 and heading in title)):
                 return heading
@@ -589,8 +664,9 @@ class ArticlePage:
             if "بازد" not in text:
                 text = f"{text} بازدید"  # the label is the element's title attribute
             found = VIEWS_AFTER.search(text) or VIEWS_BEFORE.search(text) if len(text) <= 80 else None
-            if found and not (layout.is_chrome(element) or layout.beside_other_article(element)
-                              or self._in_body_text(element)):
+            if found and not (
+                layout.is_chrome(element) or layout.beside_other_article(element) or self._in_body_text(element)
+            ):
                 return parse_int(found.group(1) if found.re is VIEWS_AFTER else found.group(2))
         return None
 
@@ -605,17 +681,25 @@ class ArticlePage:
         «کلیدواژه‌ها»."""
         layout = self.layout
         root = self.response.selector.root
-        tagged = [link for link in root.xpath(
-            "//a[contains(concat(' ', normalize-space(@rel), ' '), ' tag ') and not(contains(@rel, 'category'))]")
-                  if not layout.is_chrome(link)]
+        tagged = [
+            link
+            for link in root.xpath(
+                "//a[contains(concat(' ', normalize-space(@rel), ' '), ' tag ') and not(contains(@rel, 'category'))]"
+            )
+            if not layout.is_chrome(link)
+        ]
         if not tagged:
             for label in self._labelled_with("برچسب", "کلیدواژه", "کلید واژه", "کلمات کلیدی"):
-                if TAGS_LABEL.match(normalize_line(label.text or "").replace("\u200c", " ")) \
-                        and not layout.is_chrome(label):
+                if TAGS_LABEL.match(normalize_line(label.text or "").replace("\u200c", " ")) and not layout.is_chrome(
+                    label
+                ):
                     # The links after the label, in its block or (a list of tags) its block's block.
                     for block in (label, *label.iterancestors())[:3]:
-                        if tagged := [link for link in _after(label, block.iter()) if link.tag == "a"
-                                      and "://" not in element_text(link)]:
+                        if tagged := [
+                            link
+                            for link in _after(label, block.iter())
+                            if link.tag == "a" and "://" not in element_text(link)
+                        ]:
                             break
                     if tagged:
                         break
@@ -628,10 +712,19 @@ class ArticlePage:
         # trafilatura finds where the text is; the text is that block's (trafilatura drops a paragraph it
         # takes for a duplicate, or keeps a side column's or a comment's when class names tell it nothing).
         for favour in ({"favor_precision": True}, {"favor_recall": True}):
-            main = trafilatura.extract(self.response.text, output_format="html", include_comments=False,
-                                       include_tables=False, fast=True, **favour)  # type: ignore[arg-type]  # mypy matches **favour against every parameter, not its one key
-            block = self.layout.main_block(normalize_text(block_text(lxml.html.fromstring(main))).split("\n")) \
-                if main else None
+            main = trafilatura.extract(
+                self.response.text,
+                output_format="html",
+                include_comments=False,
+                include_tables=False,
+                fast=True,
+                **favour,
+            )  # type: ignore[arg-type]  # mypy matches **favour against every parameter, not its one key
+            block = (
+                self.layout.main_block(normalize_text(block_text(lxml.html.fromstring(main))).split("\n"))
+                if main
+                else None
+            )
             lines = self.layout.text_of(block) if block is not None else []
             if any(len(line.split()) >= PROSE_WORDS for line in lines):
                 return "\n".join(lines)

@@ -5,8 +5,33 @@ from __future__ import annotations
 from lxml import etree
 
 BLOCK_TAGS = {
-    "p", "div", "section", "article", "blockquote", "li", "ul", "ol", "dl", "dt", "dd", "tr", "table",
-    "h1", "h2", "h3", "h4", "h5", "h6", "pre", "figure", "figcaption", "header", "footer", "aside", "br", "hr",
+    "p",
+    "div",
+    "section",
+    "article",
+    "blockquote",
+    "li",
+    "ul",
+    "ol",
+    "dl",
+    "dt",
+    "dd",
+    "tr",
+    "table",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "pre",
+    "figure",
+    "figcaption",
+    "header",
+    "footer",
+    "aside",
+    "br",
+    "hr",
 }
 SKIP_TAGS = {"script", "style", "noscript", "iframe", "form", "button", "svg", "select", "textarea", "template"}
 

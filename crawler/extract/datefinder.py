@@ -41,8 +41,11 @@ def _context(element, layout: PageLayout) -> str:
     """The element's text, widened to its parent while it is a short piece of a meta line
     («<span>تاریخ انتشار:</span> <span>۱۴۰۱/۰۲/۱۷</span>»)."""
     text = element_text(element)
-    while len(text) < _LABEL_REACH and element.getparent() is not None \
-            and element.getparent() not in layout.title_ancestors:
+    while (
+        len(text) < _LABEL_REACH
+        and element.getparent() is not None
+        and element.getparent() not in layout.title_ancestors
+    ):
         wider = element_text(element.getparent())
         if len(wider) > _CONTEXT:
             break
@@ -64,7 +67,7 @@ def _printed(layout: PageLayout) -> list[Found]:
             continue
         cleaned = clean_date_text(context)
         for moment, start, _, precision in jalali_dates(cleaned):
-            before = cleaned[max(0, start - _LABEL_REACH):start]
+            before = cleaned[max(0, start - _LABEL_REACH) : start]
             if _UPDATE.search(before):
                 continue
             labelled = bool(_LABEL.search(before))
@@ -80,8 +83,11 @@ def _marked(layout: PageLayout) -> list[Found]:
         value = element.get("datetime") or element.get("content")
         moment = parse_machine_date(value) if value else None
         if moment and element.get("itemprop") != "dateModified" and layout.in_article_head(element):
-            found.append(Found(moment, element.get("itemprop") == "datePublished", machine=True,
-                               precision=machine_precision(value)))
+            found.append(
+                Found(
+                    moment, element.get("itemprop") == "datePublished", machine=True, precision=machine_precision(value)
+                )
+            )
     return found
 
 

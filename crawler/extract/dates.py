@@ -20,8 +20,21 @@ TEHRAN = ZoneInfo("Asia/Tehran")
 JALALI_YEARS = range(1300, 1501)
 
 MONTHS = {
-    "فروردین": 1, "اردیبهشت": 2, "خرداد": 3, "تیر": 4, "مرداد": 5, "امرداد": 5, "شهریور": 6,
-    "مهر": 7, "آبان": 8, "ابان": 8, "آذر": 9, "اذر": 9, "دی": 10, "بهمن": 11, "اسفند": 12,
+    "فروردین": 1,
+    "اردیبهشت": 2,
+    "خرداد": 3,
+    "تیر": 4,
+    "مرداد": 5,
+    "امرداد": 5,
+    "شهریور": 6,
+    "مهر": 7,
+    "آبان": 8,
+    "ابان": 8,
+    "آذر": 9,
+    "اذر": 9,
+    "دی": 10,
+    "بهمن": 11,
+    "اسفند": 12,
 }
 _MONTH = "|".join(sorted(MONTHS, key=len, reverse=True))
 # «۶ شهریور ۱۴۰۰», «۳۰ خرداد ماه۱۳۹۷», «۲۸ خردادماه ۱۳۹۷»; letters must not run on into the day or month.
@@ -106,7 +119,7 @@ def jalali_dates(cleaned: str) -> list[tuple[datetime, int, int, str]]:
         clock = _clock(printed)
         if clock is None and len(cleaned) <= 60:
             # Short metadata lines sometimes print the time first: «10:37 - 1401/07/21».
-            times = _ANY_TIME.findall(cleaned[: start])
+            times = _ANY_TIME.findall(cleaned[:start])
             if len(times) == 1:
                 printed = _ANY_TIME.search(cleaned[:start])
                 clock = _clock(printed)

@@ -26,12 +26,16 @@ CHROME_TAGS = {"nav", "aside", "header", "footer", "menu", "select", "marquee"}
 # menus, tickers («sidebar», «widget», «comments-box», «RelatedNews»; not «elementor-widget-…»).
 CHROME_WORDS = re.compile(
     r"side|widget|related|relevant|comment|respond|footer|header|menu|nav|breadcrumb|crumbs|ticker|marquee"
-    r"|today|top-?bar|popular|most|latest|last-?news|archive|newsletter|poll|banner|advert", re.I)
+    r"|today|top-?bar|popular|most|latest|last-?news|archive|newsletter|poll|banner|advert",
+    re.I,
+)
 # Another calendar printed beside a Jalali date: an element showing today in three calendars.
 OTHER_CALENDAR = re.compile(
     r"محرم|صفر|ربیع|جمادی|رجب|شعبان|رمضان|شوال|ذی ?القعده|ذی ?الحجه|ذیقعده|ذیحجه|قمری|میلادی|هجری"
     r"|January|February|March|April|May|June|July|August|September|October|November|December"
-    r"|ژانویه|فوریه|مارس|آوریل|ژوئن|ژوئیه|ژوئیه|اوت|سپتامبر|اکتبر|نوامبر|دسامبر", re.I)
+    r"|ژانویه|فوریه|مارس|آوریل|ژوئن|ژوئیه|ژوئیه|اوت|سپتامبر|اکتبر|نوامبر|دسامبر",
+    re.I,
+)
 # A tags block printed as one line: its label, then the tags' links.
 TAGS_LINE = re.compile(r"^(برچسب|کلیدواژه|کلید واژه|کلمات کلیدی|تگ)")
 # Text nodes shorter than this are not matched against the body's opening.
@@ -70,8 +74,14 @@ def text_nodes(root: etree._Element) -> Iterator[tuple[etree._Element, str]]:
 class PageLayout:
     """The article's title element, the start of its body text, and how any other element relates to them."""
 
-    def __init__(self, root: etree._Element, title: str, url: str, is_article_url: Callable[[str], bool],
-                 code_in_url: Callable[[str], str]):
+    def __init__(
+        self,
+        root: etree._Element,
+        title: str,
+        url: str,
+        is_article_url: Callable[[str], bool],
+        code_in_url: Callable[[str], str],
+    ):
         self.root = root
         self.title = title
         self.body_opening = ""
@@ -105,22 +115,29 @@ class PageLayout:
 
     def _link_only(self, line: str, element: etree._Element) -> bool:
         """A short line that is a link's text: a share button, a tag, a «read more»."""
-        return len(line.split()) < 6 and (element.tag == "a" or element.getparent() is not None
-                                          and element.getparent().tag == "a")
+        return len(line.split()) < 6 and (
+            element.tag == "a" or element.getparent() is not None and element.getparent().tag == "a"
+        )
 
     @staticmethod
     def _holds_links(element: etree._Element) -> bool:
-        return any(next(node.iter("a"), None) is not None
-                   for node in (element, element.getparent()) if node is not None)
+        return any(
+            next(node.iter("a"), None) is not None for node in (element, element.getparent()) if node is not None
+        )
 
     def is_furniture(self, element: etree._Element) -> bool:
         """Above the title, in page chrome, in another article's entry, in a dated list item (a
         comment) or a figure's caption: not the article's text."""
         if self.title_element is not None and self.order[element] < self.order[self.title_element]:
             return True
-        return (element.tag == "figcaption" or next(element.iterancestors("figcaption"), None) is not None
-                or self.is_chrome(element) or self.beside_other_article(element, levels=2)
-                or self._in_dated_item(element) or self._beside_comment_form(element))
+        return (
+            element.tag == "figcaption"
+            or next(element.iterancestors("figcaption"), None) is not None
+            or self.is_chrome(element)
+            or self.beside_other_article(element, levels=2)
+            or self._in_dated_item(element)
+            or self._beside_comment_form(element)
+        )
 
     @staticmethod
     def _beside_comment_form(element: etree._Element) -> bool:
@@ -144,8 +161,12 @@ class PageLayout:
         after = self.order.get(self.title_element, -1) if self.title_element is not None else -1
         weights: dict[etree._Element, int] = {}
         for element, text in text_nodes(self.root):
-            if len(text.split()) >= 6 and self.order[element] > after and element.getparent() is not None \
-                    and not self.is_furniture(element):
+            if (
+                len(text.split()) >= 6
+                and self.order[element] > after
+                and element.getparent() is not None
+                and not self.is_furniture(element)
+            ):
                 weights[element.getparent()] = weights.get(element.getparent(), 0) + len(text)
         return max(weights, key=weights.__getitem__) if weights else None
 
@@ -166,8 +187,11 @@ class PageLayout:
         located = [(line, element) for line, element in located if len(line.split()) >= 6] or located
         total = sum(len(line) for line, _ in located)
         block = max(weights, key=weights.__getitem__)
-        while sum(len(line) for line, element in located if self._inside(element, block)) < 0.75 * total \
-                and block.getparent() is not None and block.getparent().tag not in ("body", "html"):
+        while (
+            sum(len(line) for line, element in located if self._inside(element, block)) < 0.75 * total
+            and block.getparent() is not None
+            and block.getparent().tag not in ("body", "html")
+        ):
             block = block.getparent()
         return block
 
@@ -179,11 +203,20 @@ class PageLayout:
         title_end = self._last_descendant(self.title_element) if self.title_element is not None else -1
         for line in normalize_text(block_text(block)).split("\n"):
             element = self.locate(line)
-            if element is not None and (self.is_furniture(element) or self._link_only(line, element)
-                                        or TAGS_LINE.match(line) and self._holds_links(element)):
+            if element is not None and (
+                self.is_furniture(element)
+                or self._link_only(line, element)
+                or TAGS_LINE.match(line)
+                and self._holds_links(element)
+            ):
                 continue
-            if not kept and (len(line.split()) < 6 or len(line) <= 60 and parse_jalali(line)
-                             or element is not None and (element.tag in HEADINGS or self.order[element] <= title_end)):
+            if not kept and (
+                len(line.split()) < 6
+                or len(line) <= 60
+                and parse_jalali(line)
+                or element is not None
+                and (element.tag in HEADINGS or self.order[element] <= title_end)
+            ):
                 continue
             kept.append(line)
         return kept
@@ -202,8 +235,12 @@ class PageLayout:
                 return heading
         wanted = _squeezed(self.title)
         for element in self.root.iter():
-            if isinstance(element.tag, str) and element.text and _first_letter(element.text) == wanted[:1] \
-                    and wanted.startswith(_squeezed(element.text)[:20] or "\0"):
+            if (
+                isinstance(element.tag, str)
+                and element.text
+                and _first_letter(element.text) == wanted[:1]
+                and wanted.startswith(_squeezed(element.text)[:20] or "\0")
+            ):
                 if _squeezed("".join(element.itertext())) == wanted:
                     return element
         return None
@@ -223,8 +260,13 @@ class PageLayout:
                 continue  # the body starts after the title
             for owner, text in ((element, element.text), (element.getparent(), element.tail)):
                 # Squeezed, a text that could open the body starts with the opening's first letter.
-                if text and owner is not None and owner is not title and isinstance(owner.tag, str) \
-                        and _first_letter(text) == self.body_opening[0]:
+                if (
+                    text
+                    and owner is not None
+                    and owner is not title
+                    and isinstance(owner.tag, str)
+                    and _first_letter(text) == self.body_opening[0]
+                ):
                     key = _squeezed(text)
                     if len(key) >= _MIN_PROBE and self.body_opening.startswith(key[: len(self.body_opening)]):
                         return owner
@@ -232,8 +274,9 @@ class PageLayout:
 
     @cached_property
     def title_ancestors(self) -> set[etree._Element]:
-        return set(self.title_element.iterancestors()) | {self.title_element} if self.title_element is not None \
-            else set()
+        return (
+            set(self.title_element.iterancestors()) | {self.title_element} if self.title_element is not None else set()
+        )
 
     @cached_property
     def title_block(self) -> etree._Element | None:
@@ -245,8 +288,13 @@ class PageLayout:
         body_ancestors = set(self.body_start.iterancestors()) if self.body_start is not None else set()
         # Without the body's start, no further than the title's near blocks.
         levels = 99 if self.body_start is not None else 2
-        while (parent := block.getparent()) is not None and parent not in body_ancestors and levels \
-                and parent.tag not in ("body", "html") and not self._holds_chrome(parent):
+        while (
+            (parent := block.getparent()) is not None
+            and parent not in body_ancestors
+            and levels
+            and parent.tag not in ("body", "html")
+            and not self._holds_chrome(parent)
+        ):
             block = parent
             levels -= 1
         return block
@@ -298,8 +346,7 @@ class PageLayout:
         order = self._head_order
         if anchor not in order:
             return None
-        previous = [sibling for sibling in anchor.itersiblings(preceding=True)
-                    if isinstance(sibling.tag, str)][:2]
+        previous = [sibling for sibling in anchor.itersiblings(preceding=True) if isinstance(sibling.tag, str)][:2]
         first = order[previous[-1]] if previous else order[anchor]
         if start_node is not None and order.get(start_node, -1) > first:
             last = order[start_node] - 1
@@ -321,19 +368,23 @@ class PageLayout:
             if not isinstance(ancestor.tag, str):
                 continue
             if ancestor.tag in CHROME_TAGS and not (
-                    ancestor.tag in ("header", "footer") and getattr(ancestor.getparent(), "tag", "") == "article"):
+                ancestor.tag in ("header", "footer") and getattr(ancestor.getparent(), "tag", "") == "article"
+            ):
                 return True  # an <article>'s own header and footer (meta line, tags) are the article's
             if ancestor is head:
                 in_head = False
-            elif not in_head and any(map(CHROME_WORDS.match, f"{ancestor.get('class', '')} {ancestor.get('id', '')}"
-                                                                  .split())):
+            elif not in_head and any(
+                map(CHROME_WORDS.match, f"{ancestor.get('class', '')} {ancestor.get('id', '')}".split())
+            ):
                 return True
         return False
 
     def _same_page(self, href: str) -> bool:
         """A link to this article: its URL in another spelling, or another URL with its news code."""
+
         def key(url: str) -> str:
             return unquote(url.split("#")[0]).rstrip("/").split("://")[-1].removeprefix("www.").lower()
+
         url = urljoin(self.url, href)
         code = self.code_in_url(self.url)
         return key(url) == key(self.url) or bool(code) and self.code_in_url(url) == code
@@ -353,8 +404,12 @@ class PageLayout:
 
     def links_to_other_article(self, link: etree._Element) -> bool:
         href = (link.get("href") or "").strip()
-        return bool(href) and not href.startswith(("#", "javascript:")) and not self._same_page(href) \
+        return (
+            bool(href)
+            and not href.startswith(("#", "javascript:"))
+            and not self._same_page(href)
             and self.is_article_url(urljoin(self.url, href))
+        )
 
     def _is_other_headline(self, link: etree._Element) -> bool:
         if not self.links_to_other_article(link):

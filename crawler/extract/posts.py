@@ -82,10 +82,18 @@ class Post:
         published_at = _gmt(data.get("date_gmt"))
         if not isinstance(data.get("id"), int) or not isinstance(data.get("link"), str) or published_at is None:
             return None
-        return cls(id=data["id"], link=data["link"], slug=str(data.get("slug") or ""), title=_rendered(data.get("title")),
-                   content=_rendered(data.get("content")), excerpt=_rendered(data.get("excerpt")),
-                   published_at=published_at, modified_at=_gmt(data.get("modified_gmt")),
-                   tags=_ids(data.get("tags")), categories=_ids(data.get("categories")))
+        return cls(
+            id=data["id"],
+            link=data["link"],
+            slug=str(data.get("slug") or ""),
+            title=_rendered(data.get("title")),
+            content=_rendered(data.get("content")),
+            excerpt=_rendered(data.get("excerpt")),
+            published_at=published_at,
+            modified_at=_gmt(data.get("modified_gmt")),
+            tags=_ids(data.get("tags")),
+            categories=_ids(data.get("categories")),
+        )
 
     @property
     def terms(self) -> dict[str, tuple[int, ...]]:
@@ -145,12 +153,16 @@ def read_terms(response: Response) -> dict[int, str]:
     data = read_json(response)
     if not isinstance(data, list):
         return {}
-    return {entry["id"]: entry["name"] for entry in data
-            if isinstance(entry, dict) and isinstance(entry.get("id"), int) and isinstance(entry.get("name"), str)}
+    return {
+        entry["id"]: entry["name"]
+        for entry in data
+        if isinstance(entry, dict) and isinstance(entry.get("id"), int) and isinstance(entry.get("name"), str)
+    }
 
 
-def post_item(site: Site, post: Post, term_names: Mapping[str, Mapping[int, str]],
-              page: ArticlePage | None = None) -> ArticleItem:
+def post_item(
+    site: Site, post: Post, term_names: Mapping[str, Mapping[int, str]], page: ArticlePage | None = None
+) -> ArticleItem:
     """The article from its post, its body cleaned by the rules of the site's pages (and of its own page,
     when read: a kicker the page prints above the content is not the body's)."""
     title = normalize_line(html_text(post.title))
@@ -159,11 +171,20 @@ def post_item(site: Site, post: Post, term_names: Mapping[str, Mapping[int, str]
     tags = [normalize_line(term_names["tags"][term]) for term in post.tags if term in term_names["tags"]]
     categories = [term_names["categories"][term] for term in post.categories if term in term_names["categories"]]
     item = ArticleItem(
-        source=site.name, news_code=str(post.id), url=canonical_url(post.link), title=title,
-        lead=lead_or_nothing(html_text(post.excerpt), body), body=body, published_at=published_at,
-        published_jalali=jalali_day(published_at), published_precision=SECOND,
+        source=site.name,
+        news_code=str(post.id),
+        url=canonical_url(post.link),
+        title=title,
+        lead=lead_or_nothing(html_text(post.excerpt), body),
+        body=body,
+        published_at=published_at,
+        published_jalali=jalali_day(published_at),
+        published_precision=SECOND,
         category=normalize_line(categories[-1]) if categories else "",
-        tags=tags, crawled_at=page.now if page else datetime.now(timezone.utc), modified_at=post.modified_at)
+        tags=tags,
+        crawled_at=page.now if page else datetime.now(timezone.utc),
+        modified_at=post.modified_at,
+    )
     item.provenance = {name: "api" for name in POST_FIELDS_READ if getattr(item, name)}
     return item
 
@@ -190,7 +211,8 @@ class SelfCheck:
         same = {
             "title": post_item.title == page_item.title,
             # The page may print only the day; the instant's day on Tehran's clock must be that day.
-            "date": page_item.published_at is not None and post_item.published_at is not None
+            "date": page_item.published_at is not None
+            and post_item.published_at is not None
             and post_item.published_at.astimezone(TEHRAN).date() == page_item.published_at.astimezone(TEHRAN).date(),
             "news_code": post_item.news_code == page_item.news_code,
             "first_paragraph": post_lines[0] == page_lines[0],

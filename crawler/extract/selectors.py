@@ -71,7 +71,7 @@ def _alternative(selector: cssselect.Selector) -> Alternative:
     head = PREFIX + str(_TRANSLATOR.xpath(first))
     if first is selector.parsed_tree or not xpath.startswith(f"{head}/"):
         return Alternative(xpath, needed)
-    return Alternative(xpath, needed, head, xpath[len(head) + 1:])
+    return Alternative(xpath, needed, head, xpath[len(head) + 1 :])
 
 
 @cache

@@ -115,8 +115,13 @@ class StructuredData:
         """Names of a person-valued key («author»), without organizations (an outlet is not an author)."""
         value = self.article.get(key)
         entries = value if isinstance(value, list) else [value]
-        return [name for entry in entries if not (isinstance(entry, dict) and _types(entry) & ORGANIZATION_TYPES)
-                for name in (n.strip() for n in _names(entry)) if name]
+        return [
+            name
+            for entry in entries
+            if not (isinstance(entry, dict) and _types(entry) & ORGANIZATION_TYPES)
+            for name in (n.strip() for n in _names(entry))
+            if name
+        ]
 
     def keywords(self) -> list[str]:
         value = self.article.get("keywords")

@@ -29,8 +29,15 @@ def canonical_url(url: str) -> str:
     does), the host in lower case and every percent-escape in upper case (RFC 3986's normal form), so
     that a slug a site escapes as «%d8%a7» and another page as «%D8%A7» is one URL."""
     parts = urlsplit(safe_url_string(url))
-    return urlunsplit((parts.scheme.lower(), parts.netloc.lower(), escapes_in_case(parts.path, str.upper),
-                       escapes_in_case(parts.query, str.upper), escapes_in_case(parts.fragment, str.upper)))
+    return urlunsplit(
+        (
+            parts.scheme.lower(),
+            parts.netloc.lower(),
+            escapes_in_case(parts.path, str.upper),
+            escapes_in_case(parts.query, str.upper),
+            escapes_in_case(parts.fragment, str.upper),
+        )
+    )
 
 
 def url_variants(url: str) -> set[str]:
@@ -41,6 +48,9 @@ def url_variants(url: str) -> set[str]:
     host = bare_host(parts.netloc)
     path = parts.path.rstrip("/")
     cases = {escapes_in_case(path, case) for case in (str.upper, str.lower)}
-    return {urlunsplit((scheme, netloc, (spelled + slash) or "/", parts.query, ""))
-            for scheme, netloc, slash, spelled in itertools.product(("https", "http"), (host, f"www.{host}"),
-                                                                    ("", "/"), cases)}
+    return {
+        urlunsplit((scheme, netloc, (spelled + slash) or "/", parts.query, ""))
+        for scheme, netloc, slash, spelled in itertools.product(
+            ("https", "http"), (host, f"www.{host}"), ("", "/"), cases
+        )
+    }

@@ -22,22 +22,23 @@ import os
 import re
 import threading
 import zlib
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from http import HTTPStatus
 from pathlib import Path
-from typing import Iterator
 
 from scrapy.exceptions import NotConfigured
 from scrapy.http import Headers, Request, Response
 from scrapy.responsetypes import responsetypes
 from scrapy.spidermiddlewares.base import BaseSpiderMiddleware
 from scrapy.utils.defer import maybe_deferred_to_future
-from crawler.stats import ARCHIVE_BYTES, ARCHIVE_FAILED, ARCHIVE_RECORDS
 from twisted.internet.threads import deferToThread
 from warcio.archiveiterator import ArchiveIterator
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import BufferWARCWriter
+
+from crawler.stats import ARCHIVE_BYTES, ARCHIVE_FAILED, ARCHIVE_RECORDS
 
 logger = logging.getLogger(__name__)
 
@@ -75,8 +76,11 @@ class ArchiveFiles:
         """The file a source's record of that day goes to: the last of the day's, or a new one once it is full."""
         path = self.current.get((source, day))
         if path is None:
-            numbers = [int(match["number"]) for name in os.listdir(self.directory)
-                       if (match := FILE_NAME.match(name)) and match["source"] == source and match["day"] == day]
+            numbers = [
+                int(match["number"])
+                for name in os.listdir(self.directory)
+                if (match := FILE_NAME.match(name)) and match["source"] == source and match["day"] == day
+            ]
             path = self.directory / f"{source}-{day}-{max(numbers, default=0):05d}.warc.gz"
         if path.exists() and path.stat().st_size >= self.max_bytes:
             number = int(FILE_NAME.match(path.name)["number"]) + 1  # type: ignore[index]  # a name this writer gave
@@ -84,23 +88,37 @@ class ArchiveFiles:
         self.current[(source, day)] = path
         return path
 
-    def write(self, source: str, request: Request, response: Response, rendered: bool = False,
-              now: datetime | None = None) -> ArchivedRecord:
+    def write(
+        self, source: str, request: Request, response: Response, rendered: bool = False, now: datetime | None = None
+    ) -> ArchivedRecord:
         """Appends the response and its request as WARC records; returns where the response record is.
         Safe from several threads: the records are made outside the lock, only the append is inside it."""
         now = now or datetime.now(timezone.utc)
         date = now.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
         writer = BufferWARCWriter(gzip=False)
         extra = {"WARC-Date": date, **({RENDERED_HEADER: "chromium"} if rendered else {})}
-        record = writer.create_warc_record(response.url, "response", payload=io.BytesIO(response.body),
-                                           http_headers=http_headers(response), warc_headers_dict=extra)
+        record = writer.create_warc_record(
+            response.url,
+            "response",
+            payload=io.BytesIO(response.body),
+            http_headers=http_headers(response),
+            warc_headers_dict=extra,
+        )
         writer.write_record(record)
         answer = gzip_member(writer.get_contents())
         writer = BufferWARCWriter(gzip=False)
-        writer.write_record(writer.create_warc_record(
-            request.url, "request", payload=io.BytesIO(request.body or b""), http_headers=request_headers(request),
-            warc_headers_dict={"WARC-Date": date,
-                               "WARC-Concurrent-To": record.rec_headers.get_header("WARC-Record-ID")}))
+        writer.write_record(
+            writer.create_warc_record(
+                request.url,
+                "request",
+                payload=io.BytesIO(request.body or b""),
+                http_headers=request_headers(request),
+                warc_headers_dict={
+                    "WARC-Date": date,
+                    "WARC-Concurrent-To": record.rec_headers.get_header("WARC-Record-ID"),
+                },
+            )
+        )
         question = gzip_member(writer.get_contents())
         data = answer + question
         with self.lock:
@@ -118,13 +136,15 @@ class ArchiveFiles:
                 os.close(descriptor)
         if written < len(data):  # the disk filled up: the file ends in a record cut short, as after a kill
             raise OSError(f"{path.name}: {written} of {len(data)} bytes written (disk full?)")
-        return ArchivedRecord(path.name, end - len(answer) - len(question),
-                              record.rec_headers.get_header("WARC-Payload-Digest"))
+        return ArchivedRecord(
+            path.name, end - len(answer) - len(question), record.rec_headers.get_header("WARC-Payload-Digest")
+        )
 
     def warcinfo(self, name: str) -> bytes:
         writer = BufferWARCWriter(gzip=False)
-        writer.write_record(writer.create_warcinfo_record(name, {"software": self.software,
-                                                                 "format": "WARC File Format 1.1"}))
+        writer.write_record(
+            writer.create_warcinfo_record(name, {"software": self.software, "format": "WARC File Format 1.1"})
+        )
         return gzip_member(writer.get_contents())
 
 
@@ -139,27 +159,38 @@ def http_headers(response: Response) -> StatusAndHeaders:
         reason = HTTPStatus(response.status).phrase
     except ValueError:
         reason = ""
-    headers = [(name.decode("latin-1"), value.decode("latin-1"))
-               for name, values in response.headers.items() for value in values]
+    headers = [
+        (name.decode("latin-1"), value.decode("latin-1"))
+        for name, values in response.headers.items()
+        for value in values
+    ]
     # Scrapy hands on the body decoded (HttpCompressionMiddleware drops Content-Encoding): the length is the kept body's.
-    headers = [(name, str(len(response.body)) if name.lower() == "content-length" else value) for name, value in headers]
+    headers = [
+        (name, str(len(response.body)) if name.lower() == "content-length" else value) for name, value in headers
+    ]
     protocol = response.protocol or "HTTP/1.1"
     return StatusAndHeaders(f"{response.status} {reason}".strip(), headers, protocol=protocol)
 
 
 def request_headers(request: Request) -> StatusAndHeaders:
     target = request.url.split("://", 1)[-1]
-    target = target[target.find("/"):] if "/" in target else "/"
-    headers = [(name.decode("latin-1"), value.decode("latin-1"))
-               for name, values in request.headers.items() for value in values]
+    target = target[target.find("/") :] if "/" in target else "/"
+    headers = [
+        (name.decode("latin-1"), value.decode("latin-1"))
+        for name, values in request.headers.items()
+        for value in values
+    ]
     return StatusAndHeaders(f"{request.method} {target} HTTP/1.1", headers, protocol="HTTP/1.1", is_http_request=True)
 
 
 def is_content(request: Request, response: Response) -> bool:
     """A successful answer the crawler reads: not an image or the like, not robots.txt."""
     kind = (response.headers.get(b"Content-Type") or b"").lower()
-    return (200 <= response.status < 300 and not kind.startswith(NOT_CONTENT)
-            and not request.url.split("?", 1)[0].endswith("/robots.txt"))
+    return (
+        200 <= response.status < 300
+        and not kind.startswith(NOT_CONTENT)
+        and not request.url.split("?", 1)[0].endswith("/robots.txt")
+    )
 
 
 class ArchiveResponses:
@@ -168,9 +199,11 @@ class ArchiveResponses:
 
     def __init__(self, crawler):
         self.crawler = crawler
-        self.files = ArchiveFiles(crawler.settings.get("ARCHIVE_DIR"),
-                                  crawler.settings.getint("ARCHIVE_FILE_MAX_BYTES"),
-                                  crawler.settings.get("BOT_NAME") or "iran-municipal-news")
+        self.files = ArchiveFiles(
+            crawler.settings.get("ARCHIVE_DIR"),
+            crawler.settings.getint("ARCHIVE_FILE_MAX_BYTES"),
+            crawler.settings.get("BOT_NAME") or "iran-municipal-news",
+        )
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -185,12 +218,18 @@ class ArchiveResponses:
         source = getattr(self.crawler.spider, "name", None) or "unknown"
         try:
             # In a thread: compressing a page takes milliseconds the crawl goes on without (zlib lets go of the GIL).
-            record = await maybe_deferred_to_future(deferToThread(
-                self.files.write, source, request, response, rendered=bool(request.meta.get("render"))))
+            record = await maybe_deferred_to_future(
+                deferToThread(self.files.write, source, request, response, rendered=bool(request.meta.get("render")))
+            )
         except Exception as error:  # noqa: BLE001 - a full disk or a record warcio refused: counted, the page goes on
             stats.inc_value(ARCHIVE_FAILED)
-            logger.error("%s: %s NOT ARCHIVED (the article is stored all the same): %s", source, response.url, error,
-                         extra={"spider": self.crawler.spider})
+            logger.error(
+                "%s: %s NOT ARCHIVED (the article is stored all the same): %s",
+                source,
+                response.url,
+                error,
+                extra={"spider": self.crawler.spider},
+            )
             return response
         request.meta[RECORD_META] = record
         stats.inc_value(ARCHIVE_RECORDS)
@@ -240,9 +279,15 @@ def _archived(record, file: str, offset: int | None = None, records: ArchiveIter
     assert offset is not None  # given when there is no iterator
     headers = record.http_headers.headers if record.http_headers else []
     status = int(record.http_headers.get_statuscode() or 0) if record.http_headers else 0
-    return ArchivedResponse(ArchivedRecord(file, offset, record.rec_headers.get_header("WARC-Payload-Digest") or ""),
-                            record.rec_headers.get_header("WARC-Target-URI"), record.rec_headers.get_header("WARC-Date"),
-                            status, list(headers), body, bool(record.rec_headers.get_header(RENDERED_HEADER)))
+    return ArchivedResponse(
+        ArchivedRecord(file, offset, record.rec_headers.get_header("WARC-Payload-Digest") or ""),
+        record.rec_headers.get_header("WARC-Target-URI"),
+        record.rec_headers.get_header("WARC-Date"),
+        status,
+        list(headers),
+        body,
+        bool(record.rec_headers.get_header(RENDERED_HEADER)),
+    )
 
 
 def read_record(directory: str | Path, record: ArchivedRecord) -> ArchivedResponse:
@@ -255,8 +300,9 @@ def read_record(directory: str | Path, record: ArchivedRecord) -> ArchivedRespon
                 break
             archived = _archived(found, record.file, record.offset)
             if archived.record.digest != record.digest:
-                raise ValueError(f"{record.file}@{record.offset}: digest {archived.record.digest}, "
-                                 f"expected {record.digest}")
+                raise ValueError(
+                    f"{record.file}@{record.offset}: digest {archived.record.digest}, expected {record.digest}"
+                )
             return archived
     raise ValueError(f"{record.file}@{record.offset}: no response record there")
 
@@ -306,12 +352,15 @@ def verify(path: Path) -> FileCheck:
                 record.content_stream().read()
                 offset = records.get_record_offset()
                 if record.digest_checker.passed is False:
-                    check.problems.append(f"record at offset {offset}: {'; '.join(map(str, record.digest_checker.problems))}")
+                    check.problems.append(
+                        f"record at offset {offset}: {'; '.join(map(str, record.digest_checker.problems))}"
+                    )
                     continue
                 # A record cut short ends before its digest can be checked.
                 if record.digest_checker.passed is None and record.rec_headers.get_header("WARC-Block-Digest"):
-                    check.problems.append(f"cut short in the record at offset {offset} "
-                                          f"({check.records} complete records before it)")
+                    check.problems.append(
+                        f"cut short in the record at offset {offset} ({check.records} complete records before it)"
+                    )
                     continue
                 check.records += 1
                 end = offset + records.get_record_length()
@@ -319,8 +368,10 @@ def verify(path: Path) -> FileCheck:
             check.problems.append(f"unreadable after {check.records} records: {error}")
     # warcio stops quietly at a gzip member cut short: what lies after the last whole record says so.
     if not check.problems and end < path.stat().st_size:
-        check.problems.append(f"cut short: {path.stat().st_size - end} bytes after the last complete record "
-                              f"({check.records} records readable)")
+        check.problems.append(
+            f"cut short: {path.stat().st_size - end} bytes after the last complete record "
+            f"({check.records} records readable)"
+        )
     return check
 
 

@@ -43,8 +43,9 @@ class RetryBackoffMiddleware:
             raise NotConfigured
         self.crawler = crawler
         self.codes = {int(code) for code in settings.getlist("RETRY_HTTP_CODES")}
-        self.exceptions = tuple(load_object(name) if isinstance(name, str) else name
-                                for name in settings.getlist("RETRY_EXCEPTIONS"))
+        self.exceptions = tuple(
+            load_object(name) if isinstance(name, str) else name for name in settings.getlist("RETRY_EXCEPTIONS")
+        )
         self.base = settings.getfloat("RETRY_BACKOFF_BASE")
         self.maximum = settings.getfloat("RETRY_BACKOFF_MAX")
 
@@ -67,7 +68,8 @@ class RetryBackoffMiddleware:
             return
         wanted = min(self.maximum, max(asked, self.base * 2 ** request.meta.get("retry_times", 0)))
         if wanted > slot.delay:
-            logger.info("%s answered %s: waiting %.1fs between its requests", request.meta["download_slot"], reason,
-                        wanted)
+            logger.info(
+                "%s answered %s: waiting %.1fs between its requests", request.meta["download_slot"], reason, wanted
+            )
             slot.delay = wanted
             self.crawler.stats.max_value(RETRY_BACKOFF_DELAY_MAX, wanted)

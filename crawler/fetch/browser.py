@@ -41,6 +41,7 @@ HANDLER = "crawler.fetch.browser.BrowserDownloadHandler"
 # Flags that keep Chromium from talking to anything but the pages it is sent to.
 QUIET_CHROMIUM = ["--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
+
 def wants_browser(request: Request) -> bool:
     return bool(request.meta.get("render") or request.meta.get("playwright"))
 
@@ -122,28 +123,39 @@ class ChallengeMiddleware:
                 await self.solve(host, request.url)
         if host in self.given_up:
             raise IgnoreRequest(f"{request.url} not fetched: the CDN challenge of {host} is not solved")
-        return request.replace(cookies=self.cookies[host], dont_filter=True,
-                               meta={**request.meta, "challenge_attempts": attempts + 1})
+        return request.replace(
+            cookies=self.cookies[host], dont_filter=True, meta={**request.meta, "challenge_attempts": attempts + 1}
+        )
 
     async def solve(self, host: str, url: str) -> None:
         """Open the challenged URL in the browser, let the challenge's script run, keep the cookies."""
         self.solving[host] = asyncio.get_running_loop().create_future()
         logger.info("CDN challenge at %s: solving it in the browser", url)
         try:
-            response = await self.crawler.engine.download_async(Request(
-                url, dont_filter=True,
-                # Not through robots.txt: the challenge may be answering the robots.txt request itself.
-                meta={"render": True, "challenge_solve": True, "dont_obey_robotstxt": True}))
+            response = await self.crawler.engine.download_async(
+                Request(
+                    url,
+                    dont_filter=True,
+                    # Not through robots.txt: the challenge may be answering the robots.txt request itself.
+                    meta={"render": True, "challenge_solve": True, "dont_obey_robotstxt": True},
+                )
+            )
             outcome = response.meta["browser_outcome"]
             if outcome["challenge"]:
-                self.fail(host, f"the browser did not get past the challenge at {url} in "
-                                f"{self.crawler.settings.getfloat('BROWSER_TIMEOUT')} s")
+                self.fail(
+                    host,
+                    f"the browser did not get past the challenge at {url} in "
+                    f"{self.crawler.settings.getfloat('BROWSER_TIMEOUT')} s",
+                )
             else:
                 self.cookies[host] = [cookie_for_scrapy(c) for c in outcome["cookies"]]
                 self.solves[host] += 1
                 self.stats.inc_value(CHALLENGE_SOLVED)
-                logger.info("CDN challenge of %s solved; going on over plain HTTP with its cookies (%s)",
-                            host, ", ".join(c["name"] for c in self.cookies[host]))
+                logger.info(
+                    "CDN challenge of %s solved; going on over plain HTTP with its cookies (%s)",
+                    host,
+                    ", ".join(c["name"] for c in self.cookies[host]),
+                )
         except Exception as error:  # noqa: BLE001 - any failure of the browser fails the solve, said once
             self.fail(host, f"the browser failed on {url}: {error}")
         finally:
@@ -152,14 +164,22 @@ class ChallengeMiddleware:
     def fail(self, host: str, why: str) -> None:
         self.stats.inc_value(CHALLENGE_FAILED)
         self.given_up.add(host)
-        logger.error("CDN challenge of %s NOT SOLVED (%s): its pages are skipped in this crawl", host, why,
-                     extra={"spider": self.crawler.spider})
+        logger.error(
+            "CDN challenge of %s NOT SOLVED (%s): its pages are skipped in this crawl",
+            host,
+            why,
+            extra={"spider": self.crawler.spider},
+        )
 
 
 def cookie_for_scrapy(cookie: dict) -> dict:
     """A browser cookie as Scrapy's Request(cookies=…) takes it; a host-only cookie stays host-only."""
-    kept = {"name": cookie["name"], "value": cookie["value"], "path": cookie.get("path", "/"),
-            "secure": cookie.get("secure", False)}
+    kept = {
+        "name": cookie["name"],
+        "value": cookie["value"],
+        "path": cookie.get("path", "/"),
+        "secure": cookie.get("secure", False),
+    }
     if cookie.get("domain", "").startswith("."):
         kept["domain"] = cookie["domain"]
     return kept
@@ -171,24 +191,35 @@ class BrowserAddon:
 
     def update_settings(self, settings) -> None:
         settings.set("PLAIN_DOWNLOAD_HANDLER", settings.getwithbase("DOWNLOAD_HANDLERS")["https"], priority="addon")
-        settings.set("DOWNLOAD_HANDLERS", {**settings.getdict("DOWNLOAD_HANDLERS"), "http": HANDLER, "https": HANDLER},
-                     priority="addon")
+        settings.set(
+            "DOWNLOAD_HANDLERS",
+            {**settings.getdict("DOWNLOAD_HANDLERS"), "http": HANDLER, "https": HANDLER},
+            priority="addon",
+        )
         # After HttpCompression (590) has decoded a response, before Retry (550) and MetaRefresh (580) act on it.
         settings.set_in_component_priority_dict("DOWNLOADER_MIDDLEWARES", ChallengeMiddleware, 585)
         settings.set_in_component_priority_dict("SPIDER_MIDDLEWARES", RenderMiddleware, 600)
         as_root = os.geteuid() == 0
         settings.set("PLAYWRIGHT_BROWSER_TYPE", "chromium", priority="addon")
-        settings.set("PLAYWRIGHT_LAUNCH_OPTIONS", {
-            "executable_path": settings.get("BROWSER_EXECUTABLE"),
-            "headless": True,
-            # Chromium's sandbox cannot run as root.
-            "chromium_sandbox": not as_root,
-            "args": [*QUIET_CHROMIUM, *(["--no-sandbox"] if as_root else []),
-                     # With the mirror every page request is answered from it: resolve no host at all.
-                     *(["--host-resolver-rules=MAP * ~NOTFOUND"] if settings.get("MIRROR_URL") else [])],
-        }, priority="addon")
-        settings.set("PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT", settings.getfloat("DOWNLOAD_TIMEOUT") * 1000,
-                     priority="addon")
+        settings.set(
+            "PLAYWRIGHT_LAUNCH_OPTIONS",
+            {
+                "executable_path": settings.get("BROWSER_EXECUTABLE"),
+                "headless": True,
+                # Chromium's sandbox cannot run as root.
+                "chromium_sandbox": not as_root,
+                "args": [
+                    *QUIET_CHROMIUM,
+                    *(["--no-sandbox"] if as_root else []),
+                    # With the mirror every page request is answered from it: resolve no host at all.
+                    *(["--host-resolver-rules=MAP * ~NOTFOUND"] if settings.get("MIRROR_URL") else []),
+                ],
+            },
+            priority="addon",
+        )
+        settings.set(
+            "PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT", settings.getfloat("DOWNLOAD_TIMEOUT") * 1000, priority="addon"
+        )
         # The browser's own headers, so a reload after a challenge carries the cookie its script set.
         settings.set("PLAYWRIGHT_PROCESS_REQUEST_HEADERS", None, priority="addon")
         settings.set("PLAYWRIGHT_ABORT_REQUEST", "crawler.fetch.chromium.is_unneeded", priority="addon")

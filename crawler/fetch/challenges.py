@@ -21,5 +21,8 @@ def is_challenge(body: bytes) -> bool:
 
 
 def is_challenge_response(response: Response) -> bool:
-    return (isinstance(response, TextResponse) and b"html" in cast(bytes, response.headers.get("Content-Type", b"html"))
-            and is_challenge(response.body))
+    return (
+        isinstance(response, TextResponse)
+        and b"html" in cast(bytes, response.headers.get("Content-Type", b"html"))
+        and is_challenge(response.body)
+    )

@@ -60,11 +60,12 @@ async def settle(page: Page, ready: str | None, timeout: float) -> dict:
             await page.wait_for_function(
                 "selector => [...document.querySelectorAll(selector)]"
                 ".some(e => e.textContent.trim() !== '' || e.hasAttribute('href'))",
-                arg=ready, timeout=max(deadline - loop.time(), 0.1) * 1000)
+                arg=ready,
+                timeout=max(deadline - loop.time(), 0.1) * 1000,
+            )
         except PlaywrightError:
             is_ready = False
-    return {"challenge": False, "ready": is_ready,
-            "cookies": await page.context.cookies(page.url)}
+    return {"challenge": False, "ready": is_ready, "cookies": await page.context.cookies(page.url)}
 
 
 async def stop_navigating(page: Page) -> None:
@@ -83,6 +84,7 @@ def guarded_fetch(guard: HostGuard, mirror_url: str, stats):
     redirect comes back here to be checked, the page sees its own URL (https://HOST/…) and the browser
     never leaves loopback. Without it the browser fetches (a CDN's challenge must see the browser
     itself), following redirects on its own: `Browser.download` checks where the page ended up."""
+
     async def answer(route: Route) -> None:
         request = route.request
         if is_unneeded(request):
@@ -146,8 +148,10 @@ class Browser:
             if self._handler is None:
                 executable = self.settings.get("BROWSER_EXECUTABLE")
                 if not os.path.exists(executable):
-                    raise FileNotFoundError(f"no browser at BROWSER_EXECUTABLE={executable}: install Debian's "
-                                            "`chromium` package or set BROWSER_EXECUTABLE")
+                    raise FileNotFoundError(
+                        f"no browser at BROWSER_EXECUTABLE={executable}: install Debian's "
+                        "`chromium` package or set BROWSER_EXECUTABLE"
+                    )
                 handler = build_from_crawler(ScrapyPlaywrightDownloadHandler, self.crawler)
                 # What scrapy-playwright does when the engine starts; the engine started long ago.
                 await handler._launch()
@@ -159,14 +163,17 @@ class Browser:
         meta = request.meta
         if meta.get("render"):
             ready = meta["render"] if isinstance(meta["render"], str) else None
-            meta.update(playwright=True, playwright_page_methods=[
-                PageMethod(settle, ready, self.settings.getfloat("BROWSER_TIMEOUT"))])
+            meta.update(
+                playwright=True,
+                playwright_page_methods=[PageMethod(settle, ready, self.settings.getfloat("BROWSER_TIMEOUT"))],
+            )
             # Back from navigating once the page is there: `settle` waits for the rest (a challenge page
             # reloading itself may never reach its load event).
             meta.setdefault("playwright_page_goto_kwargs", {"wait_until": "commit"})
         meta.setdefault("playwright_context_kwargs", {"user_agent": self.settings.get("USER_AGENT")})
-        meta["playwright_page_init_callback"] = guarded_fetch(self.guard, self.settings.get("MIRROR_URL"),
-                                                              self.crawler.stats)
+        meta["playwright_page_init_callback"] = guarded_fetch(
+            self.guard, self.settings.get("MIRROR_URL"), self.crawler.stats
+        )
         # A bound on the whole visit (navigation, waits, page content): a browser call that never
         # returns (seen when closing a page a reload loop was navigating) must not stall the crawl.
         limit = 2 * self.settings.getfloat("DOWNLOAD_TIMEOUT") + self.settings.getfloat("BROWSER_TIMEOUT")
@@ -176,8 +183,12 @@ class Browser:
             raise TimeoutError(f"the browser took more than {limit:.0f} s on {request.url}") from None
         if problem := self.guard.problem(response.url):
             self.crawler.stats.inc_value(REDIRECT_REFUSED)
-            logger.warning("the browser was redirected from %s to %s, which is refused: %s; not read",
-                           request.url, response.url, problem)
+            logger.warning(
+                "the browser was redirected from %s to %s, which is refused: %s; not read",
+                request.url,
+                response.url,
+                problem,
+            )
             raise IgnoreRequest(f"redirected to {response.url}, which is refused: {problem}")
         maxsize = meta.get("download_maxsize", self.settings.getint("DOWNLOAD_MAXSIZE"))
         if maxsize and len(response.body) > maxsize:
@@ -187,8 +198,12 @@ class Browser:
             meta["browser_outcome"] = outcome = meta["playwright_page_methods"][0].result
             if not outcome["ready"] and not outcome["challenge"]:
                 self.crawler.stats.inc_value(BROWSER_NOT_READY)
-                logger.warning("%s: the rendered page showed no «%s» within %s s; read as it was",
-                               request.url, meta["render"], self.settings.getfloat("BROWSER_TIMEOUT"))
+                logger.warning(
+                    "%s: the rendered page showed no «%s» within %s s; read as it was",
+                    request.url,
+                    meta["render"],
+                    self.settings.getfloat("BROWSER_TIMEOUT"),
+                )
         return response
 
     async def close(self) -> None:

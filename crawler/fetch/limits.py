@@ -12,10 +12,10 @@ from scrapy.downloadermiddlewares.httpcompression import HttpCompressionMiddlewa
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Request, Response
 from scrapy.utils._compression import _DecompressionMaxSizeExceeded
+
 from crawler.stats import DOWNLOAD_TOO_LARGE
 
 logger = logging.getLogger(__name__)
-
 
 
 class PageTooLarge(IgnoreRequest):
@@ -40,5 +40,6 @@ class BoundedDecompression(HttpCompressionMiddleware):
             if not isinstance(ignored.__cause__, _DecompressionMaxSizeExceeded):
                 raise
             size = f"{len(response.body):,} bytes compressed, {ignored.__cause__.decompressed_size:,} and more inflated"
-            raise too_large(self.stats, request.url, size, request.meta.get("download_maxsize", self._max_size)) \
-                from None
+            raise too_large(
+                self.stats, request.url, size, request.meta.get("download_maxsize", self._max_size)
+            ) from None

@@ -29,8 +29,11 @@ class MirrorAddon:
     def update_settings(self, settings) -> None:
         if not settings.get("MIRROR_URL"):
             return
-        settings.set("DOWNLOAD_HANDLERS", {**settings.getdict("DOWNLOAD_HANDLERS"),
-                                           "http": HANDLER, "https": HANDLER}, priority="addon")
+        settings.set(
+            "DOWNLOAD_HANDLERS",
+            {**settings.getdict("DOWNLOAD_HANDLERS"), "http": HANDLER, "https": HANDLER},
+            priority="addon",
+        )
         # Politeness protects the live sites; the mirror is our own loopback server.
         for name, value in (("AUTOTHROTTLE_ENABLED", False), ("DOWNLOAD_DELAY", 0)):
             if settings.getpriority(name) <= settings.getpriority("MIRROR_URL"):

@@ -151,10 +151,14 @@ class MirrorHandler(BaseHTTPRequestHandler):
             self.send(HTTPStatus.NOT_FOUND, b"<html><body><h1>404</h1></body></html>", "text/html")
             return
         body = path.read_bytes()
-        validators = {"ETag": f'"{hashlib.sha256(body).hexdigest()[:16]}"',
-                      "Last-Modified": formatdate(int(path.stat().st_mtime), usegmt=True)}
+        validators = {
+            "ETag": f'"{hashlib.sha256(body).hexdigest()[:16]}"',
+            "Last-Modified": formatdate(int(path.stat().st_mtime), usegmt=True),
+        }
         if self.not_modified(validators["ETag"], int(path.stat().st_mtime)):
-            self.send(HTTPStatus.NOT_MODIFIED, b"", content_type(path, body), {**validators, **own_headers(path)}, length=0)
+            self.send(
+                HTTPStatus.NOT_MODIFIED, b"", content_type(path, body), {**validators, **own_headers(path)}, length=0
+            )
             return
         self.send(HTTPStatus.OK, body, content_type(path, body), {**validators, **own_headers(path)})
 
@@ -169,8 +173,14 @@ class MirrorHandler(BaseHTTPRequestHandler):
                 return False
         return False
 
-    def send(self, status: HTTPStatus, body: bytes, kind: str, headers: dict[str, str] | None = None,
-             length: int | None = None) -> None:
+    def send(
+        self,
+        status: HTTPStatus,
+        body: bytes,
+        kind: str,
+        headers: dict[str, str] | None = None,
+        length: int | None = None,
+    ) -> None:
         self.send_response(status)
         self.send_header("Content-Type", kind)
         self.send_header("Content-Length", str(len(body) if length is None else length))

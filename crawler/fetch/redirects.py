@@ -175,8 +175,10 @@ class RedirectLoops:
             if target in {request.url, *chain}:
                 self.give_up(f"{request.url} redirects to {target}, which redirected here")
             if request.meta.get("redirect_times", 0) >= self.max_redirects:
-                self.give_up(f"{chain[0] if chain else request.url} redirected {len(chain)} times, the most "
-                             f"followed (REDIRECT_MAX_TIMES), and on to {target}")
+                self.give_up(
+                    f"{chain[0] if chain else request.url} redirected {len(chain)} times, the most "
+                    f"followed (REDIRECT_MAX_TIMES), and on to {target}"
+                )
         return response
 
     def give_up(self, why: str) -> None:

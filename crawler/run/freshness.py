@@ -52,10 +52,15 @@ class Freshness:
         return f"no new article for {clock.hours(self.silence)}; usual ≤ {clock.hours(self.usual)}"
 
     def as_dict(self) -> dict:
-        return {"source": self.source, "stale": self.stale, "figures": self.figures,
-                "last_new": self.last_new.isoformat() if self.last_new else None,
-                "silence_hours": round(self.silence.total_seconds() / 3600, 1) if self.silence is not None else None,
-                "usual_hours": round(self.usual.total_seconds() / 3600, 1), "basis": self.basis}
+        return {
+            "source": self.source,
+            "stale": self.stale,
+            "figures": self.figures,
+            "last_new": self.last_new.isoformat() if self.last_new else None,
+            "silence_hours": round(self.silence.total_seconds() / 3600, 1) if self.silence is not None else None,
+            "usual_hours": round(self.usual.total_seconds() / 3600, 1),
+            "basis": self.basis,
+        }
 
 
 def usual_gap(appearances: list[datetime], settings, source: str) -> tuple[timedelta, str]:
@@ -85,8 +90,11 @@ def check(store: Store, source: str, now: datetime, settings) -> Freshness:
     with Session(store.engine) as session:
         last_new = session.scalar(select(func.max(Article.first_seen_at)).where(Article.source == source))
         # first_seen_at bounds the appearance from above: this reads every article that may appear in the window.
-        rows = session.execute(select(Article.published_at, Article.first_seen_at)
-                               .where(Article.source == source, Article.first_seen_at >= now - window)).all()
+        rows = session.execute(
+            select(Article.published_at, Article.first_seen_at).where(
+                Article.source == source, Article.first_seen_at >= now - window
+            )
+        ).all()
     appearances = [min(published, seen) for published, seen in rows if min(published, seen) >= now - window]
     usual, basis = usual_gap(appearances, settings, source)
     return Freshness(source, last_new, now - last_new if last_new else None, usual, basis)

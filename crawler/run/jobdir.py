@@ -33,8 +33,12 @@ class KilledJobRecovery:
         self.crawler = crawler
         self.running = jobdir / "crawl.running"
         if self.running.exists():
-            logger.warning("the last crawl in %s was killed (%s): its queue is lost; starting the job over, "
-                           "skipping the articles it stored", jobdir, self.running.read_text().strip())
+            logger.warning(
+                "the last crawl in %s was killed (%s): its queue is lost; starting the job over, "
+                "skipping the articles it stored",
+                jobdir,
+                self.running.read_text().strip(),
+            )
             for name in JOB_STATE:
                 path = jobdir / name
                 if path.is_dir():

@@ -64,8 +64,9 @@ class KeysOnDisk:
         self.database.executemany("INSERT OR IGNORE INTO keys VALUES (?, NULL)", ((key,) for key in keys))
 
     def __setitem__(self, key: bytes, moment: datetime | None) -> None:
-        self.database.execute("INSERT OR REPLACE INTO keys VALUES (?, ?)",
-                              (key, moment.isoformat() if moment else None))
+        self.database.execute(
+            "INSERT OR REPLACE INTO keys VALUES (?, ?)", (key, moment.isoformat() if moment else None)
+        )
 
     def __getitem__(self, key: bytes) -> datetime | None:
         row = self.database.execute("SELECT moment FROM keys WHERE key = ?", (key,)).fetchone()

@@ -29,14 +29,26 @@ from spidermon.contrib.scrapy.monitors.base import BaseScrapyMonitor
 from spidermon.core.actions import Action
 
 from crawler.items import REQUIRED_FIELDS, ArticleItem
-from crawler.stats import (ARTICLE_PAGES, CRAWL_ERRORS, DOWNLOAD_TOO_LARGE, LISTING_ARTICLE_LINKS, LISTING_PAGES,
-                           MONITORS_FAILURES,
-                           REDIRECT_LOOP, REDIRECT_REFUSED, RETRY_MAX_REACHED, SPIDER_EXCEPTIONS_COUNT, STORE_FAILED,
-                           WPAPI_SELFCHECK_AGREE, WPAPI_SELFCHECK_DISAGREE)
+from crawler.stats import (
+    ARTICLE_PAGES,
+    CRAWL_ERRORS,
+    DOWNLOAD_TOO_LARGE,
+    LISTING_ARTICLE_LINKS,
+    LISTING_PAGES,
+    MONITORS_FAILURES,
+    REDIRECT_LOOP,
+    REDIRECT_REFUSED,
+    RETRY_MAX_REACHED,
+    SPIDER_EXCEPTIONS_COUNT,
+    STORE_FAILED,
+    WPAPI_SELFCHECK_AGREE,
+    WPAPI_SELFCHECK_DISAGREE,
+)
 
 # spidermon logs its results through Spider.log(), which Scrapy 2.13 deprecated; the results stay useful.
-warnings.filterwarnings("ignore", message=r"Spider\.log\(\) is deprecated", category=ScrapyDeprecationWarning,
-                        module="spidermon")
+warnings.filterwarnings(
+    "ignore", message=r"Spider\.log\(\) is deprecated", category=ScrapyDeprecationWarning, module="spidermon"
+)
 
 
 def incomplete(item) -> bool:
@@ -88,8 +100,9 @@ class RecordFailures(Action):
     """Keeps each failed monitor's message in the crawl stats, for the summary and the exit status."""
 
     def run_action(self):
-        failures = [" ".join(str(result.reason or result.error).split())
-                    for result in self.result.monitors_failed_results]
+        failures = [
+            " ".join(str(result.reason or result.error).split()) for result in self.result.monitors_failed_results
+        ]
         self.data.crawler.stats.set_value(MONITORS_FAILURES, failures)
 
 
@@ -100,14 +113,18 @@ class ArticlesMonitor(BaseScrapyMonitor):
     @monitors.name("article pages gave articles")
     def test_article_pages_gave_articles(self):
         pages = self.stats.get(ARTICLE_PAGES, 0)
-        self.assertFalse(pages and not self.stats.get("item_scraped_count", 0),
-                         msg=f"fetched {pages} article pages but produced no article: has the layout changed?")
+        self.assertFalse(
+            pages and not self.stats.get("item_scraped_count", 0),
+            msg=f"fetched {pages} article pages but produced no article: has the layout changed?",
+        )
 
     @monitors.name("listing pages link to articles")
     def test_listing_pages_link_to_articles(self):
         pages = self.stats.get(LISTING_PAGES, 0)
-        self.assertFalse(pages and not self.stats.get(LISTING_ARTICLE_LINKS, 0),
-                         msg=f"{pages} listing pages link to no article: has the layout changed?")
+        self.assertFalse(
+            pages and not self.stats.get(LISTING_ARTICLE_LINKS, 0),
+            msg=f"{pages} listing pages link to no article: has the layout changed?",
+        )
 
     @monitors.name("no error in the spider")
     def test_no_spider_errors(self):
@@ -117,15 +134,20 @@ class ArticlesMonitor(BaseScrapyMonitor):
     @monitors.name("articles were stored")
     def test_articles_were_stored(self):
         failed = self.stats.get(STORE_FAILED, 0)
-        self.assertFalse(failed, msg=f"{failed} database writes FAILED: articles or their checks NOT STORED "
-                                     "(see the log)")
+        self.assertFalse(
+            failed, msg=f"{failed} database writes FAILED: articles or their checks NOT STORED (see the log)"
+        )
 
     @monitors.name("no page given up")
     def test_no_page_given_up(self):
-        given_up = sum(self.stats.get(key, 0) for key in (RETRY_MAX_REACHED, REDIRECT_LOOP, REDIRECT_REFUSED,
-                                                          DOWNLOAD_TOO_LARGE))
-        self.assertFalse(given_up, msg=f"pages given up: {given_up} (retries exhausted, a redirect loop, a "
-                                       "redirect refused or a page too large; see the log)")
+        given_up = sum(
+            self.stats.get(key, 0) for key in (RETRY_MAX_REACHED, REDIRECT_LOOP, REDIRECT_REFUSED, DOWNLOAD_TOO_LARGE)
+        )
+        self.assertFalse(
+            given_up,
+            msg=f"pages given up: {given_up} (retries exhausted, a redirect loop, a "
+            "redirect refused or a page too large; see the log)",
+        )
 
 
 @monitors.name("WordPress REST API")
@@ -137,9 +159,11 @@ class ApiSelfCheckMonitor(BaseScrapyMonitor):
         agree = self.stats.get(WPAPI_SELFCHECK_AGREE, 0)
         disagree = self.stats.get(WPAPI_SELFCHECK_DISAGREE, 0)
         most = self.crawler.settings.getfloat("WORDPRESS_API_DISAGREEMENT_MAX", 0.1)
-        self.assertFalse(disagree > most * (agree + disagree),
-                         msg=f"{disagree} of {agree + disagree} pages disagree with the REST API (title, date, news code "
-                             f"or body; see the log): has the layout changed?")
+        self.assertFalse(
+            disagree > most * (agree + disagree),
+            msg=f"{disagree} of {agree + disagree} pages disagree with the REST API (title, date, news code "
+            f"or body; see the log): has the layout changed?",
+        )
 
 
 class SourceHealth(MonitorSuite):

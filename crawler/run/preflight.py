@@ -22,8 +22,9 @@ from crawler.extract.dates import parse_day_bound
 from crawler.run import clock
 from crawler.store.database import DEFAULT_DATABASE_URL, Store, sqlite_file
 
-SUPPORTED_DATABASES = ("the crawler stores into SQLite (sqlite:///path/to/file.db) "
-                       "or PostgreSQL (postgresql+psycopg://…)")
+SUPPORTED_DATABASES = (
+    "the crawler stores into SQLite (sqlite:///path/to/file.db) or PostgreSQL (postgresql+psycopg://…)"
+)
 
 
 class DatabaseUnavailable(Exception):
@@ -62,14 +63,16 @@ def check_spider_arguments(spiders: list[Any], arguments: dict[str, str]) -> dic
         takers: dict[tuple[str, ...], list[str]] = {}
         for spider in spiders:
             takers.setdefault(tuple(spider.arguments), []).append(spider.name)
-        takes = "; ".join(f"{', '.join(names)} take{'s' if len(names) == 1 else ''} "
-                          f"{', '.join(f'-a {name}' for name in names_taken)}"
-                          for names_taken, names in takers.items())
+        takes = "; ".join(
+            f"{', '.join(names)} take{'s' if len(names) == 1 else ''} {', '.join(f'-a {name}' for name in names_taken)}"
+            for names_taken, names in takers.items()
+        )
         raise UsageError(f"unknown spider argument(s) {', '.join(f'-a {name}' for name in unknown)}; {takes}")
     by_source = {}
     for spider in spiders:
-        own = {name: value for name, value in arguments.items()
-               if name in spider.arguments or name == SCRAPYD_JOB_ARGUMENT}
+        own = {
+            name: value for name, value in arguments.items() if name in spider.arguments or name == SCRAPYD_JOB_ARGUMENT
+        }
         try:
             spider.check_arguments(own)
         except ValueError as error:
@@ -82,14 +85,18 @@ def check_database_url(url: str | None) -> None:
     """DATABASE_URL names a database that keeps what is stored in it: a server, or a SQLite file in a
     directory that exists (the default's, data/, is created)."""
     if url is None or not url.strip():
-        raise UsageError("DATABASE_URL is empty: give a database URL such as sqlite:///data/articles.db "
-                         "or postgresql+psycopg://user@host/news")
+        raise UsageError(
+            "DATABASE_URL is empty: give a database URL such as sqlite:///data/articles.db "
+            "or postgresql+psycopg://user@host/news"
+        )
     try:
         parsed = make_url(url)
         parsed.get_dialect()
     except ArgumentError:
-        raise UsageError("DATABASE_URL is not a database URL (dialect+driver://user:password@host/database, "
-                         "or sqlite:///path/to/file.db)") from None
+        raise UsageError(
+            "DATABASE_URL is not a database URL (dialect+driver://user:password@host/database, "
+            "or sqlite:///path/to/file.db)"
+        ) from None
     except NoSuchModuleError:
         raise UsageError(f"DATABASE_URL: no database driver {parsed.drivername!r}; {SUPPORTED_DATABASES}") from None
     if parsed.get_backend_name() not in ("sqlite", "postgresql"):
@@ -98,8 +105,10 @@ def check_database_url(url: str | None) -> None:
         return
     database = sqlite_file(url)
     if database is None:
-        raise UsageError(f"DATABASE_URL {url} is a database in memory: everything stored would be lost at exit; "
-                         "give a file, such as sqlite:///data/articles.db")
+        raise UsageError(
+            f"DATABASE_URL {url} is a database in memory: everything stored would be lost at exit; "
+            "give a file, such as sqlite:///data/articles.db"
+        )
     if url != DEFAULT_DATABASE_URL and not database.parent.is_dir():
         raise UsageError(f"DATABASE_URL {url}: the directory {database.parent.resolve()} does not exist")
 
@@ -110,8 +119,10 @@ def check_mirror_url(url: str | None) -> None:
     parts = urlsplit(url)
     if parts.username is not None or parts.password is not None:
         # The address is not repeated: its password would land in the log and in cron's mail.
-        raise UsageError("MIRROR_URL carries a user name or password: the mirror is a plain http(s) address "
-                         "such as http://127.0.0.1:8000, and the crawler sends no credentials to it")
+        raise UsageError(
+            "MIRROR_URL carries a user name or password: the mirror is a plain http(s) address "
+            "such as http://127.0.0.1:8000, and the crawler sends no credentials to it"
+        )
     try:
         parts.port  # noqa: B018 - raises ValueError for a port that is not a number
     except ValueError:
@@ -151,30 +162,72 @@ WHOLE = (lambda settings, name: _not_negative(settings.getint(name)), "a whole n
 NUMBER = (lambda settings, name: _not_negative(settings.getfloat(name)), "a number, 0 or more")
 SPAN = (lambda settings, name: clock.parse_span(settings.get(name)), "a span of time such as 90m, 6h, 1d or 2w")
 CHECKED_SETTINGS: dict[str, tuple[Callable, str]] = {
-    **dict.fromkeys(("LISTING_PAGE_BUDGET", "HOLE_PROBES_PER_RUN", "STORE_BATCH_SIZE", "RETRY_TIMES",
-                     "CONCURRENT_REQUESTS", "CONCURRENT_ITEMS", "CONCURRENT_REQUESTS_PER_DOMAIN", "REVISIT_MIN_PER_RUN",
-                     "FRESHNESS_MIN_GAPS",
-                     "WORDPRESS_API_PER_PAGE", "URLLENGTH_LIMIT", "REDIRECT_MAX_TIMES", "DOWNLOAD_MAXSIZE",
-                     "DOWNLOAD_WARNSIZE", "CLOSESPIDER_PAGECOUNT", "CLOSESPIDER_ITEMCOUNT", "CLOSESPIDER_ERRORCOUNT"),
-                    WHOLE),
-    **dict.fromkeys(("STORE_FLUSH_SECONDS", "DOWNLOAD_DELAY", "DOWNLOAD_TIMEOUT", "AUTOTHROTTLE_START_DELAY",
-                     "AUTOTHROTTLE_MAX_DELAY", "AUTOTHROTTLE_TARGET_CONCURRENCY", "RETRY_BACKOFF_BASE",
-                     "RETRY_BACKOFF_MAX", "BROWSER_TIMEOUT", "REVISIT_SHARE", "COPIES_THRESHOLD", "FRESHNESS_QUANTILE",
-                     "WORDPRESS_API_DISAGREEMENT_MAX", "COVERAGE_MIN", "SNAPSHOT_OVERLAP_SECONDS",
-                     "CLOSESPIDER_TIMEOUT", "CRAWL_LOCK_WAIT_SECONDS"), NUMBER),
+    **dict.fromkeys(
+        (
+            "LISTING_PAGE_BUDGET",
+            "HOLE_PROBES_PER_RUN",
+            "STORE_BATCH_SIZE",
+            "RETRY_TIMES",
+            "CONCURRENT_REQUESTS",
+            "CONCURRENT_ITEMS",
+            "CONCURRENT_REQUESTS_PER_DOMAIN",
+            "REVISIT_MIN_PER_RUN",
+            "FRESHNESS_MIN_GAPS",
+            "WORDPRESS_API_PER_PAGE",
+            "URLLENGTH_LIMIT",
+            "REDIRECT_MAX_TIMES",
+            "DOWNLOAD_MAXSIZE",
+            "DOWNLOAD_WARNSIZE",
+            "CLOSESPIDER_PAGECOUNT",
+            "CLOSESPIDER_ITEMCOUNT",
+            "CLOSESPIDER_ERRORCOUNT",
+        ),
+        WHOLE,
+    ),
+    **dict.fromkeys(
+        (
+            "STORE_FLUSH_SECONDS",
+            "DOWNLOAD_DELAY",
+            "DOWNLOAD_TIMEOUT",
+            "AUTOTHROTTLE_START_DELAY",
+            "AUTOTHROTTLE_MAX_DELAY",
+            "AUTOTHROTTLE_TARGET_CONCURRENCY",
+            "RETRY_BACKOFF_BASE",
+            "RETRY_BACKOFF_MAX",
+            "BROWSER_TIMEOUT",
+            "REVISIT_SHARE",
+            "COPIES_THRESHOLD",
+            "FRESHNESS_QUANTILE",
+            "WORDPRESS_API_DISAGREEMENT_MAX",
+            "COVERAGE_MIN",
+            "SNAPSHOT_OVERLAP_SECONDS",
+            "CLOSESPIDER_TIMEOUT",
+            "CRAWL_LOCK_WAIT_SECONDS",
+        ),
+        NUMBER,
+    ),
     **dict.fromkeys(("FRESHNESS_WINDOW", "FRESHNESS_FLOOR", "FRESHNESS_CEILING", "REVISIT_CONFIRM_AFTER"), SPAN),
-    "COVERAGE_MINIMA": (lambda settings, name: [_not_negative(float(share))
-                                                for share in settings.getdict(name).values()],
-                        'a share per source, such as {"imo": 0.8}'),
+    "COVERAGE_MINIMA": (
+        lambda settings, name: [_not_negative(float(share)) for share in settings.getdict(name).values()],
+        'a share per source, such as {"imo": 0.8}',
+    ),
     "REVISIT_SCHEDULE": (lambda settings, name: _spans(settings.getlist(name)), "spans of time such as 1h,6h,1d"),
-    "REVISIT_SCHEDULES": (lambda settings, name: [_spans(spans) for spans in settings.getdict(name).values()],
-                          'spans per source, such as {"imo": ["1d", "7d"]}'),
-    "FRESHNESS_MAX_SILENCE": (lambda settings, name: [_spans(span) for span in settings.getdict(name).values()],
-                              'a span per source, such as {"imo": "3d"}'),
-    "ARCHIVE_HORIZON": (lambda settings, name: settings.get(name) and parse_day_bound(settings.get(name)),
-                        "a day such as 1400-01-01 or 2021-03-21"),
-    "CLOCK_NOW": (lambda settings, name: clock.now(settings),
-                  "an instant with its offset, such as 2026-11-22T08:00:00+03:30"),
+    "REVISIT_SCHEDULES": (
+        lambda settings, name: [_spans(spans) for spans in settings.getdict(name).values()],
+        'spans per source, such as {"imo": ["1d", "7d"]}',
+    ),
+    "FRESHNESS_MAX_SILENCE": (
+        lambda settings, name: [_spans(span) for span in settings.getdict(name).values()],
+        'a span per source, such as {"imo": "3d"}',
+    ),
+    "ARCHIVE_HORIZON": (
+        lambda settings, name: settings.get(name) and parse_day_bound(settings.get(name)),
+        "a day such as 1400-01-01 or 2021-03-21",
+    ),
+    "CLOCK_NOW": (
+        lambda settings, name: clock.now(settings),
+        "an instant with its offset, such as 2026-11-22T08:00:00+03:30",
+    ),
 }
 
 
@@ -201,6 +254,7 @@ def open_writable(url: str) -> Store:
         store.check_writable()
     except SQLAlchemyError as error:
         reason = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
-        raise DatabaseUnavailable(f"cannot open and write the database {shown_url(url)}: {reason}; "
-                                  "nothing crawled") from None
+        raise DatabaseUnavailable(
+            f"cannot open and write the database {shown_url(url)}: {reason}; nothing crawled"
+        ) from None
     return store

@@ -18,30 +18,84 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from crawler.run.freshness import STALE
-from crawler.run.preflight import (check_database_url, check_lock_file, check_mirror_url, check_settings,
-                                   check_spider_arguments, one_line_errors, open_writable)
+from crawler.run.preflight import (
+    check_database_url,
+    check_lock_file,
+    check_mirror_url,
+    check_settings,
+    check_spider_arguments,
+    one_line_errors,
+    open_writable,
+)
 from crawler.sources.coverage import describe as describe_coverage
-from crawler.stats import (ARTICLE, ARTICLE_GIVEN_UP, ARTICLE_NOT_ARTICLE, ARTICLE_PAGES,
-                           ARTICLE_REPLACEMENT_CHARACTERS, CHALLENGE_FAILED, CHALLENGE_SOLVED, COVERAGE_DECLARED,
-                           COVERAGE_EVIDENCE, COVERAGE_MIN, COVERAGE_STORED, CRAWL_ERRORS,
-                           DATABASE_LOST, DOWNLOAD_TOO_LARGE, DOWNLOADER_EXCEPTION_TYPE, DOWNLOADER_RESPONSE_STATUS,
-                           DROPPED, DROPPED_MISSING, EXTRACTION_FALLBACK_ITEMS, FEEDEXPORT_FAILED, FRONTIER_BEHIND,
-                           LISTING_FAILED, LISTING_KNOWN_SKIPPED, LISTING_PAGES, MONITORS_FAILURES, REDIRECT_LOOP,
-                           REVISIT_CHECKED, REVISIT_EDITED, REVISIT_REMOVED, STORE_NEW, STORE_UNCHANGED, STORE_UPDATED,
-                           WPAPI_MALFORMED_JSON, WPAPI_SELFCHECK_AGREE, WPAPI_SELFCHECK_DISAGREE, WPAPI_STATE)
+from crawler.stats import (
+    ARTICLE,
+    ARTICLE_GIVEN_UP,
+    ARTICLE_NOT_ARTICLE,
+    ARTICLE_PAGES,
+    ARTICLE_REPLACEMENT_CHARACTERS,
+    CHALLENGE_FAILED,
+    CHALLENGE_SOLVED,
+    COVERAGE_DECLARED,
+    COVERAGE_EVIDENCE,
+    COVERAGE_MIN,
+    COVERAGE_STORED,
+    CRAWL_ERRORS,
+    DATABASE_LOST,
+    DOWNLOAD_TOO_LARGE,
+    DOWNLOADER_EXCEPTION_TYPE,
+    DOWNLOADER_RESPONSE_STATUS,
+    DROPPED,
+    DROPPED_MISSING,
+    EXTRACTION_FALLBACK_ITEMS,
+    FEEDEXPORT_FAILED,
+    FRONTIER_BEHIND,
+    LISTING_FAILED,
+    LISTING_KNOWN_SKIPPED,
+    LISTING_PAGES,
+    MONITORS_FAILURES,
+    REDIRECT_LOOP,
+    REVISIT_CHECKED,
+    REVISIT_EDITED,
+    REVISIT_REMOVED,
+    STORE_NEW,
+    STORE_UNCHANGED,
+    STORE_UPDATED,
+    WPAPI_MALFORMED_JSON,
+    WPAPI_SELFCHECK_AGREE,
+    WPAPI_SELFCHECK_DISAGREE,
+    WPAPI_STATE,
+)
 from crawler.store.database import CrawlRun, Store, prepare_directory
-from crawler.store.lock import (LOCKED_ELSEWHERE, LOCKED_EXIT_STATUS, CrawlLock, LockHeld, LockUnusable, lock_path,
-                                locks_per_source)
+from crawler.store.lock import (
+    LOCKED_ELSEWHERE,
+    LOCKED_EXIT_STATUS,
+    CrawlLock,
+    LockHeld,
+    LockUnusable,
+    lock_path,
+    locks_per_source,
+)
 
 logger = logging.getLogger(__name__)
 
 # Download failures (Scrapy's exception_type_count stats) by the name an operator knows them by.
 FAILURE_NAMES = {
-    "DownloadTimeoutError": "timeout", "TimeoutError": "timeout", "ResponseDataLossError": "truncated",
-    "DownloadFailedError": "connection lost", "ConnectionLost": "connection lost", "ConnectionDone": "connection lost",
-    "DownloadConnectionRefusedError": "refused", "ConnectionRefusedError": "refused", "CannotResolveHostError": "dns",
-    "DNSLookupError": "dns", "IgnoreRequest": "refused by the crawler", "NotSupported": "not supported",
-    "RedirectLoop": "redirect loop", "PageTooLarge": "too large", "DownloadCancelledError": "too large",
+    "DownloadTimeoutError": "timeout",
+    "TimeoutError": "timeout",
+    "ResponseDataLossError": "truncated",
+    "DownloadFailedError": "connection lost",
+    "ConnectionLost": "connection lost",
+    "ConnectionDone": "connection lost",
+    "DownloadConnectionRefusedError": "refused",
+    "ConnectionRefusedError": "refused",
+    "CannotResolveHostError": "dns",
+    "DNSLookupError": "dns",
+    "IgnoreRequest": "refused by the crawler",
+    "NotSupported": "not supported",
+    "RedirectLoop": "redirect loop",
+    "PageTooLarge": "too large",
+    "DownloadCancelledError": "too large",
 }
 # Answers that mean the site turns the crawler away, rather than failing.
 BLOCKING_STATUSES = {"403", "429"}
@@ -144,10 +198,14 @@ class SourceSummary:
 
     @classmethod
     def from_stats(cls, source: str, stats: dict) -> SourceSummary:
-        dropped = {key.removeprefix(DROPPED): value for key, value in stats.items()
-                   if key.startswith(DROPPED) and not key.startswith(DROPPED_MISSING)}
-        dropped.update({key.removeprefix(ARTICLE): value for key, value in stats.items()
-                        if key in (ARTICLE_NOT_ARTICLE,)})
+        dropped = {
+            key.removeprefix(DROPPED): value
+            for key, value in stats.items()
+            if key.startswith(DROPPED) and not key.startswith(DROPPED_MISSING)
+        }
+        dropped.update(
+            {key.removeprefix(ARTICLE): value for key, value in stats.items() if key in (ARTICLE_NOT_ARTICLE,)}
+        )
         return cls(
             source=source,
             pages=stats.get("response_received_count", 0),
@@ -166,7 +224,8 @@ class SourceSummary:
             listing_failures=failures_by_name(stats, LISTING_FAILED),
             article_failures=failures_by_name(stats, ARTICLE_GIVEN_UP),
             outputs_failed=sum(value for key, value in stats.items() if key.startswith(FEEDEXPORT_FAILED)),
-            finish_reason=LOCKED_ELSEWHERE_STATUS if stats.get(LOCKED_ELSEWHERE)
+            finish_reason=LOCKED_ELSEWHERE_STATUS
+            if stats.get(LOCKED_ELSEWHERE)
             else str(stats.get("finish_reason", "not started")),
             api=str(stats.get(WPAPI_STATE, "")),
             api_agreements=stats.get(WPAPI_SELFCHECK_AGREE, 0),
@@ -216,8 +275,12 @@ class SourceSummary:
         findings = self.findings
         if alone := next((rule for rule, _ in findings if rule.alone), None):
             return alone.status
-        return "; ".join(f"{rule.status}: {'; '.join(reasons)}" if rule.attention else rule.status
-                         for rule, reasons in findings) or self.status
+        return (
+            "; ".join(
+                f"{rule.status}: {'; '.join(reasons)}" if rule.attention else rule.status for rule, reasons in findings
+            )
+            or self.status
+        )
 
     def details_below(self) -> list[str]:
         """When a rule applies `alone`: what every rule found, a line each («hamshahri: database lost: …»)."""
@@ -226,16 +289,35 @@ class SourceSummary:
         return [f"{self.source}: {problem}" for problem in self.problems]
 
     def crawl_run(self, arguments: dict) -> CrawlRun:
-        return CrawlRun(source=self.source, started_at=self.started_at, finished_at=self.finished_at,
-                        finish_reason=self.finish_reason, arguments=arguments, pages=self.pages,
-                        listing_pages=self.listing_pages, article_pages=self.article_pages, new=self.new,
-                        updated=self.updated, unchanged=self.unchanged, known_skipped=self.known_skipped,
-                        dropped=sum(self.dropped.values()), dropped_reasons=self.dropped, errors=self.errors,
-                        fallbacks=self.fallbacks, api=self.api, api_agreements=self.api_agreements,
-                        api_disagreements=self.api_disagreements, problems="\n".join(self.problems),
-                        revisited=self.revisited, edited=self.edited, removed=self.removed, behind=self.behind,
-                        coverage_declared=self.coverage_declared, coverage_stored=self.coverage_stored,
-                        coverage_evidence=self.coverage_evidence)
+        return CrawlRun(
+            source=self.source,
+            started_at=self.started_at,
+            finished_at=self.finished_at,
+            finish_reason=self.finish_reason,
+            arguments=arguments,
+            pages=self.pages,
+            listing_pages=self.listing_pages,
+            article_pages=self.article_pages,
+            new=self.new,
+            updated=self.updated,
+            unchanged=self.unchanged,
+            known_skipped=self.known_skipped,
+            dropped=sum(self.dropped.values()),
+            dropped_reasons=self.dropped,
+            errors=self.errors,
+            fallbacks=self.fallbacks,
+            api=self.api,
+            api_agreements=self.api_agreements,
+            api_disagreements=self.api_disagreements,
+            problems="\n".join(self.problems),
+            revisited=self.revisited,
+            edited=self.edited,
+            removed=self.removed,
+            behind=self.behind,
+            coverage_declared=self.coverage_declared,
+            coverage_stored=self.coverage_stored,
+            coverage_evidence=self.coverage_evidence,
+        )
 
     @property
     def coverage(self) -> str:
@@ -268,8 +350,7 @@ def not_finished(row: SourceSummary) -> list[str]:
 
 def blocked(row: SourceSummary) -> list[str]:
     found = counted(failures_of_kind(row.listing_failures, BLOCKING_STATUSES.__contains__), "answered")
-    found += counted(failures_of_kind(row.article_failures, BLOCKING_STATUSES.__contains__), "answered",
-                     "article page")
+    found += counted(failures_of_kind(row.article_failures, BLOCKING_STATUSES.__contains__), "answered", "article page")
     if row.challenges_failed:
         found.append(f"{row.challenges_failed} CDN challenge(s) NOT SOLVED: the pages behind them were skipped")
     return found
@@ -280,8 +361,9 @@ def unreachable(row: SourceSummary) -> list[str]:
 
 
 def listing_failed(row: SourceSummary) -> list[str]:
-    found = counted(failures_of_kind(row.listing_failures, lambda kind: kind not in BLOCKING_STATUSES | UNREACHABLE),
-                    "answered")
+    found = counted(
+        failures_of_kind(row.listing_failures, lambda kind: kind not in BLOCKING_STATUSES | UNREACHABLE), "answered"
+    )
     if row.finished_at is not None and not row.listing_pages:
         found.append("no listing page fetched: nothing was discovered")
     return found
@@ -290,11 +372,14 @@ def listing_failed(row: SourceSummary) -> list[str]:
 def failing(row: SourceSummary) -> list[str]:
     """The failed monitors, the article pages given up (but those the site blocked), the articles unreadable."""
     found = list(row.failures)
-    found += counted(failures_of_kind(row.article_failures, lambda kind: kind not in BLOCKING_STATUSES),
-                     "given up:", "article page")
+    found += counted(
+        failures_of_kind(row.article_failures, lambda kind: kind not in BLOCKING_STATUSES), "given up:", "article page"
+    )
     if garbled := row.dropped.get("garbled"):
-        found.append(f"{garbled} article{'s' if garbled > 1 else ''} NOT STORED: garbled (more than 2% of the title "
-                     "or body not in the page's encoding)")
+        found.append(
+            f"{garbled} article{'s' if garbled > 1 else ''} NOT STORED: garbled (more than 2% of the title "
+            "or body not in the page's encoding)"
+        )
     return found
 
 
@@ -340,8 +425,9 @@ STATUS_RULES: list[StatusRule] = [
     StatusRule("stale", lambda row: [row.stale] if row.stale else []),
     StatusRule("coverage", low_coverage),
     # Part of the listing is still to be walked: the next runs go on with it (crawler/sources/frontier.py).
-    StatusRule("behind", lambda row: ["part of the listing is still to be walked"] if row.behind else [],
-               attention=False),
+    StatusRule(
+        "behind", lambda row: ["part of the listing is still to be walked"] if row.behind else [], attention=False
+    ),
 ]
 
 
@@ -364,18 +450,52 @@ def api_columns(row: SourceSummary) -> tuple[str, str]:
 
 
 def format_table(rows: list[SourceSummary]) -> str:
-    header = ("source", "pages", "new", "updated", "unchanged", "known", "dropped", "errors", "fallbacks",
-              "faults", "challenges", "api", "agree", "revisited", "edited", "removed", "coverage", "status")
+    header = (
+        "source",
+        "pages",
+        "new",
+        "updated",
+        "unchanged",
+        "known",
+        "dropped",
+        "errors",
+        "fallbacks",
+        "faults",
+        "challenges",
+        "api",
+        "agree",
+        "revisited",
+        "edited",
+        "removed",
+        "coverage",
+        "status",
+    )
     lines = [header]
     for row in rows:
         dropped = sum(row.dropped.values())
         reasons = ", ".join(f"{k} {v}" for k, v in sorted(row.dropped.items()) if v)
         faults = ", ".join(f"{k} {v}" for k, v in sorted(row.faults.items()))
-        lines.append((row.source, str(row.pages), str(row.new), str(row.updated), str(row.unchanged),
-                      str(row.known_skipped), f"{dropped} ({reasons})" if reasons else "0", str(row.errors),
-                      str(row.fallbacks), f"{sum(row.faults.values())} ({faults})" if faults else "0", challenges(row),
-                      *api_columns(row), str(row.revisited), str(row.edited), str(row.removed), row.coverage,
-                      row.describe()))
+        lines.append(
+            (
+                row.source,
+                str(row.pages),
+                str(row.new),
+                str(row.updated),
+                str(row.unchanged),
+                str(row.known_skipped),
+                f"{dropped} ({reasons})" if reasons else "0",
+                str(row.errors),
+                str(row.fallbacks),
+                f"{sum(row.faults.values())} ({faults})" if faults else "0",
+                challenges(row),
+                *api_columns(row),
+                str(row.revisited),
+                str(row.edited),
+                str(row.removed),
+                row.coverage,
+                row.describe(),
+            )
+        )
     widths = [max(len(line[i]) for line in lines) for i in range(len(header))]
     rendered = ["  ".join(cell.ljust(width) for cell, width in zip(line, widths)).rstrip() for line in lines]
     rendered.insert(1, "  ".join("-" * width for width in widths))
@@ -421,15 +541,22 @@ class SummarizedCrawl(BaseRunSpiderCommand):
         assert self.crawler_process and self.settings
         database_url = self.settings.get("DATABASE_URL")
         # On PostgreSQL each source is locked in the database as its crawl starts (crawler.store.lock.SourceLock).
-        lock = None if locks_per_source(database_url) else CrawlLock(
-            lock_path(database_url, self.settings.get("CRAWL_LOCK_FILE", "")), self.name)
+        lock = (
+            None
+            if locks_per_source(database_url)
+            else CrawlLock(lock_path(database_url, self.settings.get("CRAWL_LOCK_FILE", "")), self.name)
+        )
         try:
             if lock:
                 prepare_directory(database_url)
                 wait = self.settings.getfloat("CRAWL_LOCK_WAIT_SECONDS")
                 # Logged: a scrapyd job's log (or cron's crawl.log) shows why it started late.
-                lock.acquire(wait, lambda holder: logger.warning(
-                    "another crawl holds %s (%s): waiting up to %g s for it", lock.path, holder, wait))
+                lock.acquire(
+                    wait,
+                    lambda holder: logger.warning(
+                        "another crawl holds %s (%s): waiting up to %g s for it", lock.path, holder, wait
+                    ),
+                )
         except LockUnusable as error:
             raise UsageError(str(error)) from None
         except LockHeld as held:
@@ -467,8 +594,11 @@ class SummarizedCrawl(BaseRunSpiderCommand):
             if jobdir := crawler.settings.get("JOBDIR"):
                 # Scrapy keeps one crawl's state per job directory: each source gets its own (above the
                 # command line's priority, which the process merges into each crawler again).
-                crawler.settings.set("JOBDIR", str(Path(jobdir) / crawler.spidercls.name),
-                                     priority=(crawler.settings.getpriority("JOBDIR") or 0) + 1)
+                crawler.settings.set(
+                    "JOBDIR",
+                    str(Path(jobdir) / crawler.spidercls.name),
+                    priority=(crawler.settings.getpriority("JOBDIR") or 0) + 1,
+                )
             self.crawler_process.crawl(crawler, **arguments[crawler.spidercls.name])
         self.crawler_process.start()
         return [SourceSummary.from_stats(crawler.spidercls.name, crawler.stats.get_stats()) for crawler in crawlers]
@@ -477,8 +607,12 @@ class SummarizedCrawl(BaseRunSpiderCommand):
         """A run that never got the lock is still a row per source in crawl_runs (`locked elsewhere`): a
         queue of jobs that keeps timing out shows in the history, not only in the jobs' logs."""
         now = datetime.now(timezone.utc)
-        rows = [SourceSummary(name, finish_reason=LOCKED_ELSEWHERE_STATUS, locked_by=holder, started_at=now,
-                              finished_at=now) for name in arguments]
+        rows = [
+            SourceSummary(
+                name, finish_reason=LOCKED_ELSEWHERE_STATUS, locked_by=holder, started_at=now, finished_at=now
+            )
+            for name in arguments
+        ]
         try:
             self.record(database_url, rows, arguments)
         except SQLAlchemyError as error:

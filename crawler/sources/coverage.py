@@ -27,8 +27,16 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
 from crawler.items import REQUIRED_FIELDS, ArticleItem
-from crawler.stats import (COVERAGE_API_TOTAL, COVERAGE_DECLARED, COVERAGE_EVIDENCE, COVERAGE_MIN, COVERAGE_STORED,
-                           HOLES_FAILED, HOLES_NOT_PUBLISHED, HOLES_PROBED)
+from crawler.stats import (
+    COVERAGE_API_TOTAL,
+    COVERAGE_DECLARED,
+    COVERAGE_EVIDENCE,
+    COVERAGE_MIN,
+    COVERAGE_STORED,
+    HOLES_FAILED,
+    HOLES_NOT_PUBLISHED,
+    HOLES_PROBED,
+)
 from crawler.store.database import Store
 
 if TYPE_CHECKING:
@@ -68,13 +76,18 @@ def hole_requests(spider: NewsSpider) -> Iterator[scrapy.Request]:
     if not spider.code_url:
         return
     limit = spider.settings.getint("HOLE_PROBES_PER_RUN", 5)
-    codes = spider.read_store(lambda store: missing_codes([*store.stored_codes(spider.name), *spider.codes_read],
-                                                          store.unpublished_codes(spider.name), limit), [])
+    codes = spider.read_store(
+        lambda store: missing_codes(
+            [*store.stored_codes(spider.name), *spider.codes_read], store.unpublished_codes(spider.name), limit
+        ),
+        [],
+    )
     for code in codes:
         spider.crawler.stats.inc_value(HOLES_PROBED)
         url = spider.code_url.format(code=code)
-        yield scrapy.Request(url, spider.parse_hole, errback=spider.hole_failed, cb_kwargs={"code": str(code)},
-                             meta={"code": str(code)})
+        yield scrapy.Request(
+            url, spider.parse_hole, errback=spider.hole_failed, cb_kwargs={"code": str(code)}, meta={"code": str(code)}
+        )
 
 
 def parse_hole(spider: NewsSpider, response: Response, code: str) -> Iterator[ArticleItem]:
@@ -92,8 +105,9 @@ def parse_hole(spider: NewsSpider, response: Response, code: str) -> Iterator[Ar
 def remember(spider: NewsSpider, code: str, status: int, why: str) -> None:
     spider.crawler.stats.inc_value(HOLES_NOT_PUBLISHED)
     logger.info("%s: code %s is not a published article (%s): not asked again", spider.name, code, why)
-    spider.read_store(lambda store: store.record_unpublished(spider.name, code, status, datetime.now(timezone.utc)),
-                      None)
+    spider.read_store(
+        lambda store: store.record_unpublished(spider.name, code, status, datetime.now(timezone.utc)), None
+    )
 
 
 def hole_failed(spider: NewsSpider, failure: Failure) -> None:
@@ -104,8 +118,12 @@ def hole_failed(spider: NewsSpider, failure: Failure) -> None:
         remember(spider, code, response.status, f"HTTP {response.status}")
         return
     spider.crawler.stats.inc_value(HOLES_FAILED)
-    logger.warning("%s: code %s could not be fetched (%s): asked again by the next run", spider.name, code,
-                   failure.getErrorMessage())
+    logger.warning(
+        "%s: code %s could not be fetched (%s): asked again by the next run",
+        spider.name,
+        code,
+        failure.getErrorMessage(),
+    )
 
 
 def measure(spider: NewsSpider) -> None:
@@ -117,7 +135,9 @@ def measure(spider: NewsSpider) -> None:
             return API_TOTAL, total, store.stored_count(spider.name)
         if spider.sitemap_listed:
             fetched = list(spider.sitemap_fetched)
-            stored = sum(len(spider.stored_dates(fetched[start:start + 500])) for start in range(0, len(fetched), 500))
+            stored = sum(
+                len(spider.stored_dates(fetched[start : start + 500])) for start in range(0, len(fetched), 500)
+            )
             return SITEMAP, len(spider.sitemap_listed), spider.sitemap_stored + stored
         if spider.code_url and (found := code_range(store.stored_codes(spider.name))):
             numbers, lowest, highest = found

@@ -53,8 +53,25 @@ HEADLINE_WORDS = 4
 GROUPS_PROBED = 4
 PAGES_PER_GROUP = 2
 # Path segments that name what is not an article: taxonomies, listings, feeds, files, accounts.
-NOT_ARTICLE_SEGMENTS = {"category", "categories", "tag", "tags", "author", "page", "feed", "search", "wp-admin",
-                        "wp-login.php", "wp-content", "wp-json", "login", "register", "cart", "basket", "rss"}
+NOT_ARTICLE_SEGMENTS = {
+    "category",
+    "categories",
+    "tag",
+    "tags",
+    "author",
+    "page",
+    "feed",
+    "search",
+    "wp-admin",
+    "wp-login.php",
+    "wp-content",
+    "wp-json",
+    "login",
+    "register",
+    "cart",
+    "basket",
+    "rss",
+}
 FILE_SUFFIX = re.compile(r"\.(jpe?g|png|gif|webp|svg|pdf|docx?|xlsx?|zip|rar|mp[34]|css|js|xml)$", re.I)
 # A short ASCII word in the first two segments names a section («news», «fa», «node»): part of the shape.
 SECTION_WORD = re.compile(r"^[a-z][a-z0-9_.-]{0,19}$", re.I)
@@ -73,8 +90,13 @@ LISTING_WORDS = re.compile(r"آرشیو|همه اخبار|اخبار|archive|new
 # A taxonomy's listing (a tag's, an author's): not the news listing, whatever its words.
 TAXONOMY_URL = re.compile(r"[?&/](tags?|author)[=/]", re.I)
 NEWS_SITEMAP = re.compile(r"news", re.I)
-REGISTRY_NEWS_CODE = {"label": "label", "selector": "label", "meta": "wp_post_id", "url_id": "url_id",
-                      "url_hash": "url_hash"}
+REGISTRY_NEWS_CODE = {
+    "label": "label",
+    "selector": "label",
+    "meta": "wp_post_id",
+    "url_id": "url_id",
+    "url_hash": "url_hash",
+}
 
 
 @dataclass
@@ -118,8 +140,10 @@ class Discovery:
         if self.failure or any(sample.complete for sample in self.samples):
             return self.failure
         missing = sorted({name for sample in self.samples for name in sample.missing()})
-        return f"no article found: no page it links to was read with a title, a date and a body (missing: " \
-               f"{', '.join(missing)})"
+        return (
+            f"no article found: no page it links to was read with a title, a date and a body (missing: "
+            f"{', '.join(missing)})"
+        )
 
     @property
     def url_hash_only(self) -> bool:
@@ -144,8 +168,11 @@ class Discovery:
         if rules := [rule for rule in self.news_code if rule in NEWS_CODE_RULES]:
             entry["news_code"] = rules
         entry["discovery"] = self.strategies
-        entry["detected"] = {"at": datetime.now(timezone.utc).replace(microsecond=0).isoformat(),
-                             "family": self.family, "baseline": self.baseline()}
+        entry["detected"] = {
+            "at": datetime.now(timezone.utc).replace(microsecond=0).isoformat(),
+            "family": self.family,
+            "baseline": self.baseline(),
+        }
         return entry
 
 
@@ -259,7 +286,7 @@ def _code_position(urls: list[str]) -> int | None:
     dates: set[int] = set()
     for segments in split:
         for position in range(len(segments) - 2):
-            month_and_day = segments[position + 1:position + 3]
+            month_and_day = segments[position + 1 : position + 3]
             if YEAR.match(segments[position]) and all(re.match(r"^\d{1,2}$", s) for s in month_and_day):
                 dates.update(range(position, position + 3))
     candidates = []
@@ -279,15 +306,22 @@ def _query_code_key(urls: list[str]) -> str | None:
     return None
 
 
-def shape_rule(urls: list[str], hosts: tuple[str, ...], chrome: Collection[str] = frozenset(),
-               with_code: bool = True) -> str:
+def shape_rule(
+    urls: list[str], hosts: tuple[str, ...], chrome: Collection[str] = frozenset(), with_code: bool = True
+) -> str:
     """The article-URL rule of a group of URLs of one shape: a regex with a «code» group on the id, and
     without the chrome's pages of the same shape («/about/» beside «/<slug>/»)."""
     host = "|".join(re.escape(h) for h in sorted({bare_host(f"https://{h}/") for h in hosts}))
     shape = url_shape(urls[0])
     assert shape is not None  # a group of article URLs, never of what url_shape refuses
-    alike = sorted({path for url in chrome if url_shape(url) == shape
-                    for path in (urlsplit(url).path, unquote(urlsplit(url).path))})
+    alike = sorted(
+        {
+            path
+            for url in chrome
+            if url_shape(url) == shape
+            for path in (urlsplit(url).path, unquote(urlsplit(url).path))
+        }
+    )
     refused = f"(?!({'|'.join(re.escape(path.rstrip('/')) for path in alike)})/?([?#]|$))" if alike else ""
     prefix = rf"^https?://(www\.)?({host}){refused}"
     split = [_segments(url) for url in urls]
@@ -323,11 +357,17 @@ def shape_rule(urls: list[str], hosts: tuple[str, ...], chrome: Collection[str] 
 # -- reading candidate pages ---------------------------------------------------------------------------
 
 
-def candidate_site(name: str, family: str, hosts: tuple[str, ...], article_url: str = r"(?!)",
-                   site_name: str = "") -> Site:
+def candidate_site(
+    name: str, family: str, hosts: tuple[str, ...], article_url: str = r"(?!)", site_name: str = ""
+) -> Site:
     """The Site a candidate is read with: its family's selectors and drop list, its rule once known."""
-    attributes = {"name": name, "hosts": hosts, "site_name": site_name, "family": FAMILIES[family],
-                  "article_url": article_url}
+    attributes = {
+        "name": name,
+        "hosts": hosts,
+        "site_name": site_name,
+        "family": FAMILIES[family],
+        "article_url": article_url,
+    }
     spider = cast("type[NewsSpider]", type("Candidate", (NewsSpider,), attributes))
     return spider.describe()
 
@@ -353,8 +393,11 @@ def news_code_rule(samples: list[Sample], url_codes: dict[str, str]) -> tuple[li
     the code). A printed code the URL's id does not equal wins over it."""
     printed = [s for s in samples if s.steps.get("news_code") in ("label", "selector")]
     disagree = any(url_codes.get(s.url) and url_codes[s.url] != s.item.news_code for s in printed)
-    steps = [REGISTRY_NEWS_CODE[step] for step in dict.fromkeys(s.steps.get("news_code", "") for s in samples)
-             if step in REGISTRY_NEWS_CODE]
+    steps = [
+        REGISTRY_NEWS_CODE[step]
+        for step in dict.fromkeys(s.steps.get("news_code", "") for s in samples)
+        if step in REGISTRY_NEWS_CODE
+    ]
     ordered = sorted(dict.fromkeys(steps), key=["label", "wp_post_id", "url_id", "node_id", "url_hash"].index)
     return ordered, not disagree
 
@@ -368,21 +411,28 @@ def feed_links(home: TextResponse) -> list[str]:
 
 
 def is_feed(response: Response | None) -> bool:
-    return (response is not None and response.status == 200 and isinstance(response, TextResponse)
-            and bool(re.search(r"<(rss|feed)[\s>]", response.text[:2000])) and
-            bool(re.search(r"<(item|entry)[\s>]", response.text)))
+    return (
+        response is not None
+        and response.status == 200
+        and isinstance(response, TextResponse)
+        and bool(re.search(r"<(rss|feed)[\s>]", response.text[:2000]))
+        and bool(re.search(r"<(item|entry)[\s>]", response.text))
+    )
 
 
 def is_sitemap(response: Response | None) -> bool:
-    return (response is not None and response.status == 200 and isinstance(response, TextResponse)
-            and bool(re.search(r"<(urlset|sitemapindex)[\s>]", response.text[:2000])))
+    return (
+        response is not None
+        and response.status == 200
+        and isinstance(response, TextResponse)
+        and bool(re.search(r"<(urlset|sitemapindex)[\s>]", response.text[:2000]))
+    )
 
 
 def robots_sitemaps(robots: Response | None) -> list[str]:
     if robots is None or robots.status != 200 or not isinstance(robots, TextResponse):
         return []
-    return [line.split(":", 1)[1].strip() for line in robots.text.splitlines()
-            if line.lower().startswith("sitemap:")]
+    return [line.split(":", 1)[1].strip() for line in robots.text.splitlines() if line.lower().startswith("sitemap:")]
 
 
 def news_sitemap(index: TextResponse) -> str:
@@ -412,8 +462,8 @@ def page_template(url: str) -> str:
     if not match:
         return ""
     parts = urlsplit(url)
-    template = url[:match.start(3)] + "{page}" + url[match.end(3):]
-    return template[len(f"{parts.scheme}://{parts.netloc}"):]
+    template = url[: match.start(3)] + "{page}" + url[match.end(3) :]
+    return template[len(f"{parts.scheme}://{parts.netloc}") :]
 
 
 async def discover(fetch: Fetch, home_url: str, name: str, site_name: str = "") -> Discovery:
@@ -486,8 +536,11 @@ async def discover(fetch: Fetch, home_url: str, name: str, site_name: str = "") 
         found.news_code = [step for step in found.news_code if step != "url_hash"]
     elif not found.news_code:
         found.news_code = ["url_hash"]
-    found.samples = [Sample(url, item) for url in article_group[:SAMPLES] if url in read
-                     and (item := read_article(site, pages[url])) is not None]
+    found.samples = [
+        Sample(url, item)
+        for url in article_group[:SAMPLES]
+        if url in read and (item := read_article(site, pages[url])) is not None
+    ]
 
     found.strategies = await _strategies(get, home, found.family, article_group, site)
     return found
@@ -561,8 +614,9 @@ async def registry_entry(fetch: Fetch, home_url: str, name: str = "site") -> dic
     return found.table()
 
 
-async def _listing(get, home: TextResponse, article_group: list[str], site: Site, family: Family
-                   ) -> list[dict[str, str]]:
+async def _listing(
+    get, home: TextResponse, article_group: list[str], site: Site, family: Family
+) -> list[dict[str, str]]:
     """The listing to walk: a page the home page names as the news archive that links to articles, with its
     next page; else the home page itself."""
     articles = set(article_group)
@@ -571,9 +625,15 @@ async def _listing(get, home: TextResponse, article_group: list[str], site: Site
         href = link.attrib.get("href", "")
         url = home.urljoin(href).split("#")[0] if href else ""
         text = " ".join(link.css("::text").getall()).strip()
-        if url and url not in articles and site.owns_url(url) and LISTING_WORDS.search(text + " " + url) \
-                and url.rstrip("/") != home.url.rstrip("/") and not site.is_article_url(url) \
-                and not TAXONOMY_URL.search(url):
+        if (
+            url
+            and url not in articles
+            and site.owns_url(url)
+            and LISTING_WORDS.search(text + " " + url)
+            and url.rstrip("/") != home.url.rstrip("/")
+            and not site.is_article_url(url)
+            and not TAXONOMY_URL.search(url)
+        ):
             candidates.append(url)
     for url in list(dict.fromkeys(candidates))[:2]:
         page = await get(url)
@@ -588,8 +648,10 @@ async def _listing(get, home: TextResponse, article_group: list[str], site: Site
 def _listing_entry(page: TextResponse, site: Site, family: Family) -> dict[str, str]:
     entry = {"kind": "listing", "url": page.url, "section": "news"}
     # A theme unlike the family's usual ones: the walk takes every link the article rule accepts.
-    if family.listing_links and sum(site.is_article_url(page.urljoin(href))
-                                    for href in page.css(family.listing_links).getall()) < 2:
+    if (
+        family.listing_links
+        and sum(site.is_article_url(page.urljoin(href)) for href in page.css(family.listing_links).getall()) < 2
+    ):
         entry["links"] = ANY_LINK
     next_url, how = next_page_of(page)
     if next_url and how:

@@ -30,15 +30,37 @@ from scrapy.http import Response, TextResponse
 from twisted.python.failure import Failure
 
 from crawler.extract.dates import parse_jalali, parse_machine_date
-from crawler.extract.posts import (ApiClosed, MalformedJson, Post, SelfCheck, post_item, read_json, read_posts,
-                                   read_terms, refusal, take_page_fields, total_pages, total_posts)
+from crawler.extract.posts import (
+    ApiClosed,
+    MalformedJson,
+    Post,
+    SelfCheck,
+    post_item,
+    read_json,
+    read_posts,
+    read_terms,
+    refusal,
+    take_page_fields,
+    total_pages,
+    total_posts,
+)
 from crawler.items import ArticleItem
 from crawler.run.listings import FALLS_BACK
 from crawler.sources.frontier import Place
 from crawler.sources.wpapi import MAX_PER_PAGE, TAXONOMIES, post_by_slug_url, post_url, posts_url, terms_url
-from crawler.stats import (COVERAGE_API_TOTAL, WPAPI_EDITED, WPAPI_MALFORMED_JSON, WPAPI_NOT_REQUESTED,
-                           WPAPI_PAGE_FAILED, WPAPI_POSTS_PAGES, WPAPI_SELFCHECK_AGREE, WPAPI_SELFCHECK_DISAGREE,
-                           WPAPI_STATE, wpapi_differ, wpapi_unreadable)
+from crawler.stats import (
+    COVERAGE_API_TOTAL,
+    WPAPI_EDITED,
+    WPAPI_MALFORMED_JSON,
+    WPAPI_NOT_REQUESTED,
+    WPAPI_PAGE_FAILED,
+    WPAPI_POSTS_PAGES,
+    WPAPI_SELFCHECK_AGREE,
+    WPAPI_SELFCHECK_DISAGREE,
+    WPAPI_STATE,
+    wpapi_differ,
+    wpapi_unreadable,
+)
 
 #: The spider a strategy is given: a NewsSpider (crawler/sources/spider.py), which imports this module, so it
 #: cannot be named here without an import cycle (tests/test_architecture.py); scrapy's Spider lacks its methods.
@@ -103,8 +125,7 @@ class Strategy:
         """The request of a walk's page after the first. After the articles of the page before it, so
         that in a backfill their dates are known by the time this page is read. A jump may lead to a
         page this run read already."""
-        return scrapy.Request(url, spider.parse, cb_kwargs={"place": place}, priority=-1,
-                              dont_filter=place.stretch > 0)
+        return scrapy.Request(url, spider.parse, cb_kwargs={"place": place}, priority=-1, dont_filter=place.stretch > 0)
 
     # -- the articles it links to --------------------------------------------------------------------
 
@@ -161,8 +182,10 @@ class Listing(Strategy):
         """Whether the dates this listing page prints (where its theme prints them) are all older than «since»."""
         if not spider.since or not self.dates or not isinstance(response, TextResponse):
             return False
-        dates = [parse_machine_date(node.attrib.get("datetime")) or parse_jalali(" ".join(node.css("::text").getall()))
-                 for node in response.css(self.dates)]
+        dates = [
+            parse_machine_date(node.attrib.get("datetime")) or parse_jalali(" ".join(node.css("::text").getall()))
+            for node in response.css(self.dates)
+        ]
         known = [moment for moment in dates if moment]
         return bool(known) and max(known) < spider.since
 
@@ -199,6 +222,7 @@ class Sitemap(Strategy):
 
 
 # -- WordPress's REST API ------------------------------------------------------------------------------
+
 
 @dataclass
 class PostsRun:
@@ -257,8 +281,9 @@ class WordPressApi(Strategy):
             run.state = "off"
         spider.crawler.stats.set_value(WPAPI_STATE, run.state)
         if run.state == "open":
-            yield self.page_request(spider, posts_url(self.home, 1, self.per_page(spider), spider.since),
-                                    Place(self.walk))
+            yield self.page_request(
+                spider, posts_url(self.home, 1, self.per_page(spider), spider.since), Place(self.walk)
+            )
 
     def unsettles_walks(self, spider: Spider) -> bool:
         # An API that closed after some of its pages: the HTML walk must reach the posts it did not list,
@@ -270,8 +295,9 @@ class WordPressApi(Strategy):
         request = super().page_request(spider, url, place)
         if place.number == 1:  # the first page, as the first listing page, is asked at once
             request = request.replace(priority=0, dont_filter=False)
-        return request.replace(errback=spider.failed_for, meta={**request.meta, FALLS_BACK: True,
-                                                                 "failed": (self.name, "api_failed")})
+        return request.replace(
+            errback=spider.failed_for, meta={**request.meta, FALLS_BACK: True, "failed": (self.name, "api_failed")}
+        )
 
     # -- pages of posts --------------------------------------------------------------------------------
 
@@ -312,16 +338,22 @@ class WordPressApi(Strategy):
         dates = spider.stored_dates([link for link in links if link not in posts])
         if not posts:
             return dates
-        stored = spider.read_store(lambda store: store.dates_and_edits_by_code(
-            spider.name, [str(post.id) for post in posts.values()]), {})
+        stored = spider.read_store(
+            lambda store: store.dates_and_edits_by_code(spider.name, [str(post.id) for post in posts.values()]), {}
+        )
         for link, post in posts.items():
             if str(post.id) not in stored:
                 continue
             published_at, modified_at = stored[str(post.id)]
             if post.modified_at and modified_at and post.modified_at > modified_at:
                 spider.crawler.stats.inc_value(WPAPI_EDITED)
-                logger.info("%s: post %s was edited on %s (stored: %s): reading it again", spider.name, post.id,
-                            post.modified_at.isoformat(), modified_at.isoformat())
+                logger.info(
+                    "%s: post %s was edited on %s (stored: %s): reading it again",
+                    spider.name,
+                    post.id,
+                    post.modified_at.isoformat(),
+                    modified_at.isoformat(),
+                )
                 continue
             dates[link] = published_at
         return dates
@@ -331,9 +363,16 @@ class WordPressApi(Strategy):
         if post is None:
             yield from super().article_request(spider, url)
             return
-        yield from self.post_page_request(spider, scrapy.Request(
-            url, spider.parse_article, errback=spider.failed_for, meta={"failed": (self.name, "page_failed")},
-            cb_kwargs={"link": url, "via": self.name, "post": post}))
+        yield from self.post_page_request(
+            spider,
+            scrapy.Request(
+                url,
+                spider.parse_article,
+                errback=spider.failed_for,
+                meta={"failed": (self.name, "page_failed")},
+                cb_kwargs={"link": url, "via": self.name, "post": post},
+            ),
+        )
 
     def post_page_request(self, spider: Spider, request: scrapy.Request) -> Iterator[scrapy.Request]:
         """The request of a post's page, once the names of its tags and categories are known; those not
@@ -358,14 +397,19 @@ class WordPressApi(Strategy):
             ids = sorted(asked)
             asked.clear()
             for first in range(0, len(ids), MAX_PER_PAGE):
-                chunk = ids[first:first + MAX_PER_PAGE]
-                yield scrapy.Request(terms_url(self.home, taxonomy, chunk), spider.parse_for,
-                                     errback=spider.failed_for, meta={"failed": (self.name, "terms_failed")},
-                                     cb_kwargs={"strategy": self.name, "step": "parse_terms", "taxonomy": taxonomy,
-                                                "ids": chunk}, priority=1)
+                chunk = ids[first : first + MAX_PER_PAGE]
+                yield scrapy.Request(
+                    terms_url(self.home, taxonomy, chunk),
+                    spider.parse_for,
+                    errback=spider.failed_for,
+                    meta={"failed": (self.name, "terms_failed")},
+                    cb_kwargs={"strategy": self.name, "step": "parse_terms", "taxonomy": taxonomy, "ids": chunk},
+                    priority=1,
+                )
 
-    def parse_terms(self, spider: Spider, response: Response, taxonomy: str,
-                    ids: list[int]) -> Iterator[scrapy.Request]:
+    def parse_terms(
+        self, spider: Spider, response: Response, taxonomy: str, ids: list[int]
+    ) -> Iterator[scrapy.Request]:
         try:
             names = read_terms(response)
         except ApiClosed as unreadable:
@@ -380,8 +424,9 @@ class WordPressApi(Strategy):
     def terms_failed(self, spider: Spider, failure: Failure) -> Iterator[scrapy.Request]:
         taxonomy, ids = failure.request.cb_kwargs["taxonomy"], failure.request.cb_kwargs["ids"]  # type: ignore[attr-defined]  # scrapy sets .request on the failure an errback gets
         spider.crawler.stats.inc_value(wpapi_unreadable(taxonomy))
-        logger.warning("%s: the names of %s %s could not be fetched (%s)", spider.name, taxonomy, ids,
-                       failure.getErrorMessage())
+        logger.warning(
+            "%s: the names of %s %s could not be fetched (%s)", spider.name, taxonomy, ids, failure.getErrorMessage()
+        )
         yield from self.terms_answered(spider, taxonomy, ids)
 
     def terms_answered(self, spider: Spider, taxonomy: str, ids: list[int]) -> Iterator[scrapy.Request]:
@@ -399,8 +444,12 @@ class WordPressApi(Strategy):
         waiting = self.run(spider).waiting_for_terms
         if waiting:  # stopped before the names came (Ctrl-C, a closespider limit)
             spider.crawler.stats.set_value(WPAPI_NOT_REQUESTED, len(waiting))
-            logger.warning("%s: the run stopped before the names of the tags of %d new posts came; their pages "
-                           "were not requested (a later run or a backfill reads them)", spider.name, len(waiting))
+            logger.warning(
+                "%s: the run stopped before the names of the tags of %d new posts came; their pages "
+                "were not requested (a later run or a backfill reads them)",
+                spider.name,
+                len(waiting),
+            )
 
     # -- a refusal ---------------------------------------------------------------------------------------
 
@@ -440,8 +489,9 @@ class WordPressApi(Strategy):
         stats.set_value(WPAPI_STATE, run.state)
         if isinstance(closed, MalformedJson):
             stats.inc_value(WPAPI_MALFORMED_JSON)
-        logger.warning("%s: the REST API is closed (%s): reading the HTML pages for the rest of the run",
-                       spider.name, closed)
+        logger.warning(
+            "%s: the REST API is closed (%s): reading the HTML pages for the rest of the run", spider.name, closed
+        )
 
     # -- refetch -----------------------------------------------------------------------------------------
 
@@ -450,14 +500,25 @@ class WordPressApi(Strategy):
         if self.run(spider).state != "open" or not spider.switched_on(self):
             return None
         code = spider.code_in_url(url)
-        lookup = post_url(self.home, int(code)) if code else post_by_slug_url(
-            self.home, unquote(urlsplit(url).path.rstrip("/").rsplit("/", 1)[-1]))
-        return iter([scrapy.Request(lookup, spider.parse_for, errback=spider.failed_for, dont_filter=True,
-                                    meta={"failed": (self.name, "post_lookup_failed")},
-                                    cb_kwargs={"strategy": self.name, "step": "parse_post_lookup", "page": page})])
+        lookup = (
+            post_url(self.home, int(code))
+            if code
+            else post_by_slug_url(self.home, unquote(urlsplit(url).path.rstrip("/").rsplit("/", 1)[-1]))
+        )
+        return iter(
+            [
+                scrapy.Request(
+                    lookup,
+                    spider.parse_for,
+                    errback=spider.failed_for,
+                    dont_filter=True,
+                    meta={"failed": (self.name, "post_lookup_failed")},
+                    cb_kwargs={"strategy": self.name, "step": "parse_post_lookup", "page": page},
+                )
+            ]
+        )
 
-    def parse_post_lookup(self, spider: Spider, response: Response, page: scrapy.Request
-                          ) -> Iterator[scrapy.Request]:
+    def parse_post_lookup(self, spider: Spider, response: Response, page: scrapy.Request) -> Iterator[scrapy.Request]:
         try:
             posts = read_posts(response)
         except ApiClosed as closed:
@@ -469,8 +530,9 @@ class WordPressApi(Strategy):
             yield page
             return
         post = posts[0]
-        yield from self.post_page_request(spider, page.replace(
-            url=post.link, cb_kwargs={**page.cb_kwargs, "via": self.name, "post": post}))
+        yield from self.post_page_request(
+            spider, page.replace(url=post.link, cb_kwargs={**page.cb_kwargs, "via": self.name, "post": post})
+        )
         yield from self.terms_requests(spider)
 
     def post_lookup_failed(self, spider: Spider, failure: Failure) -> Iterator[scrapy.Request]:
@@ -499,8 +561,14 @@ class WordPressApi(Strategy):
         """A post whose page could not be fetched: stored from the API alone, without the page's fields."""
         link, post = failure.request.cb_kwargs["link"], failure.request.cb_kwargs["post"]  # type: ignore[attr-defined]  # scrapy sets .request on the failure an errback gets
         spider.crawler.stats.inc_value(WPAPI_PAGE_FAILED)
-        logger.warning("%s: the page of post %s (%s) was not fetched (%s): storing the post without %s",
-                       spider.name, post.id, link, failure.getErrorMessage(), ", ".join(self.page_fields))
+        logger.warning(
+            "%s: the page of post %s (%s) was not fetched (%s): storing the post without %s",
+            spider.name,
+            post.id,
+            link,
+            failure.getErrorMessage(),
+            ", ".join(self.page_fields),
+        )
         yield from spider.article_read(link, post_item(spider.site, post, self.run(spider).term_names))
 
     def check(self, spider: Spider, item: ArticleItem, page_item: ArticleItem | None) -> SelfCheck:
@@ -511,7 +579,11 @@ class WordPressApi(Strategy):
         for name in check.differences:
             stats.inc_value(wpapi_differ(name))
         if not check.agrees:
-            logger.warning("%s: the page of post %s (%s) disagrees with the REST API on %s: is the HTML reader wrong?",
-                           spider.name, item.news_code, item.url, ", ".join(check.differences))
+            logger.warning(
+                "%s: the page of post %s (%s) disagrees with the REST API on %s: is the HTML reader wrong?",
+                spider.name,
+                item.news_code,
+                item.url,
+                ", ".join(check.differences),
+            )
         return check
-

@@ -77,17 +77,20 @@ def _in_url(pattern: re.Pattern[str]) -> Callable[[ArticlePage], str]:
     def rule(page: ArticlePage) -> str:
         found = pattern.search(page.response.url) or pattern.search(page.url())
         return next((group for group in found.groups() if group), "") if found else ""
+
     return rule
 
 
 #: The news-code rules by the name a source gives them: (provenance step, rule).
-NEWS_CODE_RULES: Mapping[str, tuple[str, Callable[[ArticlePage], str]]] = MappingProxyType({
-    "label": ("label", ArticlePage.printed_news_code),      # a printed «کد خبر», «شناسه خبر», «کد مطلب»
-    "wp_post_id": ("meta", wordpress_post_id),
-    "url_id": ("url_id", _in_url(_ID_PARAMETER)),            # a portal's «?ID=»
-    "node_id": ("url_id", _in_url(_NODE_ID)),
-    "joomla_id": ("url_id", _in_url(_JOOMLA_ID)),
-})
+NEWS_CODE_RULES: Mapping[str, tuple[str, Callable[[ArticlePage], str]]] = MappingProxyType(
+    {
+        "label": ("label", ArticlePage.printed_news_code),  # a printed «کد خبر», «شناسه خبر», «کد مطلب»
+        "wp_post_id": ("meta", wordpress_post_id),
+        "url_id": ("url_id", _in_url(_ID_PARAMETER)),  # a portal's «?ID=»
+        "node_id": ("url_id", _in_url(_NODE_ID)),
+        "joomla_id": ("url_id", _in_url(_JOOMLA_ID)),
+    }
+)
 # Every page of the five first sources was read with this chain, whatever its family: the accuracy
 # score renders each story in every family's theme.
 PORTAL_CHAIN = ("label", "wp_post_id", "url_id")
@@ -117,9 +120,14 @@ class Family:
 
     def listing(self, strategy: Listing) -> Listing:
         """A listing with the family's markup where the source names none."""
-        return Listing(strategy.url, strategy.section, strategy.links or self.listing_links or ANY_LINK,
-                       strategy.next_page or self.next_page or REL_NEXT, strategy.page_url,
-                       strategy.dates or self.listing_dates)
+        return Listing(
+            strategy.url,
+            strategy.section,
+            strategy.links or self.listing_links or ANY_LINK,
+            strategy.next_page or self.next_page or REL_NEXT,
+            strategy.page_url,
+            strategy.dates or self.listing_dates,
+        )
 
 
 def wordpress_discovery(home: str) -> tuple[Strategy, ...]:
@@ -129,8 +137,10 @@ def wordpress_discovery(home: str) -> tuple[Strategy, ...]:
 WORDPRESS = Family(
     "wordpress",
     # Permalinks «/%postname%/» (a percent-encoded Persian slug) or a shortlink «/?p=ID».
-    article_url=(r"^https?://[^/]+/(\?p=(?P<code>\d+)$|(?!(page|category|tag|author|feed|search|wp-\w+)/)"
-                 r"[^/?#]+/$)"),
+    article_url=(
+        r"^https?://[^/]+/(\?p=(?P<code>\d+)$|(?!(page|category|tag|author|feed|search|wp-\w+)/)"
+        r"[^/?#]+/$)"
+    ),
     # What the_title(), the_content(), the_date(), the_category() and the_tags() print in most themes,
     # then the news themes' own markup.
     selectors={
@@ -138,7 +148,7 @@ WORDPRESS = Family(
         "title": "article h1.entry-title, article h1.post-title, .td-post-title h1, h1.jeg_post_title",
         "kicker": "article .rotitr, article .rutitr, article .rootitr, .entry-sub-title",
         "body": "article .entry-content, .td-post-content, .jeg_post .content-inner, .contentsingle, "
-                ".elementor-widget-theme-post-content",
+        ".elementor-widget-theme-post-content",
         "date": "article .entry-meta .posted-on, article .post-date, #the-post span.date.meta-item",
         "views": "article .post-views-count, #the-post .meta-views, .td-post-views, .single-info .post-view",
         "category": "article .cat-links a, article a[rel='category tag']",
@@ -148,11 +158,27 @@ WORDPRESS = Family(
     },
     # Furniture themes and plugins put inside the content: share bars (AddToAny, Jetpack), related
     # posts (Jetpack, YARPP), tag lists, short links, comments.
-    drop_from_body=("script", "style", "noscript", ".sharedaddy", ".addtoany_share_save_container", ".share",
-                    ".related", ".jp-relatedposts", ".yarpp-related", ".tags", ".post-tags", ".tags-links",
-                    ".shortlink", "#comments", ".comments-area"),
-    listing_links=("main article .entry-title a::attr(href), #content article .entry-title a::attr(href),"
-                   " .post-title a::attr(href)"),
+    drop_from_body=(
+        "script",
+        "style",
+        "noscript",
+        ".sharedaddy",
+        ".addtoany_share_save_container",
+        ".share",
+        ".related",
+        ".jp-relatedposts",
+        ".yarpp-related",
+        ".tags",
+        ".post-tags",
+        ".tags-links",
+        ".shortlink",
+        "#comments",
+        ".comments-area",
+    ),
+    listing_links=(
+        "main article .entry-title a::attr(href), #content article .entry-title a::attr(href),"
+        " .post-title a::attr(href)"
+    ),
     # paginate_links() in the theme, or SEO plugins' <link rel=next>.
     next_page="a.next.page-numbers::attr(href), a[rel=next]::attr(href), link[rel=next]::attr(href)",
     listing_dates="main article time, #content article time",
@@ -199,5 +225,6 @@ JOOMLA = Family("joomla", news_code=("label", "joomla_id"))
 DRUPAL = Family("drupal", news_code=("label", "node_id"))
 GENERIC = Family("generic", news_code=(*PORTAL_CHAIN, "node_id"))
 
-FAMILIES: Mapping[str, Family] = MappingProxyType({family.name: family for family in
-                                                   (WORDPRESS, NASTOOH, ASPNET, JOOMLA, DRUPAL, GENERIC)})
+FAMILIES: Mapping[str, Family] = MappingProxyType(
+    {family.name: family for family in (WORDPRESS, NASTOOH, ASPNET, JOOMLA, DRUPAL, GENERIC)}
+)

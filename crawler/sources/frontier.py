@@ -74,8 +74,9 @@ class Segment:
 
     def overlaps(self, other: Segment) -> bool:
         """Whether the two are one stretch of the walk: they overlap, or one lies within the other."""
-        return ((self.oldest < other.newest and other.oldest < self.newest) or self.contains(other)
-                or other.contains(self))
+        return (
+            (self.oldest < other.newest and other.oldest < self.newest) or self.contains(other) or other.contains(self)
+        )
 
     def contains(self, other: Segment) -> bool:
         return self.oldest <= other.oldest and other.newest <= self.newest
@@ -140,8 +141,13 @@ class Stretch:
         last = done[-1]
         ends = len(done) == len(self.pages) and self.reached_end
         # A page with a newest date has a middle one.
-        segment = Segment(max(cast(datetime, page.newest) for page in dated), cast(datetime, dated[-1].middle),
-                          None if ends else last.url, None if ends else last.number, self.top)
+        segment = Segment(
+            max(cast(datetime, page.newest) for page in dated),
+            cast(datetime, dated[-1].middle),
+            None if ends else last.url,
+            None if ends else last.number,
+            self.top,
+        )
         if self.joined is not None and len(done) == len(self.pages):
             # Down to the segment it joined, and on where that one goes on.
             segment = self.joined.below(segment)
@@ -164,10 +170,17 @@ class Frontier:
     @classmethod
     def load(cls, store: Store, source: str, walk: str, horizon: datetime | None = None) -> Frontier:
         with Session(store.engine) as session:
-            rows = session.scalars(select(Watermark).where(Watermark.source == source, Watermark.walk == walk)
-                                   .order_by(Watermark.newest.desc())).all()
-        segments = [Segment(row.newest, row.oldest, row.resume_url, row.resume_page,
-                            frozenset(map(bytes.fromhex, row.top_links))) for row in rows]
+            rows = session.scalars(
+                select(Watermark)
+                .where(Watermark.source == source, Watermark.walk == walk)
+                .order_by(Watermark.newest.desc())
+            ).all()
+        segments = [
+            Segment(
+                row.newest, row.oldest, row.resume_url, row.resume_page, frozenset(map(bytes.fromhex, row.top_links))
+            )
+            for row in rows
+        ]
         return cls(source, walk, segments, horizon)
 
     def save(self, store: Store, segments: list[Segment]) -> None:
@@ -175,11 +188,19 @@ class Frontier:
         now = datetime.now(timezone.utc)
         with Session(store.engine) as session, session.begin():
             session.execute(delete(Watermark).where(Watermark.source == self.source, Watermark.walk == self.walk))
-            session.add_all(Watermark(source=self.source, walk=self.walk, newest=segment.newest,
-                                      oldest=segment.oldest, resume_url=segment.resume_url,
-                                      resume_page=segment.resume_page,
-                                      top_links=sorted(key.hex() for key in segment.top), recorded_at=now)
-                            for segment in segments)
+            session.add_all(
+                Watermark(
+                    source=self.source,
+                    walk=self.walk,
+                    newest=segment.newest,
+                    oldest=segment.oldest,
+                    resume_url=segment.resume_url,
+                    resume_page=segment.resume_page,
+                    top_links=sorted(key.hex() for key in segment.top),
+                    recorded_at=now,
+                )
+                for segment in segments
+            )
 
     # -- during the run ----------------------------------------------------------------------------
 
@@ -200,10 +221,18 @@ class Frontier:
         post pinned to the top of a page of new articles is not enough): listed on its first page, or
         stored and dated within it. The stretch has reached it."""
         stretch = self.stretches[place.stretch]
-        below = self.segments[self.segments.index(stretch.base) + 1:] if stretch.base is not None else self.segments
-        stretch.joined = next((segment for segment in below if links and (
-            2 * len(links & segment.top) >= len(links) or 2 * sum(map(segment.holds, page.dates)) >= len(links))),
-            None)
+        below = self.segments[self.segments.index(stretch.base) + 1 :] if stretch.base is not None else self.segments
+        stretch.joined = next(
+            (
+                segment
+                for segment in below
+                if links
+                and (
+                    2 * len(links & segment.top) >= len(links) or 2 * sum(map(segment.holds, page.dates)) >= len(links)
+                )
+            ),
+            None,
+        )
         return stretch.joined
 
     def complete_below(self, segment: Segment) -> bool:
@@ -249,10 +278,15 @@ class Frontier:
             return f"{self.walk}: nothing known complete yet; the next runs walk on from the first page"
         top = segments[0]
         below = f", and {len(segments) - 1} more below it" if len(segments) > 1 else ""
-        resumes = f"the walk resumes at page {top.resume_page} ({top.resume_url})" if top.resume_url else \
-            f"the walk goes on below it to {segments[1].newest.date()}"
-        return (f"{self.walk}: known complete from {top.newest.date()} down to {top.oldest.date()}{below}; "
-                f"the next runs continue: {resumes}")
+        resumes = (
+            f"the walk resumes at page {top.resume_page} ({top.resume_url})"
+            if top.resume_url
+            else f"the walk goes on below it to {segments[1].newest.date()}"
+        )
+        return (
+            f"{self.walk}: known complete from {top.newest.date()} down to {top.oldest.date()}{below}; "
+            f"the next runs continue: {resumes}"
+        )
 
     def behind(self, segments: list[Segment]) -> bool:
         """Whether a gap remains: the walk is not one segment from the top down to the end or the horizon."""

@@ -41,8 +41,11 @@ def spider_for(url: str, settings: Settings | None = None) -> NewsSpider:
     loader = get_spider_loader(settings)  # the tailored spiders and the registry's sources
     names = loader.find_by_request(Request(url))
     if len(names) != 1:
-        raise LookupError(f"no source knows the host of {url}" if not names else
-                          f"several sources claim the host of {url}: {', '.join(names)}")
+        raise LookupError(
+            f"no source knows the host of {url}"
+            if not names
+            else f"several sources claim the host of {url}: {', '.join(names)}"
+        )
     spidercls = loader.load(names[0])
     # Reading a page needs no database: the crawler's extensions get a throwaway one in memory, never
     # the one DATABASE_URL names (the benchmarks and the accuracy score would migrate and lock it).

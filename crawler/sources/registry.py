@@ -29,13 +29,49 @@ from crawler.sources.families import FAMILIES, NEWS_CODE_RULES
 from crawler.sources.spider import NewsSpider
 
 DEFAULT_FILE = "sources.toml"
-SOURCE_KEYS = {"site_name", "hosts", "family", "article_url", "news_code", "render", "usual_steps", "drop_from_body",
-               "page_fields", "selectors", "discovery", "detected", "code_url"}
-SELECTOR_FIELDS = {"article", "title", "kicker", "lead", "body", "date", "views", "news_code", "category", "tags",
-                   "authors", "images"}
+SOURCE_KEYS = {
+    "site_name",
+    "hosts",
+    "family",
+    "article_url",
+    "news_code",
+    "render",
+    "usual_steps",
+    "drop_from_body",
+    "page_fields",
+    "selectors",
+    "discovery",
+    "detected",
+    "code_url",
+}
+SELECTOR_FIELDS = {
+    "article",
+    "title",
+    "kicker",
+    "lead",
+    "body",
+    "date",
+    "views",
+    "news_code",
+    "category",
+    "tags",
+    "authors",
+    "images",
+}
 PAGE_FIELDS = {"kicker", "lead", "view_count", "images", "authors", "category", "tags"}
-USUAL_FIELDS = {"title", "kicker", "lead", "body", "published_at", "news_code", "category", "tags", "authors",
-                "images", "view_count"}
+USUAL_FIELDS = {
+    "title",
+    "kicker",
+    "lead",
+    "body",
+    "published_at",
+    "news_code",
+    "category",
+    "tags",
+    "authors",
+    "images",
+    "view_count",
+}
 DETECTED_KEYS = {"at", "family", "baseline"}
 # The keys of each kind of discovery strategy (besides «kind»), the required ones first.
 DISCOVERY_KEYS = {
@@ -178,11 +214,12 @@ def source_spider(name: str, entry: Any, where: Located) -> type[NewsSpider]:
     if not isinstance(selectors, dict):
         raise where.error((name, "selectors"), "give a table of fields and their CSS selectors")
     _unknown(selectors, SELECTOR_FIELDS, (name, "selectors"), where)
-    page_fields = _strings(entry.get("page_fields", list(WordPressApi.page_fields)),
-                           (name, "page_fields"), where)
+    page_fields = _strings(entry.get("page_fields", list(WordPressApi.page_fields)), (name, "page_fields"), where)
     for field in page_fields:
         if field not in PAGE_FIELDS:
-            raise where.error((name, "page_fields"), f"unknown field {field!r}; known: {', '.join(sorted(PAGE_FIELDS))}")
+            raise where.error(
+                (name, "page_fields"), f"unknown field {field!r}; known: {', '.join(sorted(PAGE_FIELDS))}"
+            )
     detected = entry.get("detected", {})
     if not isinstance(detected, dict):
         raise where.error((name, "detected"), "give a table")
@@ -197,16 +234,26 @@ def source_spider(name: str, entry: Any, where: Located) -> type[NewsSpider]:
         if _string(step, (name, "detected", "baseline", field), where) in FALLBACK_STEPS:
             usual[field] = tuple(dict.fromkeys([*usual.get(field, ()), step]))
     home = f"https://{hosts[0]}/"
-    discovery = tuple(strategy(item, (name, "discovery", index), home, page_fields, where)
-                      for index, item in enumerate(entry.get("discovery", [])))
+    discovery = tuple(
+        strategy(item, (name, "discovery", index), home, page_fields, where)
+        for index, item in enumerate(entry.get("discovery", []))
+    )
     attributes = {
-        "name": name, "hosts": hosts, "site_name": _string(entry.get("site_name", ""), (name, "site_name"), where),
-        "family": family, "home": home, "discovery": discovery, "article_url": article_url, "news_code": news_code,
-        "code_url": code_url, "render": render, "selectors": {field: _string(query, (name, "selectors", field), where)
-                                        for field, query in selectors.items()},
+        "name": name,
+        "hosts": hosts,
+        "site_name": _string(entry.get("site_name", ""), (name, "site_name"), where),
+        "family": family,
+        "home": home,
+        "discovery": discovery,
+        "article_url": article_url,
+        "news_code": news_code,
+        "code_url": code_url,
+        "render": render,
+        "selectors": {field: _string(query, (name, "selectors", field), where) for field, query in selectors.items()},
         "usual_steps": usual,
         "drop_from_body": _strings(entry.get("drop_from_body", []), (name, "drop_from_body"), where),
-        "__module__": __name__, "__doc__": f"{name}: a source of the registry ({where.path}).",
+        "__module__": __name__,
+        "__doc__": f"{name}: a source of the registry ({where.path}).",
     }
     class_name = f"{name.title().replace('-', '').replace('_', '')}Source"
     spider = cast("type[NewsSpider]", type(class_name, (NewsSpider,), attributes))
@@ -215,8 +262,9 @@ def source_spider(name: str, entry: Any, where: Located) -> type[NewsSpider]:
     return spider
 
 
-def strategy(item: Any, keys: tuple[str | int, ...], home: str, page_fields: tuple[str, ...],
-             where: Located) -> Strategy:
+def strategy(
+    item: Any, keys: tuple[str | int, ...], home: str, page_fields: tuple[str, ...], where: Located
+) -> Strategy:
     if not isinstance(item, dict):
         raise where.error(keys, "a strategy is a table: [[name.discovery]]")
     kind = item.get("kind")
@@ -258,8 +306,9 @@ class SourcesLoader(SpiderLoader):
         return super().load(spider_name)
 
     def add_registry(self, path: Path, named: bool) -> None:
-        owners = {bare_host(host): name for name, spider in self._spiders.items()
-                  for host in getattr(spider, "hosts", ())}
+        owners = {
+            bare_host(host): name for name, spider in self._spiders.items() for host in getattr(spider, "hosts", ())
+        }
         where = Located(path, path.read_text(encoding="utf-8")) if path.exists() else None
         for name, spider in read_registry(path, named).items():
             assert where is not None  # only a file that exists names sources

@@ -40,9 +40,22 @@ from twisted.python.failure import Failure
 from crawler.extract.article import ArticlePage
 from crawler.items import ArticleItem
 from crawler.run import clock
-from crawler.stats import (ARTICLE_PAGES, LISTING_PAGES, REVISIT_BUDGET, REVISIT_CHECKED, REVISIT_EDITED,
-                           REVISIT_FAILED, REVISIT_NOT_ALLOWED, REVISIT_NOT_MODIFIED, REVISIT_PLAN_FAILED,
-                           REVISIT_REMOVED, REVISIT_REQUESTED, REVISIT_RESTORED, REVISIT_SITE_DOWN, STORE_FAILED)
+from crawler.stats import (
+    ARTICLE_PAGES,
+    LISTING_PAGES,
+    REVISIT_BUDGET,
+    REVISIT_CHECKED,
+    REVISIT_EDITED,
+    REVISIT_FAILED,
+    REVISIT_NOT_ALLOWED,
+    REVISIT_NOT_MODIFIED,
+    REVISIT_PLAN_FAILED,
+    REVISIT_REMOVED,
+    REVISIT_REQUESTED,
+    REVISIT_RESTORED,
+    REVISIT_SITE_DOWN,
+    STORE_FAILED,
+)
 from crawler.store.database import Article, ArticleVersion, CrawlRun, Store
 
 logger = logging.getLogger(__name__)
@@ -80,16 +93,45 @@ def due_articles(store: Store, source: str, now: datetime, schedule: list[timede
     never checked has no next_check_at yet: it is due at its first stage."""
     if limit <= 0 or not schedule:
         return []
-    columns = (Article.id, Article.url, Article.news_code, Article.first_seen_at, Article.next_check_at,
-               Article.etag, Article.last_modified)
+    columns = (
+        Article.id,
+        Article.url,
+        Article.news_code,
+        Article.first_seen_at,
+        Article.next_check_at,
+        Article.etag,
+        Article.last_modified,
+    )
     with Session(store.engine) as session:
-        planned = session.execute(select(*columns).where(Article.source == source, Article.next_check_at <= now)
-                                  .order_by(Article.next_check_at).limit(limit)).all()
-        unplanned = session.execute(select(*columns).where(
-            Article.source == source, Article.next_check_at.is_(None), Article.last_checked_at.is_(None),
-            Article.first_seen_at <= now - schedule[0]).order_by(Article.first_seen_at).limit(limit)).all()
-    due = [Due(row.id, row.url, row.news_code, row.first_seen_at, row.next_check_at or row.first_seen_at + schedule[0],
-               row.etag, row.last_modified) for row in [*planned, *unplanned]]
+        planned = session.execute(
+            select(*columns)
+            .where(Article.source == source, Article.next_check_at <= now)
+            .order_by(Article.next_check_at)
+            .limit(limit)
+        ).all()
+        unplanned = session.execute(
+            select(*columns)
+            .where(
+                Article.source == source,
+                Article.next_check_at.is_(None),
+                Article.last_checked_at.is_(None),
+                Article.first_seen_at <= now - schedule[0],
+            )
+            .order_by(Article.first_seen_at)
+            .limit(limit)
+        ).all()
+    due = [
+        Due(
+            row.id,
+            row.url,
+            row.news_code,
+            row.first_seen_at,
+            row.next_check_at or row.first_seen_at + schedule[0],
+            row.etag,
+            row.last_modified,
+        )
+        for row in [*planned, *unplanned]
+    ]
     return sorted(due, key=lambda article: (article.due_at, article.id))[:limit]
 
 
@@ -99,8 +141,12 @@ def budget(store: Store, source: str, settings) -> int:
     share = settings.getfloat("REVISIT_SHARE")
     floor = settings.getint("REVISIT_MIN_PER_RUN")
     with Session(store.engine) as session:
-        previous = session.execute(select(CrawlRun.pages, CrawlRun.revisited).where(CrawlRun.source == source)
-                                   .order_by(CrawlRun.id.desc()).limit(1)).one_or_none()
+        previous = session.execute(
+            select(CrawlRun.pages, CrawlRun.revisited)
+            .where(CrawlRun.source == source)
+            .order_by(CrawlRun.id.desc())
+            .limit(1)
+        ).one_or_none()
     if previous is None or not 0 < share < 1:
         return floor
     discovery = max(0, previous.pages - previous.revisited)
@@ -151,19 +197,32 @@ class Revisits:
             due = due_articles(self.store, spider.name, clock.now(self.settings), schedule, allowed)
         except SQLAlchemyError as error:
             self.stats.inc_value(REVISIT_PLAN_FAILED)
-            logger.error("%s: cannot read the database to plan revisits (%s): none this run",
-                         spider.name, str(error).splitlines()[0], extra={"spider": spider})
+            logger.error(
+                "%s: cannot read the database to plan revisits (%s): none this run",
+                spider.name,
+                str(error).splitlines()[0],
+                extra={"spider": spider},
+            )
             return
         self.stats.set_value(REVISIT_BUDGET, allowed)
         self.stats.set_value(REVISIT_REQUESTED, len(due))
         if due:
             logger.info("%s: checking %d stored articles again (budget %d)", spider.name, len(due), allowed)
         for article in due:
-            headers = {name: value for name, value in (("If-None-Match", article.etag),
-                                                       ("If-Modified-Since", article.last_modified)) if value}
-            yield scrapy.Request(article.url, self.revisited, errback=self.check_failed, headers=headers,
-                                 priority=REVISIT_PRIORITY, dont_filter=True,
-                                 meta={"revisit": article, "handle_httpstatus_list": [304], "dont_retry": True})
+            headers = {
+                name: value
+                for name, value in (("If-None-Match", article.etag), ("If-Modified-Since", article.last_modified))
+                if value
+            }
+            yield scrapy.Request(
+                article.url,
+                self.revisited,
+                errback=self.check_failed,
+                headers=headers,
+                priority=REVISIT_PRIORITY,
+                dont_filter=True,
+                meta={"revisit": article, "handle_httpstatus_list": [304], "dont_retry": True},
+            )
 
     # -- answers --------------------------------------------------------------------------------------
 
@@ -216,18 +275,27 @@ class Revisits:
             return
         if since is not None and now - since >= confirm:
             # Decided when the crawl ends: a site that answers nothing at all is down, its articles are not gone.
-            self.unreachable.append((article, now, response.status if response is not None else None,
-                                     failure.request.url))  # type: ignore[attr-defined]  # scrapy sets .request on the failure an errback gets
+            self.unreachable.append(
+                (article, now, response.status if response is not None else None, failure.request.url)
+            )  # type: ignore[attr-defined]  # scrapy sets .request on the failure an errback gets
         else:
-            logger.info("%s: check of %s failed (%s); checked again in %s before it counts as taken down",
-                        self.crawler.spider.name, article.url, what, clock.hours(confirm))
+            logger.info(
+                "%s: check of %s failed (%s); checked again in %s before it counts as taken down",
+                self.crawler.spider.name,
+                article.url,
+                what,
+                clock.hours(confirm),
+            )
 
     @property
     def site_answered(self) -> bool:
         """Whether the site served a listing, an article or a revisited page in this run."""
         stats = self.stats
-        return bool(stats.get_value(LISTING_PAGES) or stats.get_value(ARTICLE_PAGES)
-                    or stats.get_value(REVISIT_CHECKED, 0) > stats.get_value(REVISIT_FAILED, 0))
+        return bool(
+            stats.get_value(LISTING_PAGES)
+            or stats.get_value(ARTICLE_PAGES)
+            or stats.get_value(REVISIT_CHECKED, 0) > stats.get_value(REVISIT_FAILED, 0)
+        )
 
     def alive(self, article: Due, now: datetime, not_modified: bool, evidence: bool = True) -> None:
         schedule = schedule_for(self.settings, self.crawler.spider.name)
@@ -247,20 +315,32 @@ class Revisits:
     def gone(self, article: Due, now: datetime, reason: str, status: int | None, final_url: str) -> None:
         schedule = schedule_for(self.settings, self.crawler.spider.name)
         try:
-            newly = self.store.record_removed(article.id, now, next_check(article.first_seen_at, now, schedule),
-                                              reason, status, final_url)
+            newly = self.store.record_removed(
+                article.id, now, next_check(article.first_seen_at, now, schedule), reason, status, final_url
+            )
         except SQLAlchemyError as error:
             self.store_failed(article, error)
             return
         if newly:
             self.stats.inc_value(REVISIT_REMOVED)
-            logger.warning("%s: %s TAKEN DOWN (%s, HTTP %s at %s)", self.crawler.spider.name, article.url, reason,
-                           status, final_url)
+            logger.warning(
+                "%s: %s TAKEN DOWN (%s, HTTP %s at %s)",
+                self.crawler.spider.name,
+                article.url,
+                reason,
+                status,
+                final_url,
+            )
 
     def store_failed(self, article: Due, error: SQLAlchemyError) -> None:
         self.stats.inc_value(STORE_FAILED)
-        logger.error("%s: the check of %s was NOT RECORDED: %s", self.crawler.spider.name, article.url,
-                     str(error).splitlines()[0], extra={"spider": self.crawler.spider})
+        logger.error(
+            "%s: the check of %s was NOT RECORDED: %s",
+            self.crawler.spider.name,
+            article.url,
+            str(error).splitlines()[0],
+            extra={"spider": self.crawler.spider},
+        )
 
     # -- validators and counts ------------------------------------------------------------------------
 
@@ -275,8 +355,12 @@ class Revisits:
         store found edited, and the articles unreachable for a day, if the site answered this run."""
         if self.unreachable and not self.site_answered:
             self.stats.inc_value(REVISIT_SITE_DOWN, len(self.unreachable))
-            logger.warning("%s: the site answered no page in this run: %d articles failing for a day are not "
-                           "counted as taken down", spider.name, len(self.unreachable))
+            logger.warning(
+                "%s: the site answered no page in this run: %d articles failing for a day are not "
+                "counted as taken down",
+                spider.name,
+                len(self.unreachable),
+            )
         elif self.unreachable:
             for article, when, status, url in self.unreachable:
                 self.gone(article, when, "unreachable", status, url)
@@ -284,14 +368,21 @@ class Revisits:
             self.store.record_validators(spider.name, self.validators)
             if self.reread:
                 with Session(self.store.engine) as session:
-                    edited = session.scalar(select(func.count(distinct(ArticleVersion.article_id))).where(
-                        ArticleVersion.article_id.in_(self.reread),
-                        ArticleVersion.replaced_at >= self.stats.get_value("start_time")))
+                    edited = session.scalar(
+                        select(func.count(distinct(ArticleVersion.article_id))).where(
+                            ArticleVersion.article_id.in_(self.reread),
+                            ArticleVersion.replaced_at >= self.stats.get_value("start_time"),
+                        )
+                    )
                 self.stats.set_value(REVISIT_EDITED, edited)
         except SQLAlchemyError as error:
             self.stats.inc_value(STORE_FAILED)
-            logger.error("%s: validators and edit counts NOT RECORDED: %s", spider.name, str(error).splitlines()[0],
-                         extra={"spider": spider})
+            logger.error(
+                "%s: validators and edit counts NOT RECORDED: %s",
+                spider.name,
+                str(error).splitlines()[0],
+                extra={"spider": spider},
+            )
 
 
 def revisit_requests(spider) -> Iterator[scrapy.Request]:

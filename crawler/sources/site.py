@@ -42,8 +42,11 @@ class SiteSpider(scrapy.Spider, FetchesNow):
     def __init__(self, url: str | None = None, pages: str | None = None, since: str | None = None, **kwargs: Any):
         parts = urlsplit(url or "")
         if parts.scheme not in ("http", "https") or not parts.hostname:
-            raise ValueError(f"site: give -a url=https://HOST/, the site's home page (not {url!r})" if url
-                             else "site: give -a url=https://HOST/, the site's home page")
+            raise ValueError(
+                f"site: give -a url=https://HOST/, the site's home page (not {url!r})"
+                if url
+                else "site: give -a url=https://HOST/, the site's home page"
+            )
         super().__init__(**kwargs)
         self.home = str(url) if parts.path else f"{url}/"
         # Checked now, used by the source the site turns out to be.
@@ -59,8 +62,10 @@ class SiteSpider(scrapy.Spider, FetchesNow):
         """Raises ValueError, saying what is wrong, unless the spider arguments would start a crawl."""
         unknown = sorted(set(arguments) - set(cls.arguments) - {"_job"})
         if unknown:
-            raise ValueError(f"unknown spider argument(s) {', '.join(f'-a {name}' for name in unknown)}; "
-                             f"site takes {', '.join(f'-a {name}' for name in cls.arguments)}")
+            raise ValueError(
+                f"unknown spider argument(s) {', '.join(f'-a {name}' for name in unknown)}; "
+                f"site takes {', '.join(f'-a {name}' for name in cls.arguments)}"
+            )
         cls(**arguments)
 
     def owns_url(self, url: str) -> bool:

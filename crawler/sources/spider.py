@@ -43,12 +43,28 @@ from crawler.sources.discovery import Listing, Sitemap, Strategy
 from crawler.sources.families import GENERIC, NEWS_CODE_RULES, Family
 from crawler.sources.frontier import Frontier, Place
 from crawler.sources.revisits import revisit_requests
-from crawler.stats import (ARTICLE_NOT_ARTICLE, ARTICLE_OLDER_THAN_SINCE, ARTICLE_PAGES, DISCOVERY_FEED_EMPTY,
-                           DISCOVERY_FEED_ITEMS, DISCOVERY_OLDER_THAN_SINCE, DISCOVERY_SITEMAP_ENTRIES,
-                           EXTRACTION_FALLBACK_ITEMS, FRONTIER_BEHIND, LISTING_ARTICLE_LINKS, LISTING_KNOWN_SKIPPED,
-                           LISTING_NO_ARTICLE_LINKS, LISTING_PAGES, LISTING_PAST_SINCE, LISTING_REPEATED,
-                           LISTING_RESUME_MOVED, LISTING_STOPPED_AT_KNOWN, STORE_FAILED, STORE_LOOKUP_FAILED,
-                           extraction_step)
+from crawler.stats import (
+    ARTICLE_NOT_ARTICLE,
+    ARTICLE_OLDER_THAN_SINCE,
+    ARTICLE_PAGES,
+    DISCOVERY_FEED_EMPTY,
+    DISCOVERY_FEED_ITEMS,
+    DISCOVERY_OLDER_THAN_SINCE,
+    DISCOVERY_SITEMAP_ENTRIES,
+    EXTRACTION_FALLBACK_ITEMS,
+    FRONTIER_BEHIND,
+    LISTING_ARTICLE_LINKS,
+    LISTING_KNOWN_SKIPPED,
+    LISTING_NO_ARTICLE_LINKS,
+    LISTING_PAGES,
+    LISTING_PAST_SINCE,
+    LISTING_REPEATED,
+    LISTING_RESUME_MOVED,
+    LISTING_STOPPED_AT_KNOWN,
+    STORE_FAILED,
+    STORE_LOOKUP_FAILED,
+    extraction_step,
+)
 from crawler.store.database import Store
 
 logger = logging.getLogger(__name__)
@@ -190,11 +206,19 @@ class NewsSpider(SitemapSpider):
         cls.arguments = (*NewsSpider.arguments, *dict.fromkeys(switches))
         cls.sections = {listing.section: listing.url for listing in cls.listings()}
 
-    def __init__(self, *args: Any, section: str | None = None, pages: str | int | None = None,
-                 since: str | None = None, render: str | None = None, **kwargs: Any):
+    def __init__(
+        self,
+        *args: Any,
+        section: str | None = None,
+        pages: str | int | None = None,
+        since: str | None = None,
+        render: str | None = None,
+        **kwargs: Any,
+    ):
         switches = {strategy.switch: strategy.name for strategy in self.strategies() if strategy.switch}
-        self.switched_off = {switches[name] for name in switches if name in kwargs
-                             and not parse_switch(name, kwargs.pop(name))}
+        self.switched_off = {
+            switches[name] for name in switches if name in kwargs and not parse_switch(name, kwargs.pop(name))
+        }
         super().__init__(*args, **kwargs)
         if section is not None and section not in self.sections:
             raise ValueError(f"{self.name}: unknown section {section!r}; known: {', '.join(self.sections)}")
@@ -232,8 +256,10 @@ class NewsSpider(SitemapSpider):
         # «_job»: the job id scrapyd passes to every crawl it runs.
         unknown = sorted(set(arguments) - set(cls.arguments) - {"_job"})
         if unknown:
-            raise ValueError(f"unknown spider argument(s) {', '.join(f'-a {name}' for name in unknown)}; "
-                             f"{cls.name} takes {', '.join(f'-a {name}' for name in cls.arguments)}")
+            raise ValueError(
+                f"unknown spider argument(s) {', '.join(f'-a {name}' for name in unknown)}; "
+                f"{cls.name} takes {', '.join(f'-a {name}' for name in cls.arguments)}"
+            )
         cls(**arguments)
 
     # -- what the site looks like ----------------------------------------------------------------
@@ -253,7 +279,6 @@ class NewsSpider(SitemapSpider):
     def listings(cls) -> tuple[Listing, ...]:
         return tuple(strategy for strategy in cls.strategies() if isinstance(strategy, Listing))
 
-
     @property
     def listing(self) -> Listing | None:
         """The listing of the section this run walks."""
@@ -269,12 +294,17 @@ class NewsSpider(SitemapSpider):
         """The source as the page reader needs to know it (crawler/extract/site.py)."""
         family = cls.family
         fields = dict.fromkeys([*cls.selectors, *family.selectors])
-        return Site(name=cls.name, site_name=cls.site_name, hosts=frozenset(map(bare_host, cls.hosts)),
-                    article_url=re.compile(cls.article_url or family.article_url or r"(?!)"),
-                    selectors={name: cls.selector_layers(name) for name in fields},
-                    drop_from_body=tuple(dict.fromkeys([*family.drop_from_body, *cls.drop_from_body])),
-                    usual_steps=dict(cls.usual_steps), own_text_dates=cls.own_text_dates,
-                    news_code_rules=tuple(NEWS_CODE_RULES[name] for name in cls.news_code or family.news_code))
+        return Site(
+            name=cls.name,
+            site_name=cls.site_name,
+            hosts=frozenset(map(bare_host, cls.hosts)),
+            article_url=re.compile(cls.article_url or family.article_url or r"(?!)"),
+            selectors={name: cls.selector_layers(name) for name in fields},
+            drop_from_body=tuple(dict.fromkeys([*family.drop_from_body, *cls.drop_from_body])),
+            usual_steps=dict(cls.usual_steps),
+            own_text_dates=cls.own_text_dates,
+            news_code_rules=tuple(NEWS_CODE_RULES[name] for name in cls.news_code or family.news_code),
+        )
 
     def owns_url(self, url: str) -> bool:
         return self.site.owns_url(url)
@@ -321,8 +351,12 @@ class NewsSpider(SitemapSpider):
 
     @property
     def sitemap_follow(self) -> list[str]:  # type: ignore[override]  # computed where SitemapSpider has a class attribute; never set
-        return [rule for strategy in self.strategies() if isinstance(strategy, Sitemap)
-                for rule in strategy.follow or self.family.sitemap_follow or ("",)]
+        return [
+            rule
+            for strategy in self.strategies()
+            if isinstance(strategy, Sitemap)
+            for rule in strategy.follow or self.family.sitemap_follow or ("",)
+        ]
 
     # -- crawling --------------------------------------------------------------------------------
 
@@ -360,7 +394,7 @@ class NewsSpider(SitemapSpider):
         """Where a run starts looking for new articles: each strategy in order (after `after`, when it gave
         up), until one that leads and answers (a REST API: the others wait until the site refuses it)."""
         strategies = self.strategies()
-        for strategy in strategies[strategies.index(after) + 1 if after else 0:]:
+        for strategy in strategies[strategies.index(after) + 1 if after else 0 :]:
             requests = list(strategy.start(self))
             yield from requests
             if strategy.leads and requests:
@@ -372,8 +406,11 @@ class NewsSpider(SitemapSpider):
         where a gap below resumes, or stops. Not in a backfill, which walks down to its date, nor in a
         resumable job (JOBDIR): restarted, it does not start at the first page, so it walks every
         page up to its page limit and records nothing."""
-        return (self.since is None and not self.settings.get("JOBDIR")
-                and not any(strategy.unsettles_walks(self) for strategy in self.strategies()))
+        return (
+            self.since is None
+            and not self.settings.get("JOBDIR")
+            and not any(strategy.unsettles_walks(self) for strategy in self.strategies())
+        )
 
     @property
     def page_budget(self) -> int | None:
@@ -407,15 +444,17 @@ class NewsSpider(SitemapSpider):
             self.reach_since(response.url)
         if self.past_since:
             assert self.since is not None  # only a backfill gets past its «since»
-            logger.info("%s: listing %s not followed: the backfill has reached %s", self.name, response.url,
-                        self.since.date())
+            logger.info(
+                "%s: listing %s not followed: the backfill has reached %s", self.name, response.url, self.since.date()
+            )
             return
         links = walk.article_links(self, response)
         stats.inc_value(LISTING_ARTICLE_LINKS, len(links))
         if not links:
             stats.inc_value(LISTING_NO_ARTICLE_LINKS)
-            logger.warning("%s: listing %s links to no article: the listing layout may have changed",
-                           self.name, response.url)
+            logger.warning(
+                "%s: listing %s links to no article: the listing layout may have changed", self.name, response.url
+            )
             for strategy in self.strategies():
                 yield from strategy.without_listing(self)
         keys = frozenset(map(link_key, links))
@@ -426,16 +465,18 @@ class NewsSpider(SitemapSpider):
         if links and repeated:
             # A site that answers any page number past its last page with the last page again.
             stats.inc_value(LISTING_REPEATED)
-            logger.info("%s: %s lists the articles of the page before it; not paginating further", self.name,
-                        response.url)
+            logger.info(
+                "%s: %s lists the articles of the page before it; not paginating further", self.name, response.url
+            )
             next_url = None
         following = self.walk_on(place, self.listing_ages[response.url], keys, next_url)
         if following:
             url, place = following
             yield walk.page_request(self, url, place)
 
-    def walk_on(self, place: Place, page: ListingAges, links: frozenset[bytes],
-                next_url: str | None) -> tuple[str, Place] | None:
+    def walk_on(
+        self, place: Place, page: ListingAges, links: frozenset[bytes], next_url: str | None
+    ) -> tuple[str, Place] | None:
         """Whether a newest-first walk (listing pages, an API's pages) goes on past the page at `place`,
         whose links went through `article_requests` (`links`: their link keys), and where: the next page
         (`next_url`, None at the end of the listing), the page where a gap below what is known complete
@@ -447,8 +488,12 @@ class NewsSpider(SitemapSpider):
         budget_left = budget is None or frontier.pages_read < budget
         if not frontier.resumed_where_expected(place, page):
             self.crawler.stats.inc_value(LISTING_RESUME_MOVED)
-            logger.warning("%s: %s, where the walk resumed, no longer lists the articles it ended with (deleted "
-                           "from the site?): articles listed between may have been passed over", self.name, page.url)
+            logger.warning(
+                "%s: %s, where the walk resumed, no longer lists the articles it ended with (deleted "
+                "from the site?): articles listed between may have been passed over",
+                self.name,
+                page.url,
+            )
         if self.incremental:
             joined = frontier.join(place, page, links)
             if joined is not None:
@@ -481,8 +526,13 @@ class NewsSpider(SitemapSpider):
                 self.frontiers[walk] = Frontier.load(Store.for_crawler(self.crawler), self.name, walk, horizon)
             except SQLAlchemyError as error:
                 self.crawler.stats.inc_value(STORE_LOOKUP_FAILED)
-                logger.error("%s: cannot read how far %s is complete (%s): walking it as if nothing were",
-                             self.name, walk, str(error).splitlines()[0], extra={"spider": self})
+                logger.error(
+                    "%s: cannot read how far %s is complete (%s): walking it as if nothing were",
+                    self.name,
+                    walk,
+                    str(error).splitlines()[0],
+                    extra={"spider": self},
+                )
                 self.frontiers[walk] = Frontier(self.name, walk, [], horizon)
         return self.frontiers[walk]
 
@@ -494,15 +544,24 @@ class NewsSpider(SitemapSpider):
             if self.settings.get("JOBDIR"):
                 segments = frontier.segments  # a resumable job does not walk from the first page
             elif stats.get_value(STORE_FAILED):
-                logger.error("%s: articles were not stored: how far %s is complete stays as it was",
-                             self.name, frontier.walk, extra={"spider": self})
+                logger.error(
+                    "%s: articles were not stored: how far %s is complete stays as it was",
+                    self.name,
+                    frontier.walk,
+                    extra={"spider": self},
+                )
                 segments = frontier.segments
             else:
                 try:
                     frontier.save(Store.for_crawler(self.crawler), segments)
                 except SQLAlchemyError as error:
-                    logger.error("%s: cannot record how far %s is complete (%s)", self.name, frontier.walk,
-                                 str(error).splitlines()[0], extra={"spider": self})
+                    logger.error(
+                        "%s: cannot record how far %s is complete (%s)",
+                        self.name,
+                        frontier.walk,
+                        str(error).splitlines()[0],
+                        extra={"spider": self},
+                    )
                     segments = frontier.segments
             behind = frontier.behind(segments)
             stats.max_value(FRONTIER_BEHIND, int(behind))
@@ -512,14 +571,14 @@ class NewsSpider(SitemapSpider):
             strategy.closed(self)
         measure(self)
 
-    def article_requests(self, listing: str, links: list[str], via: Strategy | None = None
-                         ) -> Iterator[scrapy.Request]:
+    def article_requests(self, listing: str, links: list[str], via: Strategy | None = None) -> Iterator[scrapy.Request]:
         """Requests for the linked articles not stored yet. Every page that links to articles (a listing,
         a feed, a sitemap) goes through here, so that stored articles are never fetched again by a crawl."""
         via = via or Strategy()
         keys = {url: link_key(url) for url in links}
-        stored = via.stored_dates(self, [url for url in links
-                                         if url not in self.requested and keys[url] not in self.article_dates])
+        stored = via.stored_dates(
+            self, [url for url in links if url not in self.requested and keys[url] not in self.article_dates]
+        )
         self.count_known(stored)
         ages = self.listing_ages[listing] = ListingAges(listing)
         for url in links:
@@ -547,8 +606,9 @@ class NewsSpider(SitemapSpider):
         for key, moment in keys:
             self.article_dates[key] = moment
 
-    def refetch_requests(self, url: str, callback: Callable, errback: Callable, **cb_kwargs: Any
-                         ) -> Iterator[scrapy.Request]:
+    def refetch_requests(
+        self, url: str, callback: Callable, errback: Callable, **cb_kwargs: Any
+    ) -> Iterator[scrapy.Request]:
         """The requests that read the article at `url` again now (`scrapy refetch`): its page, or what the
         first strategy that reads articles its own way asks first (a REST API's post)."""
         page = scrapy.Request(url, callback, errback=errback, dont_filter=True, cb_kwargs=cb_kwargs)
@@ -582,8 +642,12 @@ class NewsSpider(SitemapSpider):
             return lookup(Store.for_crawler(self.crawler))
         except SQLAlchemyError as error:
             self.crawler.stats.inc_value(STORE_LOOKUP_FAILED)
-            logger.error("%s: cannot read the database (%s): fetching every linked article",
-                         self.name, str(error).splitlines()[0], extra={"spider": self})
+            logger.error(
+                "%s: cannot read the database (%s): fetching every linked article",
+                self.name,
+                str(error).splitlines()[0],
+                extra={"spider": self},
+            )
             return unreadable
 
     def check_past_since(self, page: ListingAges) -> None:
@@ -596,14 +660,21 @@ class NewsSpider(SitemapSpider):
             self.past_since = True
             self.crawler.stats.inc_value(LISTING_PAST_SINCE)
             assert self.since is not None  # only a backfill gets past its «since»
-            logger.info("%s: every article on %s is older than %s; not paginating further",
-                        self.name, listing, self.since.date())
+            logger.info(
+                "%s: every article on %s is older than %s; not paginating further",
+                self.name,
+                listing,
+                self.since.date(),
+            )
 
-    def parse_article(self, response: Response, link: str | None = None, via: str | None = None,
-                      **read_with: Any) -> Iterator[ArticleItem]:
+    def parse_article(
+        self, response: Response, link: str | None = None, via: str | None = None, **read_with: Any
+    ) -> Iterator[ArticleItem]:
         """An article page, linked from a walk, a feed or a sitemap as `link`; `via` names the strategy that
         reads it its own way, with what it knew before the page (`read_with`: a REST API's post)."""
-        item = self.strategy_named(via).read_article(self, response, **read_with) if via else self.read_article(response)  # type: ignore[attr-defined]  # only a strategy that reads articles its own way (WordPressApi) is a «via»
+        item = (
+            self.strategy_named(via).read_article(self, response, **read_with) if via else self.read_article(response)
+        )  # type: ignore[attr-defined]  # only a strategy that reads articles its own way (WordPressApi) is a «via»
         yield from self.article_read(link, item)
 
     def article_read(self, link: str | None, item: ArticleItem | None) -> Iterator[ArticleItem]:
@@ -638,9 +709,12 @@ class NewsSpider(SitemapSpider):
             stats.inc_value(DISCOVERY_FEED_EMPTY)
             logger.warning("%s: feed %s has no items: has the site moved or closed its feed?", self.name, response.url)
         stats.inc_value(DISCOVERY_FEED_ITEMS, len(items))
-        links = [url for item in items
-                 if self.is_article_url(url := (item.xpath("link/text()").get() or "").strip())
-                 and self.recent_enough(item.xpath("pubDate/text()").get())]
+        links = [
+            url
+            for item in items
+            if self.is_article_url(url := (item.xpath("link/text()").get() or "").strip())
+            and self.recent_enough(item.xpath("pubDate/text()").get())
+        ]
         yield from self.article_requests(response.url, links)
 
     def sitemap_filter(self, entries: Iterable[dict[str, Any]]) -> Iterator[dict[str, Any]]:
@@ -683,8 +757,12 @@ class NewsSpider(SitemapSpider):
         stats.inc_value(ARTICLE_PAGES)
         if not isinstance(response, TextResponse):
             stats.inc_value(ARTICLE_NOT_ARTICLE)
-            logger.warning("%s: %s is not an HTML page (%s)", self.name, response.url,
-                           (response.headers.get("Content-Type") or b"").decode(errors="replace"))
+            logger.warning(
+                "%s: %s is not an HTML page (%s)",
+                self.name,
+                response.url,
+                (response.headers.get("Content-Type") or b"").decode(errors="replace"),
+            )
             return None
         page = ArticlePage(self.site, response)
         refusal = page.not_an_article()
@@ -705,5 +783,9 @@ class NewsSpider(SitemapSpider):
                 fallbacks.append(f"{field}←{step}")
         if fallbacks:
             stats.inc_value(EXTRACTION_FALLBACK_ITEMS)
-            logger.warning("%s: %s read with fallbacks (%s): the site's layout may have changed",
-                           self.name, item.url, ", ".join(fallbacks))
+            logger.warning(
+                "%s: %s read with fallbacks (%s): the site's layout may have changed",
+                self.name,
+                item.url,
+                ", ".join(fallbacks),
+            )

@@ -31,8 +31,16 @@ def api_url(home: str, route: str, **params: object) -> str:
 def posts_url(home: str, page: int, per_page: int, after: datetime | None = None) -> str:
     """A page of the newest posts (newest first); with `after`, only those published after that instant."""
     bound = {"after": after.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")} if after else {}
-    return api_url(home, "posts", _fields=",".join(POST_FIELDS), orderby="date", order="desc", page=page,
-                   per_page=per_page, **bound)
+    return api_url(
+        home,
+        "posts",
+        _fields=",".join(POST_FIELDS),
+        orderby="date",
+        order="desc",
+        page=page,
+        per_page=per_page,
+        **bound,
+    )
 
 
 def post_url(home: str, post_id: int) -> str:

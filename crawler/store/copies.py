@@ -49,7 +49,7 @@ def shingles(body: str) -> set[str]:
     words = fold_characters(body).split()
     if len(words) < MIN_WORDS:
         return set()
-    return {" ".join(words[at:at + SHINGLE_WORDS]) for at in range(len(words) - SHINGLE_WORDS + 1)}
+    return {" ".join(words[at : at + SHINGLE_WORDS]) for at in range(len(words) - SHINGLE_WORDS + 1)}
 
 
 def jaccard(one: set[str], other: set[str]) -> float:
@@ -69,7 +69,7 @@ class CopyFinder:
     def link(self, article_ids: list[int]) -> int:
         """Finds the copies of these articles (new or changed) among all stored articles and records them,
         replacing what was known of them; returns the number of pairs linked."""
-        return sum(self._link(article_ids[at:at + BATCH]) for at in range(0, len(article_ids), BATCH))
+        return sum(self._link(article_ids[at : at + BATCH]) for at in range(0, len(article_ids), BATCH))
 
     def _link(self, article_ids: list[int]) -> int:
         """`link` for a batch: one transaction, a few statements."""
@@ -77,34 +77,61 @@ class CopyFinder:
         with self.engine.begin() as connection:
             # Their bodies may have changed: what linked them before is found again below, or no longer holds.
             connection.execute(delete(CopyBand).where(CopyBand.article_id.in_(article_ids)))
-            connection.execute(delete(ArticleCopy).where(or_(ArticleCopy.original_id.in_(article_ids),
-                                                             ArticleCopy.copy_id.in_(article_ids))))
-            mine = {row.id: row for row in connection.execute(
-                select(articles.c.id, articles.c.body, articles.c.content_hash, articles.c.published_at)
-                .where(articles.c.id.in_(article_ids)))}
+            connection.execute(
+                delete(ArticleCopy).where(
+                    or_(ArticleCopy.original_id.in_(article_ids), ArticleCopy.copy_id.in_(article_ids))
+                )
+            )
+            mine = {
+                row.id: row
+                for row in connection.execute(
+                    select(articles.c.id, articles.c.body, articles.c.content_hash, articles.c.published_at).where(
+                        articles.c.id.in_(article_ids)
+                    )
+                )
+            }
             words = {article_id: found for article_id, row in mine.items() if (found := shingles(row.body))}
             if not words:
                 return 0
             pairs: dict[tuple[int, int], float] = {}
-            bands = [{"article_id": article_id, "band": band, "key": key} for article_id in words
-                     for band, key in enumerate(self._band_keys(words[article_id]))]
+            bands = [
+                {"article_id": article_id, "band": band, "key": key}
+                for article_id in words
+                for band, key in enumerate(self._band_keys(words[article_id]))
+            ]
             connection.execute(self._insert(CopyBand), bands)
             # Pairs sharing a band (the batch's own articles included), then those with the same content.
             owners: dict[int, list[int]] = {}
             for band in bands:
                 owners.setdefault(band["key"], []).append(band["article_id"])
-            candidates = {(article_id, other) for other, key in connection.execute(
-                select(CopyBand.article_id, CopyBand.key).where(CopyBand.key.in_(list(owners))))
-                for article_id in owners[key] if other != article_id}
+            candidates = {
+                (article_id, other)
+                for other, key in connection.execute(
+                    select(CopyBand.article_id, CopyBand.key).where(CopyBand.key.in_(list(owners)))
+                )
+                for article_id in owners[key]
+                if other != article_id
+            }
             hashes: dict[str, list[int]] = {}
             for article_id in words:
                 hashes.setdefault(mine[article_id].content_hash, []).append(article_id)
-            exact = {(article_id, other) for other, digest in connection.execute(
-                select(articles.c.id, articles.c.content_hash).where(articles.c.content_hash.in_(list(hashes))))
-                for article_id in hashes[digest] if other != article_id}
+            exact = {
+                (article_id, other)
+                for other, digest in connection.execute(
+                    select(articles.c.id, articles.c.content_hash).where(articles.c.content_hash.in_(list(hashes)))
+                )
+                for article_id in hashes[digest]
+                if other != article_id
+            }
             others = {other for _, other in candidates | exact}
-            theirs = {row.id: row for row in connection.execute(
-                select(articles.c.id, articles.c.body, articles.c.published_at).where(articles.c.id.in_(list(others))))}
+            theirs = {
+                row.id: row
+                for row in connection.execute(
+                    select(articles.c.id, articles.c.body, articles.c.published_at).where(
+                        articles.c.id.in_(list(others))
+                    )
+                )
+            }
             for article_id, other in candidates | exact:
                 if (article_id, other) in exact:
                     similarity = 1.0
@@ -112,27 +139,31 @@ class CopyFinder:
                     similarity = jaccard(words[article_id], words.get(other) or shingles(theirs[other].body))
                 if similarity >= self.threshold:
                     # The original is the one published first (the one stored first when they tie).
-                    first, then = sorted(((mine[article_id].published_at, article_id),
-                                          (theirs[other].published_at, other)))
+                    first, then = sorted(
+                        ((mine[article_id].published_at, article_id), (theirs[other].published_at, other))
+                    )
                     pairs[first[1], then[1]] = round(similarity, 4)
             if pairs:
                 now = datetime.now(timezone.utc)
-                connection.execute(self._insert(ArticleCopy).on_conflict_do_nothing(
-                    index_elements=["original_id", "copy_id"]),
-                    [{"original_id": original, "copy_id": copy, "similarity": similarity, "found_at": now}
-                     for (original, copy), similarity in pairs.items()])
+                connection.execute(
+                    self._insert(ArticleCopy).on_conflict_do_nothing(index_elements=["original_id", "copy_id"]),
+                    [
+                        {"original_id": original, "copy_id": copy, "similarity": similarity, "found_at": now}
+                        for (original, copy), similarity in pairs.items()
+                    ],
+                )
         return len(pairs)
 
     def _band_keys(self, words: set[str]) -> list[int]:
         # CRC-32 hashes a shingle in C, several times faster than datasketch's SHA-1 in Python, and is as
         # stable across processes (the scheme mixes its bits before permuting).
-        signature = MinHash(num_perm=PERMUTATIONS, permutations=self._permutations, scheme=SCHEME,
-                            hashfunc=zlib.crc32)
+        signature = MinHash(num_perm=PERMUTATIONS, permutations=self._permutations, scheme=SCHEME, hashfunc=zlib.crc32)
         signature.update_batch([shingle.encode() for shingle in words])
         keys = []
         for band, (start, end) in enumerate(self.bands):
-            digest = hashlib.blake2b(band.to_bytes(2, "big") + signature.hashvalues[start:end].tobytes(),
-                                     digest_size=8).digest()
+            digest = hashlib.blake2b(
+                band.to_bytes(2, "big") + signature.hashvalues[start:end].tobytes(), digest_size=8
+            ).digest()
             keys.append(int.from_bytes(digest, "big", signed=True))
         return keys
 
@@ -166,11 +197,20 @@ class LinkCopies:
             return
         try:
             with self.finder.engine.connect() as connection:
-                ids = [article_id for source, codes in changed.items() for article_id in connection.execute(
-                    select(Article.id).where(Article.source == source, Article.news_code.in_(codes))).scalars()]
+                ids = [
+                    article_id
+                    for source, codes in changed.items()
+                    for article_id in connection.execute(
+                        select(Article.id).where(Article.source == source, Article.news_code.in_(codes))
+                    ).scalars()
+                ]
             self.stats.inc_value(COPIES_LINKED, self.finder.link(ids))
         except Exception as error:  # noqa: BLE001 - the articles are stored; only their links are missing
             failed = sum(map(len, changed.values()))
             self.stats.inc_value(COPIES_FAILED, failed)
-            logger.error("copies of %d stored articles not linked: %s", failed, str(error).splitlines()[0],
-                         extra={"spider": self.crawler.spider})
+            logger.error(
+                "copies of %d stored articles not linked: %s",
+                failed,
+                str(error).splitlines()[0],
+                extra={"spider": self.crawler.spider},
+            )

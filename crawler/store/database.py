@@ -15,10 +15,34 @@ from pathlib import Path
 from typing import ClassVar
 from urllib.parse import urlsplit
 
-from sqlalchemy import (JSON, BigInteger, Boolean, DateTime, Engine, Float, ForeignKey, Index, Integer, Row, String,
-                        Table, Text, TypeDecorator, UniqueConstraint, any_, bindparam, cast, column, create_engine,
-                        event, false, func, literal, select,
-                        update)
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    DateTime,
+    Engine,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    Row,
+    String,
+    Table,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+    any_,
+    bindparam,
+    cast,
+    column,
+    create_engine,
+    event,
+    false,
+    func,
+    literal,
+    select,
+    update,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
@@ -403,11 +427,13 @@ class Store:
         now = datetime.now(timezone.utc)
         with Session(self.engine) as session, session.begin():
             outcomes = self._write_batch(session, items, now, reason)
-            return [outcomes.get(index) or self._upsert_in(session, item, now, reason)
-                    for index, item in enumerate(items)]
+            return [
+                outcomes.get(index) or self._upsert_in(session, item, now, reason) for index, item in enumerate(items)
+            ]
 
-    def _write_batch(self, session: Session, items: list[ArticleItem], now: datetime,
-                     reason: str) -> dict[int, Outcome]:
+    def _write_batch(
+        self, session: Session, items: list[ArticleItem], now: datetime, reason: str
+    ) -> dict[int, Outcome]:
         """Writes the batch with a statement or two per kind of outcome: the articles not stored yet, those
         seen again unchanged, those changed (their stored content kept as versions first); returns the
         outcomes by position. What is left (a second copy in the batch, an article another writer inserted
@@ -428,34 +454,74 @@ class Store:
                 (seen_again if stored[key].content_hash == digests[index] else changed).append(index)
         outcomes: dict[int, Outcome] = {}
         if fresh:
-            inserted = self._insert_new(session, [{**self._values(items[index]), "content_hash": digests[index],
-                                                   "first_seen_at": now, "last_seen_at": now} for index in fresh])
+            inserted = self._insert_new(
+                session,
+                [
+                    {
+                        **self._values(items[index]),
+                        "content_hash": digests[index],
+                        "first_seen_at": now,
+                        "last_seen_at": now,
+                    }
+                    for index in fresh
+                ],
+            )
             outcomes.update((index, Outcome.NEW) for index in fresh if keys[index] in inserted)
         articles = Article.__table__
         if seen_again:
-            session.execute(update(articles).where(articles.c.id == bindparam("row_id"))
-                            .values(last_seen_at=now, view_count=bindparam("views"),
-                                    modified_at=func.coalesce(bindparam("modified", type_=AwareDateTime),
-                                                              articles.c.modified_at),
-                                    **{name: func.coalesce(bindparam(f"new_{name}"), articles.c[name])
-                                       for name in RECORD_COLUMNS}),
-                            [{"row_id": stored[keys[index]].id, "views": items[index].view_count,
-                              "modified": items[index].modified_at,
-                              **{f"new_{name}": getattr(items[index], name) for name in RECORD_COLUMNS}}
-                             for index in seen_again])
+            session.execute(
+                update(articles)
+                .where(articles.c.id == bindparam("row_id"))
+                .values(
+                    last_seen_at=now,
+                    view_count=bindparam("views"),
+                    modified_at=func.coalesce(bindparam("modified", type_=AwareDateTime), articles.c.modified_at),
+                    **{name: func.coalesce(bindparam(f"new_{name}"), articles.c[name]) for name in RECORD_COLUMNS},
+                ),
+                [
+                    {
+                        "row_id": stored[keys[index]].id,
+                        "views": items[index].view_count,
+                        "modified": items[index].modified_at,
+                        **{f"new_{name}": getattr(items[index], name) for name in RECORD_COLUMNS},
+                    }
+                    for index in seen_again
+                ],
+            )
             outcomes.update((index, Outcome.UNCHANGED) for index in seen_again)
         if changed:
             ids = [stored[keys[index]].id for index in changed]
             versions = ArticleVersion.__table__
-            session.execute(versions.insert().from_select(
-                ["article_id", "title", "lead", "body", "content_hash", "replaced_at", *RECORD_COLUMNS, "reason"],
-                select(articles.c.id, articles.c.title, articles.c.lead, articles.c.body, articles.c.content_hash,
-                       literal(now, AwareDateTime()), *(articles.c[name] for name in RECORD_COLUMNS),
-                       literal(reason, String())).where(articles.c.id.in_(ids)).order_by(articles.c.id)))
+            session.execute(
+                versions.insert().from_select(
+                    ["article_id", "title", "lead", "body", "content_hash", "replaced_at", *RECORD_COLUMNS, "reason"],
+                    select(
+                        articles.c.id,
+                        articles.c.title,
+                        articles.c.lead,
+                        articles.c.body,
+                        articles.c.content_hash,
+                        literal(now, AwareDateTime()),
+                        *(articles.c[name] for name in RECORD_COLUMNS),
+                        literal(reason, String()),
+                    )
+                    .where(articles.c.id.in_(ids))
+                    .order_by(articles.c.id),
+                )
+            )
             # The SET clause is the parameters' keys: every column the item has, as `_upsert_in` writes it.
-            session.execute(update(articles).where(articles.c.id == bindparam("row_id")),
-                            [{"row_id": stored[keys[index]].id, **self._values(items[index]),
-                              "content_hash": digests[index], "last_seen_at": now} for index in changed])
+            session.execute(
+                update(articles).where(articles.c.id == bindparam("row_id")),
+                [
+                    {
+                        "row_id": stored[keys[index]].id,
+                        **self._values(items[index]),
+                        "content_hash": digests[index],
+                        "last_seen_at": now,
+                    }
+                    for index in changed
+                ],
+            )
             outcomes.update((index, Outcome.UPDATED) for index in changed)
         return outcomes
 
@@ -470,11 +536,19 @@ class Store:
             # One query per source: SQLite reads (source, news_code) IN (...) with a scan, not the index.
             # On PostgreSQL the codes go as one array: a statement with a parameter per code costs psycopg
             # more to parse than the database to run.
-            matches = (articles.c.news_code == any_(bindparam("codes", source_codes, type_=postgresql.ARRAY(String)))
-                       if self.engine.dialect.name == "postgresql" else articles.c.news_code.in_(source_codes))
-            stored.update(((row.source, row.news_code), row) for row in session.execute(
-                select(articles.c.id, articles.c.source, articles.c.news_code, articles.c.content_hash)
-                .where(articles.c.source == source, matches).with_for_update()))
+            matches = (
+                articles.c.news_code == any_(bindparam("codes", source_codes, type_=postgresql.ARRAY(String)))
+                if self.engine.dialect.name == "postgresql"
+                else articles.c.news_code.in_(source_codes)
+            )
+            stored.update(
+                ((row.source, row.news_code), row)
+                for row in session.execute(
+                    select(articles.c.id, articles.c.source, articles.c.news_code, articles.c.content_hash)
+                    .where(articles.c.source == source, matches)
+                    .with_for_update()
+                )
+            )
         return stored
 
     def _insert_new(self, session: Session, rows: list[dict]) -> set[tuple[str, str]]:
@@ -490,8 +564,9 @@ class Store:
             statement = self._insert().from_select(names, select(*incoming.render_derived(with_types=True).c))
         else:
             statement = self._insert()
-        statement = (statement.on_conflict_do_nothing(index_elements=["source", "news_code"])
-                     .returning(articles.c.source, articles.c.news_code))
+        statement = statement.on_conflict_do_nothing(index_elements=["source", "news_code"]).returning(
+            articles.c.source, articles.c.news_code
+        )
         parameters = None if self.engine.dialect.name == "postgresql" else rows
         return {tuple(row) for row in session.execute(statement, parameters)}
 
@@ -504,33 +579,59 @@ class Store:
         values = self._values(item)
         while True:
             current = session.execute(
-                select(Article).where(Article.source == item.source, Article.news_code == item.news_code)
+                select(Article)
+                .where(Article.source == item.source, Article.news_code == item.news_code)
                 .with_for_update()
             ).scalar_one_or_none()
             if current is not None:
                 break
             # RETURNING says whether a row went in: psycopg reports no rowcount here (-1).
             inserted = session.execute(
-                self._insert().values(**values, content_hash=digest, first_seen_at=now, last_seen_at=now)
-                .on_conflict_do_nothing(index_elements=["source", "news_code"]).returning(Article.id)
+                self._insert()
+                .values(**values, content_hash=digest, first_seen_at=now, last_seen_at=now)
+                .on_conflict_do_nothing(index_elements=["source", "news_code"])
+                .returning(Article.id)
             ).scalar_one_or_none()
             if inserted is not None:
                 return Outcome.NEW
             # Another writer inserted it between our select and insert: read theirs.
         # Read again from the archive (`scrapy reextract`), an article changes when any field read from its page
         # does; the earlier values of those outside the content are kept in the version's `previous`.
-        previous = ({name: _plain(getattr(current, name)) for name in REREAD_FIELDS
-                     if getattr(current, name) != values.get(name)} if reason == VERSION_REEXTRACTED else {})
+        previous = (
+            {
+                name: _plain(getattr(current, name))
+                for name in REREAD_FIELDS
+                if getattr(current, name) != values.get(name)
+            }
+            if reason == VERSION_REEXTRACTED
+            else {}
+        )
         if current.content_hash == digest and not previous:
             records = {name: getattr(item, name) for name in RECORD_COLUMNS} if item.archive_file else {}
-            session.execute(update(Article).where(Article.id == current.id)
-                            .values(last_seen_at=now, view_count=item.view_count,
-                                    modified_at=item.modified_at or current.modified_at, **records))
+            session.execute(
+                update(Article)
+                .where(Article.id == current.id)
+                .values(
+                    last_seen_at=now,
+                    view_count=item.view_count,
+                    modified_at=item.modified_at or current.modified_at,
+                    **records,
+                )
+            )
             return Outcome.UNCHANGED
-        session.add(ArticleVersion(article_id=current.id, title=current.title, lead=current.lead,
-                                   body=current.body, content_hash=current.content_hash, replaced_at=now,
-                                   reason=reason, **({"previous": previous} if previous else {}),
-                                   **{name: getattr(current, name) for name in RECORD_COLUMNS}))
+        session.add(
+            ArticleVersion(
+                article_id=current.id,
+                title=current.title,
+                lead=current.lead,
+                body=current.body,
+                content_hash=current.content_hash,
+                replaced_at=now,
+                reason=reason,
+                **({"previous": previous} if previous else {}),
+                **{name: getattr(current, name) for name in RECORD_COLUMNS},
+            )
+        )
         # A reading that does not say when the site edited it keeps what one that did said.
         values["modified_at"] = item.modified_at or current.modified_at
         # Read again from the archive, the page was neither fetched nor seen now.
@@ -552,21 +653,32 @@ class Store:
     def dates_by_code(self, source: str, codes: list[str]) -> dict[str, datetime]:
         """The publication instants of those of these news codes of a source that are stored."""
         with Session(self.engine) as session:
-            return dict(session.execute(select(Article.news_code, Article.published_at)
-                                        .where(Article.source == source, Article.news_code.in_(codes))).all())
+            return dict(
+                session.execute(
+                    select(Article.news_code, Article.published_at).where(
+                        Article.source == source, Article.news_code.in_(codes)
+                    )
+                ).all()
+            )
 
     def dates_and_edits_by_code(self, source: str, codes: list[str]) -> dict[str, tuple[datetime, datetime | None]]:
         """For those of these news codes of a source that are stored: when published, when last edited."""
         with Session(self.engine) as session:
-            rows = session.execute(select(Article.news_code, Article.published_at, Article.modified_at)
-                                   .where(Article.source == source, Article.news_code.in_(codes))).all()
+            rows = session.execute(
+                select(Article.news_code, Article.published_at, Article.modified_at).where(
+                    Article.source == source, Article.news_code.in_(codes)
+                )
+            ).all()
         return {code: (published_at, modified_at) for code, published_at, modified_at in rows}
 
     def dates_by_url(self, source: str, urls: list[str]) -> dict[str, datetime]:
         """The publication instants of the stored articles of a source among these URLs."""
         with Session(self.engine) as session:
-            return dict(session.execute(select(Article.url, Article.published_at)
-                                        .where(Article.source == source, Article.url.in_(urls))).all())
+            return dict(
+                session.execute(
+                    select(Article.url, Article.published_at).where(Article.source == source, Article.url.in_(urls))
+                ).all()
+            )
 
     # -- coverage (crawler/sources/coverage.py) ----------------------------------------------------------------
 
@@ -585,21 +697,29 @@ class Store:
     def record_unpublished(self, source: str, code: str, status: int, now: datetime) -> None:
         """A code the site answered 404/410 for (once: a second answer for it changes nothing)."""
         with Session(self.engine) as session, session.begin():
-            if session.scalar(select(UnpublishedCode.id).where(UnpublishedCode.source == source,
-                                                               UnpublishedCode.news_code == code)) is None:
+            if (
+                session.scalar(
+                    select(UnpublishedCode.id).where(
+                        UnpublishedCode.source == source, UnpublishedCode.news_code == code
+                    )
+                )
+                is None
+            ):
                 session.add(UnpublishedCode(source=source, news_code=code, status=status, found_at=now))
 
     def last_coverage(self, source: str) -> CrawlRun | None:
         """The latest crawl run of a source that measured its coverage."""
         with Session(self.engine) as session:
-            return session.scalar(select(CrawlRun)
-                                  .where(CrawlRun.source == source, CrawlRun.coverage_declared.is_not(None))
-                                  .order_by(CrawlRun.finished_at.desc(), CrawlRun.id.desc()).limit(1))
+            return session.scalar(
+                select(CrawlRun)
+                .where(CrawlRun.source == source, CrawlRun.coverage_declared.is_not(None))
+                .order_by(CrawlRun.finished_at.desc(), CrawlRun.id.desc())
+                .limit(1)
+            )
 
     # -- revisits (crawler/sources/revisits.py): what a check of a stored article found --------------------------
 
-    def record_alive(self, article_id: int, now: datetime, next_check_at: datetime | None,
-                     not_modified: bool) -> bool:
+    def record_alive(self, article_id: int, now: datetime, next_check_at: datetime | None, not_modified: bool) -> bool:
         """The article answered (200 with an article, or 304): checked now; a 304 also moves last_seen_at
         (a 200 goes through the upsert, which does). Returns whether it had been removed and is restored."""
         with Session(self.engine) as session, session.begin():
@@ -617,11 +737,19 @@ class Store:
     def record_checked(self, article_id: int, now: datetime, next_check_at: datetime | None) -> None:
         """A check that found nothing either way (the request was not allowed): on to the next stage."""
         with Session(self.engine) as session, session.begin():
-            session.execute(update(Article).where(Article.id == article_id)
-                            .values(last_checked_at=now, next_check_at=next_check_at))
+            session.execute(
+                update(Article).where(Article.id == article_id).values(last_checked_at=now, next_check_at=next_check_at)
+            )
 
-    def record_removed(self, article_id: int, now: datetime, next_check_at: datetime | None, reason: str,
-                       status: int | None, final_url: str) -> bool:
+    def record_removed(
+        self,
+        article_id: int,
+        now: datetime,
+        next_check_at: datetime | None,
+        reason: str,
+        status: int | None,
+        final_url: str,
+    ) -> bool:
         """The article is gone (404/410, a soft 404, a redirect to a home or listing page, or errors for a
         day): removed_at and the evidence, unless it is removed already. The row and its versions stay.
         Returns whether it is newly removed."""
@@ -652,12 +780,12 @@ class Store:
         if not validators:
             return
         with Session(self.engine) as session, session.begin():
-            session.execute(update(Article.__table__)
-                            .where(Article.__table__.c.source == source,
-                                   Article.__table__.c.news_code == bindparam("code"))
-                            .values(etag=bindparam("tag"), last_modified=bindparam("modified")),
-                            [{"code": code, "tag": tag, "modified": modified}
-                             for code, (tag, modified) in validators.items()])
+            session.execute(
+                update(Article.__table__)
+                .where(Article.__table__.c.source == source, Article.__table__.c.news_code == bindparam("code"))
+                .values(etag=bindparam("tag"), last_modified=bindparam("modified")),
+                [{"code": code, "tag": tag, "modified": modified} for code, (tag, modified) in validators.items()],
+            )
 
 
 def is_removed(article: Article) -> bool:

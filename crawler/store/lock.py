@@ -62,8 +62,11 @@ def lock_path(database_url: str, lock_file: str = "") -> Path:
         database = database.resolve()
         return database.with_name(f"{database.name}.lock")
     parsed = make_url(database_url)
-    name = re.sub(r"[^A-Za-z0-9.-]+", "_",
-                  f"{parsed.host or 'localhost'}_{parsed.port or 'default'}_{parsed.database or parsed.drivername}")
+    name = re.sub(
+        r"[^A-Za-z0-9.-]+",
+        "_",
+        f"{parsed.host or 'localhost'}_{parsed.port or 'default'}_{parsed.database or parsed.drivername}",
+    )
     return state_directory() / f"{name}.lock"
 
 
@@ -132,9 +135,11 @@ class SourceLock:
     command's file lock serves (CrawlLock)."""
 
     LOCK = text("select pg_try_advisory_lock(hashtextextended(:name, 0))")
-    HOLDER = text("select coalesce(min(nullif(a.application_name, '')), 'another crawl') from pg_locks l"
-                  " join pg_stat_activity a on a.pid = l.pid where l.locktype = 'advisory' and l.granted"
-                  " and ((l.classid::bigint << 32) | l.objid::bigint) = hashtextextended(:name, 0)")
+    HOLDER = text(
+        "select coalesce(min(nullif(a.application_name, '')), 'another crawl') from pg_locks l"
+        " join pg_stat_activity a on a.pid = l.pid where l.locktype = 'advisory' and l.granted"
+        " and ((l.classid::bigint << 32) | l.objid::bigint) = hashtextextended(:name, 0)"
+    )
 
     def __init__(self, crawler, engine: Engine):
         self.crawler = crawler
@@ -160,8 +165,10 @@ class SourceLock:
     def acquire(self, source: str) -> bool:
         name = f"crawl {source}"
         connection = self.engine.connect().execution_options(isolation_level="AUTOCOMMIT")
-        connection.execute(text("select set_config('application_name', :holder, false)"),
-                           {"holder": f"{name}: pid {os.getpid()} on {socket.gethostname()}"[:63]})
+        connection.execute(
+            text("select set_config('application_name', :holder, false)"),
+            {"holder": f"{name}: pid {os.getpid()} on {socket.gethostname()}"[:63]},
+        )
         if connection.execute(self.LOCK, {"name": name}).scalar_one():
             self.connection = connection
             return True

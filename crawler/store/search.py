@@ -32,16 +32,25 @@ from sqlalchemy import text as sql
 from crawler.extract.text import ZWNJ, normalize_text
 
 _LETTERS = {"ي": "ی", "ى": "ی", "ك": "ک", "ڪ": "ک", "ۀ": "ه", "ة": "ه", "أ": "ا", "إ": "ا", "ٱ": "ا", "ؤ": "و"}
-_MARKS = ([chr(c) for c in range(0x064B, 0x0660)] + ["\u0670", "\u0640"]
-          + [chr(c) for c in range(0x06D6, 0x06DD)] + [chr(c) for c in range(0x06DF, 0x06E9)]
-          + [chr(c) for c in range(0x06EA, 0x06EE)])
-_SEPARATORS = (ZWNJ + string.punctuation + "«»‹›،؛؟٪٫٬…–—‐‑‒―‘’‚“”„•·٭۔")
+_MARKS = (
+    [chr(c) for c in range(0x064B, 0x0660)]
+    + ["\u0670", "\u0640"]
+    + [chr(c) for c in range(0x06D6, 0x06DD)]
+    + [chr(c) for c in range(0x06DF, 0x06E9)]
+    + [chr(c) for c in range(0x06EA, 0x06EE)]
+)
+_SEPARATORS = ZWNJ + string.punctuation + "«»‹›،؛؟٪٫٬…–—‐‑‒―‘’‚“”„•·٭۔"
 _DIGITS = dict(zip("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩", "01234567890123456789"))
 _UPPER = dict(zip(string.ascii_uppercase, string.ascii_lowercase))
 
 #: character → what it folds to: a letter, a space, or nothing.
-FOLDING: dict[str, str] = {**_LETTERS, **_DIGITS, **_UPPER, **dict.fromkeys(_SEPARATORS, " "),
-                           **dict.fromkeys(_MARKS, "")}
+FOLDING: dict[str, str] = {
+    **_LETTERS,
+    **_DIGITS,
+    **_UPPER,
+    **dict.fromkeys(_SEPARATORS, " "),
+    **dict.fromkeys(_MARKS, ""),
+}
 # The characters to fold, found by one regular expression: faster than str.translate on long Persian text.
 _FOLDED = re.compile("[" + re.escape("".join(FOLDING)) + "]")
 # A word with a ZWNJ in it, with whatever punctuation clings to it (folded away afterwards).
@@ -101,16 +110,17 @@ def _split_affix(word: str) -> tuple[str, ...]:
     """A word typed joined, and its spelling apart when it ends in a suffix or starts with a prefix."""
     for suffix in sorted(SUFFIXES, key=len, reverse=True):
         if word.endswith(suffix) and len(word) - len(suffix) >= _STEM:
-            return word, f"{word[:-len(suffix)]} {suffix}"
+            return word, f"{word[: -len(suffix)]} {suffix}"
     for prefix in sorted(PREFIXES, key=len, reverse=True):
         if word.startswith(prefix) and len(word) - len(prefix) >= _STEM:
-            return word, f"{prefix} {word[len(prefix):]}"
+            return word, f"{prefix} {word[len(prefix) :]}"
     return (word,)
 
 
 def fts_query(text: str | None) -> str:
     """An FTS5 query for what a reader typed: every term must occur, in any of its spellings (each
     quoted, so nothing in the text is read as query syntax). No word at all: a query that matches nothing."""
+
     def term(spellings: tuple[str, ...]) -> str:
         quoted = [f'"{spelling}"' for spelling in spellings]
         return quoted[0] if len(quoted) == 1 else f"({' OR '.join(quoted)})"
@@ -121,6 +131,7 @@ def fts_query(text: str | None) -> str:
 
 def tsquery(text: str | None) -> str:
     """The same query for PostgreSQL's to_tsquery (the folded words hold no quote or operator)."""
+
     def spelling(words: str) -> str:
         return " <-> ".join(f"'{word}'" for word in words.split())
 
@@ -129,8 +140,11 @@ def tsquery(text: str | None) -> str:
 
 def register(dbapi_connection) -> None:
     """The folding functions on a SQLite connection: the index triggers and the search queries call them."""
-    for name, function in (("persian_fold", fold_characters), ("persian_search_text", search_text),
-                           ("persian_fts_query", fts_query)):
+    for name, function in (
+        ("persian_fold", fold_characters),
+        ("persian_search_text", search_text),
+        ("persian_fts_query", fts_query),
+    ):
         dbapi_connection.create_function(name, 1, function, deterministic=True)
 
 
@@ -147,15 +161,18 @@ _FOLD_TO = _literal("".join(FOLDING[char] for char in _KEPT))
 _JOINED_WORD_SQL = _literal(f"(\\S*{ZWNJ}\\S*)")
 
 #: The same folding on PostgreSQL (the trigger and a psql user call them; on text already normalized).
-POSTGRESQL_FUNCTIONS = (f"""
+POSTGRESQL_FUNCTIONS = (
+    f"""
 CREATE FUNCTION persian_fold(text) RETURNS text LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $fold$
   SELECT btrim(regexp_replace(translate($1, {_FOLD_FROM}, {_FOLD_TO}), '\\s+', ' ', 'g'))
-$fold$""", f"""
+$fold$""",
+    f"""
 CREATE FUNCTION persian_search_text(text) RETURNS text LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $search$
   SELECT btrim(persian_fold($1) || ' ' || coalesce(persian_fold(
     (SELECT string_agg(replace(word[1], {_literal(ZWNJ)}, ''), ' ')
        FROM regexp_matches($1, {_JOINED_WORD_SQL}, 'g') AS word)), ''))
-$search$""")
+$search$""",
+)
 
 
 def find(connection: Connection, text: str, limit: int = 100) -> list[int]:
@@ -163,10 +180,14 @@ def find(connection: Connection, text: str, limit: int = 100) -> list[int]:
     if connection.dialect.name == "postgresql":
         if not (words := tsquery(text)):
             return []
-        statement = sql("SELECT article_id FROM article_search, to_tsquery('simple', :words) AS query"
-                        " WHERE document @@ query ORDER BY ts_rank(document, query) DESC, article_id LIMIT :limit")
+        statement = sql(
+            "SELECT article_id FROM article_search, to_tsquery('simple', :words) AS query"
+            " WHERE document @@ query ORDER BY ts_rank(document, query) DESC, article_id LIMIT :limit"
+        )
         return list(connection.execute(statement, {"words": words, "limit": limit}).scalars())
     query = fts_query(text)
-    statement = sql("SELECT rowid FROM articles_fts WHERE articles_fts MATCH :query"
-                    " ORDER BY bm25(articles_fts, 5.0, 2.0, 1.0), rowid LIMIT :limit")
+    statement = sql(
+        "SELECT rowid FROM articles_fts WHERE articles_fts MATCH :query"
+        " ORDER BY bm25(articles_fts, 5.0, 2.0, 1.0), rowid LIMIT :limit"
+    )
     return list(connection.execute(statement, {"query": query, "limit": limit}).scalars())

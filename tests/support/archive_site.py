@@ -70,7 +70,7 @@ class Archive:
 
     def write_listing(self) -> None:
         urls = [self.template.url_for(code) for code in self.codes]
-        chunks = [urls[start:start + self.per_page] for start in range(0, len(urls), self.per_page)]
+        chunks = [urls[start : start + self.per_page] for start in range(0, len(urls), self.per_page)]
         for number, chunk in enumerate(chunks, start=1):
             following = self.page_url(number + 1) if number < len(chunks) else None
             mirror_file(self.root, self.page_url(number)).write_bytes(self.listing.render(chunk, following))

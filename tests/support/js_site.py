@@ -56,8 +56,9 @@ PLAIN_LISTING = """<!doctype html><html><head><meta charset="utf-8"><title>آر�
 PLAIN_CODES = [str(code) for code in range(201, 209)]
 PLAIN = {
     "/robots.txt": "User-agent: *\nAllow: /\n",
-    "/news/": PLAIN_LISTING.format(items="".join(f'<li><h3><a href="/news/{c}/x">خبر {c}</a></h3></li>'
-                                                 for c in PLAIN_CODES)),
+    "/news/": PLAIN_LISTING.format(
+        items="".join(f'<li><h3><a href="/news/{c}/x">خبر {c}</a></h3></li>' for c in PLAIN_CODES)
+    ),
     **{f"/news/{c}/x": article_page(c, f"خبر {c}", f"<p>متن خبر {c}.</p>") for c in PLAIN_CODES},
 }
 

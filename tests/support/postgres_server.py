@@ -31,14 +31,18 @@ def find_bin_dir() -> Path:
     candidates = [os.environ.get("PG_BIN", "")]
     on_path = shutil.which("pg_ctl")
     candidates.append(str(Path(on_path).resolve().parent) if on_path else "")
-    versions = sorted(Path("/usr/lib/postgresql").glob("*/bin"), key=lambda p: int(p.parent.name), reverse=True) \
-        if Path("/usr/lib/postgresql").is_dir() else []
+    versions = (
+        sorted(Path("/usr/lib/postgresql").glob("*/bin"), key=lambda p: int(p.parent.name), reverse=True)
+        if Path("/usr/lib/postgresql").is_dir()
+        else []
+    )
     candidates += [str(path) for path in versions]
     for candidate in filter(None, candidates):
         if all((Path(candidate) / name).is_file() for name in ("initdb", "pg_ctl", "createdb")):
             return Path(candidate)
-    raise PostgresUnavailable("no PostgreSQL server binaries (initdb, pg_ctl, createdb); install the `postgresql` package "
-                              "or set PG_BIN")
+    raise PostgresUnavailable(
+        "no PostgreSQL server binaries (initdb, pg_ctl, createdb); install the `postgresql` package or set PG_BIN"
+    )
 
 
 def _free_port() -> int:
@@ -85,16 +89,35 @@ class PostgresServer:
 
     def start(self) -> None:
         options = f"-h 127.0.0.1 -p {self.port} -k {self.directory}" + ("" if self.durable else " -F")
-        self._run(str(self.bin / "pg_ctl"), "-D", str(self.data), "-l", str(self.directory / "server.log"),
-                  "-o", options, "-w", "start")
+        self._run(
+            str(self.bin / "pg_ctl"),
+            "-D",
+            str(self.data),
+            "-l",
+            str(self.directory / "server.log"),
+            "-o",
+            options,
+            "-w",
+            "start",
+        )
 
     def stop(self) -> None:
         self._run(str(self.bin / "pg_ctl"), "-D", str(self.data), "-m", "fast", "-w", "stop")
 
     def __enter__(self) -> PostgresServer:
         try:
-            self._run(str(self.bin / "initdb"), "-D", str(self.data), "-U", USER, "--auth=trust", "-E", "UTF8",
-                      "--locale=C", "--no-sync")
+            self._run(
+                str(self.bin / "initdb"),
+                "-D",
+                str(self.data),
+                "-U",
+                USER,
+                "--auth=trust",
+                "-E",
+                "UTF8",
+                "--locale=C",
+                "--no-sync",
+            )
             self.start()
             self.create_database(DATABASE)
         except BaseException:

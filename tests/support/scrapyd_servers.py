@@ -42,10 +42,16 @@ class ScrapydServer:
             "[scrapyd]\n"
             f"bind_address = 127.0.0.1\nhttp_port = {self.port}\n"
             "eggs_dir = eggs\nlogs_dir = logs\ndbs_dir = dbs\nitems_dir =\n"
-            "max_proc = 4\npoll_interval = 0.2\n")
-        self.process = subprocess.Popen([str(SCRAPYD)], cwd=home, env={**os.environ, **environment},
-                                        stdout=(home / "scrapyd.out").open("w"), stderr=subprocess.STDOUT,
-                                        start_new_session=True)
+            "max_proc = 4\npoll_interval = 0.2\n"
+        )
+        self.process = subprocess.Popen(
+            [str(SCRAPYD)],
+            cwd=home,
+            env={**os.environ, **environment},
+            stdout=(home / "scrapyd.out").open("w"),
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
         deadline = time.monotonic() + 60
         while True:
             try:
@@ -104,15 +110,25 @@ def build_egg(destination: Path) -> Path:
     egg = destination / "project.egg"
     # From a copy of the project: setuptools leaves its build/ behind, and the suite writes nothing into the checkout.
     project = destination / "project"
-    shutil.copytree(ROOT, project, ignore=shutil.ignore_patterns(".git", ".venv", "data", "build", "tests", "bench",
-                                                                 "__pycache__", "*.egg-info"))
-    subprocess.run([str(SCRAPYD_DEPLOY), "--build-egg", str(egg)], cwd=project, check=True, capture_output=True,
-                   timeout=300)
+    shutil.copytree(
+        ROOT,
+        project,
+        ignore=shutil.ignore_patterns(".git", ".venv", "data", "build", "tests", "bench", "__pycache__", "*.egg-info"),
+    )
+    subprocess.run(
+        [str(SCRAPYD_DEPLOY), "--build-egg", str(egg)], cwd=project, check=True, capture_output=True, timeout=300
+    )
     return egg
 
 
 def deploy(egg: Path, servers: list[ScrapydServer]) -> subprocess.CompletedProcess:
     """`scrapyd-deploy -a` with the deploy targets of scrapy.cfg pointed at these servers (addversion.json)."""
     targets = {f"CRAWL_SERVER_{n}": server.url for n, server in enumerate(servers, start=1)}
-    return subprocess.run([str(SCRAPYD_DEPLOY), "-a", "--egg", str(egg), "--version", "1"], cwd=ROOT,
-                          env={**os.environ, **targets}, capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [str(SCRAPYD_DEPLOY), "-a", "--egg", str(egg), "--version", "1"],
+        cwd=ROOT,
+        env={**os.environ, **targets},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )

@@ -30,12 +30,15 @@ class Sources(SpiderLoader):
 SPIDERS = Sources.from_settings(get_project_settings())
 SOURCES = sorted(SPIDERS.list())
 #: The sources read through a WordPress REST API, with the host of their home page (their mirror's directory).
-WORDPRESS_HOSTS = {name: urlsplit(api.home).hostname for name in SOURCES
-                   if (api := SPIDERS.load(name).strategy(WordPressApi))}
+WORDPRESS_HOSTS = {
+    name: urlsplit(api.home).hostname for name in SOURCES if (api := SPIDERS.load(name).strategy(WordPressApi))
+}
 
 # What a site that moved to client-side rendering serves at its article URLs: no article in the HTML.
-SCRIPT_SHELL = ('<!DOCTYPE html><html><head><meta charset="utf-8"><title>news</title></head>'
-                '<body><div id="app"></div><script src="/static/app.js"></script></body></html>')
+SCRIPT_SHELL = (
+    '<!DOCTYPE html><html><head><meta charset="utf-8"><title>news</title></head>'
+    '<body><div id="app"></div><script src="/static/app.js"></script></body></html>'
+)
 
 
 def copy_mirror(destination: Path) -> Path:

@@ -60,13 +60,14 @@ class FixturePost:
         return {
             "id": self.id,
             "date_gmt": self.published_at.strftime("%Y-%m-%dT%H:%M:%S"),
-            "modified_gmt": (self.published_at + timedelta(hours=2, seconds=self.id % 600)).strftime("%Y-%m-%dT%H:%M:%S"),
+            "modified_gmt": (self.published_at + timedelta(hours=2, seconds=self.id % 600)).strftime(
+                "%Y-%m-%dT%H:%M:%S"
+            ),
             "slug": self.slug,
             "link": item["url"],
             "title": {"rendered": html.escape(item["title"], quote=False)},
             "content": {"rendered": body, "protected": False},
-            "excerpt": {"rendered": f"<p>{excerpt}</p>\n",
-                        "protected": False},
+            "excerpt": {"rendered": f"<p>{excerpt}</p>\n", "protected": False},
             "tags": self.tags,
             "categories": self.categories,
         }
@@ -115,8 +116,13 @@ def write(root: Path, url: str, data: object, headers: dict[str, str] | None = N
         path.with_name(path.name + HEADERS_SUFFIX).write_text("".join(f"{k}: {v}\n" for k, v in headers.items()))
 
 
-def write_terms(root: Path, home: str, posts: list[FixturePost], names: dict[str, dict[int, str]],
-                asked: dict[str, set[int]] | None = None) -> None:
+def write_terms(
+    root: Path,
+    home: str,
+    posts: list[FixturePost],
+    names: dict[str, dict[int, str]],
+    asked: dict[str, set[int]] | None = None,
+) -> None:
     """The names the crawler asks for after reading these posts: one request per taxonomy, for the ids
     not `asked` earlier in the run."""
     asked = asked if asked is not None else {"tags": set(), "categories": set()}
@@ -140,9 +146,13 @@ def write_source(root: Path, source: str) -> dict[str, str]:
         pages = max(1, -(-len(listed) // per_page))
         asked: dict[str, set[int]] = {"tags": set(), "categories": set()}
         for page in range(1, pages + 1):
-            chunk = listed[(page - 1) * per_page:page * per_page]
-            write(root, posts_url(home, page, per_page, after), [post.json() for post in chunk],
-                  {"X-WP-Total": str(len(listed)), "X-WP-TotalPages": str(pages)})
+            chunk = listed[(page - 1) * per_page : page * per_page]
+            write(
+                root,
+                posts_url(home, page, per_page, after),
+                [post.json() for post in chunk],
+                {"X-WP-Total": str(len(listed)), "X-WP-TotalPages": str(pages)},
+            )
             write_terms(root, home, chunk, names, asked)
     for post in posts:
         write(root, post_url(home, post.id), post.json())

@@ -13,8 +13,9 @@ from crawler.store.migrations import include_name
 
 def run_migrations(connection) -> None:
     # Batch mode lets later migrations alter SQLite tables (it copies the table, as SQLite requires).
-    context.configure(connection=connection, target_metadata=Base.metadata, render_as_batch=True,
-                      include_name=include_name)
+    context.configure(
+        connection=connection, target_metadata=Base.metadata, render_as_batch=True, include_name=include_name
+    )
     with context.begin_transaction():
         context.run_migrations()
 

@@ -5,7 +5,7 @@ Revises:
 Create Date: 2025-11-23
 """
 
-from typing import Sequence, Union
+from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
@@ -13,9 +13,9 @@ from alembic import op
 from crawler.store.migrations.columns import Id, Instant, Json
 
 revision: str = "0001"
-down_revision: Union[str, Sequence[str], None] = None
-branch_labels: Union[str, Sequence[str], None] = None
-depends_on: Union[str, Sequence[str], None] = None
+down_revision: str | Sequence[str] | None = None
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
@@ -46,8 +46,12 @@ def upgrade() -> None:
     op.create_table(
         "article_versions",
         sa.Column("id", Id, primary_key=True),
-        sa.Column("article_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"),
-                  sa.ForeignKey("articles.id"), nullable=False),
+        sa.Column(
+            "article_id",
+            sa.BigInteger().with_variant(sa.Integer(), "sqlite"),
+            sa.ForeignKey("articles.id"),
+            nullable=False,
+        ),
         sa.Column("title", sa.Text(), nullable=False),
         sa.Column("lead", sa.Text(), nullable=False),
         sa.Column("body", sa.Text(), nullable=False),

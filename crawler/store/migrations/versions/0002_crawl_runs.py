@@ -5,7 +5,7 @@ Revises: 0001
 Create Date: 2026-11-23
 """
 
-from typing import Sequence, Union
+from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
@@ -13,12 +13,22 @@ from alembic import op
 from crawler.store.migrations.columns import Id, Instant, Json
 
 revision: str = "0002"
-down_revision: Union[str, Sequence[str], None] = "0001"
-branch_labels: Union[str, Sequence[str], None] = None
-depends_on: Union[str, Sequence[str], None] = None
+down_revision: str | Sequence[str] | None = "0001"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
 
-COUNTS = ("pages", "listing_pages", "article_pages", "new", "updated", "unchanged", "known_skipped", "dropped",
-          "errors", "fallbacks")
+COUNTS = (
+    "pages",
+    "listing_pages",
+    "article_pages",
+    "new",
+    "updated",
+    "unchanged",
+    "known_skipped",
+    "dropped",
+    "errors",
+    "fallbacks",
+)
 
 
 def upgrade() -> None:

@@ -11,16 +11,16 @@ Revises: 0002
 Create Date: 2026-11-29
 """
 
+from collections.abc import Sequence
 from datetime import datetime, timezone
-from typing import Sequence, Union
 
 import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0003"
-down_revision: Union[str, Sequence[str], None] = "0002"
-branch_labels: Union[str, Sequence[str], None] = None
-depends_on: Union[str, Sequence[str], None] = None
+down_revision: str | Sequence[str] | None = "0002"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
 
 INSTANTS = {
     "articles": ("published_at", "crawled_at", "first_seen_at", "last_seen_at"),
@@ -40,18 +40,28 @@ def in_utc(value: str | None) -> str | None:
 def rewrite_in_utc(connection, name: str, columns: tuple[str, ...]) -> None:
     """Every instant of the table not in UTC yet, rewritten in UTC, a chunk of rows at a time."""
     table = sa.table(name, sa.column("id"), *(sa.column(column) for column in columns))
-    not_utc = sa.or_(*(sa.and_(table.c[column].is_not(None), table.c[column].not_like(f"%{UTC_SUFFIX}"))
-                       for column in columns))
-    update = (sa.update(table).where(table.c.id == sa.bindparam("row_id"))
-              .values({column: sa.bindparam(f"new_{column}") for column in columns}))
+    not_utc = sa.or_(
+        *(sa.and_(table.c[column].is_not(None), table.c[column].not_like(f"%{UTC_SUFFIX}")) for column in columns)
+    )
+    update = (
+        sa.update(table)
+        .where(table.c.id == sa.bindparam("row_id"))
+        .values({column: sa.bindparam(f"new_{column}") for column in columns})
+    )
     last = 0
     while True:
-        rows = connection.execute(sa.select(table).where(not_utc, table.c.id > last).order_by(table.c.id)
-                                  .limit(CHUNK)).all()
+        rows = connection.execute(
+            sa.select(table).where(not_utc, table.c.id > last).order_by(table.c.id).limit(CHUNK)
+        ).all()
         if not rows:
             return
-        connection.execute(update, [{"row_id": row.id, **{f"new_{column}": in_utc(getattr(row, column))
-                                                          for column in columns}} for row in rows])
+        connection.execute(
+            update,
+            [
+                {"row_id": row.id, **{f"new_{column}": in_utc(getattr(row, column)) for column in columns}}
+                for row in rows
+            ],
+        )
         last = rows[-1].id
 
 

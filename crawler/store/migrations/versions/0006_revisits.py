@@ -6,7 +6,7 @@ Revises: 0005
 Create Date: 2026-11-29
 """
 
-from typing import Sequence, Union
+from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
@@ -14,14 +14,20 @@ from alembic import op
 from crawler.store.migrations.columns import Instant
 
 revision: str = "0006"
-down_revision: Union[str, Sequence[str], None] = "0005"
-branch_labels: Union[str, Sequence[str], None] = None
-depends_on: Union[str, Sequence[str], None] = None
+down_revision: str | Sequence[str] | None = "0005"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
 
 ARTICLE_COLUMNS = (
-    ("etag", sa.String(200)), ("last_modified", sa.String(64)), ("last_checked_at", Instant),
-    ("next_check_at", Instant), ("failing_since", Instant), ("removed_at", Instant),
-    ("removed_reason", sa.String(40)), ("removed_status", sa.Integer()), ("removed_url", sa.Text()),
+    ("etag", sa.String(200)),
+    ("last_modified", sa.String(64)),
+    ("last_checked_at", Instant),
+    ("next_check_at", Instant),
+    ("failing_since", Instant),
+    ("removed_at", Instant),
+    ("removed_reason", sa.String(40)),
+    ("removed_status", sa.Integer()),
+    ("removed_url", sa.Text()),
     ("restored_at", Instant),
 )
 RUN_COUNTS = ("revisited", "edited", "removed")

@@ -14,7 +14,7 @@ Revises: 0006
 Create Date: 2026-11-29
 """
 
-from typing import Sequence, Union
+from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
@@ -23,15 +23,17 @@ from crawler.store.migrations.columns import Id, Instant
 from crawler.store.search import POSTGRESQL_FUNCTIONS
 
 revision: str = "0007"
-down_revision: Union[str, Sequence[str], None] = "0006"
-branch_labels: Union[str, Sequence[str], None] = None
-depends_on: Union[str, Sequence[str], None] = None
+down_revision: str | Sequence[str] | None = "0006"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
 
 _INDEXED = "persian_search_text({row}.title), persian_search_text({row}.lead), persian_search_text({row}.body)"
 _ADD = f"INSERT INTO articles_fts (rowid, title, lead, body) VALUES (new.id, {_INDEXED.format(row='new')});"
 # An external-content FTS5 table forgets a row by being told the values it indexed.
-_FORGET = (f"INSERT INTO articles_fts (articles_fts, rowid, title, lead, body) "
-           f"VALUES ('delete', old.id, {_INDEXED.format(row='old')});")
+_FORGET = (
+    f"INSERT INTO articles_fts (articles_fts, rowid, title, lead, body) "
+    f"VALUES ('delete', old.id, {_INDEXED.format(row='old')});"
+)
 SQLITE_INDEX = (
     """CREATE VIRTUAL TABLE articles_fts USING fts5(title, lead, body, content="articles", content_rowid="id",
                                                    tokenize='unicode61 remove_diacritics 2')""",
@@ -107,8 +109,10 @@ def downgrade() -> None:
         op.execute("DROP TRIGGER article_search_insert ON articles")
         op.execute("DROP TRIGGER article_search_update ON articles")
         op.execute("DROP TABLE article_search")
-        op.execute("DROP FUNCTION article_search_index(), article_search_document(text, text, text), "
-                   "persian_search_text(text), persian_fold(text)")
+        op.execute(
+            "DROP FUNCTION article_search_index(), article_search_document(text, text, text), "
+            "persian_search_text(text), persian_fold(text)"
+        )
     else:
         for trigger in ("insert", "update", "delete"):
             op.execute(f"DROP TRIGGER articles_fts_{trigger}")

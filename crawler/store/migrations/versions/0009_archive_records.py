@@ -8,7 +8,7 @@ Revises: 0008
 Create Date: 2026-12-04
 """
 
-from typing import Sequence, Union
+from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
@@ -16,11 +16,15 @@ from alembic import op
 from crawler.store.migrations.columns import Json
 
 revision: str = "0009"
-down_revision: Union[str, Sequence[str], None] = "0008"
-branch_labels: Union[str, Sequence[str], None] = None
-depends_on: Union[str, Sequence[str], None] = None
+down_revision: str | Sequence[str] | None = "0008"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
 
-RECORD_COLUMNS = (("archive_file", sa.String(120)), ("archive_offset", sa.BigInteger()), ("archive_digest", sa.String(64)))
+RECORD_COLUMNS = (
+    ("archive_file", sa.String(120)),
+    ("archive_offset", sa.BigInteger()),
+    ("archive_digest", sa.String(64)),
+)
 
 
 # Plain ADD / DROP COLUMN, which SQLite has: a batch would rebuild `articles` under its search triggers and view.
