@@ -107,6 +107,13 @@ FEED_EXPORT_ENCODING = "utf-8"
 # (a date, Jalali or Gregorian: «1400-01-01», «2021-03-21»); empty: the whole archive.
 LISTING_PAGE_BUDGET = 10
 ARCHIVE_HORIZON = os.environ.get("ARCHIVE_HORIZON", "")
+# Coverage (crawler/sources/coverage.py): the share of what a site declares (its REST API's total, its sitemaps'
+# articles, its range of sequential codes) below which a run needs attention; and, for sequential codes, how
+# many codes missing inside the stored range a run asks for directly.
+# COVERAGE_MINIMA sets the share per source instead: {"imo": 0.8}.
+COVERAGE_MIN = 0.95
+COVERAGE_MINIMA: dict[str, float] = {}
+HOLE_PROBES_PER_RUN = 5
 
 # Retries back off: a site answering 429/5xx or timing out gets a growing delay between requests
 # (RETRY_BACKOFF_BASE seconds, doubled on each retry of a request, or the Retry-After it asks for,

@@ -89,6 +89,20 @@ COPIES_LINKED = "copies/linked"
 COPIES_FAILED = "copies/failed"
 LOCK_LOCKED_ELSEWHERE = "lock/locked_elsewhere"
 
+# -- coverage: stored articles against what the site declares (crawler/sources/coverage.py) -----------
+#: What the site declares it holds, how many of those are stored, and the evidence («api total», «sitemap»,
+#: «code range»); and the share below which the run needs attention (COVERAGE_MIN).
+COVERAGE_DECLARED = "coverage/declared"
+COVERAGE_STORED = "coverage/stored"
+COVERAGE_EVIDENCE = "coverage/evidence"
+COVERAGE_MIN = "coverage/min"
+#: The REST API's X-WP-Total on its first page of posts (an ordinary run's, not a backfill's).
+COVERAGE_API_TOTAL = "coverage/api_total"
+#: Codes missing inside the stored range asked for directly; found (an article), not published (404/410), failed.
+HOLES_PROBED = "holes/probed"
+HOLES_NOT_PUBLISHED = "holes/not_published"
+HOLES_FAILED = "holes/failed"
+
 # -- revisits of stored articles ----------------------------------------------------------------------
 REVISIT_BUDGET = "revisit/budget"
 REVISIT_REQUESTED = "revisit/requested"

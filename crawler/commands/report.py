@@ -1,7 +1,8 @@
 """`scrapy report --since 1d`: what the watched sources did in a period, as a monitoring team reads it:
-per source, the articles new, edited, taken down and restored, with their Jalali dates and titles;
-then the stale sources. `-o report.json` and `-o report.html` (a plain, self-contained right-to-left
-page, for mailing) besides the text on standard output."""
+per source, its coverage as its last crawl measured it (stored articles of those the site declares, and
+by which evidence: crawler/sources/coverage.py), the articles new, edited, taken down and restored, with
+their Jalali dates and titles; then the stale sources. `-o report.json` and `-o report.html` (a plain,
+self-contained right-to-left page, for mailing) besides the text on standard output."""
 
 from __future__ import annotations
 
@@ -22,8 +23,9 @@ from crawler.extract.dates import DAY, MINUTE, SECOND, parse_day_bound
 from crawler.run import clock
 from crawler.run.freshness import check
 from crawler.run.preflight import check_outputs, one_line_errors
+from crawler.run.summary import describe_coverage
 from crawler.sources.spider import NewsSpider
-from crawler.store.database import Article, ArticleVersion, Store
+from crawler.store.database import Article, ArticleVersion, CrawlRun, Store
 
 KINDS = ("new", "edited", "removed", "restored")
 # How each kind is named on the page (Persian) and in the text (English).
@@ -121,11 +123,29 @@ def source_report(session: Session, source: str, since: datetime, limit: int) ->
     return report
 
 
+def coverage(run: CrawlRun | None) -> dict | None:
+    """A source's coverage as its last crawl that measured it found it; None when none did."""
+    if run is None:
+        return None
+    return {
+        "stored": run.coverage_stored,
+        "declared": run.coverage_declared,
+        "evidence": run.coverage_evidence,
+        "share": round((run.coverage_stored or 0) / run.coverage_declared, 4) if run.coverage_declared else None,
+        "measured_at": run.finished_at.isoformat() if run.finished_at else None,
+        "measured_jalali": clock.tehran_jalali(run.finished_at) if run.finished_at else "",
+    }
+
+
 def collect(store: Store, sources: dict[str, str], since: datetime, now: datetime, settings, limit: int) -> dict:
     """The report of the sources (their names, with each one's site name) over the period."""
     with Session(store.engine) as session:
         per_source = [
-            {**source_report(session, source, since, limit), "site_name": site_name or source}
+            {
+                **source_report(session, source, since, limit),
+                "site_name": site_name or source,
+                "coverage": coverage(store.last_coverage(source)),
+            }
             for source, site_name in sources.items()
         ]
     stale = [found.as_dict() for found in (check(store, source, now, settings) for source in sources) if found.stale]
@@ -149,11 +169,21 @@ def describe(kind: str, item: dict) -> str:
     )
 
 
+def coverage_text(found: dict | None) -> str:
+    """«118 of 120 (98%) by api total, measured 1404-09-13 21:30», or why there is no figure."""
+    if found is None:
+        return "unknown: no crawl has found what the site declares"
+    return (
+        f"{describe_coverage(found['stored'], found['declared'], found['evidence'])}, "
+        f"measured {found['measured_jalali']}"
+    )
+
+
 def as_text(report: dict) -> str:
     lines = [f"Report {report['since_jalali']} – {report['until_jalali']} (Tehran)"]
     for source in report["sources"]:
         counts = ", ".join(f"{source[f'{kind}_count']} {kind}" for kind in KINDS)
-        lines += ["", f"{source['source']}: {counts}"]
+        lines += ["", f"{source['source']}: {counts}", f"  coverage {coverage_text(source['coverage'])}"]
         for kind in KINDS:
             for item in source[kind]:
                 lines.append(
@@ -203,7 +233,11 @@ def as_html(report: dict) -> str:
     ]
     for source in report["sources"]:
         counts = "، ".join(f"{source[f'{kind}_count']} {KIND_NAMES[kind]}" for kind in KINDS)
-        parts.append(f'<h2 id="{e(source["source"])}">{e(source["site_name"])}</h2><p>{counts}</p>')
+        parts.append(
+            f'<h2 id="{e(source["source"])}">{e(source["site_name"])}</h2><p>{counts}</p>'
+            f'<p class="coverage">پوشش: <span class="ltr">{e(coverage_text(source["coverage"]))}'
+            "</span></p>"
+        )
         for kind in KINDS:
             if not source[kind]:
                 continue

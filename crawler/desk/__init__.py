@@ -98,6 +98,13 @@ TABLES = {
         "sort_desc": "id",
         "facets": ["source", "finish_reason"],
     },
+    "unpublished_codes": {
+        "title": "کدهای منتشرنشده",
+        "description": "کدهای خبر درون بازهٔ کدهای پیاپی یک منبع که سایت برایشان 404 یا 410 داد: "
+        "برداشته یا هرگز منتشرنشده؛ دوباره پرسیده نمی‌شوند.",
+        "sort_desc": "found_at",
+        "facets": ["source"],
+    },
     "copy_bands": {"hidden": True},
     "alembic_version": {"hidden": True},
 }
@@ -149,6 +156,19 @@ order by last_edited desc""",
 from articles a
 group by a.source
 order by latest_stored desc""",
+    },
+    # Coverage as each source's last crawl that measured it found it (crawler/sources/coverage.py).
+    "coverage": {
+        "title": "پوشش هر منبع",
+        "description": "خبرهای نگه‌داشته در برابر آنچه خود سایت اعلام می‌کند (شمار REST API، نقشهٔ سایت یا بازهٔ "
+        "کدهای پیاپی)، در تازه‌ترین اجرایی که آن را سنجید.",
+        "sql": """select source, coverage_evidence as evidence, coverage_declared as declared,
+  coverage_stored as stored,
+  round(100.0 * coverage_stored / nullif(coverage_declared, 0), 1) as percent, finished_at as measured_at
+from (select *, row_number() over (partition by source order by finished_at desc, id desc) as place
+      from crawl_runs where coverage_declared is not null)
+where place = 1
+order by percent, source""",
     },
     "syndicated": {
         "title": "خبرهای بازنشرشده",

@@ -142,6 +142,12 @@ def total_pages(response: Response) -> int | None:
     return int(value) if value.isdigit() else None
 
 
+def total_posts(response: Response) -> int | None:
+    """The posts the site says it has published (X-WP-Total), for the query asked."""
+    value = (response.headers.get("X-WP-Total") or b"").decode(errors="replace").strip()
+    return int(value) if value.isdigit() else None
+
+
 def read_terms(response: Response) -> dict[int, str]:
     """The names of tags or categories by id; {} when the answer is not a list of terms."""
     data = read_json(response)

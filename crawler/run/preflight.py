@@ -152,6 +152,13 @@ def _not_negative(number: float) -> None:
         raise ValueError
 
 
+def _shares(values) -> list[float]:
+    shares = [float(value) for value in values]
+    for share in shares:
+        _not_negative(share)
+    return shares
+
+
 def _spans(spans) -> list[timedelta]:
     return [clock.parse_span(span) for span in ([spans] if isinstance(spans, (str, int, float)) else spans)]
 
@@ -165,6 +172,7 @@ CHECKED_SETTINGS: dict[str, tuple[Callable, str]] = {
     **dict.fromkeys(
         (
             "LISTING_PAGE_BUDGET",
+            "HOLE_PROBES_PER_RUN",
             "STORE_BATCH_SIZE",
             "RETRY_TIMES",
             "CONCURRENT_REQUESTS",
@@ -198,6 +206,7 @@ CHECKED_SETTINGS: dict[str, tuple[Callable, str]] = {
             "COPIES_THRESHOLD",
             "FRESHNESS_QUANTILE",
             "WORDPRESS_API_DISAGREEMENT_MAX",
+            "COVERAGE_MIN",
             "SNAPSHOT_OVERLAP_SECONDS",
             "CLOSESPIDER_TIMEOUT",
             "CRAWL_LOCK_WAIT_SECONDS",
@@ -205,6 +214,10 @@ CHECKED_SETTINGS: dict[str, tuple[Callable, str]] = {
         NUMBER,
     ),
     **dict.fromkeys(("FRESHNESS_WINDOW", "FRESHNESS_FLOOR", "FRESHNESS_CEILING", "REVISIT_CONFIRM_AFTER"), SPAN),
+    "COVERAGE_MINIMA": (
+        lambda settings, name: _shares(settings.getdict(name).values()),
+        'a share per source, such as {"imo": 0.8}',
+    ),
     "REVISIT_SCHEDULE": (lambda settings, name: _spans(settings.getlist(name)), "spans of time such as 1h,6h,1d"),
     "REVISIT_SCHEDULES": (
         lambda settings, name: [_spans(spans) for spans in settings.getdict(name).values()],

@@ -35,6 +35,10 @@ from crawler.stats import (
     ARTICLE_REPLACEMENT_CHARACTERS,
     CHALLENGE_FAILED,
     CHALLENGE_SOLVED,
+    COVERAGE_DECLARED,
+    COVERAGE_EVIDENCE,
+    COVERAGE_MIN,
+    COVERAGE_STORED,
     CRAWL_ERRORS,
     DATABASE_LOST,
     DOWNLOAD_TOO_LARGE,
@@ -137,6 +141,12 @@ def faults_from_stats(stats: dict) -> dict[str, int]:
     return faults
 
 
+def describe_coverage(stored: int, declared: int, evidence: str) -> str:
+    """A source's coverage as the log, the status and the report say it: «118 of 120 (98%) by api total»."""
+    share = f"{stored / declared:.0%}" if declared else "-"
+    return f"{stored} of {declared} ({share}) by {evidence}"
+
+
 # A source skipped because another crawl, here or on another machine, was crawling it: not a problem.
 LOCKED_ELSEWHERE_STATUS = "locked elsewhere"
 
@@ -184,6 +194,12 @@ class SourceSummary:
     locked_by: str = ""
     # The database's error when it could not be read at the end of the source's crawl; empty when it could.
     database_lost: str = ""
+    # What the site declares it holds, by which evidence, how many of those are stored, and the share below
+    # which that needs attention (crawler/sources/coverage.py); none where the site gave no evidence.
+    coverage_declared: int | None = None
+    coverage_stored: int | None = None
+    coverage_evidence: str = ""
+    coverage_min: float = 0.95
 
     @classmethod
     def from_stats(cls, source: str, stats: dict) -> SourceSummary:
@@ -229,6 +245,10 @@ class SourceSummary:
             stale=stats.get(STALE, ""),
             locked_by=stats.get(LOCKED_ELSEWHERE, ""),
             database_lost=stats.get(DATABASE_LOST, ""),
+            coverage_declared=stats.get(COVERAGE_DECLARED),
+            coverage_stored=stats.get(COVERAGE_STORED),
+            coverage_evidence=stats.get(COVERAGE_EVIDENCE, ""),
+            coverage_min=stats.get(COVERAGE_MIN, 0.95),
         )
 
     @property
@@ -299,7 +319,18 @@ class SourceSummary:
             edited=self.edited,
             removed=self.removed,
             behind=self.behind,
+            coverage_declared=self.coverage_declared,
+            coverage_stored=self.coverage_stored,
+            coverage_evidence=self.coverage_evidence,
         )
+
+    @property
+    def coverage(self) -> str:
+        """The table's cell: «100%(12/12)», or «-» where the site gave no evidence."""
+        if self.coverage_declared is None or self.coverage_stored is None:
+            return "-"
+        share = f"{self.coverage_stored / self.coverage_declared:.0%}" if self.coverage_declared else "-"
+        return f"{share}({self.coverage_stored}/{self.coverage_declared})"
 
 
 def failures_of_kind(failures: dict[str, int], kinds: Callable[[str], bool]) -> dict[str, int]:
@@ -364,6 +395,15 @@ def errors(row: SourceSummary) -> list[str]:
     return found
 
 
+def low_coverage(row: SourceSummary) -> list[str]:
+    """Fewer articles stored than COVERAGE_MIN of what the site declares. Not while part of the walk is still
+    to be read (`behind`): the next runs go on with it, and the shortfall is theirs to fill."""
+    declared, stored = row.coverage_declared, row.coverage_stored
+    if declared is None or stored is None or not declared or row.behind or stored >= row.coverage_min * declared:
+        return []
+    return [f"{describe_coverage(stored, declared, row.coverage_evidence)}, below {row.coverage_min:.0%}"]
+
+
 @dataclass(frozen=True)
 class StatusRule:
     """One way a source's run can go wrong: the word the summary's status shows, and what it found in
@@ -388,6 +428,7 @@ STATUS_RULES: list[StatusRule] = [
     StatusRule("failing", failing),
     StatusRule("errors", errors),
     StatusRule("stale", lambda row: [row.stale] if row.stale else []),
+    StatusRule("coverage", low_coverage),
     # Part of the listing is still to be walked: the next runs go on with it (crawler/sources/frontier.py).
     StatusRule(
         "behind", lambda row: ["part of the listing is still to be walked"] if row.behind else [], attention=False
@@ -431,6 +472,7 @@ def format_table(rows: list[SourceSummary]) -> str:
         "revisited",
         "edited",
         "removed",
+        "coverage",
         "status",
     )
     lines = [header]
@@ -455,6 +497,7 @@ def format_table(rows: list[SourceSummary]) -> str:
                 str(row.revisited),
                 str(row.edited),
                 str(row.removed),
+                row.coverage,
                 row.describe(),
             )
         )

@@ -42,12 +42,14 @@ from crawler.extract.posts import (
     refusal,
     take_page_fields,
     total_pages,
+    total_posts,
 )
 from crawler.items import ArticleItem
 from crawler.run.listings import FALLS_BACK
 from crawler.sources.frontier import Place
 from crawler.sources.wpapi import MAX_PER_PAGE, TAXONOMIES, post_by_slug_url, post_url, posts_url, terms_url
 from crawler.stats import (
+    COVERAGE_API_TOTAL,
     WPAPI_EDITED,
     WPAPI_MALFORMED_JSON,
     WPAPI_NOT_REQUESTED,
@@ -308,6 +310,10 @@ class WordPressApi(Strategy):
             return
         run.pages_read += 1
         spider.crawler.stats.inc_value(WPAPI_POSTS_PAGES)
+        # The site's count of its posts, on the page every run asks first: coverage's evidence at no cost.
+        # A backfill's pages count only the posts after its date.
+        if place.number == 1 and spider.since is None and (total := total_posts(response)) is not None:
+            spider.crawler.stats.set_value(COVERAGE_API_TOTAL, total)
         run.posts.update((post.link, post) for post in posts)
         response.meta["posts"] = [post.link for post in posts]
         yield from spider.walk_page(response, place, self)

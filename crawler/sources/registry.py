@@ -42,6 +42,7 @@ SOURCE_KEYS = {
     "selectors",
     "discovery",
     "detected",
+    "code_url",
 }
 SELECTOR_FIELDS = {
     "article",
@@ -199,6 +200,9 @@ def source_spider(name: str, entry: Any, where: Located) -> type[NewsSpider]:
     for rule in news_code:
         if rule not in NEWS_CODE_RULES:
             raise where.error((name, "news_code"), f"unknown rule {rule!r}; known: {', '.join(NEWS_CODE_RULES)}")
+    code_url = _string(entry.get("code_url", ""), (name, "code_url"), where)
+    if code_url and "{code}" not in code_url:
+        raise where.error((name, "code_url"), "give the URL of an article with «{code}» where its news code goes")
     render = entry.get("render", False)
     if not isinstance(render, bool):
         raise where.error((name, "render"), "give true or false")
@@ -243,6 +247,7 @@ def source_spider(name: str, entry: Any, where: Located) -> type[NewsSpider]:
         "discovery": discovery,
         "article_url": article_url,
         "news_code": news_code,
+        "code_url": code_url,
         "render": render,
         "selectors": {field: _string(query, (name, "selectors", field), where) for field, query in selectors.items()},
         "usual_steps": usual,

@@ -24,6 +24,8 @@ from datetime import datetime
 from typing import Any, ClassVar, TypeVar
 
 import scrapy
+from scrapy import signals
+from scrapy.exceptions import DontCloseSpider
 from scrapy.http import Response, TextResponse
 from scrapy.spiders import SitemapSpider
 from sqlalchemy.exc import SQLAlchemyError
@@ -36,6 +38,7 @@ from crawler.extract.urls import bare_host, url_variants
 from crawler.items import ArticleItem
 from crawler.run.given_up import article_given_up
 from crawler.run.memory import KeysOnDisk
+from crawler.sources.coverage import hole_failed, hole_requests, measure, parse_hole
 from crawler.sources.discovery import Listing, Sitemap, Strategy
 from crawler.sources.families import GENERIC, NEWS_CODE_RULES, Family
 from crawler.sources.frontier import Frontier, Place
@@ -186,6 +189,10 @@ class NewsSpider(SitemapSpider):
     drop_from_body: ClassVar[tuple[str, ...]] = ()
     #: Whether the site's pages need a browser: their links or text are written by JavaScript.
     render: bool = False
+    #: Where an article is by its news code («https://…/news/{code}/»), for a site that numbers its articles
+    #: in sequence: the codes missing inside the stored range are asked for there, and the range is its
+    #: coverage's evidence (crawler/sources/coverage.py). "": its codes are not in sequence.
+    code_url: ClassVar[str] = ""
 
     #: The spider arguments (`-a NAME=VALUE`) a source takes; commands refuse any other name. A strategy
     #: with a switch adds it («-a api=0»).
@@ -228,6 +235,13 @@ class NewsSpider(SitemapSpider):
         self.requested: dict[str, list[ListingAges]] = {}
         self.article_dates = KeysOnDisk()
         self.previous_page_links: dict[tuple[str, int], frozenset[bytes]] = {}
+        # The article URLs the sitemaps list (link keys), how many of them were stored already, those fetched.
+        self.sitemap_listed: set[bytes] = set()
+        self.sitemap_stored = 0
+        self.sitemap_fetched: set[str] = set()
+        # The news codes read by this run, and whether the holes of a range of sequential codes were asked for.
+        self.codes_read: set[str] = set()
+        self.holes_asked = False
         if render is not None:
             self.render = parse_switch("render", render)
         self.site = self.describe()
@@ -351,6 +365,30 @@ class NewsSpider(SitemapSpider):
             yield request
         for request in revisit_requests(self):  # stored articles due for a check (crawler/sources/revisits.py)
             yield request
+
+    @classmethod
+    def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> NewsSpider:
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        crawler.signals.connect(spider.idle, signal=signals.spider_idle)
+        return spider
+
+    def idle(self) -> None:
+        """Once discovery is done: the codes still missing inside the range, now that its new articles are
+        read (crawler/sources/coverage.py)."""
+        if self.holes_asked:
+            return
+        self.holes_asked = True
+        requests = list(hole_requests(self))
+        for request in requests:
+            self.crawler.engine.crawl(request)
+        if requests:
+            raise DontCloseSpider
+
+    def parse_hole(self, response: Response, code: str) -> Iterator[ArticleItem]:
+        yield from parse_hole(self, response, code)
+
+    def hole_failed(self, failure: Failure) -> None:
+        hole_failed(self, failure)
 
     def discovery_requests(self, after: Strategy | None = None) -> Iterator[scrapy.Request]:
         """Where a run starts looking for new articles: each strategy in order (after `after`, when it gave
@@ -531,6 +569,7 @@ class NewsSpider(SitemapSpider):
                 logger.warning("%s: %s", self.name, frontier.describe_gaps(segments))
         for strategy in self.strategies():
             strategy.closed(self)
+        measure(self)
 
     def article_requests(self, listing: str, links: list[str], via: Strategy | None = None) -> Iterator[scrapy.Request]:
         """Requests for the linked articles not stored yet. Every page that links to articles (a listing,
@@ -655,6 +694,8 @@ class NewsSpider(SitemapSpider):
                 self.check_past_since(ages)
         if item is None:
             return
+        if self.code_url:
+            self.codes_read.add(item.news_code)
         if self.since and item.published_at and item.published_at < self.since:
             self.crawler.stats.inc_value(ARTICLE_OLDER_THAN_SINCE)
             return
@@ -684,8 +725,16 @@ class NewsSpider(SitemapSpider):
         nothing to fetch."""
         recent = [entry for entry in entries if self.recent_enough(entry.get("lastmod"))]
         self.crawler.stats.inc_value(DISCOVERY_SITEMAP_ENTRIES, len(recent))
-        stored = self.stored_dates([entry["loc"] for entry in recent if self.is_article_url(entry.get("loc", ""))])
+        articles = [entry["loc"] for entry in recent if self.is_article_url(entry.get("loc", ""))]
+        stored = self.stored_dates(articles)
         self.count_known(stored)
+        for url in articles:  # what the sitemaps declare, for coverage
+            if (key := link_key(url)) not in self.sitemap_listed:
+                self.sitemap_listed.add(key)
+                if url in stored:
+                    self.sitemap_stored += 1
+                else:
+                    self.sitemap_fetched.add(url)
         yield from (entry for entry in recent if entry.get("loc") not in stored)
 
     def recent_enough(self, machine_date: str | None) -> bool:

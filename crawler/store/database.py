@@ -261,6 +261,25 @@ class CrawlRun(Base):
     removed: Mapped[int] = mapped_column(Integer, default=0)
     # Whether part of the source's listing was left unwalked, for the next runs (crawler/sources/frontier.py).
     behind: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # Coverage (crawler/sources/coverage.py): the articles the site declares by its best evidence («api total»,
+    # «sitemap», «code range»), how many of them are stored; none and "" where the site gave no evidence.
+    coverage_declared: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    coverage_stored: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    coverage_evidence: Mapped[str] = mapped_column(String(20), default="", server_default="")
+
+
+class UnpublishedCode(Base):
+    """A news code inside a source's range of sequential codes that its site answered 404 or 410 for: withdrawn
+    or never published, so it is not asked for again (crawler/sources/coverage.py)."""
+
+    __tablename__ = "unpublished_codes"
+    __table_args__ = (UniqueConstraint("source", "news_code", name="uq_unpublished_codes_source_code"),)
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer(), "sqlite"), primary_key=True)
+    source: Mapped[str] = mapped_column(String(40))
+    news_code: Mapped[str] = mapped_column(String(64))
+    status: Mapped[int] = mapped_column(Integer)
+    found_at: Mapped[datetime] = mapped_column(AwareDateTime)
 
 
 class Watermark(Base):
@@ -659,6 +678,43 @@ class Store:
                 session.execute(
                     select(Article.url, Article.published_at).where(Article.source == source, Article.url.in_(urls))
                 ).all()
+            )
+
+    # -- coverage (crawler/sources/coverage.py) ----------------------------------------------------------------
+
+    def stored_count(self, source: str) -> int:
+        with Session(self.engine) as session:
+            return session.scalar(select(func.count()).select_from(Article).where(Article.source == source)) or 0
+
+    def stored_codes(self, source: str) -> list[str]:
+        with Session(self.engine) as session:
+            return list(session.scalars(select(Article.news_code).where(Article.source == source)))
+
+    def unpublished_codes(self, source: str) -> set[str]:
+        with Session(self.engine) as session:
+            return set(session.scalars(select(UnpublishedCode.news_code).where(UnpublishedCode.source == source)))
+
+    def record_unpublished(self, source: str, code: str, status: int, now: datetime) -> None:
+        """A code the site answered 404/410 for (once: a second answer for it changes nothing)."""
+        with Session(self.engine) as session, session.begin():
+            if (
+                session.scalar(
+                    select(UnpublishedCode.id).where(
+                        UnpublishedCode.source == source, UnpublishedCode.news_code == code
+                    )
+                )
+                is None
+            ):
+                session.add(UnpublishedCode(source=source, news_code=code, status=status, found_at=now))
+
+    def last_coverage(self, source: str) -> CrawlRun | None:
+        """The latest crawl run of a source that measured its coverage."""
+        with Session(self.engine) as session:
+            return session.scalar(
+                select(CrawlRun)
+                .where(CrawlRun.source == source, CrawlRun.coverage_declared.is_not(None))
+                .order_by(CrawlRun.finished_at.desc(), CrawlRun.id.desc())
+                .limit(1)
             )
 
     # -- revisits (crawler/sources/revisits.py): what a check of a stored article found --------------------------

@@ -1,0 +1,159 @@
+"""Coverage: how many of the articles a site declares are stored, by the best evidence the site gives, and
+the holes filled where the evidence names them.
+
+The evidence, best first: a WordPress REST API's «X-WP-Total» on its first page of posts (asked by every
+ordinary run, so it costs no request): `api total`; the article URLs the sitemaps list, when a run read them
+(a backfill): `sitemap`; the range of a source's sequential news codes (`NewsSpider.code_url`, a Nastooh-style
+«/news/<code>/»), its stored codes' lowest to highest less the codes known not to be published articles:
+`code range`. The figure goes to the crawl stats (COVERAGE_*), which the summary keeps in `crawl_runs` and
+judges against the source's share in COVERAGE_MINIMA, else COVERAGE_MIN.
+
+Holes in a range of sequential codes are asked for directly once discovery is done (the spider is idle), the
+newest first, HOLE_PROBES_PER_RUN a run: an article is read as any other; a 404 or 410, or a page that is no
+article (another kind of item sharing the numbering), is remembered (`unpublished_codes`, with its status)
+and never asked again.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from datetime import datetime, timezone
+from typing import Any
+
+import scrapy
+from scrapy.http import Response
+from scrapy.spidermiddlewares.httperror import HttpError
+from twisted.python.failure import Failure
+
+from crawler.items import REQUIRED_FIELDS, ArticleItem
+from crawler.run.summary import describe_coverage
+from crawler.stats import (
+    COVERAGE_API_TOTAL,
+    COVERAGE_DECLARED,
+    COVERAGE_EVIDENCE,
+    COVERAGE_MIN,
+    COVERAGE_STORED,
+    HOLES_FAILED,
+    HOLES_NOT_PUBLISHED,
+    HOLES_PROBED,
+)
+from crawler.store.database import Store
+
+# The source's NewsSpider (crawler/sources/spider.py), which imports this module: named, not imported.
+NewsSpider = Any
+
+logger = logging.getLogger(__name__)
+
+API_TOTAL, SITEMAP, CODE_RANGE = "api total", "sitemap", "code range"
+#: Answers that say a code was withdrawn or never published.
+NOT_PUBLISHED = (404, 410)
+
+
+def code_range(codes: list[str]) -> tuple[set[int], int, int] | None:
+    """A source's stored numeric codes with their lowest and highest, or None when it has none."""
+    numbers = {int(code) for code in codes if code.isdigit()}
+    return (numbers, min(numbers), max(numbers)) if numbers else None
+
+
+def missing_codes(stored: list[str], unpublished: set[str], limit: int) -> list[int]:
+    """Up to `limit` codes inside the stored range that are neither stored nor known unpublished, newest first."""
+    found = code_range(stored)
+    if found is None or limit <= 0:
+        return []
+    numbers, lowest, highest = found
+    known = numbers | {int(code) for code in unpublished if code.isdigit()}
+    missing = []
+    for code in range(highest - 1, lowest, -1):
+        if code not in known:
+            missing.append(code)
+            if len(missing) == limit:
+                break
+    return missing
+
+
+def hole_requests(spider: NewsSpider) -> Iterator[scrapy.Request]:
+    """Requests for codes missing inside the stored range of a source with sequential codes."""
+    if not spider.code_url:
+        return
+    limit = spider.settings.getint("HOLE_PROBES_PER_RUN", 5)
+    codes = spider.read_store(
+        lambda store: missing_codes(
+            [*store.stored_codes(spider.name), *spider.codes_read], store.unpublished_codes(spider.name), limit
+        ),
+        [],
+    )
+    for code in codes:
+        spider.crawler.stats.inc_value(HOLES_PROBED)
+        url = spider.code_url.format(code=code)
+        yield scrapy.Request(
+            url, spider.parse_hole, errback=spider.hole_failed, cb_kwargs={"code": str(code)}, meta={"code": str(code)}
+        )
+
+
+def parse_hole(spider: NewsSpider, response: Response, code: str) -> Iterator[ArticleItem]:
+    """A probed code's page: its article; a page that is none, or lacks what every article has (a photo
+    gallery sharing the numbering, a redirect to the home page), is remembered as not published, as a 404 is
+    (kept with its status, 200, in `unpublished_codes`: a person can look at it there)."""
+    item = spider.read_article(response)
+    missing = [name for name in REQUIRED_FIELDS if item is None or not getattr(item, name)]
+    if missing:
+        remember(spider, code, response.status, f"no article at {response.url}: no {', '.join(missing)}")
+        return
+    yield from spider.article_read(response.url, item)
+
+
+def remember(spider: NewsSpider, code: str, status: int, why: str) -> None:
+    spider.crawler.stats.inc_value(HOLES_NOT_PUBLISHED)
+    logger.info("%s: code %s is not a published article (%s): not asked again", spider.name, code, why)
+    spider.read_store(
+        lambda store: store.record_unpublished(spider.name, code, status, datetime.now(timezone.utc)), None
+    )
+
+
+def hole_failed(spider: NewsSpider, failure: Failure) -> None:
+    """A probed code the site did not serve: remembered when it answered 404/410, else asked again next run."""
+    code = failure.request.meta["code"]  # type: ignore[attr-defined]  # Scrapy sets it on an errback's failure
+    response = failure.value.response if isinstance(failure.value, HttpError) else None
+    if response is not None and response.status in NOT_PUBLISHED:
+        remember(spider, code, response.status, f"HTTP {response.status}")
+        return
+    spider.crawler.stats.inc_value(HOLES_FAILED)
+    logger.warning(
+        "%s: code %s could not be fetched (%s): asked again by the next run",
+        spider.name,
+        code,
+        failure.getErrorMessage(),
+    )
+
+
+def measure(spider: NewsSpider) -> None:
+    """The source's coverage at the end of its run, by its best evidence, into the crawl stats."""
+    stats = spider.crawler.stats
+
+    def figure(store: Store) -> tuple[str, int, int] | None:
+        if (total := stats.get_value(COVERAGE_API_TOTAL)) is not None:
+            return API_TOTAL, total, store.stored_count(spider.name)
+        if spider.sitemap_listed:
+            fetched = list(spider.sitemap_fetched)
+            stored = sum(
+                len(spider.stored_dates(fetched[start : start + 500])) for start in range(0, len(fetched), 500)
+            )
+            return SITEMAP, len(spider.sitemap_listed), spider.sitemap_stored + stored
+        if spider.code_url and (found := code_range(store.stored_codes(spider.name))):
+            numbers, lowest, highest = found
+            unpublished = {int(code) for code in store.unpublished_codes(spider.name) if code.isdigit()}
+            withdrawn = sum(lowest <= code <= highest for code in unpublished)
+            return CODE_RANGE, highest - lowest + 1 - withdrawn, len(numbers)
+        return None
+
+    found = spider.read_store(figure, None)
+    if found is None:
+        return
+    evidence, declared, stored = found
+    stats.set_value(COVERAGE_EVIDENCE, evidence)
+    stats.set_value(COVERAGE_DECLARED, declared)
+    stats.set_value(COVERAGE_STORED, stored)
+    minima = spider.settings.getdict("COVERAGE_MINIMA")
+    stats.set_value(COVERAGE_MIN, float(minima.get(spider.name, spider.settings.getfloat("COVERAGE_MIN", 0.95))))
+    logger.info("%s: coverage %s", spider.name, describe_coverage(stored, declared, evidence))

@@ -1,0 +1,187 @@
+"""Coverage (crawler/sources/coverage.py): a source's stored articles against what its site declares, by the
+best evidence the site gives, in the summary, `crawl_runs` and `scrapy report`; the holes of a range of
+sequential codes filled, a withdrawn code (404) remembered and not asked again; a run with nothing new still
+cheap."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import sqlite3
+from pathlib import Path
+
+from crawler.fetch.mirror_server import DEFAULT_ROOT
+from tests.conftest import scrapy_cli, stored_articles
+from tests.support.served import RecordingMirror
+
+HOST = "www.sequential.test"
+ARTICLE = DEFAULT_ROOT / "www.hamshahrionline.ir" / "news" / "962182" / "فروزنده-نواحی"
+#: Codes 101..108: four listed, two published but linked from no listing, one withdrawn (404), one a photo
+#: gallery sharing the numbering (no article).
+LISTED, UNLINKED, WITHDRAWN, GALLERY = (108, 104, 103, 101), (106, 102), 107, 105
+REGISTRY = f"""
+[sequential]
+site_name = "همشهری آنلاین"
+hosts = ["{HOST}"]
+family = "nastooh"
+code_url = "https://{HOST}/news/{{code}}/"
+
+[[sequential.discovery]]
+kind = "listing"
+url = "https://{HOST}/archive"
+links = "section.list .items li h3 a::attr(href)"
+"""
+
+
+def sequential_site(root: Path) -> Path:
+    """A Nastooh-style site numbering its news 101..108, its pages Hamshahri's article under each code."""
+    site = root / HOST
+    page = ARTICLE.read_text(encoding="utf-8").replace("www.hamshahrionline.ir", HOST)
+    for code in (*LISTED, *UNLINKED):
+        (site / "news" / str(code)).mkdir(parents=True)
+        (site / "news" / str(code) / "index.html").write_text(page.replace("962182", str(code)), encoding="utf-8")
+    (site / "news" / str(GALLERY)).mkdir(parents=True)
+    (site / "news" / str(GALLERY) / "index.html").write_text(
+        '<!DOCTYPE html><html lang="fa"><head><meta charset="utf-8"><title>گالری</title></head><body>'
+        '<div class="gallery"><img src="/1.jpg" alt=""><img src="/2.jpg" alt=""></div></body></html>',
+        encoding="utf-8",
+    )
+    items = "".join(f'<li class="news"><h3><a href="/news/{code}/">خبر {code}</a></h3></li>' for code in LISTED)
+    (site / "archive").write_text(
+        f'<!DOCTYPE html><html lang="fa"><head><meta charset="utf-8"><title>آرشیو</title>'
+        f'</head><body><section class="list"><ul class="items">{items}</ul></section>'
+        f"</body></html>",
+        encoding="utf-8",
+    )
+    (site / "robots.txt").write_text("User-agent: *\nDisallow: /search\n", encoding="utf-8")
+    return root
+
+
+def summary_row(stdout: str, source: str) -> dict[str, str]:
+    """The source's row of the end-of-run table, by its columns' places (a cell may hold spaces)."""
+    lines = stdout.splitlines()
+    header = next(line for line in lines if line.startswith("source "))
+    row = next(line for line in lines if line.startswith(source + " "))
+    starts = [match.start() for match in re.finditer(r"\S+", header)]
+    return {header[start:end].strip(): row[start:end].strip() for start, end in zip(starts, [*starts[1:], None])}
+
+
+def runs(database_url: str, source: str) -> list[sqlite3.Row]:
+    """The source's rows of crawl_runs, the first run's first."""
+    with sqlite3.connect(database_url.removeprefix("sqlite:///")) as connection:
+        connection.row_factory = sqlite3.Row
+        return connection.execute("select * from crawl_runs where source = ? order by id", (source,)).fetchall()
+
+
+def test_sequential_codes_are_filled_to_every_published_one_and_a_withdrawn_code_is_not_asked_again(
+    tmp_path, database_url
+):
+    registry = tmp_path / "sources.toml"
+    registry.write_text(REGISTRY, encoding="utf-8")
+    env = {"SOURCES_FILE": str(registry)}
+    with RecordingMirror(sequential_site(tmp_path / "mirror")) as server:
+        first = scrapy_cli("crawl", "sequential", mirror_url=server.url, database_url=database_url, **env)
+        first_paths = server.served.paths(HOST)
+        second = scrapy_cli("crawl", "sequential", mirror_url=server.url, database_url=database_url, **env)
+        second_paths = server.served.paths(HOST)[len(first_paths) :]
+    assert first.returncode == 0, first.stdout[-3000:] + first.stderr[-3000:]
+    assert second.returncode == 0, second.stdout[-3000:] + second.stderr[-3000:]
+    assert set(stored_articles(database_url)) == {str(code) for code in (*LISTED, *UNLINKED)}
+    # The holes were asked for directly, once each: the unlinked articles found, the withdrawn code answered 404,
+    # the gallery no article.
+    for code in (*UNLINKED, WITHDRAWN, GALLERY):
+        assert first_paths.count(f"/{HOST}/news/{code}/") == 1, first_paths
+    run = runs(database_url, "sequential")[-1]
+    assert (run["coverage_stored"], run["coverage_declared"], run["coverage_evidence"]) == (6, 6, "code range")
+    assert summary_row(first.stdout, "sequential")["coverage"] == "100%(6/6)"
+    assert summary_row(second.stdout, "sequential")["status"] == "ok"
+    # Nothing new: the listing's first page (and robots.txt); neither the withdrawn code nor the gallery asked again.
+    assert not any(f"/news/{code}/" in path for path in second_paths for code in (WITHDRAWN, GALLERY)), second_paths
+    assert len(second_paths) <= 3, second_paths
+    with sqlite3.connect(database_url.removeprefix("sqlite:///")) as connection:
+        withdrawn = connection.execute("select news_code, status from unpublished_codes order by news_code").fetchall()
+    assert withdrawn == [(str(GALLERY), 200), (str(WITHDRAWN), 404)]
+
+
+WP_HOST = "omidjonob.ir"
+
+
+def test_a_wordpress_api_declaring_more_posts_than_its_walk_lists_is_coverage_below_its_threshold(
+    tmp_path, database_url
+):
+    mirror = tmp_path / "mirror"
+    shutil.copytree(DEFAULT_ROOT / WP_HOST, mirror / WP_HOST)
+    headers = next((mirror / WP_HOST / "wp-json" / "wp" / "v2").glob("posts?*page=1&per_page=10.headers"))
+    declared = headers.read_text().replace("X-WP-Total: 5", "X-WP-Total: 40")
+    assert declared != headers.read_text()
+    headers.write_text(declared)
+    with RecordingMirror(mirror) as server:
+        crawled = scrapy_cli("crawl", "omidjonoob", mirror_url=server.url, database_url=database_url)
+        report = scrapy_cli(
+            "report",
+            "--sources",
+            "omidjonoob",
+            "-o",
+            str(tmp_path / "report.json"),
+            mirror_url=server.url,
+            database_url=database_url,
+        )
+        # A source whose site declares more than it shows can be given a lower share of its own.
+        lowered = scrapy_cli(
+            "crawl",
+            "omidjonoob",
+            "-s",
+            'COVERAGE_MINIMA={"omidjonoob": 0.1}',
+            mirror_url=server.url,
+            database_url=database_url,
+        )
+    stored = len(stored_articles(database_url))
+    assert crawled.returncode == 1, crawled.stdout[-3000:] + crawled.stderr[-3000:]
+    row = summary_row(crawled.stdout, "omidjonoob")
+    assert row["coverage"] == f"{stored / 40:.0%}({stored}/40)"
+    assert row["status"] == f"coverage: {stored} of 40 ({stored / 40:.0%}) by api total, below 95%"
+    run = runs(database_url, "omidjonoob")[0]
+    assert (run["coverage_stored"], run["coverage_declared"], run["coverage_evidence"]) == (stored, 40, "api total")
+    assert "coverage: " in run["problems"]
+    assert report.returncode == 0, report.stderr[-3000:]
+    assert f"coverage {stored} of 40 ({stored / 40:.0%}) by api total" in report.stdout
+    assert lowered.returncode == 0, lowered.stdout[-3000:]
+    assert summary_row(lowered.stdout, "omidjonoob")["status"] == "ok"
+    coverage = json.loads((tmp_path / "report.json").read_text())["sources"][0]["coverage"]
+    assert {key: coverage[key] for key in ("stored", "declared", "evidence")} == {
+        "stored": stored,
+        "declared": 40,
+        "evidence": "api total",
+    }
+
+
+def test_a_sitemap_listing_articles_no_listing_shows_is_read_to_all_of_them_in_a_backfill(tmp_path, database_url):
+    registry = tmp_path / "sources.toml"
+    registry.write_text(
+        REGISTRY + f'\n[[sequential.discovery]]\nkind = "sitemap"\nurl = "https://{HOST}/sitemap.xml"\n',
+        encoding="utf-8",
+    )
+    root = sequential_site(tmp_path / "mirror")
+    urls = "".join(f"<url><loc>https://{HOST}/news/{code}/</loc></url>" for code in sorted((*LISTED, *UNLINKED)))
+    (root / HOST / "sitemap.xml").write_text(
+        '<?xml version="1.0" encoding="UTF-8"?><urlset xmlns='
+        f'"http://www.sitemaps.org/schemas/sitemap/0.9">{urls}</urlset>'
+    )
+    with RecordingMirror(root) as server:
+        crawled = scrapy_cli(
+            "crawl",
+            "sequential",
+            "-a",
+            "since=1390-01-01",
+            "-s",
+            "HOLE_PROBES_PER_RUN=0",
+            mirror_url=server.url,
+            database_url=database_url,
+            SOURCES_FILE=str(registry),
+        )
+    assert crawled.returncode == 0, crawled.stdout[-3000:] + crawled.stderr[-3000:]
+    assert set(stored_articles(database_url)) == {str(code) for code in (*LISTED, *UNLINKED)}
+    run = runs(database_url, "sequential")[-1]
+    assert (run["coverage_stored"], run["coverage_declared"], run["coverage_evidence"]) == (6, 6, "sitemap")
+    assert summary_row(crawled.stdout, "sequential")["coverage"] == "100%(6/6)"
