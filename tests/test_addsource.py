@@ -31,6 +31,9 @@ from crawler.sources.detect import FAMILIES, Discovery, Sample, candidate_site, 
 from tests.conftest import scrapy_cli
 from tests.support.system import need
 
+# Every test here crawls, or runs the scrapy command, through a server on loopback.
+pytestmark = pytest.mark.crawl
+
 TITLES = [
     "آغاز عملیات آسفالت معابر محله شهرک ولیعصر",
     "بهره‌برداری از بوستان بانوان در منطقه دو",

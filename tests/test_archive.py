@@ -26,6 +26,9 @@ from crawler.fetch.mirror_server import DEFAULT_ROOT, MirrorServer
 from tests.conftest import ROOT, SCRAPY, scrapy_cli
 from tests.golden import GOLDEN_ROOT
 
+# Every test here crawls, or runs the scrapy command, through a server on loopback.
+pytestmark = pytest.mark.crawl
+
 SOURCES = ("hamshahri", "imo", "omidjonoob", "rasht", "semnan")
 
 

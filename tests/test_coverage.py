@@ -11,9 +11,14 @@ import shutil
 import sqlite3
 from pathlib import Path
 
+import pytest
+
 from crawler.fetch.mirror_server import DEFAULT_ROOT
 from tests.conftest import scrapy_cli, stored_articles
 from tests.support.served import RecordingMirror
+
+# Every test here crawls, or runs the scrapy command, through a server on loopback.
+pytestmark = pytest.mark.crawl
 
 HOST = "www.sequential.test"
 ARTICLE = DEFAULT_ROOT / "www.hamshahrionline.ir" / "news" / "962182" / "فروزنده-نواحی"

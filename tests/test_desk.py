@@ -234,6 +234,7 @@ def test_browse_needs_a_sqlite_file(tmp_path):
     assert missing.returncode == 2 and "no database at" in missing.stderr
 
 
+@pytest.mark.crawl
 def test_browse_takes_a_free_port_when_the_default_is_taken_and_stops_datasette_on_sigterm(tmp_path):
     path = tmp_path / "news.db"
     store_as_a_crawl(f"sqlite:///{path}", BOOKS)

@@ -19,6 +19,9 @@ from tests.support.hostile_site import PADDING, HostileSite
 from tests.support.system import need
 from tests.test_exit_status import status_cell
 
+# Every test here crawls, or runs the scrapy command, through a server on loopback.
+pytestmark = pytest.mark.crawl
+
 HOST = "www.hamshahrionline.ir"
 ARTICLES = sorted(f"/{HOST}/news/{path.parent.name}/{path.name}" for path in (DEFAULT_ROOT / HOST / "news").glob("*/*"))
 LISTING = f"/{HOST}/archive"

@@ -51,6 +51,7 @@ def copied_mirror(root: Path) -> Path:
     return root
 
 
+@pytest.mark.crawl
 def test_a_registry_entry_is_a_source_that_crawls_refetches_and_is_listed_with_no_python(tmp_path, database_url):
     registry = tmp_path / "sources.toml"
     registry.write_text(COPY, encoding="utf-8")
