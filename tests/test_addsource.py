@@ -28,6 +28,7 @@ from crawler.fetch.mirror import mirrored_url
 from crawler.fetch.mirror_server import DEFAULT_ROOT, MirrorServer
 from crawler.items import ArticleItem
 from crawler.sources.detect import FAMILIES, Discovery, Sample, candidate_site, news_code_rule, read_article, shape_rule
+from crawler.sources.registry import DISCOVERY_KEYS, SOURCE_KEYS
 from tests.conftest import scrapy_cli
 from tests.support.system import need
 
@@ -95,21 +96,6 @@ SITES = {
         ["/news-list.php?tag=asphalt", "/about.php", "/gallery.php", "/contact.php"],
     ),
 }
-REGISTRY_KEYS = {
-    "site_name",
-    "hosts",
-    "family",
-    "article_url",
-    "news_code",
-    "render",
-    "usual_steps",
-    "drop_from_body",
-    "page_fields",
-    "selectors",
-    "discovery",
-    "detected",
-}
-DISCOVERY_KINDS = {"wordpress_api", "listing", "feed", "sitemap"}
 BLOCKED = "blocked.example-municipality.ir"
 
 
@@ -188,11 +174,11 @@ async def test_the_entry_is_a_registry_table(host, sites_mirror):
     family, _, _ = SITES[host]
     found = (await look(sites_mirror, host)).discovery
     table = tomllib.loads(tomli_w.dumps({"candidate": found.table()}))["candidate"]
-    assert set(table) <= REGISTRY_KEYS
+    assert set(table) <= SOURCE_KEYS
     assert host in table["hosts"] and table["family"] in FAMILIES and table["family"] == family
     re.compile(table["article_url"])
     kinds = [strategy["kind"] for strategy in table["discovery"]]
-    assert set(kinds) <= DISCOVERY_KINDS and "listing" in kinds
+    assert set(kinds) <= set(DISCOVERY_KEYS) and "listing" in kinds
     assert set(table["detected"]) == {"at", "family", "baseline"}
     assert set(table["detected"]["baseline"]) >= {"title", "published_at", "body", "news_code"}
 

@@ -20,7 +20,7 @@ import scrapy
 from crawler.extract.urls import bare_host
 from crawler.sources.detect import FetchesNow, NotASource, registry_entry
 from crawler.sources.registry import Located, source_spider
-from crawler.sources.spider import parse_pages, parse_since
+from crawler.sources.spider import check_arguments, parse_pages, parse_since
 
 logger = logging.getLogger(__name__)
 
@@ -57,16 +57,7 @@ class SiteSpider(scrapy.Spider, FetchesNow):
             parse_since(since)
         self.allowed_domains = [bare_host(self.home)]
 
-    @classmethod
-    def check_arguments(cls, arguments: dict[str, str]) -> None:
-        """Raises ValueError, saying what is wrong, unless the spider arguments would start a crawl."""
-        unknown = sorted(set(arguments) - set(cls.arguments) - {"_job"})
-        if unknown:
-            raise ValueError(
-                f"unknown spider argument(s) {', '.join(f'-a {name}' for name in unknown)}; "
-                f"site takes {', '.join(f'-a {name}' for name in cls.arguments)}"
-            )
-        cls(**arguments)
+    check_arguments = classmethod(check_arguments)
 
     def owns_url(self, url: str) -> bool:
         """The host guard's question (crawler/fetch/redirects.py): only the site's own host."""

@@ -155,6 +155,19 @@ class ListingAges:
         return not self.pending and not self.recent and self.older > 0
 
 
+def check_arguments(spider: Any, arguments: dict[str, str]) -> None:
+    """Raises ValueError, saying what is wrong, unless the spider arguments (`-a`) would start a crawl of
+    `spider`, a class naming the ones it takes in `arguments`."""
+    # «_job»: the job id scrapyd passes to every crawl it runs.
+    unknown = sorted(set(arguments) - set(spider.arguments) - {"_job"})
+    if unknown:
+        raise ValueError(
+            f"unknown spider argument(s) {', '.join(f'-a {name}' for name in unknown)}; "
+            f"{spider.name} takes {', '.join(f'-a {name}' for name in spider.arguments)}"
+        )
+    spider(**arguments)
+
+
 class NewsSpider(SitemapSpider):
     """A news source, described by class constants (a tailored spider in spiders/, or an entry of the
     registry of sources: crawler/sources/registry.py). Code in a source is never needed."""
@@ -250,17 +263,7 @@ class NewsSpider(SitemapSpider):
         self.runs = {strategy.name: strategy.new_run() for strategy in self.strategies()}
         self.walks = {strategy.walk: strategy for strategy in self.strategies() if strategy.walk}
 
-    @classmethod
-    def check_arguments(cls, arguments: dict[str, str]) -> None:
-        """Raises ValueError, saying what is wrong, unless the spider arguments would start a crawl."""
-        # «_job»: the job id scrapyd passes to every crawl it runs.
-        unknown = sorted(set(arguments) - set(cls.arguments) - {"_job"})
-        if unknown:
-            raise ValueError(
-                f"unknown spider argument(s) {', '.join(f'-a {name}' for name in unknown)}; "
-                f"{cls.name} takes {', '.join(f'-a {name}' for name in cls.arguments)}"
-            )
-        cls(**arguments)
+    check_arguments = classmethod(check_arguments)
 
     # -- what the site looks like ----------------------------------------------------------------
 
