@@ -17,7 +17,10 @@ pytestmark = pytest.mark.crawl
 
 
 def test_the_demo_writes_only_its_own_database(tmp_path):
-    # A copy of the checkout (sharing its .venv), so that the demo's data/ is not this checkout's.
+    # A copy of the checkout (sharing its .venv), so that the demo's data/ is not this checkout's. The .venv
+    # is brought up to date from this checkout first: else the copy's setup would install the project from
+    # the copy, and the shared .venv would point into a directory about to be deleted.
+    subprocess.run([sys.executable, "tasks.py", "setup"], cwd=ROOT, check=True, capture_output=True)
     checkout = tmp_path / "checkout"
     shutil.copytree(ROOT, checkout, ignore=shutil.ignore_patterns(*CACHES, "data"))
     (checkout / ".venv").symlink_to(ROOT / ".venv")
