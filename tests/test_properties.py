@@ -100,6 +100,7 @@ def test_a_printed_jalali_date_parses_back_to_itself(case):
 @settings(max_examples=400, deadline=None)
 @example("&amp;lt;")  # escaped twice
 @example("&am\u200bp;lt;")  # an entity hidden by an invisible character
+@example("&amp;&amp;#8203;amp;")  # an entity decoding to an invisible character that hides another
 @example("الف&#10;&#10;ب")  # line breaks written as entities
 def test_normalization_is_idempotent(text):
     line = normalize_line(text)

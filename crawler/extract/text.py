@@ -25,7 +25,8 @@ def _unescape(text: str) -> str:
     """Entities decoded however many times the CMS escaped them (JSON-LD often holds «&amp;amp;»), so
     that normalizing twice changes nothing."""
     while "&" in text:
-        decoded = html.unescape(text)
+        # An entity may decode to an invisible character that hides another entity («&&#8203;amp;»).
+        decoded = _INVISIBLE.sub("", html.unescape(text))
         if decoded == text:
             break
         text = decoded
@@ -36,7 +37,7 @@ def normalize_line(text: str) -> str:
     """One line of Persian text: entities decoded, letters unified, spaces collapsed, ZWNJ kept."""
     text = _INVISIBLE.sub("", text)
     if "&" in text:
-        text = _INVISIBLE.sub("", _unescape(text))
+        text = _unescape(text)
     # Looking for the letters first costs far less than translating a line that has none of them.
     if _ARABIC_LETTER.search(text):
         text = text.translate(_LETTERS)
