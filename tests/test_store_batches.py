@@ -7,18 +7,20 @@ import itertools
 import logging
 import sqlite3
 from dataclasses import replace
+from datetime import datetime, timezone
 
 import pytest
 import pytest_twisted
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from scrapy.utils.test import get_crawler
-from sqlalchemy import func, text
+from sqlalchemy import func, select, text
+from sqlalchemy.orm import Session
 from twisted.internet import reactor
 from twisted.internet.task import deferLater
 
 from crawler.stats import STORE_FAILED, STORE_NEW
-from crawler.store.database import Article, Store
+from crawler.store.database import VERSION_REEXTRACTED, Article, ArticleVersion, Store
 from pipelines.store import StorePipeline
 from tests.conftest import DATABASE_NUMBERS
 from tests.test_pipelines import article, rows
@@ -68,6 +70,53 @@ def test_a_batch_has_the_outcomes_of_one_by_one(two_stores):
         assert a.exec_driver_sql(query).all() == b.exec_driver_sql(query).all()
         versions = "select title, body from article_versions"
         assert a.exec_driver_sql(versions).all() == b.exec_driver_sql(versions).all() != []
+
+
+def reread_state(store: Store) -> list[tuple]:
+    with store.engine.connect() as connection:
+        return [
+            tuple(row)
+            for row in connection.execute(
+                text(
+                    "select a.news_code, a.kicker, a.body, a.modified_at, a.crawled_at = :crawled, v.reason, v.previous"
+                    " from articles a left join article_versions v on v.article_id = a.id order by a.news_code, v.id"
+                ),
+                {"crawled": CRAWLED.isoformat() if store.engine.dialect.name == "sqlite" else CRAWLED},
+            )
+        ]
+
+
+CRAWLED = datetime(2024, 5, 1, 8, 30, tzinfo=timezone.utc)
+EDITED = datetime(2024, 5, 2, 9, 0, tzinfo=timezone.utc)
+
+
+def test_a_batch_read_again_from_the_archive_keeps_what_one_by_one_keeps(two_stores):
+    """Read again (`scrapy reextract`): a field outside the content that changed makes a version with its earlier
+    value, crawled_at stays, and a reading that does not say when the site edited the article keeps the date."""
+    batch, single = two_stores
+    stored = [article(news_code=code, crawled_at=CRAWLED, modified_at=EDITED) for code in ("1", "2", "3")]
+    batch.upsert_many(stored)
+    for item in stored:
+        single.upsert(item)
+    again = [
+        article(news_code="1", kicker="روتیتر تازه"),
+        article(news_code="2", body=CHANGED_BODY),
+        article(news_code="3"),
+        article(news_code="4"),
+    ]
+    outcomes = batch.upsert_many(again, VERSION_REEXTRACTED)
+    assert outcomes == [single.upsert(item, VERSION_REEXTRACTED) for item in again]
+    assert [o.value for o in outcomes] == ["updated", "updated", "unchanged", "new"]
+    assert reread_state(batch) == reread_state(single)
+    with Session(batch.engine) as session:
+        versions = session.execute(
+            select(Article.news_code, ArticleVersion.reason, ArticleVersion.previous)
+            .join(ArticleVersion, ArticleVersion.article_id == Article.id)
+            .order_by(Article.news_code)
+        ).all()
+        assert versions == [("1", "reextract", {"kicker": ""}), ("2", "reextract", None)]
+        kept = session.execute(select(Article.modified_at, Article.crawled_at).order_by(Article.news_code)).all()
+        assert kept[:3] == [(EDITED, CRAWLED)] * 3
 
 
 EXAMPLES = itertools.count()

@@ -417,41 +417,58 @@ class Store:
     def upsert(self, item: ArticleItem, reason: str = VERSION_EDITED) -> Outcome:
         """Store an article by (source, news_code): insert it, or record that it was seen again, or
         keep its previous content as a version (with `reason`) and update it. One transaction; safe
-        against a concurrent writer of the same article."""
-        with Session(self.engine) as session, session.begin():
-            return self._upsert_in(session, item, datetime.now(timezone.utc), reason)
+        against a concurrent writer of the same article. A batch of one (`upsert_many`)."""
+        return self.upsert_many([item], reason)[0]
 
     def upsert_many(self, items: list[ArticleItem], reason: str = VERSION_EDITED) -> list[Outcome]:
         """`upsert` of several articles in one transaction, with the same outcomes and versions as one by
-        one: all are stored, or none (the error is raised)."""
-        now = datetime.now(timezone.utc)
-        with Session(self.engine) as session, session.begin():
-            outcomes = self._write_batch(session, items, now, reason)
-            return [
-                outcomes.get(index) or self._upsert_in(session, item, now, reason) for index, item in enumerate(items)
-            ]
+        one: all are stored, or none (the error is raised).
 
-    def _write_batch(
-        self, session: Session, items: list[ArticleItem], now: datetime, reason: str
+        Written in rounds of a statement or two per kind of outcome: each round takes the first article of
+        each key still to write; a second copy of an article in the batch waits for the next round, as does
+        one that another writer inserted between our look-up and our insert (found stored then)."""
+        now = datetime.now(timezone.utc)
+        outcomes: dict[int, Outcome] = {}
+        with Session(self.engine) as session, session.begin():
+            while len(outcomes) < len(items):
+                pending = [index for index in range(len(items)) if index not in outcomes]
+                outcomes.update(self._write_round(session, items, pending, now, reason))
+        return [outcomes[index] for index in range(len(items))]
+
+    def _write_round(
+        self, session: Session, items: list[ArticleItem], pending: list[int], now: datetime, reason: str
     ) -> dict[int, Outcome]:
-        """Writes the batch with a statement or two per kind of outcome: the articles not stored yet, those
-        seen again unchanged, those changed (their stored content kept as versions first); returns the
-        outcomes by position. What is left (a second copy in the batch, an article another writer inserted
-        meanwhile) goes to `_upsert_in` after it, in the batch's order."""
-        keys = [(item.source, item.news_code) for item in items]
+        """Decides new / unchanged / updated for the first pending article of each key and writes them: the
+        articles not stored yet, those seen again unchanged, those changed (their stored content kept as
+        versions first); returns the outcomes by position of those written."""
+        keys = {index: (items[index].source, items[index].news_code) for index in pending}
         first: dict[tuple[str, str], int] = {}
-        for index, key in enumerate(keys):
-            first.setdefault(key, index)
-        stored = self._stored_for_update(session, list(first))
+        for index in pending:
+            first.setdefault(keys[index], index)
+        rereading = reason == VERSION_REEXTRACTED
+        stored = self._stored_for_update(session, list(first), REREAD_FIELDS if rereading else ())
         digests = {index: content_hash(items[index]) for index in first.values()}
         fresh: list[int] = []
         seen_again: list[int] = []
         changed: list[int] = []
+        # Read again from the archive (`scrapy reextract`), an article changes when any field read from its page
+        # does; the earlier values of those outside the content are kept in the version's `previous`.
+        previous: dict[int, dict] = {}
         for key, index in first.items():
-            if key not in stored:
+            current = stored.get(key)
+            if current is None:
                 fresh.append(index)
-            else:
-                (seen_again if stored[key].content_hash == digests[index] else changed).append(index)
+                continue
+            if rereading and (
+                earlier := {
+                    name: _plain(current._mapping[name])
+                    for name in REREAD_FIELDS
+                    if current._mapping[name] != getattr(items[index], name, None)
+                }
+            ):
+                previous[index] = earlier
+            unchanged = current.content_hash == digests[index] and index not in previous
+            (seen_again if unchanged else changed).append(index)
         outcomes: dict[int, Outcome] = {}
         if fresh:
             inserted = self._insert_new(
@@ -468,6 +485,8 @@ class Store:
             )
             outcomes.update((index, Outcome.NEW) for index in fresh if keys[index] in inserted)
         articles = Article.__table__
+        # A reading that does not say when the site edited the article keeps what one that did said.
+        kept_modified_at = func.coalesce(bindparam("new_modified_at", type_=AwareDateTime), articles.c.modified_at)
         if seen_again:
             session.execute(
                 update(articles)
@@ -475,49 +494,47 @@ class Store:
                 .values(
                     last_seen_at=now,
                     view_count=bindparam("views"),
-                    modified_at=func.coalesce(bindparam("modified", type_=AwareDateTime), articles.c.modified_at),
+                    modified_at=kept_modified_at,
                     **{name: func.coalesce(bindparam(f"new_{name}"), articles.c[name]) for name in RECORD_COLUMNS},
                 ),
                 [
                     {
                         "row_id": stored[keys[index]].id,
                         "views": items[index].view_count,
-                        "modified": items[index].modified_at,
-                        **{f"new_{name}": getattr(items[index], name) for name in RECORD_COLUMNS},
+                        "new_modified_at": items[index].modified_at,
+                        # The record the content was read from, when this reading has one.
+                        **{
+                            f"new_{name}": getattr(items[index], name) if items[index].archive_file else None
+                            for name in RECORD_COLUMNS
+                        },
                     }
                     for index in seen_again
                 ],
             )
             outcomes.update((index, Outcome.UNCHANGED) for index in seen_again)
         if changed:
-            ids = [stored[keys[index]].id for index in changed]
-            versions = ArticleVersion.__table__
-            session.execute(
-                versions.insert().from_select(
-                    ["article_id", "title", "lead", "body", "content_hash", "replaced_at", *RECORD_COLUMNS, "reason"],
-                    select(
-                        articles.c.id,
-                        articles.c.title,
-                        articles.c.lead,
-                        articles.c.body,
-                        articles.c.content_hash,
-                        literal(now, AwareDateTime()),
-                        *(articles.c[name] for name in RECORD_COLUMNS),
-                        literal(reason, String()),
-                    )
-                    .where(articles.c.id.in_(ids))
-                    .order_by(articles.c.id),
-                )
+            self._keep_versions(
+                session,
+                [stored[keys[index]].id for index in changed],
+                now,
+                reason,
+                previous_by_id={stored[keys[index]].id: earlier for index, earlier in previous.items()},
             )
-            # The SET clause is the parameters' keys: every column the item has, as `_upsert_in` writes it.
+            # The SET clause is the parameters' keys: every column the item has. Read again from the archive,
+            # the page was neither fetched nor seen now: crawled_at and last_seen_at stay.
             session.execute(
-                update(articles).where(articles.c.id == bindparam("row_id")),
+                update(articles).where(articles.c.id == bindparam("row_id")).values(modified_at=kept_modified_at),
                 [
                     {
                         "row_id": stored[keys[index]].id,
-                        **self._values(items[index]),
+                        **{
+                            name: value
+                            for name, value in self._values(items[index]).items()
+                            if name != "modified_at" and not (rereading and name == "crawled_at")
+                        },
+                        "new_modified_at": items[index].modified_at,
                         "content_hash": digests[index],
-                        "last_seen_at": now,
+                        **({} if rereading else {"last_seen_at": now}),
                     }
                     for index in changed
                 ],
@@ -525,8 +542,46 @@ class Store:
             outcomes.update((index, Outcome.UPDATED) for index in changed)
         return outcomes
 
-    def _stored_for_update(self, session: Session, keys: list[tuple[str, str]]) -> dict[tuple[str, str], Row]:
-        """The stored rows among these keys (id and content hash), locked until the transaction ends."""
+    def _keep_versions(
+        self, session: Session, ids: list[int], now: datetime, reason: str, previous_by_id: dict[int, dict]
+    ) -> None:
+        """The stored content of these articles as versions replaced now for `reason`, with the earlier values
+        of other fields where given."""
+        articles, versions = Article.__table__, ArticleVersion.__table__
+        statement = versions.insert().from_select(
+            ["article_id", "title", "lead", "body", "content_hash", "replaced_at", *RECORD_COLUMNS, "reason"],
+            select(
+                articles.c.id,
+                articles.c.title,
+                articles.c.lead,
+                articles.c.body,
+                articles.c.content_hash,
+                literal(now, AwareDateTime()),
+                *(articles.c[name] for name in RECORD_COLUMNS),
+                literal(reason, String()),
+            )
+            .where(articles.c.id.in_(ids))
+            .order_by(articles.c.id),
+        )
+        if not previous_by_id:
+            session.execute(statement)
+            return
+        version_ids: dict[int, int] = dict(
+            session.execute(statement.returning(versions.c.article_id, versions.c.id)).all()
+        )
+        session.execute(
+            update(versions).where(versions.c.id == bindparam("version_id")).values(previous=bindparam("earlier")),
+            [
+                {"version_id": version_ids[article_id], "earlier": earlier}
+                for article_id, earlier in previous_by_id.items()
+            ],
+        )
+
+    def _stored_for_update(
+        self, session: Session, keys: list[tuple[str, str]], also: tuple[str, ...] = ()
+    ) -> dict[tuple[str, str], Row]:
+        """The stored rows among these keys (id, content hash and the columns `also`), locked until the
+        transaction ends."""
         articles = Article.__table__
         codes: dict[str, list[str]] = {}
         for source, code in keys:
@@ -544,7 +599,13 @@ class Store:
             stored.update(
                 ((row.source, row.news_code), row)
                 for row in session.execute(
-                    select(articles.c.id, articles.c.source, articles.c.news_code, articles.c.content_hash)
+                    select(
+                        articles.c.id,
+                        articles.c.source,
+                        articles.c.news_code,
+                        articles.c.content_hash,
+                        *(articles.c[name] for name in also),
+                    )
                     .where(articles.c.source == source, matches)
                     .with_for_update()
                 )
@@ -573,74 +634,6 @@ class Store:
     @staticmethod
     def _values(item: ArticleItem) -> dict:
         return {name: getattr(item, name) for name in ARTICLE_COLUMNS if hasattr(item, name)}
-
-    def _upsert_in(self, session: Session, item: ArticleItem, now: datetime, reason: str = VERSION_EDITED) -> Outcome:
-        digest = content_hash(item)
-        values = self._values(item)
-        while True:
-            current = session.execute(
-                select(Article)
-                .where(Article.source == item.source, Article.news_code == item.news_code)
-                .with_for_update()
-            ).scalar_one_or_none()
-            if current is not None:
-                break
-            # RETURNING says whether a row went in: psycopg reports no rowcount here (-1).
-            inserted = session.execute(
-                self._insert()
-                .values(**values, content_hash=digest, first_seen_at=now, last_seen_at=now)
-                .on_conflict_do_nothing(index_elements=["source", "news_code"])
-                .returning(Article.id)
-            ).scalar_one_or_none()
-            if inserted is not None:
-                return Outcome.NEW
-            # Another writer inserted it between our select and insert: read theirs.
-        # Read again from the archive (`scrapy reextract`), an article changes when any field read from its page
-        # does; the earlier values of those outside the content are kept in the version's `previous`.
-        previous = (
-            {
-                name: _plain(getattr(current, name))
-                for name in REREAD_FIELDS
-                if getattr(current, name) != values.get(name)
-            }
-            if reason == VERSION_REEXTRACTED
-            else {}
-        )
-        if current.content_hash == digest and not previous:
-            records = {name: getattr(item, name) for name in RECORD_COLUMNS} if item.archive_file else {}
-            session.execute(
-                update(Article)
-                .where(Article.id == current.id)
-                .values(
-                    last_seen_at=now,
-                    view_count=item.view_count,
-                    modified_at=item.modified_at or current.modified_at,
-                    **records,
-                )
-            )
-            return Outcome.UNCHANGED
-        session.add(
-            ArticleVersion(
-                article_id=current.id,
-                title=current.title,
-                lead=current.lead,
-                body=current.body,
-                content_hash=current.content_hash,
-                replaced_at=now,
-                reason=reason,
-                **({"previous": previous} if previous else {}),
-                **{name: getattr(current, name) for name in RECORD_COLUMNS},
-            )
-        )
-        # A reading that does not say when the site edited it keeps what one that did said.
-        values["modified_at"] = item.modified_at or current.modified_at
-        # Read again from the archive, the page was neither fetched nor seen now.
-        if reason == VERSION_REEXTRACTED:
-            values["crawled_at"] = current.crawled_at
-        else:
-            values["last_seen_at"] = now
-        session.execute(update(Article).where(Article.id == current.id).values(**values, content_hash=digest))
-        return Outcome.UPDATED
 
     def check_writable(self) -> None:
         """Raises the database's error unless articles and crawl runs can be written (nothing is kept)."""
