@@ -3,17 +3,20 @@ earlier one as the original; distinct news of the same source and day is not; bo
 
 from __future__ import annotations
 
+import zlib
 from datetime import datetime, timedelta
 
 import pytest
+from datasketch import MinHash
 from scrapy.utils.project import get_project_settings
 from scrapy.utils.test import get_crawler
-from sqlalchemy import select
+from sqlalchemy import create_engine, select
 from sqlalchemy.orm import Session
 
 from crawler.extract.dates import TEHRAN
 from crawler.stats import COPIES_FAILED, STORE_UPDATED
-from crawler.store.copies import LinkCopies, jaccard, shingles
+from crawler.store import copies
+from crawler.store.copies import SIGNATURE_HASHES, CopyFinder, LinkCopies, jaccard, shingles
 from crawler.store.database import Article, ArticleCopy, Store
 from pipelines.store import StorePipeline
 from tests.test_pipelines import article
@@ -99,6 +102,21 @@ def links(database_url: str) -> set[tuple[str, str]]:
 def test_the_shingles_of_a_syndicated_copy_are_mostly_the_originals():
     assert jaccard(shingles(IMO.body), shingles(AGENCY.body)) >= 0.8
     assert jaccard(shingles(IMO.body), shingles(IMO_OTHER.body)) < 0.2
+
+
+@pytest.mark.parametrize("at_once", [SIGNATURE_HASHES, 50])
+def test_the_signatures_are_datasketchs_minhash_so_stored_bands_stay_comparable(at_once, monkeypatch):
+    """A batch's signatures, computed together (also a few shingles at a time), are datasketch's MinHash of each
+    body's shingles: the bands stored before still meet those of articles stored now."""
+    monkeypatch.setattr(copies, "SIGNATURE_HASHES", at_once)
+    bodies = [IMO.body, AGENCY.body, IMO_OTHER.body, "\n".join(OTHER_NEWS)]
+    sets = [shingles(body) for body in bodies]
+    expected = []
+    for words in sets:
+        signature = MinHash(num_perm=copies.PERMUTATIONS, seed=1, scheme=copies.SCHEME, hashfunc=zlib.crc32)
+        signature.update_batch(list(words))
+        expected.append(signature.hashvalues)
+    assert CopyFinder(create_engine("sqlite://"))._signatures(sets).tolist() == [list(row) for row in expected]
 
 
 def test_a_syndicated_copy_is_linked_to_the_original_and_distinct_news_is_not(database_url):

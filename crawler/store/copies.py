@@ -16,13 +16,16 @@ transaction size.
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import zlib
 from datetime import datetime, timezone
+from itertools import chain
 
+import numpy as np
 from datasketch import MinHash, MinHashLSH
 from scrapy.exceptions import NotConfigured
-from sqlalchemy import Engine, delete, or_, select
+from sqlalchemy import ColumnElement, Engine, Text, any_, bindparam, delete, func, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from crawler.items import ArticleItem
@@ -39,21 +42,34 @@ MIN_WORDS = 40
 # Articles linked per transaction (their band keys are bound parameters of one statement).
 BATCH = 500
 PERMUTATIONS = 128
+# Shingles whose permuted hashes are computed at once (512 bytes each): a buffer the CPU's cache holds.
+SIGNATURE_HASHES = 2048
 # Named, not datasketch's default: the bands stored in copy_bands are only comparable under one scheme.
 SCHEME = "affine32"
 
 
-def shingles(body: str) -> set[str]:
-    """The (stored, so normalized) body's runs of SHINGLE_WORDS consecutive folded words; none for a body
-    shorter than MIN_WORDS."""
-    words = fold_characters(body).split()
+def shingles(body: str) -> set[bytes]:
+    """The (stored, so normalized) body's runs of SHINGLE_WORDS consecutive folded words, in UTF-8 (as they are
+    hashed); none for a body shorter than MIN_WORDS."""
+    # The folded text has one space between words: the words are its pieces between spaces.
+    words = fold_characters(body).encode().split(b" ")
     if len(words) < MIN_WORDS:
         return set()
-    return {" ".join(words[at : at + SHINGLE_WORDS]) for at in range(len(words) - SHINGLE_WORDS + 1)}
+    return set(map(b" ".join, zip(*(words[at:] for at in range(SHINGLE_WORDS)))))
 
 
-def jaccard(one: set[str], other: set[str]) -> float:
+def jaccard(one: set[bytes], other: set[bytes]) -> float:
     return len(one & other) / len(one | other) if one and other else 0.0
+
+
+def _murmur_finalized(values: np.ndarray) -> np.ndarray:
+    """MurmurHash3's 32-bit finalizer, which datasketch's affine32 scheme mixes each hash with before permuting
+    (multiplications wrap, as the scheme's arithmetic modulo 2³² does)."""
+    values = values ^ (values >> np.uint32(16))
+    values = values * np.uint32(0x85EBCA6B)
+    values = values ^ (values >> np.uint32(13))
+    values = values * np.uint32(0xC2B2AE35)
+    return values ^ (values >> np.uint32(16))
 
 
 class CopyFinder:
@@ -64,7 +80,7 @@ class CopyFinder:
         self.threshold = threshold
         # The bands that make pairs of this similarity likely to share one (datasketch's optimum).
         self.bands = MinHashLSH(threshold=threshold, num_perm=PERMUTATIONS).hashranges
-        self._permutations = MinHash(num_perm=PERMUTATIONS, seed=1, scheme=SCHEME).permutations
+        self._multipliers, self._offsets = MinHash(num_perm=PERMUTATIONS, seed=1, scheme=SCHEME).permutations
 
     def link(self, article_ids: list[int]) -> int:
         """Finds the copies of these articles (new or changed) among all stored articles and records them,
@@ -76,17 +92,20 @@ class CopyFinder:
         articles = Article.__table__
         with self.engine.begin() as connection:
             # Their bodies may have changed: what linked them before is found again below, or no longer holds.
-            connection.execute(delete(CopyBand).where(CopyBand.article_id.in_(article_ids)))
+            connection.execute(delete(CopyBand).where(self._one_of(CopyBand.article_id, article_ids)))
             connection.execute(
                 delete(ArticleCopy).where(
-                    or_(ArticleCopy.original_id.in_(article_ids), ArticleCopy.copy_id.in_(article_ids))
+                    or_(
+                        self._one_of(ArticleCopy.original_id, article_ids),
+                        self._one_of(ArticleCopy.copy_id, article_ids),
+                    )
                 )
             )
             mine = {
                 row.id: row
                 for row in connection.execute(
                     select(articles.c.id, articles.c.body, articles.c.content_hash, articles.c.published_at).where(
-                        articles.c.id.in_(article_ids)
+                        self._one_of(articles.c.id, article_ids)
                     )
                 )
             }
@@ -96,8 +115,8 @@ class CopyFinder:
             pairs: dict[tuple[int, int], float] = {}
             bands = [
                 {"article_id": article_id, "band": band, "key": key}
-                for article_id in words
-                for band, key in enumerate(self._band_keys(words[article_id]))
+                for article_id, keys in zip(words, self._band_keys(list(words.values())))
+                for band, key in enumerate(keys)
             ]
             connection.execute(self._insert(CopyBand), bands)
             # Pairs sharing a band (the batch's own articles included), then those with the same content.
@@ -107,7 +126,7 @@ class CopyFinder:
             candidates = {
                 (article_id, other)
                 for other, key in connection.execute(
-                    select(CopyBand.article_id, CopyBand.key).where(CopyBand.key.in_(list(owners)))
+                    select(CopyBand.article_id, CopyBand.key).where(self._one_of(CopyBand.key, list(owners)))
                 )
                 for article_id in owners[key]
                 if other != article_id
@@ -118,7 +137,9 @@ class CopyFinder:
             exact = {
                 (article_id, other)
                 for other, digest in connection.execute(
-                    select(articles.c.id, articles.c.content_hash).where(articles.c.content_hash.in_(list(hashes)))
+                    select(articles.c.id, articles.c.content_hash).where(
+                        self._one_of(articles.c.content_hash, list(hashes))
+                    )
                 )
                 for article_id in hashes[digest]
                 if other != article_id
@@ -128,7 +149,7 @@ class CopyFinder:
                 row.id: row
                 for row in connection.execute(
                     select(articles.c.id, articles.c.body, articles.c.published_at).where(
-                        articles.c.id.in_(list(others))
+                        self._one_of(articles.c.id, list(others))
                     )
                 )
             }
@@ -154,18 +175,51 @@ class CopyFinder:
                 )
         return len(pairs)
 
-    def _band_keys(self, words: set[str]) -> list[int]:
+    def _band_keys(self, sets: list[set[bytes]]) -> list[list[int]]:
+        """Each set's band keys: its signature cut into bands, each band hashed to one key."""
+        return [
+            [
+                int.from_bytes(
+                    hashlib.blake2b(band.to_bytes(2, "big") + signature[start:end].tobytes(), digest_size=8).digest(),
+                    "big",
+                    signed=True,
+                )
+                for band, (start, end) in enumerate(self.bands)
+            ]
+            for signature in self._signatures(sets)
+        ]
+
+    def _signatures(self, sets: list[set[bytes]]) -> np.ndarray:
+        """The MinHash signatures of these (non-empty) sets, one row each, as datasketch's MinHash (PERMUTATIONS,
+        SCHEME, CRC-32) computes them, all at once."""
         # CRC-32 hashes a shingle in C, several times faster than datasketch's SHA-1 in Python, and is as
         # stable across processes (the scheme mixes its bits before permuting).
-        signature = MinHash(num_perm=PERMUTATIONS, permutations=self._permutations, scheme=SCHEME, hashfunc=zlib.crc32)
-        signature.update_batch([shingle.encode() for shingle in words])
-        keys = []
-        for band, (start, end) in enumerate(self.bands):
-            digest = hashlib.blake2b(
-                band.to_bytes(2, "big") + signature.hashvalues[start:end].tobytes(), digest_size=8
-            ).digest()
-            keys.append(int.from_bytes(digest, "big", signed=True))
-        return keys
+        hashes = _murmur_finalized(
+            np.fromiter(map(zlib.crc32, chain.from_iterable(sets)), dtype=np.uint32, count=sum(map(len, sets)))
+        )
+        starts = np.cumsum([0, *map(len, sets)])
+        signatures = np.empty((len(sets), PERMUTATIONS), dtype=np.uint32)
+        # The permuted hashes of a few articles at a time, in one buffer small enough to stay in the CPU's cache
+        # (a row of 4 bytes per permutation for each shingle), then each article's minimum per permutation.
+        buffer = np.empty((max(SIGNATURE_HASHES, *map(len, sets)), PERMUTATIONS), dtype=np.uint32)
+        first = 0
+        while first < len(sets):
+            last = max(first + 1, int(np.searchsorted(starts, starts[first] + SIGNATURE_HASHES, side="right")) - 1)
+            permuted = buffer[: starts[last] - starts[first]]
+            np.multiply(hashes[starts[first] : starts[last], None], self._multipliers, out=permuted)
+            permuted += self._offsets
+            signatures[first:last] = np.minimum.reduceat(permuted, starts[first:last] - starts[first], axis=0)
+            first = last
+        return signatures
+
+    def _one_of(self, column, values: list) -> ColumnElement[bool]:
+        """`column IN values` as one parameter however many values: a JSON array read by json_each on SQLite,
+        an array on PostgreSQL. A literal IN list costs SQLAlchemy a rendered parameter per value."""
+        if self.engine.dialect.name == "postgresql":
+            return column == any_(bindparam(None, values, type_=postgresql.ARRAY(column.type)))
+        return column.in_(
+            select(func.json_each(bindparam(None, json.dumps(values), type_=Text)).table_valued("value").c.value)
+        )
 
     def _insert(self, model):
         return {"postgresql": postgresql, "sqlite": sqlite}[self.engine.dialect.name].insert(model)

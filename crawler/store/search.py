@@ -53,8 +53,6 @@ FOLDING: dict[str, str] = {
 }
 # The characters to fold, found by one regular expression: faster than str.translate on long Persian text.
 _FOLDED = re.compile("[" + re.escape("".join(FOLDING)) + "]")
-# A word with a ZWNJ in it, with whatever punctuation clings to it (folded away afterwards).
-_JOINED_WORD = re.compile(f"\\S*{ZWNJ}\\S*")
 
 
 def fold_characters(text: str | None) -> str:
@@ -70,7 +68,9 @@ def fold(text: str | None) -> str:
 def search_text(text: str | None) -> str:
     """What the index holds for a stored text (normalized when it was stored): its folded words, then
     each ZWNJ-joined word again, joined. The database's `persian_search_text`."""
-    joined = " ".join(word.replace(ZWNJ, "") for word in _JOINED_WORD.findall(text or ""))
+    # The words with a ZWNJ in them, with whatever punctuation clings to them (folded away afterwards): found by
+    # splitting, several times faster than a regular expression that tries every position of every word.
+    joined = " ".join(word.replace(ZWNJ, "") for word in (text or "").split() if ZWNJ in word)
     return " ".join(filter(None, (fold_characters(text), fold_characters(joined))))
 
 
