@@ -337,9 +337,7 @@ class Command(ScrapyCommand):
                 "REEXTRACT_DRY_RUN": opts.dry_run,
                 "SPIDERMON_ENABLED": False,
                 "SOURCE_LOCK_ENABLED": False,
-                # One article a transaction: the store's per-article path compares every field read again.
                 "STORE_VERSION_REASON": VERSION_REEXTRACTED,
-                "STORE_BATCH_SIZE": 1,
                 "ITEM_PIPELINES": {
                     **self.settings.getdict("ITEM_PIPELINES"),
                     "crawler.commands.reextract.Differences": 350,
