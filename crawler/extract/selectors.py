@@ -103,7 +103,8 @@ class PageSelectors:
     """Runs CSS selectors on one page (`css`), remembering what every query of the page shares."""
 
     def __init__(self, page: Selector):
-        self.page = page
+        # parsel's own selector over the same tree: Scrapy's would register each node selected with trackref.
+        self.page = Selector(root=page.root, type=page.type)
         self.heads: dict[str, list] = {}
 
     @cached_property
