@@ -20,7 +20,6 @@ import logging
 import zlib
 from datetime import datetime, timezone
 
-from datasketch import MinHash, MinHashLSH
 from scrapy.exceptions import NotConfigured
 from sqlalchemy import Engine, delete, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
@@ -60,10 +59,15 @@ class CopyFinder:
     """Links each given stored article with its copies among all stored articles."""
 
     def __init__(self, engine: Engine, threshold: float = 0.8):
+        # Imported here, not with the module: datasketch brings numpy and scipy (56 MB), which a crawl
+        # without copy detection (COPIES_ENABLED off) never needs, though Scrapy imports the extension.
+        from datasketch import MinHash, MinHashLSH
+
         self.engine = engine
         self.threshold = threshold
         # The bands that make pairs of this similarity likely to share one (datasketch's optimum).
         self.bands = MinHashLSH(threshold=threshold, num_perm=PERMUTATIONS).hashranges
+        self._minhash = MinHash
         self._permutations = MinHash(num_perm=PERMUTATIONS, seed=1, scheme=SCHEME).permutations
 
     def link(self, article_ids: list[int]) -> int:
@@ -157,7 +161,9 @@ class CopyFinder:
     def _band_keys(self, words: set[str]) -> list[int]:
         # CRC-32 hashes a shingle in C, several times faster than datasketch's SHA-1 in Python, and is as
         # stable across processes (the scheme mixes its bits before permuting).
-        signature = MinHash(num_perm=PERMUTATIONS, permutations=self._permutations, scheme=SCHEME, hashfunc=zlib.crc32)
+        signature = self._minhash(
+            num_perm=PERMUTATIONS, permutations=self._permutations, scheme=SCHEME, hashfunc=zlib.crc32
+        )
         signature.update_batch([shingle.encode() for shingle in words])
         keys = []
         for band, (start, end) in enumerate(self.bands):
