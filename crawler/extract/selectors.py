@@ -68,7 +68,7 @@ def _needed(tree) -> set[str]:
 def _by_attribute(first: Tree) -> str:
     """The XPath of a first part (no combinator) that names a class or an id, going to its elements from
     their class or id attribute (a condition the element's own then repeats); "" when it names none."""
-    anchor = first
+    anchor: Tree | None = first
     while anchor is not None and not isinstance(anchor, Class | Hash):
         anchor = getattr(anchor, "selector", None)
     step = _TRANSLATOR.xpath(first)
