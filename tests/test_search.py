@@ -3,9 +3,12 @@ the index follows every write of the store (triggers: the upsert does nothing fo
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
 import pytest
 from sqlalchemy import text
 
+from crawler.extract.dates import TEHRAN
 from crawler.store.database import Outcome, Store
 from crawler.store.search import FOLDING, find, fold, fold_characters, fts_query, search_text
 from tests.test_pipelines import article
@@ -106,11 +109,21 @@ def test_other_words_do_not(database_url, query):
     assert found(database_url, query) == []
 
 
-def test_the_title_ranks_first(database_url):
-    in_the_body = article(news_code="1003", title="خبر شهری", body="امروز از کتاب و شهر گفتند.")
-    in_the_title = article(news_code="1004", title="کتاب شهر", body="امروز از چیزی دیگر گفتند.")
-    Store.open(database_url).upsert_many([in_the_body, in_the_title])
-    assert found(database_url, "کتاب") == ["1004", "1003"]
+def test_the_newest_come_first(database_url):
+    """docs/desk.md: the latest publication first, of two at the same instant the one stored last; where
+    the word is (title or body) does not count."""
+    day = datetime(2023, 5, 1, 9, 0, tzinfo=TEHRAN)
+    stored = [
+        article(news_code="1003", title="کتاب شهر", body="امروز از چیزی دیگر گفتند.", published_at=day),
+        article(news_code="1004", title="خبر شهری", body="امروز از کتاب گفتند.", published_at=day + timedelta(days=2)),
+        article(news_code="1006", title="خبر", body="کتاب همان روز.", published_at=day),
+        article(news_code="1007", title="خبر", body="کتاب پیش‌تر.", published_at=day - timedelta(days=30)),
+        article(news_code="1008", title="خبر", body="بی آن واژه.", published_at=day + timedelta(days=9)),
+    ]
+    Store.open(database_url).upsert_many(stored)
+    assert found(database_url, "کتاب") == ["1004", "1006", "1003", "1007"]
+    with Store.open(database_url).engine.connect() as connection:
+        assert len(find(connection, "کتاب", limit=2)) == 2
 
 
 def test_the_index_follows_insert_update_and_versions(database_url):

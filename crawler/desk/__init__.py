@@ -125,9 +125,9 @@ order by removed_at desc""",
         "description": "واژه‌ها را همان‌گونه که می‌نویسید وارد کنید: كتاب‌ها، کتاب ها و کتابها یکی‌اند.",
         "sql": """select a.id as article, a.title, a.source, a.published_jalali, a.published_at, a.published_precision,
   (select count(*) from copies c where a.id in (c.original_id, c.copy_id)) as copies
-from articles_fts join articles a on a.id = articles_fts.rowid
-where articles_fts match persian_fts_query(:q)
-order by bm25(articles_fts, 5.0, 2.0, 1.0), a.id
+from articles a """
+        + search.newest_matches("persian_fts_query(:q)")
+        + """
 limit 200""",
     },
     "latest_per_source": {

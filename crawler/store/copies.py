@@ -21,9 +21,8 @@ import logging
 import zlib
 from datetime import datetime, timezone
 from itertools import chain
+from typing import TYPE_CHECKING
 
-import numpy as np
-from datasketch import MinHash, MinHashLSH
 from scrapy.exceptions import NotConfigured
 from sqlalchemy import ColumnElement, Engine, Text, any_, bindparam, delete, func, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
@@ -32,6 +31,9 @@ from crawler.items import ArticleItem
 from crawler.stats import COPIES_FAILED, COPIES_LINKED
 from crawler.store.database import Article, ArticleCopy, CopyBand, Outcome, Store, articles_stored
 from crawler.store.search import fold_characters
+
+if TYPE_CHECKING:
+    import numpy as np
 
 logger = logging.getLogger(__name__)
 
@@ -65,6 +67,8 @@ def jaccard(one: set[bytes], other: set[bytes]) -> float:
 def _murmur_finalized(values: np.ndarray) -> np.ndarray:
     """MurmurHash3's 32-bit finalizer, which datasketch's affine32 scheme mixes each hash with before permuting
     (multiplications wrap, as the scheme's arithmetic modulo 2³² does)."""
+    import numpy as np  # with copy detection only, as datasketch (CopyFinder)
+
     values = values ^ (values >> np.uint32(16))
     values = values * np.uint32(0x85EBCA6B)
     values = values ^ (values >> np.uint32(13))
@@ -76,6 +80,10 @@ class CopyFinder:
     """Links each given stored article with its copies among all stored articles."""
 
     def __init__(self, engine: Engine, threshold: float = 0.8):
+        # Imported here, not with the module: datasketch and numpy bring scipy and 56 MB, which a crawl
+        # without copy detection (COPIES_ENABLED off) never needs, though Scrapy imports the extension.
+        from datasketch import MinHash, MinHashLSH
+
         self.engine = engine
         self.threshold = threshold
         # The bands that make pairs of this similarity likely to share one (datasketch's optimum).
@@ -194,6 +202,8 @@ class CopyFinder:
         SCHEME, CRC-32) computes them, all at once."""
         # CRC-32 hashes a shingle in C, several times faster than datasketch's SHA-1 in Python, and is as
         # stable across processes (the scheme mixes its bits before permuting).
+        import numpy as np
+
         hashes = _murmur_finalized(
             np.fromiter(map(zlib.crc32, chain.from_iterable(sets)), dtype=np.uint32, count=sum(map(len, sets)))
         )

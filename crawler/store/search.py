@@ -175,19 +175,30 @@ $search$""",
 )
 
 
+def newest_matches(match: str) -> str:
+    """On SQLite, the clauses after `FROM articles` that keep the articles matching the FTS5 query `match`
+    (a bound parameter, or SQL making it), newest first: down the index of publication times (which holds
+    the id after the time), each looked up in the list of matches, until the limit. Left to itself, SQLite
+    would sort every match instead: a common word's hundred thousand, 270 ms rather than 20."""
+    return (
+        "INDEXED BY ix_articles_published_at"
+        f" WHERE id IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH {match})"
+        " ORDER BY published_at DESC, id DESC"
+    )
+
+
 def find(connection: Connection, text: str, limit: int = 100) -> list[int]:
-    """The ids of the articles that hold every word of `text`, best first (title before lead before body)."""
+    """The ids of the newest `limit` articles that hold every word of `text`: latest publication first, of
+    two published at the same instant the one stored last. The newest are read from the index of
+    publication times, never by ranking every match: a common word matches most of the store."""
     if connection.dialect.name == "postgresql":
         if not (words := tsquery(text)):
             return []
         statement = sql(
-            "SELECT article_id FROM article_search, to_tsquery('simple', :words) AS query"
-            " WHERE document @@ query ORDER BY ts_rank(document, query) DESC, article_id LIMIT :limit"
+            "SELECT a.id FROM articles a JOIN article_search s ON s.article_id = a.id"
+            " WHERE s.document @@ to_tsquery('simple', :words)"
+            " ORDER BY a.published_at DESC, a.id DESC LIMIT :limit"
         )
         return list(connection.execute(statement, {"words": words, "limit": limit}).scalars())
-    query = fts_query(text)
-    statement = sql(
-        "SELECT rowid FROM articles_fts WHERE articles_fts MATCH :query"
-        " ORDER BY bm25(articles_fts, 5.0, 2.0, 1.0), rowid LIMIT :limit"
-    )
-    return list(connection.execute(statement, {"query": query, "limit": limit}).scalars())
+    statement = sql(f"SELECT id FROM articles {newest_matches(':query')} LIMIT :limit")
+    return list(connection.execute(statement, {"query": fts_query(text), "limit": limit}).scalars())
