@@ -152,7 +152,10 @@ def crawl(mirror_root: Path, database_url: str, work: Path, name: str) -> CrawlR
     for key, value in settings.items():
         command += ["-s", f"{key}={value}"]
     with CountingMirror(mirror_root) as server:
-        env = {**os.environ, "MIRROR_URL": server.url, "DATABASE_URL": database_url}
+        # The crawl archives its pages as the cron job does, into the work directory, never the checkout's data/
+        # (the archive figures name their own directory through the environment).
+        archive = {"ARCHIVE_DIR": str(work / f"{name}-archive")}
+        env = {**archive, **os.environ, "MIRROR_URL": server.url, "DATABASE_URL": database_url}
         code, rss, wall, samples = _run_measured(
             command, ROOT, env, work / f"{name}.log", progress=lambda: server.requests
         )
