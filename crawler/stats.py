@@ -102,6 +102,10 @@ COVERAGE_API_TOTAL = "coverage/api_total"
 HOLES_PROBED = "holes/probed"
 HOLES_NOT_PUBLISHED = "holes/not_published"
 HOLES_FAILED = "holes/failed"
+#: Articles the sitemaps list and the store lacks, fetched by an ordinary run (SITEMAP_HOLES_PER_RUN), and those
+#: left for the next reading of the sitemaps.
+SITEMAP_HOLES_FETCHED = "holes/sitemap_fetched"
+SITEMAP_HOLES_LEFT = "holes/sitemap_left"
 
 # -- revisits of stored articles ----------------------------------------------------------------------
 REVISIT_BUDGET = "revisit/budget"

@@ -7,9 +7,11 @@ of its text only where the text names it («در تاریخ …», «امروز 
 (`usual_steps`); a template that stopped printing dates shows in the date's coverage monitor.
 Old items (1380s) use the old table template in windows-1256; WebForms keeps the server-control ids
 («…_lblTitr», «…_lblNewsDate», «…_lblNewsText») the ASP.NET family reads: no layout change.
+Discovery: the news archive; the portal's «/sitemap.xml» (assumed: ASP.NET portals publish one), counted once a
+day for coverage and read by a backfill.
 """
 
-from crawler.sources.discovery import Listing
+from crawler.sources.discovery import Listing, Sitemap
 from crawler.sources.families import ASPNET
 from crawler.sources.spider import NewsSpider
 
@@ -20,7 +22,8 @@ class ImoSpider(NewsSpider):
     site_name = "سازمان شهرداری‌ها و دهیاری‌های کشور"
     family = ASPNET
     discovery = (Listing("https://imo.org.ir/NewsArchive.aspx", links=".NewsList a::attr(href)",
-                         next_page=".Pager a.Next::attr(href)"),)
+                         next_page=".Pager a.Next::attr(href)"),
+                 Sitemap("https://imo.org.ir/sitemap.xml"))
     # IIS answers paths in any letter case.
     article_url = r"(?i)^https?://(www\.)?imo\.org\.ir/RContent/(?P<code>[0-9a-z]+)(-[^/?#]*)?\.aspx([?#]|$)"
     selectors = {

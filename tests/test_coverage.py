@@ -190,3 +190,67 @@ def test_a_sitemap_listing_articles_no_listing_shows_is_read_to_all_of_them_in_a
     run = runs(database_url, "sequential")[-1]
     assert (run["coverage_stored"], run["coverage_declared"], run["coverage_evidence"]) == (6, 6, "sitemap")
     assert summary_row(crawled.stdout, "sequential")["coverage"] == "100%(6/6)"
+
+
+def sitemap_site(root: Path) -> Path:
+    """The sequential site with a sitemap listing its six articles, the unlinked ones newest."""
+    root = sequential_site(root)
+    day = {code: f"2025-07-{code - 90:02d}T10:00:00+03:30" for code in (*LISTED, *UNLINKED)}
+    day[UNLINKED[0]], day[UNLINKED[1]] = "2025-07-30T10:00:00+03:30", "2025-07-29T10:00:00+03:30"
+    urls = "".join(
+        f"<url><loc>https://{HOST}/news/{code}/</loc><lastmod>{day[code]}</lastmod></url>"
+        for code in sorted((*LISTED, *UNLINKED))
+    )
+    (root / HOST / "sitemap.xml").write_text(
+        '<?xml version="1.0" encoding="UTF-8"?><urlset xmlns='
+        f'"http://www.sitemaps.org/schemas/sitemap/0.9">{urls}</urlset>'
+    )
+    return root
+
+
+def test_an_ordinary_run_counts_the_sitemap_once_a_day_and_fetches_what_it_lists_within_its_budget(
+    tmp_path, database_url
+):
+    registry = tmp_path / "sources.toml"
+    registry.write_text(
+        REGISTRY + f'\n[[sequential.discovery]]\nkind = "sitemap"\nurl = "https://{HOST}/sitemap.xml"\n',
+        encoding="utf-8",
+    )
+    env = {"SOURCES_FILE": str(registry)}
+    # No probes of the codes: the sitemap alone names the unlinked articles; one of them a run.
+    settings = ["-s", "HOLE_PROBES_PER_RUN=0", "-s", "SITEMAP_HOLES_PER_RUN=1"]
+    paths: list[list[str]] = []
+    results = []
+    with RecordingMirror(sitemap_site(tmp_path / "mirror")) as server:
+        for clock in ("2026-12-04T10:00:00+00:00",) * 3 + ("2026-12-05T10:00:01+00:00",):
+            before = len(server.served.paths(HOST))
+            results.append(
+                scrapy_cli(
+                    "crawl",
+                    "sequential",
+                    *settings,
+                    "-s",
+                    f"CLOCK_NOW={clock}",
+                    mirror_url=server.url,
+                    database_url=database_url,
+                    **env,
+                )
+            )
+            paths.append(server.served.paths(HOST)[before:])
+    first, second, quiet, next_day = results
+    sitemap = f"/{HOST}/sitemap.xml"
+    # The first run: the listing's four and the newest unlinked one; the other left for the next run.
+    assert first.returncode == 1, first.stdout[-3000:] + first.stderr[-3000:]
+    assert summary_row(first.stdout, "sequential")["coverage"] == "83%(5/6)"
+    assert paths[0].count(f"/{HOST}/news/{UNLINKED[0]}/") == 1 and f"/{HOST}/news/{UNLINKED[1]}/" not in paths[0]
+    # The second reads the sitemap again, since it left an article, and fetches it.
+    assert second.returncode == 0, second.stdout[-3000:] + second.stderr[-3000:]
+    assert sitemap in paths[1] and paths[1].count(f"/{HOST}/news/{UNLINKED[1]}/") == 1
+    assert summary_row(second.stdout, "sequential")["coverage"] == "100%(6/6)"
+    assert set(stored_articles(database_url)) == {str(code) for code in (*LISTED, *UNLINKED)}
+    # Nothing new, the sitemap counted today: robots.txt and the listing's first page, its coverage remembered.
+    assert quiet.returncode == 0 and sitemap not in paths[2] and len(paths[2]) <= 2, paths[2]
+    row = runs(database_url, "sequential")[2]
+    assert (row["coverage_stored"], row["coverage_declared"], row["coverage_evidence"]) == (6, 6, "sitemap")
+    # A day later the sitemap is counted again (and the stored articles checked again: revisits).
+    assert next_day.returncode == 0 and paths[3].count(sitemap) == 1, paths[3]

@@ -105,6 +105,13 @@ TABLES = {
         "sort_desc": "found_at",
         "facets": ["source"],
     },
+    "declared_counts": {
+        "title": "شمار اعلام‌شده",
+        "description": "آنچه سایت هر منبع اعلام می‌کند منتشر کرده (مقاله‌های نقشهٔ سایت، یا پست‌های یک ماه در "
+        "REST API) و شمار ذخیره‌شده از آن‌ها، در زمان شمارش.",
+        "sort_desc": "counted_at",
+        "facets": ["source", "evidence"],
+    },
     "copy_bands": {"hidden": True},
     "alembic_version": {"hidden": True},
 }

@@ -2,11 +2,17 @@
 the holes filled where the evidence names them.
 
 The evidence, best first: a WordPress REST API's «X-WP-Total» on its first page of posts (asked by every
-ordinary run, so it costs no request): `api total`; the article URLs the sitemaps list, when a run read them
-(a backfill): `sitemap`; the range of a source's sequential news codes (`NewsSpider.code_url`, a Nastooh-style
+ordinary run, so it costs no request): `api total`; the article URLs the sitemaps list: `sitemap`, read by a
+backfill and by the first ordinary run of a day (SITEMAP_RECOUNT), whose count (`declared_counts`) the runs in
+between keep, the articles stored since counted as holes filled (a sitemap that cannot be read is asked for
+again when due); the range of a source's sequential news codes (`NewsSpider.code_url`, a Nastooh-style
 «/news/<code>/»), its stored codes' lowest to highest less the codes known not to be published articles:
 `code range`. The figure goes to the crawl stats (COVERAGE_*), which the summary keeps in `crawl_runs` and
 judges against the source's share in COVERAGE_MINIMA, else COVERAGE_MIN.
+
+The articles the sitemaps list and the store lacks are fetched as they are read: every one after its date by a
+backfill, SITEMAP_HOLES_PER_RUN of them (newest first) by an ordinary run, the rest by the next runs, which read
+the sitemaps again while articles are left.
 
 Holes in a range of sequential codes are asked for directly once discovery is done (the spider is idle), the
 newest first, HOLE_PROBES_PER_RUN a run: an article is read as any other; a 404 or 410, or a page that is no
@@ -27,6 +33,7 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
 from crawler.items import REQUIRED_FIELDS, ArticleItem
+from crawler.run.clock import now, parse_span
 from crawler.run.summary import describe_coverage
 from crawler.stats import (
     COVERAGE_API_TOTAL,
@@ -37,6 +44,7 @@ from crawler.stats import (
     HOLES_FAILED,
     HOLES_NOT_PUBLISHED,
     HOLES_PROBED,
+    SITEMAP_HOLES_LEFT,
 )
 from crawler.store.database import Store
 
@@ -127,6 +135,26 @@ def hole_failed(spider: NewsSpider, failure: Failure) -> None:
     )
 
 
+def sitemaps_due(spider: NewsSpider) -> bool:
+    """Whether an ordinary run reads the sitemaps to count them: never counted, last counted SITEMAP_RECOUNT ago,
+    or the last reading left articles to fetch for want of budget."""
+    counted = spider.read_store(lambda store: store.declared_count(spider.name, SITEMAP), None)
+    recount = parse_span(spider.settings.get("SITEMAP_RECOUNT", "1d"))
+    return counted is None or counted.left > 0 or counted.counted_at <= now(spider.settings) - recount
+
+
+def sitemap_failed(spider: NewsSpider, failure: Failure) -> None:
+    """A sitemap the site did not serve: remembered as declaring nothing, so that it is asked again only when due."""
+    logger.warning(
+        "%s: sitemap %s could not be read (%s): asked again in %s",
+        spider.name,
+        failure.request.url,  # type: ignore[attr-defined]  # Scrapy sets it on an errback's failure
+        failure.getErrorMessage(),
+        spider.settings.get("SITEMAP_RECOUNT", "1d"),
+    )
+    spider.read_store(lambda store: store.record_declared(spider.name, SITEMAP, 0, 0, now(spider.settings)), None)
+
+
 def measure(spider: NewsSpider) -> None:
     """The source's coverage at the end of its run, by its best evidence, into the crawl stats."""
     stats = spider.crawler.stats
@@ -140,6 +168,10 @@ def measure(spider: NewsSpider) -> None:
                 len(spider.stored_dates(fetched[start : start + 500])) for start in range(0, len(fetched), 500)
             )
             return SITEMAP, len(spider.sitemap_listed), spider.sitemap_stored + stored
+        if (counted := store.declared_count(spider.name, SITEMAP)) is not None and counted.declared:
+            # As the sitemaps were last counted, the articles stored since filling their holes.
+            since = store.stored_count(spider.name) - counted.source_stored
+            return SITEMAP, counted.declared, min(counted.declared, counted.stored + max(0, since))
         if spider.code_url and (found := code_range(store.stored_codes(spider.name))):
             numbers, lowest, highest = found
             unpublished = {int(code) for code in store.unpublished_codes(spider.name) if code.isdigit()}
@@ -151,6 +183,15 @@ def measure(spider: NewsSpider) -> None:
     if found is None:
         return
     evidence, declared, stored = found
+    # Remembered for the runs that do not read the sitemaps (a backfill's list only the articles after its date).
+    if evidence == SITEMAP and spider.sitemap_listed and not spider.since:
+        left = stats.get_value(SITEMAP_HOLES_LEFT, 0)
+        spider.read_store(
+            lambda store: store.record_declared(
+                spider.name, SITEMAP, declared, stored, now(spider.settings), left=left
+            ),
+            None,
+        )
     stats.set_value(COVERAGE_EVIDENCE, evidence)
     stats.set_value(COVERAGE_DECLARED, declared)
     stats.set_value(COVERAGE_STORED, stored)

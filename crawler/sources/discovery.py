@@ -209,16 +209,20 @@ class Feed(Strategy):
 @dataclass(frozen=True)
 class Sitemap(Strategy):
     """A sitemap, a sitemap index, or «…/robots.txt» (the sitemaps it names), read in a backfill: it
-    reaches old articles without walking hundreds of listing pages. `follow`: patterns of the
-    sub-sitemaps of an index that hold articles (by default its family's, else every one)."""
+    reaches old articles without walking hundreds of listing pages; and by an ordinary run when the sitemaps
+    are due to be counted again (SITEMAP_RECOUNT), for coverage, fetching a few of the articles they list and
+    the store lacks (crawler/sources/coverage.py). `follow`: patterns of the sub-sitemaps of an index that
+    hold articles (by default its family's, else every one)."""
 
     url: str
     follow: tuple[str, ...] = ()
     name: ClassVar[str] = "sitemap"
 
     def start(self, spider: Spider) -> Iterator[scrapy.Request]:
-        if spider.since:
-            yield scrapy.Request(self.url, spider._parse_sitemap)  # as SitemapSpider.start
+        if spider.since or spider.sitemaps_due:
+            yield scrapy.Request(
+                self.url, spider._parse_sitemap, errback=spider.sitemap_failed
+            )  # as SitemapSpider.start
 
 
 # -- WordPress's REST API ------------------------------------------------------------------------------

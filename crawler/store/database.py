@@ -282,6 +282,29 @@ class UnpublishedCode(Base):
     found_at: Mapped[datetime] = mapped_column(AwareDateTime)
 
 
+class DeclaredCount(Base):
+    """What a site declared it publishes, by evidence that costs requests to read (crawler/sources/coverage.py):
+    its sitemaps' article URLs (`period` ""), read at most once a day, or a REST API's posts of one Jalali month
+    (`period` «1404-09»); with how many of those were stored when it was counted, and how many the run left to
+    fetch for want of budget (the next run reads the sitemaps again for them)."""
+
+    __tablename__ = "declared_counts"
+    __table_args__ = (
+        UniqueConstraint("source", "evidence", "period", name="uq_declared_counts_source_evidence_period"),
+    )
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer(), "sqlite"), primary_key=True)
+    source: Mapped[str] = mapped_column(String(40))
+    evidence: Mapped[str] = mapped_column(String(20))
+    period: Mapped[str] = mapped_column(String(10), default="", server_default="")
+    declared: Mapped[int] = mapped_column(Integer)
+    stored: Mapped[int] = mapped_column(Integer)
+    left: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # All the source's stored articles then: those stored since are counted as the holes they fill.
+    source_stored: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    counted_at: Mapped[datetime] = mapped_column(AwareDateTime)
+
+
 class Watermark(Base):
     """A complete segment of a source's walk (a listing, an API's pages): every article listed from
     `newest` down to `oldest` was stored; the walk below it resumes at `resume_url` (see
@@ -706,6 +729,45 @@ class Store:
                 is None
             ):
                 session.add(UnpublishedCode(source=source, news_code=code, status=status, found_at=now))
+
+    def declared_count(self, source: str, evidence: str, period: str = "") -> DeclaredCount | None:
+        """What the site last declared by this evidence (for this period), or None when it was never counted."""
+        with Session(self.engine) as session:
+            return session.scalar(
+                select(DeclaredCount).where(
+                    DeclaredCount.source == source, DeclaredCount.evidence == evidence, DeclaredCount.period == period
+                )
+            )
+
+    def record_declared(
+        self, source: str, evidence: str, declared: int, stored: int, now: datetime, period: str = "", left: int = 0
+    ) -> None:
+        """What the site declares by this evidence now, replacing what it declared before."""
+        source_stored = self.stored_count(source)
+        with Session(self.engine) as session, session.begin():
+            found = session.scalar(
+                select(DeclaredCount)
+                .where(
+                    DeclaredCount.source == source, DeclaredCount.evidence == evidence, DeclaredCount.period == period
+                )
+                .with_for_update()
+            )
+            if found is None:
+                session.add(
+                    DeclaredCount(
+                        source=source,
+                        evidence=evidence,
+                        period=period,
+                        declared=declared,
+                        stored=stored,
+                        left=left,
+                        source_stored=source_stored,
+                        counted_at=now,
+                    )
+                )
+            else:
+                found.declared, found.stored, found.left, found.counted_at = declared, stored, left, now
+                found.source_stored = source_stored
 
     def last_coverage(self, source: str) -> CrawlRun | None:
         """The latest crawl run of a source that measured its coverage."""
