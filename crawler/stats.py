@@ -106,6 +106,8 @@ HOLES_FAILED = "holes/failed"
 #: left for the next reading of the sitemaps.
 SITEMAP_HOLES_FETCHED = "holes/sitemap_fetched"
 SITEMAP_HOLES_LEFT = "holes/sitemap_left"
+#: Pages of posts a WordPress REST API declaring more posts than are stored was read for those missing.
+WPAPI_CHECK_PAGES = "holes/api_pages"
 
 # -- revisits of stored articles ----------------------------------------------------------------------
 REVISIT_BUDGET = "revisit/budget"

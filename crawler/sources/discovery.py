@@ -45,11 +45,14 @@ from crawler.extract.posts import (
     total_posts,
 )
 from crawler.items import ArticleItem
+from crawler.run.clock import now
 from crawler.run.listings import FALLS_BACK
+from crawler.sources.coverage import API_TOTAL
 from crawler.sources.frontier import Place
 from crawler.sources.wpapi import MAX_PER_PAGE, TAXONOMIES, post_by_slug_url, post_url, posts_url, terms_url
 from crawler.stats import (
     COVERAGE_API_TOTAL,
+    WPAPI_CHECK_PAGES,
     WPAPI_EDITED,
     WPAPI_MALFORMED_JSON,
     WPAPI_NOT_REQUESTED,
@@ -103,6 +106,10 @@ class Strategy:
     def unsettles_walks(self, spider: Spider) -> bool:
         """Whether the walks must go on past what is known complete (articles this one missed lie there)."""
         return False
+
+    def hole_requests(self, spider: Spider) -> Iterator[scrapy.Request]:
+        """Once discovery is done: requests for the articles the site declares and the walks did not find."""
+        return iter(())
 
     def closed(self, spider: Spider) -> None:
         """The run is over."""
@@ -243,6 +250,14 @@ class PostsRun:
     terms_to_ask: dict[str, set[int]] = field(default_factory=lambda: {taxonomy: set() for taxonomy in TAXONOMIES})
     terms_pending: dict[str, set[int]] = field(default_factory=lambda: {taxonomy: set() for taxonomy in TAXONOMIES})
     waiting_for_terms: list[tuple[scrapy.Request, Post]] = field(default_factory=list)
+    # The pages of posts on the first page's X-WP-TotalPages; the check for posts not stored (hole_requests):
+    # whether it ran, its pages read, and the page where the next run's check resumes (None: from page 2).
+    total_pages: int | None = None
+    #: The pages of posts requested this run (new posts, and stored ones edited since): not all stored yet.
+    posts_requested: int = 0
+    checked: bool = False
+    check_pages: int = 0
+    check_resume: int | None = None
 
     def names_pending(self, post: Post) -> bool:
         return any(term in self.terms_pending[taxonomy] for taxonomy, ids in post.terms.items() for term in ids)
@@ -318,6 +333,7 @@ class WordPressApi(Strategy):
         # A backfill's pages count only the posts after its date.
         if place.number == 1 and spider.since is None and (total := total_posts(response)) is not None:
             spider.crawler.stats.set_value(COVERAGE_API_TOTAL, total)
+            run.total_pages = total_pages(response)
         run.posts.update((post.link, post) for post in posts)
         response.meta["posts"] = [post.link for post in posts]
         yield from spider.walk_page(response, place, self)
@@ -367,6 +383,7 @@ class WordPressApi(Strategy):
         if post is None:
             yield from super().article_request(spider, url)
             return
+        self.run(spider).posts_requested += 1
         yield from self.post_page_request(
             spider,
             scrapy.Request(
@@ -444,7 +461,102 @@ class WordPressApi(Strategy):
             else:
                 yield request
 
+    # -- the check for posts not stored -------------------------------------------------------------------
+
+    def hole_requests(self, spider: Spider) -> Iterator[scrapy.Request]:
+        """When the site declares more posts (X-WP-Total) than are stored once the walk is done, its further pages
+        of posts, from where the last check stopped: their posts not stored are read as the walk's are. Within
+        the run's page budget, less the walk's pages; the next run's check goes on from where this one stopped."""
+        run = self.run(spider)
+        total = spider.crawler.stats.get_value(COVERAGE_API_TOTAL)
+        if run.state != "open" or spider.since or total is None:
+            return
+        found = spider.read_store(
+            lambda store: (store.stored_count(spider.name), store.declared_count(spider.name, API_TOTAL)), None
+        )
+        # The posts read this run are in the store's batch, not all written yet; those edited were stored before.
+        read = run.posts_requested - spider.crawler.stats.get_value(WPAPI_EDITED, 0)
+        if found is None or found[0] + read >= total:
+            return
+        stored, counted = found
+        run.checked = True
+        run.check_resume = counted.resume_page if counted is not None else None
+        page = run.check_resume or 2
+        if run.total_pages is not None and page > run.total_pages:
+            page = 2
+        if run.total_pages is not None and page > run.total_pages or self.check_budget(spider) <= 0:
+            return
+        logger.info(
+            "%s: the REST API declares %d posts, %d are stored: reading its pages of posts from page %d",
+            spider.name,
+            total,
+            stored,
+            page,
+        )
+        yield self.check_request(spider, page)
+
+    def check_budget(self, spider: Spider) -> int:
+        return (spider.page_budget or 0) - spider.frontier(self.walk).pages_read - self.run(spider).check_pages
+
+    def check_request(self, spider: Spider, page: int) -> scrapy.Request:
+        # The walk may have read the page this run: asked again, since the check counts its own pages.
+        return scrapy.Request(
+            posts_url(self.home, page, self.per_page(spider)),
+            spider.parse_for,
+            errback=spider.failed_for,
+            dont_filter=True,
+            meta={"failed": (self.name, "check_failed")},
+            cb_kwargs={"strategy": self.name, "step": "parse_check", "page": page},
+        )
+
+    def parse_check(self, spider: Spider, response: Response, page: int) -> Iterator[scrapy.Request]:
+        """A page of posts the check reads: its posts not stored (or edited since) requested, then the next page."""
+        run = self.run(spider)
+        try:
+            posts = read_posts(response)
+        except ApiClosed as closed:
+            logger.warning("%s: the check of the REST API stopped at page %d (%s)", spider.name, page, closed)
+            return
+        run.check_pages += 1
+        spider.crawler.stats.inc_value(WPAPI_CHECK_PAGES)
+        run.posts.update((post.link, post) for post in posts)
+        yield from spider.article_requests(
+            response.url, [link for link in dict.fromkeys(post.link for post in posts) if spider.owns_url(link)], self
+        )
+        for post in posts:
+            run.posts.pop(post.link, None)
+        yield from self.terms_requests(spider)
+        pages = total_pages(response)
+        more = page < pages if pages is not None else len(posts) >= self.per_page(spider)
+        run.check_resume = page + 1 if more else None
+        if more and self.check_budget(spider) > 0:
+            yield self.check_request(spider, page + 1)
+
+    def check_failed(self, spider: Spider, failure: Failure) -> Iterator[scrapy.Request]:
+        """A page the check could not read: the next run's check starts there."""
+        logger.warning(
+            "%s: the check of the REST API stopped at %s (%s)",
+            spider.name,
+            failure.request.url,  # type: ignore[attr-defined]  # scrapy sets .request on the failure an errback gets
+            failure.getErrorMessage(),
+        )
+        return iter(())
+
     def closed(self, spider: Spider) -> None:
+        run = self.run(spider)
+        if run.checked:  # where the next check resumes
+            total = spider.crawler.stats.get_value(COVERAGE_API_TOTAL)
+            spider.read_store(
+                lambda store: store.record_declared(
+                    spider.name,
+                    API_TOTAL,
+                    total,
+                    store.stored_count(spider.name),
+                    now(spider.settings),
+                    resume_page=run.check_resume,
+                ),
+                None,
+            )
         waiting = self.run(spider).waiting_for_terms
         if waiting:  # stopped before the names came (Ctrl-C, a closespider limit)
             spider.crawler.stats.set_value(WPAPI_NOT_REQUESTED, len(waiting))

@@ -392,11 +392,12 @@ class NewsSpider(SitemapSpider):
 
     def idle(self) -> None:
         """Once discovery is done: the codes still missing inside the range, now that its new articles are
-        read (crawler/sources/coverage.py)."""
+        read (crawler/sources/coverage.py), and what each strategy knows the walks missed (a REST API declaring
+        more posts than are stored)."""
         if self.holes_asked:
             return
         self.holes_asked = True
-        requests = list(hole_requests(self))
+        requests = [*hole_requests(self), *(r for strategy in self.strategies() for r in strategy.hole_requests(self))]
         for request in requests:
             self.crawler.engine.crawl(request)
         if requests:

@@ -302,6 +302,8 @@ class DeclaredCount(Base):
     left: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     # All the source's stored articles then: those stored since are counted as the holes they fill.
     source_stored: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # The REST API's total: the page of posts where the next check for posts not stored resumes (None: page 2).
+    resume_page: Mapped[int | None] = mapped_column(Integer, nullable=True)
     counted_at: Mapped[datetime] = mapped_column(AwareDateTime)
 
 
@@ -740,7 +742,15 @@ class Store:
             )
 
     def record_declared(
-        self, source: str, evidence: str, declared: int, stored: int, now: datetime, period: str = "", left: int = 0
+        self,
+        source: str,
+        evidence: str,
+        declared: int,
+        stored: int,
+        now: datetime,
+        period: str = "",
+        left: int = 0,
+        resume_page: int | None = None,
     ) -> None:
         """What the site declares by this evidence now, replacing what it declared before."""
         source_stored = self.stored_count(source)
@@ -762,12 +772,13 @@ class Store:
                         stored=stored,
                         left=left,
                         source_stored=source_stored,
+                        resume_page=resume_page,
                         counted_at=now,
                     )
                 )
             else:
                 found.declared, found.stored, found.left, found.counted_at = declared, stored, left, now
-                found.source_stored = source_stored
+                found.source_stored, found.resume_page = source_stored, resume_page
 
     def last_coverage(self, source: str) -> CrawlRun | None:
         """The latest crawl run of a source that measured its coverage."""

@@ -1,6 +1,7 @@
 """Declared counts: what a site declared it publishes, by the evidence that costs requests to read (its
 sitemaps' article URLs, read at most once a day; a REST API's posts of one Jalali month), with how many of those
-were stored then, how many were left to fetch for want of budget, and when it was counted, so that the runs in
+were stored then, how many were left to fetch for want of budget (for the REST API: the page of posts where its
+check resumes), and when it was counted, so that the runs in
 between measure coverage without asking again.
 
 Revision ID: 0011
@@ -32,6 +33,7 @@ def upgrade() -> None:
         sa.Column("stored", sa.Integer(), nullable=False),
         sa.Column("left", sa.Integer(), nullable=False, server_default="0"),
         sa.Column("source_stored", sa.Integer(), nullable=False, server_default="0"),
+        sa.Column("resume_page", sa.Integer(), nullable=True),
         sa.Column("counted_at", Instant, nullable=False),
         sa.UniqueConstraint("source", "evidence", "period", name="uq_declared_counts_source_evidence_period"),
     )
