@@ -186,6 +186,8 @@ CLOCK_NOW = ""
 # 100), and the share of posts whose page may disagree with them before the source needs attention.
 WORDPRESS_API_PER_PAGE = 10
 WORDPRESS_API_DISAGREEMENT_MAX = 0.1
+# A REST API the site closed is not asked again for this long (its HTML is read), then asked once more.
+WORDPRESS_API_RETRY = "1d"
 
 # The archive (crawler/fetch/archive.py): every response read for content (pages, feeds, sitemaps, REST API
 # answers) kept as fetched in WARC files under ARCHIVE_DIR, one per source per day, a new one from

@@ -45,7 +45,7 @@ from crawler.extract.posts import (
     total_posts,
 )
 from crawler.items import ArticleItem
-from crawler.run.clock import now
+from crawler.run.clock import now, parse_span
 from crawler.run.listings import FALLS_BACK
 from crawler.sources.coverage import API_TOTAL
 from crawler.sources.frontier import Place
@@ -253,6 +253,8 @@ class PostsRun:
     # The pages of posts on the first page's X-WP-TotalPages; the check for posts not stored (hole_requests):
     # whether it ran, its pages read, and the page where the next run's check resumes (None: from page 2).
     total_pages: int | None = None
+    #: Whether the store remembers the site closing the API (forgotten once it answers).
+    remembered_closed: bool = False
     #: The pages of posts requested this run (new posts, and stored ones edited since): not all stored yet.
     posts_requested: int = 0
     checked: bool = False
@@ -271,7 +273,8 @@ class WordPressApi(Strategy):
     lead, body, date, category and tags (crawler/extract/posts.py); its page is read as well, for the
     fields in `page_fields` and to check the HTML reader against the post (SelfCheck). Tag and category
     names are asked once per run, for the ids of the posts read. «-a api=0» leaves it out; a site that
-    refuses it is read through the strategies after it for the rest of the run.
+    refuses it is read through the strategies after it for the rest of the run, and by the runs of the next
+    WORDPRESS_API_RETRY (the refusal is remembered: `closed_apis`), which do not ask it.
     """
 
     home: str
@@ -298,11 +301,27 @@ class WordPressApi(Strategy):
         run = self.run(spider)
         if not spider.switched_on(self):
             run.state = "off"
+        elif (closed := self.closed_lately(spider)) is not None:
+            run.state = f"closed: {closed.how} (since {closed.closed_at:%Y-%m-%d %H:%M} UTC)"
+            logger.info(
+                "%s: the REST API was closed (%s) on %s: reading the HTML pages; asked again after %s",
+                spider.name,
+                closed.how,
+                f"{closed.closed_at:%Y-%m-%d %H:%M} UTC",
+                spider.settings.get("WORDPRESS_API_RETRY", "1d"),
+            )
         spider.crawler.stats.set_value(WPAPI_STATE, run.state)
         if run.state == "open":
             yield self.page_request(
                 spider, posts_url(self.home, 1, self.per_page(spider), spider.since), Place(self.walk)
             )
+
+    def closed_lately(self, spider: Spider) -> Any:
+        """The site's last refusal of the API (a ClosedApi), when it came less than WORDPRESS_API_RETRY ago."""
+        closed = spider.read_store(lambda store: store.api_closed(spider.name), None)
+        self.run(spider).remembered_closed = closed is not None
+        retry = parse_span(spider.settings.get("WORDPRESS_API_RETRY", "1d"))
+        return closed if closed is not None and closed.closed_at > now(spider.settings) - retry else None
 
     def unsettles_walks(self, spider: Spider) -> bool:
         # An API that closed after some of its pages: the HTML walk must reach the posts it did not list,
@@ -329,6 +348,9 @@ class WordPressApi(Strategy):
             return
         run.pages_read += 1
         spider.crawler.stats.inc_value(WPAPI_POSTS_PAGES)
+        if run.remembered_closed:  # open again
+            run.remembered_closed = False
+            spider.read_store(lambda store: store.record_api_open(spider.name), None)
         # The site's count of its posts, on the page every run asks first: coverage's evidence at no cost.
         # A backfill's pages count only the posts after its date.
         if place.number == 1 and spider.since is None and (total := total_posts(response)) is not None:
@@ -604,6 +626,8 @@ class WordPressApi(Strategy):
         stats = spider.crawler.stats
         run.state = f"closed: {closed}"
         stats.set_value(WPAPI_STATE, run.state)
+        # Remembered: the runs of the next WORDPRESS_API_RETRY do not ask.
+        spider.read_store(lambda store: store.record_api_closed(spider.name, str(closed), now(spider.settings)), None)
         if isinstance(closed, MalformedJson):
             stats.inc_value(WPAPI_MALFORMED_JSON)
         logger.warning(

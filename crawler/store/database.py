@@ -37,6 +37,7 @@ from sqlalchemy import (
     cast,
     column,
     create_engine,
+    delete,
     event,
     false,
     func,
@@ -305,6 +306,19 @@ class DeclaredCount(Base):
     # The REST API's total: the page of posts where the next check for posts not stored resumes (None: page 2).
     resume_page: Mapped[int | None] = mapped_column(Integer, nullable=True)
     counted_at: Mapped[datetime] = mapped_column(AwareDateTime)
+
+
+class ClosedApi(Base):
+    """A WordPress source whose REST API refused the crawler («HTTP 403 rest_disabled»), and when: the runs of
+    WORDPRESS_API_RETRY after it read the HTML without asking (crawler/sources/discovery.py, WordPressApi)."""
+
+    __tablename__ = "closed_apis"
+    __table_args__ = (UniqueConstraint("source", name="uq_closed_apis_source"),)
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer(), "sqlite"), primary_key=True)
+    source: Mapped[str] = mapped_column(String(40))
+    how: Mapped[str] = mapped_column(Text)
+    closed_at: Mapped[datetime] = mapped_column(AwareDateTime)
 
 
 class Watermark(Base):
@@ -779,6 +793,23 @@ class Store:
             else:
                 found.declared, found.stored, found.left, found.counted_at = declared, stored, left, now
                 found.source_stored, found.resume_page = source_stored, resume_page
+
+    def api_closed(self, source: str) -> ClosedApi | None:
+        """When and how the source's REST API last refused the crawler, unless it answered since."""
+        with Session(self.engine) as session:
+            return session.scalar(select(ClosedApi).where(ClosedApi.source == source))
+
+    def record_api_closed(self, source: str, how: str, now: datetime) -> None:
+        with Session(self.engine) as session, session.begin():
+            found = session.scalar(select(ClosedApi).where(ClosedApi.source == source).with_for_update())
+            if found is None:
+                session.add(ClosedApi(source=source, how=how, closed_at=now))
+            else:
+                found.how, found.closed_at = how, now
+
+    def record_api_open(self, source: str) -> None:
+        with Session(self.engine) as session, session.begin():
+            session.execute(delete(ClosedApi).where(ClosedApi.source == source))
 
     def last_coverage(self, source: str) -> CrawlRun | None:
         """The latest crawl run of a source that measured its coverage."""
