@@ -115,10 +115,13 @@ COVERAGE_MIN = 0.95
 COVERAGE_MINIMA: dict[str, float] = {}
 HOLE_PROBES_PER_RUN = 5
 # An ordinary run reads a source's sitemaps (to count the articles they list) when they were last read longer
-# ago than SITEMAP_RECOUNT («1d», «12h»); the runs in between keep that count. Of the articles they list and the
+# ago than COVERAGE_RECOUNT («1d», «12h»); the runs in between keep that count. Of the articles they list and the
 # store lacks, it fetches SITEMAP_HOLES_PER_RUN, newest first (a backfill fetches every one after its date).
-SITEMAP_RECOUNT = "1d"
+COVERAGE_RECOUNT = "1d"
 SITEMAP_HOLES_PER_RUN = 20
+# A WordPress source's REST API is asked, at most once per COVERAGE_RECOUNT, how many posts it published in each
+# of its last WORDPRESS_API_MONTHS Jalali months (one request each; kept in `declared_counts` for the desk).
+WORDPRESS_API_MONTHS = 3
 
 # Retries back off: a site answering 429/5xx or timing out gets a growing delay between requests
 # (RETRY_BACKOFF_BASE seconds, doubled on each retry of a request, or the Retry-After it asks for,

@@ -108,6 +108,9 @@ SITEMAP_HOLES_FETCHED = "holes/sitemap_fetched"
 SITEMAP_HOLES_LEFT = "holes/sitemap_left"
 #: Pages of posts a WordPress REST API declaring more posts than are stored was read for those missing.
 WPAPI_CHECK_PAGES = "holes/api_pages"
+#: The REST API's count of posts of a Jalali month asked (WORDPRESS_API_MONTHS, once a day), and those unanswered.
+WPAPI_MONTHS_COUNTED = "coverage/api_months"
+WPAPI_MONTHS_FAILED = "coverage/api_months_failed"
 
 # -- revisits of stored articles ----------------------------------------------------------------------
 REVISIT_BUDGET = "revisit/budget"

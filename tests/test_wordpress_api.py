@@ -83,8 +83,10 @@ def site_path(url: str) -> str:
 
 
 def api_requests(paths: list[str], route: str) -> list[dict[str, list[str]]]:
-    """The query of each request of an API route («posts», «tags»), in order."""
-    return [parse_qs(urlsplit(path).query) for path in paths if urlsplit(path).path.endswith(f"/{API_ROOT}{route}")]
+    """The query of each request of an API route («posts», «tags»), in order; not the counts of a month's posts
+    (once a day, for coverage)."""
+    queries = [parse_qs(urlsplit(path).query) for path in paths if urlsplit(path).path.endswith(f"/{API_ROOT}{route}")]
+    return [query for query in queries if "before" not in query]
 
 
 def crawl(source: str, server_url: str, database_url: str, *options: str):

@@ -3,7 +3,7 @@ the holes filled where the evidence names them.
 
 The evidence, best first: a WordPress REST API's «X-WP-Total» on its first page of posts (asked by every
 ordinary run, so it costs no request): `api total`; the article URLs the sitemaps list: `sitemap`, read by a
-backfill and by the first ordinary run of a day (SITEMAP_RECOUNT), whose count (`declared_counts`) the runs in
+backfill and by the first ordinary run of a day (COVERAGE_RECOUNT), whose count (`declared_counts`) the runs in
 between keep, the articles stored since counted as holes filled (a sitemap that cannot be read is asked for
 again when due); the range of a source's sequential news codes (`NewsSpider.code_url`, a Nastooh-style
 «/news/<code>/»), its stored codes' lowest to highest less the codes known not to be published articles:
@@ -136,10 +136,10 @@ def hole_failed(spider: NewsSpider, failure: Failure) -> None:
 
 
 def sitemaps_due(spider: NewsSpider) -> bool:
-    """Whether an ordinary run reads the sitemaps to count them: never counted, last counted SITEMAP_RECOUNT ago,
+    """Whether an ordinary run reads the sitemaps to count them: never counted, last counted COVERAGE_RECOUNT ago,
     or the last reading left articles to fetch for want of budget."""
     counted = spider.read_store(lambda store: store.declared_count(spider.name, SITEMAP), None)
-    recount = parse_span(spider.settings.get("SITEMAP_RECOUNT", "1d"))
+    recount = parse_span(spider.settings.get("COVERAGE_RECOUNT", "1d"))
     return counted is None or counted.left > 0 or counted.counted_at <= now(spider.settings) - recount
 
 
@@ -150,7 +150,7 @@ def sitemap_failed(spider: NewsSpider, failure: Failure) -> None:
         spider.name,
         failure.request.url,  # type: ignore[attr-defined]  # Scrapy sets it on an errback's failure
         failure.getErrorMessage(),
-        spider.settings.get("SITEMAP_RECOUNT", "1d"),
+        spider.settings.get("COVERAGE_RECOUNT", "1d"),
     )
     spider.read_store(lambda store: store.record_declared(spider.name, SITEMAP, 0, 0, now(spider.settings)), None)
 

@@ -29,7 +29,7 @@ import scrapy
 from scrapy.http import Response, TextResponse
 from twisted.python.failure import Failure
 
-from crawler.extract.dates import parse_jalali, parse_machine_date
+from crawler.extract.dates import jalali_months, parse_jalali, parse_machine_date
 from crawler.extract.posts import (
     ApiClosed,
     MalformedJson,
@@ -49,12 +49,22 @@ from crawler.run.clock import now, parse_span
 from crawler.run.listings import FALLS_BACK
 from crawler.sources.coverage import API_TOTAL
 from crawler.sources.frontier import Place
-from crawler.sources.wpapi import MAX_PER_PAGE, TAXONOMIES, post_by_slug_url, post_url, posts_url, terms_url
+from crawler.sources.wpapi import (
+    MAX_PER_PAGE,
+    TAXONOMIES,
+    month_count_url,
+    post_by_slug_url,
+    post_url,
+    posts_url,
+    terms_url,
+)
 from crawler.stats import (
     COVERAGE_API_TOTAL,
     WPAPI_CHECK_PAGES,
     WPAPI_EDITED,
     WPAPI_MALFORMED_JSON,
+    WPAPI_MONTHS_COUNTED,
+    WPAPI_MONTHS_FAILED,
     WPAPI_NOT_REQUESTED,
     WPAPI_PAGE_FAILED,
     WPAPI_POSTS_PAGES,
@@ -217,7 +227,7 @@ class Feed(Strategy):
 class Sitemap(Strategy):
     """A sitemap, a sitemap index, or «…/robots.txt» (the sitemaps it names), read in a backfill: it
     reaches old articles without walking hundreds of listing pages; and by an ordinary run when the sitemaps
-    are due to be counted again (SITEMAP_RECOUNT), for coverage, fetching a few of the articles they list and
+    are due to be counted again (COVERAGE_RECOUNT), for coverage, fetching a few of the articles they list and
     the store lacks (crawler/sources/coverage.py). `follow`: patterns of the sub-sitemaps of an index that
     hold articles (by default its family's, else every one)."""
 
@@ -253,6 +263,10 @@ class PostsRun:
     # The pages of posts on the first page's X-WP-TotalPages; the check for posts not stored (hole_requests):
     # whether it ran, its pages read, and the page where the next run's check resumes (None: from page 2).
     total_pages: int | None = None
+    #: The newest post's instant on the first page: the months counted end with its month.
+    newest: datetime | None = None
+    #: The posts of each Jalali month counted this run, by the API («1404-09»: 120).
+    month_totals: dict[str, int] = field(default_factory=dict)
     #: Whether the store remembers the site closing the API (forgotten once it answers).
     remembered_closed: bool = False
     #: The pages of posts requested this run (new posts, and stored ones edited since): not all stored yet.
@@ -356,6 +370,7 @@ class WordPressApi(Strategy):
         if place.number == 1 and spider.since is None and (total := total_posts(response)) is not None:
             spider.crawler.stats.set_value(COVERAGE_API_TOTAL, total)
             run.total_pages = total_pages(response)
+            run.newest = max((post.published_at for post in posts), default=None)
         run.posts.update((post.link, post) for post in posts)
         response.meta["posts"] = [post.link for post in posts]
         yield from spider.walk_page(response, place, self)
@@ -486,6 +501,10 @@ class WordPressApi(Strategy):
     # -- the check for posts not stored -------------------------------------------------------------------
 
     def hole_requests(self, spider: Spider) -> Iterator[scrapy.Request]:
+        yield from self.check_requests(spider)
+        yield from self.month_requests(spider)
+
+    def check_requests(self, spider: Spider) -> Iterator[scrapy.Request]:
         """When the site declares more posts (X-WP-Total) than are stored once the walk is done, its further pages
         of posts, from where the last check stopped: their posts not stored are read as the walk's are. Within
         the run's page budget, less the walk's pages; the next run's check goes on from where this one stopped."""
@@ -516,6 +535,47 @@ class WordPressApi(Strategy):
             page,
         )
         yield self.check_request(spider, page)
+
+    def month_requests(self, spider: Spider) -> Iterator[scrapy.Request]:
+        """The site's count of posts in each of its last WORDPRESS_API_MONTHS Jalali months (ending with its newest
+        post's), once per COVERAGE_RECOUNT: one request each, X-WP-Total of a page of one post id."""
+        run = self.run(spider)
+        count = spider.settings.getint("WORDPRESS_API_MONTHS", 3)
+        if run.state != "open" or spider.since or run.newest is None or count <= 0:
+            return
+        months = jalali_months(run.newest, count)
+        counted = spider.read_store(lambda store: store.declared_count(spider.name, API_TOTAL, months[0][0]), None)
+        recount = parse_span(spider.settings.get("COVERAGE_RECOUNT", "1d"))
+        if counted is not None and counted.counted_at > now(spider.settings) - recount:
+            return
+        for month, start, end in months:
+            yield scrapy.Request(
+                month_count_url(self.home, start, end),
+                spider.parse_for,
+                errback=spider.failed_for,
+                meta={"failed": (self.name, "month_failed")},
+                cb_kwargs={"strategy": self.name, "step": "parse_month", "month": month},
+            )
+
+    def parse_month(self, spider: Spider, response: Response, month: str) -> Iterator[scrapy.Request]:
+        total = total_posts(response)
+        if total is None:
+            spider.crawler.stats.inc_value(WPAPI_MONTHS_FAILED)
+            logger.warning("%s: the REST API gave no count of the posts of %s (no X-WP-Total)", spider.name, month)
+            return
+        spider.crawler.stats.inc_value(WPAPI_MONTHS_COUNTED)
+        self.run(spider).month_totals[month] = total  # recorded once the run's articles are stored (closed)
+        yield from ()
+
+    def month_failed(self, spider: Spider, failure: Failure) -> Iterator[scrapy.Request]:
+        spider.crawler.stats.inc_value(WPAPI_MONTHS_FAILED)
+        logger.warning(
+            "%s: the REST API's count of the posts of %s could not be fetched (%s)",
+            spider.name,
+            failure.request.cb_kwargs["month"],  # type: ignore[attr-defined]  # scrapy sets .request on the failure an errback gets
+            failure.getErrorMessage(),
+        )
+        return iter(())
 
     def check_budget(self, spider: Spider) -> int:
         return (spider.page_budget or 0) - spider.frontier(self.walk).pages_read - self.run(spider).check_pages
@@ -566,6 +626,18 @@ class WordPressApi(Strategy):
 
     def closed(self, spider: Spider) -> None:
         run = self.run(spider)
+        for month, total in run.month_totals.items():
+            spider.read_store(
+                lambda store, month=month, total=total: store.record_declared(
+                    spider.name,
+                    API_TOTAL,
+                    total,
+                    store.stored_in_month(spider.name, month),
+                    now(spider.settings),
+                    period=month,
+                ),
+                None,
+            )
         if run.checked:  # where the next check resumes
             total = spider.crawler.stats.get_value(COVERAGE_API_TOTAL)
             spider.read_store(

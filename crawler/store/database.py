@@ -794,6 +794,18 @@ class Store:
                 found.declared, found.stored, found.left, found.counted_at = declared, stored, left, now
                 found.source_stored, found.resume_page = source_stored, resume_page
 
+    def stored_in_month(self, source: str, month: str) -> int:
+        """The articles of a source published in a Jalali month («1404-09»)."""
+        with Session(self.engine) as session:
+            return (
+                session.scalar(
+                    select(func.count())
+                    .select_from(Article)
+                    .where(Article.source == source, Article.published_jalali.startswith(f"{month}-"))
+                )
+                or 0
+            )
+
     def api_closed(self, source: str) -> ClosedApi | None:
         """When and how the source's REST API last refused the crawler, unless it answered since."""
         with Session(self.engine) as session:
