@@ -15,7 +15,7 @@ import pytest
 
 from crawler.fetch.mirror_server import DEFAULT_ROOT
 from tests.conftest import scrapy_cli, stored_articles
-from tests.support.served import RecordingMirror
+from tests.support.served import Fault, RecordingMirror
 
 # Every test here crawls, or runs the scrapy command, through a server on loopback.
 pytestmark = pytest.mark.crawl
@@ -294,3 +294,27 @@ def test_a_wordpress_api_declaring_a_post_its_walk_passed_by_has_it_read_from_it
     # Nothing new: robots.txt and the first page of posts.
     assert len(paths[2]) == 2, paths[2]
     assert summary_row(quiet.stdout, "omidjonoob")["coverage"] == "100%(5/5)"
+
+
+def test_a_code_redirecting_to_another_code_is_remembered_and_not_probed_again(tmp_path, database_url):
+    registry = tmp_path / "sources.toml"
+    registry.write_text(REGISTRY, encoding="utf-8")
+    env = {"SOURCES_FILE": str(registry)}
+    root = sequential_site(tmp_path / "mirror")
+    # Code 102 is now an alias: the site redirects it to 104's article (listed, read by the walk first).
+    shutil.rmtree(root / HOST / "news" / "102")
+    alias = f"/{HOST}/news/102/"
+    with RecordingMirror(root, faults={alias: Fault([(301, {"Location": "/news/104/"})])}) as server:
+        first = scrapy_cli("crawl", "sequential", mirror_url=server.url, database_url=database_url, **env)
+        before = len(server.served.paths(HOST))
+        second = scrapy_cli("crawl", "sequential", mirror_url=server.url, database_url=database_url, **env)
+        second_paths = server.served.paths(HOST)[before:]
+    assert first.returncode == 0, first.stdout[-3000:] + first.stderr[-3000:]
+    assert second.returncode == 0, second.stdout[-3000:] + second.stderr[-3000:]
+    assert alias not in second_paths and len(second_paths) <= 2, second_paths
+    with sqlite3.connect(database_url.removeprefix("sqlite:///")) as connection:
+        remembered = dict(connection.execute("select news_code, status from unpublished_codes").fetchall())
+    assert remembered == {"102": 301, str(WITHDRAWN): 404, str(GALLERY): 200}
+    # Stored: the listed articles and 106; the alias is no article of its own, so the range holds five.
+    assert set(stored_articles(database_url)) == {str(code) for code in (*LISTED, 106)}
+    assert summary_row(second.stdout, "sequential")["coverage"] == "100%(5/5)"

@@ -15,9 +15,9 @@ backfill, SITEMAP_HOLES_PER_RUN of them (newest first) by an ordinary run, the r
 the sitemaps again while articles are left.
 
 Holes in a range of sequential codes are asked for directly once discovery is done (the spider is idle), the
-newest first, HOLE_PROBES_PER_RUN a run: an article is read as any other; a 404 or 410, or a page that is no
-article (another kind of item sharing the numbering), is remembered (`unpublished_codes`, with its status)
-and never asked again.
+newest first, HOLE_PROBES_PER_RUN a run: an article is read as any other; a 404 or 410, a page that is no
+article (another kind of item sharing the numbering), or a redirect to another code is remembered
+(`unpublished_codes`, with its status) and never asked again.
 """
 
 from __future__ import annotations
@@ -94,21 +94,32 @@ def hole_requests(spider: NewsSpider) -> Iterator[scrapy.Request]:
     for code in codes:
         spider.crawler.stats.inc_value(HOLES_PROBED)
         url = spider.code_url.format(code=code)
+        # Not filtered: a code redirecting to an article this run asked for must still reach parse_hole.
         yield scrapy.Request(
-            url, spider.parse_hole, errback=spider.hole_failed, cb_kwargs={"code": str(code)}, meta={"code": str(code)}
+            url,
+            spider.parse_hole,
+            errback=spider.hole_failed,
+            dont_filter=True,
+            cb_kwargs={"code": str(code)},
+            meta={"code": str(code)},
         )
 
 
 def parse_hole(spider: NewsSpider, response: Response, code: str) -> Iterator[ArticleItem]:
     """A probed code's page: its article; a page that is none, or lacks what every article has (a photo
     gallery sharing the numbering, a redirect to the home page), is remembered as not published, as a 404 is
-    (kept with its status, 200, in `unpublished_codes`: a person can look at it there)."""
+    (kept with its status, 200, in `unpublished_codes`: a person can look at it there); so is a code that
+    redirects to another code's article (with the redirect's status), whose article is read as any other."""
     item = spider.read_article(response)
     missing = [name for name in REQUIRED_FIELDS if item is None or not getattr(item, name)]
-    if missing:
+    target = spider.code_in_url(response.url)
+    if target and target != code:
+        statuses = [reason for reason in response.meta.get("redirect_reasons", ()) if isinstance(reason, int)]
+        remember(spider, code, statuses[0] if statuses else response.status, f"redirects to code {target}")
+    elif missing:
         remember(spider, code, response.status, f"no article at {response.url}: no {', '.join(missing)}")
-        return
-    yield from spider.article_read(response.url, item)
+    if not missing:
+        yield from spider.article_read(response.url, item)
 
 
 def remember(spider: NewsSpider, code: str, status: int, why: str) -> None:
