@@ -163,7 +163,7 @@ def sitemap_failed(spider: NewsSpider, failure: Failure) -> None:
         failure.getErrorMessage(),
         spider.settings.get("COVERAGE_RECOUNT", "1d"),
     )
-    spider.read_store(lambda store: store.record_declared(spider.name, SITEMAP, 0, 0, now(spider.settings)), None)
+    spider.read_store(lambda store: store.record_declared(spider.name, SITEMAP, None, 0, now(spider.settings)), None)
 
 
 def measure(spider: NewsSpider) -> None:
@@ -191,18 +191,18 @@ def measure(spider: NewsSpider) -> None:
         return None
 
     found = spider.read_store(figure, None)
+    # Remembered for the runs that do not read the sitemaps (a backfill's list only the articles after its date);
+    # sitemaps that list no article declare nothing, and are read again only when due.
+    if spider.sitemaps_read and not spider.since:
+        counted = found[1:] if found is not None and found[0] == SITEMAP and spider.sitemap_listed else (None, 0)
+        left = stats.get_value(SITEMAP_HOLES_LEFT, 0)
+        spider.read_store(
+            lambda store: store.record_declared(spider.name, SITEMAP, *counted, now(spider.settings), left=left),
+            None,
+        )
     if found is None:
         return
     evidence, declared, stored = found
-    # Remembered for the runs that do not read the sitemaps (a backfill's list only the articles after its date).
-    if evidence == SITEMAP and spider.sitemap_listed and not spider.since:
-        left = stats.get_value(SITEMAP_HOLES_LEFT, 0)
-        spider.read_store(
-            lambda store: store.record_declared(
-                spider.name, SITEMAP, declared, stored, now(spider.settings), left=left
-            ),
-            None,
-        )
     stats.set_value(COVERAGE_EVIDENCE, evidence)
     stats.set_value(COVERAGE_DECLARED, declared)
     stats.set_value(COVERAGE_STORED, stored)

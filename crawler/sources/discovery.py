@@ -266,7 +266,7 @@ class PostsRun:
     #: The newest post's instant on the first page: the months counted end with its month.
     newest: datetime | None = None
     #: The posts of each Jalali month counted this run, by the API («1404-09»: 120).
-    month_totals: dict[str, int] = field(default_factory=dict)
+    month_totals: dict[str, int | None] = field(default_factory=dict)
     #: Whether the store remembers the site closing the API (forgotten once it answers).
     remembered_closed: bool = False
     #: The pages of posts requested this run (new posts, and stored ones edited since): not all stored yet.
@@ -560,6 +560,7 @@ class WordPressApi(Strategy):
     def parse_month(self, spider: Spider, response: Response, month: str) -> Iterator[scrapy.Request]:
         total = total_posts(response)
         if total is None:
+            self.run(spider).month_totals[month] = None
             spider.crawler.stats.inc_value(WPAPI_MONTHS_FAILED)
             logger.warning("%s: the REST API gave no count of the posts of %s (no X-WP-Total)", spider.name, month)
             return
@@ -568,7 +569,9 @@ class WordPressApi(Strategy):
         yield from ()
 
     def month_failed(self, spider: Spider, failure: Failure) -> Iterator[scrapy.Request]:
+        """A month the API did not count: remembered as such, so that it is asked again only when due."""
         spider.crawler.stats.inc_value(WPAPI_MONTHS_FAILED)
+        self.run(spider).month_totals[failure.request.cb_kwargs["month"]] = None  # type: ignore[attr-defined]  # scrapy sets .request on the failure an errback gets
         logger.warning(
             "%s: the REST API's count of the posts of %s could not be fetched (%s)",
             spider.name,

@@ -260,7 +260,9 @@ class NewsSpider(SitemapSpider):
         self.sitemap_listed: set[bytes] = set()
         self.sitemap_stored = 0
         self.sitemap_fetched: set[str] = set()
-        # The articles of the sitemap being read to fetch (sitemap_filter), asked for once it is read.
+        # Whether a sitemap was read; the articles of the sitemap being read to fetch (sitemap_filter), asked for
+        # once it is read.
+        self.sitemaps_read = False
         self.sitemap_holes: list[str] = []
         # The news codes read by this run, and whether the holes of a range of sequential codes were asked for.
         self.codes_read: set[str] = set()
@@ -781,6 +783,7 @@ class NewsSpider(SitemapSpider):
     def _parse_sitemap(self, response: Response) -> Iterator[scrapy.Request]:
         """A sitemap, as SitemapSpider reads it; its articles to fetch asked for as a walk's are, so that a walk
         listing one of them too waits for it rather than asking again."""
+        self.sitemaps_read = True
         requests = list(super()._parse_sitemap(response))
         holes, self.sitemap_holes = self.sitemap_holes, []
         yield from requests

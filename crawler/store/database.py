@@ -298,7 +298,8 @@ class DeclaredCount(Base):
     source: Mapped[str] = mapped_column(String(40))
     evidence: Mapped[str] = mapped_column(String(20))
     period: Mapped[str] = mapped_column(String(10), default="", server_default="")
-    declared: Mapped[int] = mapped_column(Integer)
+    # None: asked, and the site gave no count (a sitemap it did not serve, a month the API did not count).
+    declared: Mapped[int | None] = mapped_column(Integer, nullable=True)
     stored: Mapped[int] = mapped_column(Integer)
     left: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     # All the source's stored articles then: those stored since are counted as the holes they fill.
@@ -759,7 +760,7 @@ class Store:
         self,
         source: str,
         evidence: str,
-        declared: int,
+        declared: int | None,
         stored: int,
         now: datetime,
         period: str = "",

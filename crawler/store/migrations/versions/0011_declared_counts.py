@@ -29,7 +29,7 @@ def upgrade() -> None:
         sa.Column("source", sa.String(40), nullable=False),
         sa.Column("evidence", sa.String(20), nullable=False),
         sa.Column("period", sa.String(10), nullable=False, server_default=""),
-        sa.Column("declared", sa.Integer(), nullable=False),
+        sa.Column("declared", sa.Integer(), nullable=True),
         sa.Column("stored", sa.Integer(), nullable=False),
         sa.Column("left", sa.Integer(), nullable=False, server_default="0"),
         sa.Column("source_stored", sa.Integer(), nullable=False, server_default="0"),
