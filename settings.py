@@ -113,6 +113,9 @@ ARCHIVE_HORIZON = os.environ.get("ARCHIVE_HORIZON", "")
 # COVERAGE_MINIMA sets the share per source instead: {"imo": 0.8}.
 COVERAGE_MIN = 0.95
 COVERAGE_MINIMA: dict[str, float] = {}
+# The share is judged over the articles of the last COVERAGE_WINDOW where the evidence dates them (the sitemaps'
+# «lastmod», the publication dates of the stored codes of a range), else over all of them.
+COVERAGE_WINDOW = "30d"
 HOLE_PROBES_PER_RUN = 5
 # An ordinary run reads a source's sitemaps (to count the articles they list) when they were last read longer
 # ago than COVERAGE_RECOUNT («1d», «12h»); the runs in between keep that count. Of the articles they list and the

@@ -96,6 +96,10 @@ COVERAGE_DECLARED = "coverage/declared"
 COVERAGE_STORED = "coverage/stored"
 COVERAGE_EVIDENCE = "coverage/evidence"
 COVERAGE_MIN = "coverage/min"
+#: The same over the articles of the last COVERAGE_WINDOW (its span, «30d»), where the evidence dates them.
+COVERAGE_WINDOW = "coverage/window"
+COVERAGE_WINDOW_DECLARED = "coverage/window_declared"
+COVERAGE_WINDOW_STORED = "coverage/window_stored"
 #: The REST API's X-WP-Total on its first page of posts (an ordinary run's, not a backfill's).
 COVERAGE_API_TOTAL = "coverage/api_total"
 #: Codes missing inside the stored range asked for directly; found (an article), not published (404/410), failed.

@@ -318,3 +318,34 @@ def test_a_code_redirecting_to_another_code_is_remembered_and_not_probed_again(t
     # Stored: the listed articles and 106; the alias is no article of its own, so the range holds five.
     assert set(stored_articles(database_url)) == {str(code) for code in (*LISTED, 106)}
     assert summary_row(second.stdout, "sequential")["coverage"] == "100%(5/5)"
+
+
+@pytest.mark.parametrize(
+    "clock, status",
+    [
+        # A day after the articles: every code of the range is in the window, half of them missing.
+        ("2025-07-14T12:00:00+00:00", "coverage: 4 of 8 (50%) by code range in the last 30d, below 95%"),
+        # Forty days after: no stored code was published in the window, so nothing recent is missing.
+        ("2025-08-22T12:00:00+00:00", "ok"),
+    ],
+)
+def test_the_coverage_status_judges_the_articles_of_the_last_30_days(tmp_path, database_url, clock, status):
+    registry = tmp_path / "sources.toml"
+    registry.write_text(REGISTRY, encoding="utf-8")
+    with RecordingMirror(sequential_site(tmp_path / "mirror")) as server:
+        crawled = scrapy_cli(
+            "crawl",
+            "sequential",
+            "-s",
+            "HOLE_PROBES_PER_RUN=0",
+            "-s",
+            f"CLOCK_NOW={clock}",
+            mirror_url=server.url,
+            database_url=database_url,
+            SOURCES_FILE=str(registry),
+        )
+    row = summary_row(crawled.stdout, "sequential")
+    # The whole range: codes 101 to 108, four of them stored (the holes are not probed).
+    assert row["coverage"] == "50%(4/8)"
+    assert row["status"] == status, crawled.stdout[-3000:]
+    assert crawled.returncode == (0 if status == "ok" else 1)

@@ -222,6 +222,7 @@ CHECKED_SETTINGS: dict[str, tuple[Callable, str]] = {
             "FRESHNESS_CEILING",
             "REVISIT_CONFIRM_AFTER",
             "COVERAGE_RECOUNT",
+            "COVERAGE_WINDOW",
             "WORDPRESS_API_RETRY",
         ),
         SPAN,

@@ -8,7 +8,9 @@ between keep, the articles stored since counted as holes filled (a sitemap that 
 again when due); the range of a source's sequential news codes (`NewsSpider.code_url`, a Nastooh-style
 «/news/<code>/»), its stored codes' lowest to highest less the codes known not to be published articles:
 `code range`. The figure goes to the crawl stats (COVERAGE_*), which the summary keeps in `crawl_runs` and
-judges against the source's share in COVERAGE_MINIMA, else COVERAGE_MIN.
+judges against the source's share in COVERAGE_MINIMA, else COVERAGE_MIN: over the articles of the last
+COVERAGE_WINDOW (30 days) where the evidence dates them (the sitemaps' «lastmod»; for a code range, the codes
+from the lowest stored one published in the window), else over all of them.
 
 The articles the sitemaps list and the store lacks are fetched as they are read: every one after its date by a
 backfill, SITEMAP_HOLES_PER_RUN of them (newest first) by an ordinary run, the rest by the next runs, which read
@@ -41,6 +43,9 @@ from crawler.stats import (
     COVERAGE_EVIDENCE,
     COVERAGE_MIN,
     COVERAGE_STORED,
+    COVERAGE_WINDOW,
+    COVERAGE_WINDOW_DECLARED,
+    COVERAGE_WINDOW_STORED,
     HOLES_FAILED,
     HOLES_NOT_PUBLISHED,
     HOLES_PROBED,
@@ -166,6 +171,35 @@ def sitemap_failed(spider: NewsSpider, failure: Failure) -> None:
     spider.read_store(lambda store: store.record_declared(spider.name, SITEMAP, None, 0, now(spider.settings)), None)
 
 
+def coverage_window_start(spider: NewsSpider) -> datetime:
+    """Where the window the share is judged over begins: COVERAGE_WINDOW before now."""
+    return now(spider.settings) - parse_span(spider.settings.get("COVERAGE_WINDOW", "30d"))
+
+
+def window_figure(spider: NewsSpider, store: Store, evidence: str) -> tuple[int, int] | None:
+    """Declared and stored articles of the last COVERAGE_WINDOW, where the evidence dates them: the sitemaps'
+    articles modified since (`lastmod`), the codes of a range from the lowest stored one published since; None
+    where it does not (a REST API's total, a sitemap without «lastmod», sitemaps counted on an earlier day)."""
+    if evidence == SITEMAP and spider.sitemap_recent:
+        fetched = [url for url, stored in spider.sitemap_recent.items() if not stored]
+        stored = len(spider.sitemap_recent) - len(fetched) + len(spider.stored_dates(fetched))
+        return len(spider.sitemap_recent), stored
+    if evidence == CODE_RANGE:
+        found = code_range(store.stored_codes(spider.name))
+        if found is None:
+            return None
+        numbers, _, highest = found
+        recent = [int(code) for code in store.codes_published_since(spider.name, coverage_window_start(spider))]
+        recent = [code for code in recent if code in numbers]
+        if not recent:
+            return 0, 0
+        lowest = min(recent)
+        unpublished = {int(code) for code in store.unpublished_codes(spider.name) if code.isdigit()}
+        withdrawn = sum(lowest <= code <= highest for code in unpublished)
+        return highest - lowest + 1 - withdrawn, sum(code >= lowest for code in numbers)
+    return None
+
+
 def measure(spider: NewsSpider) -> None:
     """The source's coverage at the end of its run, by its best evidence, into the crawl stats."""
     stats = spider.crawler.stats
@@ -208,4 +242,9 @@ def measure(spider: NewsSpider) -> None:
     stats.set_value(COVERAGE_STORED, stored)
     minima = spider.settings.getdict("COVERAGE_MINIMA")
     stats.set_value(COVERAGE_MIN, float(minima.get(spider.name, spider.settings.getfloat("COVERAGE_MIN", 0.95))))
+    window = spider.read_store(lambda store: window_figure(spider, store, evidence), None)
+    if window is not None:
+        stats.set_value(COVERAGE_WINDOW, spider.settings.get("COVERAGE_WINDOW", "30d"))
+        stats.set_value(COVERAGE_WINDOW_DECLARED, window[0])
+        stats.set_value(COVERAGE_WINDOW_STORED, window[1])
     logger.info("%s: coverage %s", spider.name, describe_coverage(stored, declared, evidence))

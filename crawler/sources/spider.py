@@ -40,7 +40,15 @@ from crawler.extract.urls import bare_host, url_variants
 from crawler.items import ArticleItem
 from crawler.run.given_up import article_given_up
 from crawler.run.memory import KeysOnDisk
-from crawler.sources.coverage import hole_failed, hole_requests, measure, parse_hole, sitemap_failed, sitemaps_due
+from crawler.sources.coverage import (
+    coverage_window_start,
+    hole_failed,
+    hole_requests,
+    measure,
+    parse_hole,
+    sitemap_failed,
+    sitemaps_due,
+)
 from crawler.sources.discovery import Listing, Sitemap, Strategy
 from crawler.sources.families import GENERIC, NEWS_CODE_RULES, Family
 from crawler.sources.frontier import Frontier, Place
@@ -260,6 +268,8 @@ class NewsSpider(SitemapSpider):
         self.sitemap_listed: set[bytes] = set()
         self.sitemap_stored = 0
         self.sitemap_fetched: set[str] = set()
+        # The article URLs the sitemaps list as modified within COVERAGE_WINDOW, with whether each was stored.
+        self.sitemap_recent: dict[str, bool] = {}
         # Whether a sitemap was read; the articles of the sitemap being read to fetch (sitemap_filter), asked for
         # once it is read.
         self.sitemaps_read = False
@@ -749,6 +759,7 @@ class NewsSpider(SitemapSpider):
         articles = [entry["loc"] for entry in recent if self.is_article_url(entry.get("loc", ""))]
         stored = self.stored_dates(articles)
         self.count_known(stored)
+        listed, window_start = set(articles), coverage_window_start(self)
         for url in articles:  # what the sitemaps declare, for coverage
             if (key := link_key(url)) not in self.sitemap_listed:
                 self.sitemap_listed.add(key)
@@ -756,8 +767,11 @@ class NewsSpider(SitemapSpider):
                     self.sitemap_stored += 1
                 else:
                     self.sitemap_fetched.add(url)
+        for entry in recent:  # those modified within the window the coverage status judges
+            modified = parse_machine_date(entry.get("lastmod"))
+            if entry.get("loc") in listed and modified is not None and modified >= window_start:
+                self.sitemap_recent[entry["loc"]] = entry["loc"] in stored
         # The articles this run has not asked for yet (a walk may have); an ordinary run fetches a few, newest first.
-        listed = set(articles)
         holes = [
             entry
             for entry in recent

@@ -730,6 +730,15 @@ class Store:
         with Session(self.engine) as session:
             return list(session.scalars(select(Article.news_code).where(Article.source == source)))
 
+    def codes_published_since(self, source: str, moment: datetime) -> list[str]:
+        """The news codes of a source's articles published at or after this instant."""
+        with Session(self.engine) as session:
+            return list(
+                session.scalars(
+                    select(Article.news_code).where(Article.source == source, Article.published_at >= moment)
+                )
+            )
+
     def unpublished_codes(self, source: str) -> set[str]:
         with Session(self.engine) as session:
             return set(session.scalars(select(UnpublishedCode.news_code).where(UnpublishedCode.source == source)))
