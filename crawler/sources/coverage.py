@@ -189,8 +189,8 @@ def window_figure(spider: NewsSpider, store: Store, evidence: str) -> tuple[int,
         if found is None:
             return None
         numbers, _, highest = found
-        recent = [int(code) for code in store.codes_published_since(spider.name, coverage_window_start(spider))]
-        recent = [code for code in recent if code in numbers]
+        since = coverage_window_start(spider)
+        recent = [int(code) for code in store.codes_published_since(spider.name, since) if code.isdigit()]
         if not recent:
             return 0, 0
         lowest = min(recent)

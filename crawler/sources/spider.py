@@ -775,7 +775,7 @@ class NewsSpider(SitemapSpider):
         holes = [
             entry
             for entry in recent
-            if entry["loc"] in listed
+            if entry.get("loc") in listed
             and entry["loc"] not in stored
             and link_key(entry["loc"]) not in self.requested
             and link_key(entry["loc"]) not in self.article_dates
