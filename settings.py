@@ -113,7 +113,18 @@ ARCHIVE_HORIZON = os.environ.get("ARCHIVE_HORIZON", "")
 # COVERAGE_MINIMA sets the share per source instead: {"imo": 0.8}.
 COVERAGE_MIN = 0.95
 COVERAGE_MINIMA: dict[str, float] = {}
+# The share is judged over the articles of the last COVERAGE_WINDOW where the evidence dates them (the sitemaps'
+# «lastmod», the publication dates of the stored codes of a range), else over all of them.
+COVERAGE_WINDOW = "30d"
 HOLE_PROBES_PER_RUN = 5
+# An ordinary run reads a source's sitemaps (to count the articles they list) when they were last read longer
+# ago than COVERAGE_RECOUNT («1d», «12h»); the runs in between keep that count. Of the articles they list and the
+# store lacks, it fetches SITEMAP_HOLES_PER_RUN, newest first (a backfill fetches every one after its date).
+COVERAGE_RECOUNT = "1d"
+SITEMAP_HOLES_PER_RUN = 20
+# A WordPress source's REST API is asked, at most once per COVERAGE_RECOUNT, how many posts it published in each
+# of its last WORDPRESS_API_MONTHS Jalali months (one request each; kept in `declared_counts` for the desk).
+WORDPRESS_API_MONTHS = 3
 
 # Retries back off: a site answering 429/5xx or timing out gets a growing delay between requests
 # (RETRY_BACKOFF_BASE seconds, doubled on each retry of a request, or the Retry-After it asks for,
@@ -181,6 +192,8 @@ CLOCK_NOW = ""
 # 100), and the share of posts whose page may disagree with them before the source needs attention.
 WORDPRESS_API_PER_PAGE = 10
 WORDPRESS_API_DISAGREEMENT_MAX = 0.1
+# A REST API the site closed is not asked again for this long (its HTML is read), then asked once more.
+WORDPRESS_API_RETRY = "1d"
 
 # The archive (crawler/fetch/archive.py): every response read for content (pages, feeds, sitemaps, REST API
 # answers) kept as fetched in WARC files under ARCHIVE_DIR, one per source per day, a new one from

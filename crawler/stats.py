@@ -96,12 +96,25 @@ COVERAGE_DECLARED = "coverage/declared"
 COVERAGE_STORED = "coverage/stored"
 COVERAGE_EVIDENCE = "coverage/evidence"
 COVERAGE_MIN = "coverage/min"
+#: The same over the articles of the last COVERAGE_WINDOW (its span, «30d»), where the evidence dates them.
+COVERAGE_WINDOW = "coverage/window"
+COVERAGE_WINDOW_DECLARED = "coverage/window_declared"
+COVERAGE_WINDOW_STORED = "coverage/window_stored"
 #: The REST API's X-WP-Total on its first page of posts (an ordinary run's, not a backfill's).
 COVERAGE_API_TOTAL = "coverage/api_total"
 #: Codes missing inside the stored range asked for directly; found (an article), not published (404/410), failed.
 HOLES_PROBED = "holes/probed"
 HOLES_NOT_PUBLISHED = "holes/not_published"
 HOLES_FAILED = "holes/failed"
+#: Articles the sitemaps list and the store lacks, fetched by an ordinary run (SITEMAP_HOLES_PER_RUN), and those
+#: left for the next reading of the sitemaps.
+SITEMAP_HOLES_FETCHED = "holes/sitemap_fetched"
+SITEMAP_HOLES_LEFT = "holes/sitemap_left"
+#: Pages of posts a WordPress REST API declaring more posts than are stored was read for those missing.
+WPAPI_CHECK_PAGES = "holes/api_pages"
+#: The REST API's count of posts of a Jalali month asked (WORDPRESS_API_MONTHS, once a day), and those unanswered.
+WPAPI_MONTHS_COUNTED = "coverage/api_months"
+WPAPI_MONTHS_FAILED = "coverage/api_months_failed"
 
 # -- revisits of stored articles ----------------------------------------------------------------------
 REVISIT_BUDGET = "revisit/budget"

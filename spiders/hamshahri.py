@@ -1,9 +1,11 @@
 """Hamshahri Online (همشهری آنلاین), the Tehran municipality's daily, on the Nastooh news CMS.
 
 News code: the number in the article URL «/news/<code>/<slug>», also printed as «کد خبر».
+Discovery: the archive and the services' listings; the sitemap robots.txt names («/sitemap.xml»), counted once a
+day for coverage and read by a backfill.
 """
 
-from crawler.sources.discovery import Listing
+from crawler.sources.discovery import Listing, Sitemap
 from crawler.sources.families import NASTOOH
 from crawler.sources.spider import NewsSpider
 
@@ -17,8 +19,9 @@ class HamshahriSpider(NewsSpider):
     hosts = ("www.hamshahrionline.ir", "hamshahrionline.ir")
     site_name = "همشهری آنلاین"
     family = NASTOOH
-    discovery = tuple(Listing(f"{BASE}/{path}", section, **LISTING) for section, path in (
-        ("archive", "archive"), ("city", "service/City"), ("iran", "service/Iran"), ("society", "service/Society")))
+    discovery = (*(Listing(f"{BASE}/{path}", section, **LISTING) for section, path in (
+        ("archive", "archive"), ("city", "service/City"), ("iran", "service/Iran"), ("society", "service/Society"))),
+        Sitemap(f"{BASE}/sitemap.xml"))
     article_url = r"^https?://(www\.)?hamshahrionline\.ir/news/(?P<code>\d+)(/|$)"
     selectors = {
         "article": ".main-content article, .main-content",

@@ -249,8 +249,11 @@ def test_archive_verify_reports_a_file_cut_short(crawled, tmp_path):
         env={**os.environ, "ARCHIVE_DIR": str(tmp_path)},
     )
     assert result.returncode == 1
+    # Half the file ends inside a record, or in the first bytes of one (where the records fall depends on the
+    # pages the crawl archived).
     assert re.search(
-        rf"^{source.name}: cut short in the record at offset \d+ \(\d+ complete records before it\)$",
+        rf"^{source.name}: cut short (in the record at offset \d+ \(\d+ complete records before it\)"
+        r"|: \d+ bytes after the last complete record \(\d+ records readable\))$",
         result.stdout,
         re.M,
     ), result.stdout

@@ -4,6 +4,7 @@ import pytest
 
 from crawler.extract.dates import (
     jalali_day,
+    jalali_months,
     machine_precision,
     parse_day_bound,
     parse_jalali,
@@ -128,3 +129,12 @@ def test_a_printed_date_says_how_exactly_it_gives_the_instant(text, precision):
 def test_a_machine_date_says_how_exactly_it_gives_the_instant(value, precision):
     assert parse_machine_date(value) is not None
     assert machine_precision(value) == precision
+
+
+def test_the_last_jalali_months_of_an_instant_begin_at_tehran_midnights_across_the_new_year():
+    # 1404-01-01 began at 2025-03-21 00:00 Tehran (2025-03-20 20:30 UTC); Esfand 1403 had 30 days.
+    months = jalali_months(datetime(2025, 3, 20, 21, 0, tzinfo=timezone.utc), 2)
+    assert [(month, start.isoformat(), end.isoformat()) for month, start, end in months] == [
+        ("1404-01", "2025-03-21T00:00:00+03:30", "2025-04-21T00:00:00+03:30"),
+        ("1403-12", "2025-02-19T00:00:00+03:30", "2025-03-21T00:00:00+03:30"),
+    ]

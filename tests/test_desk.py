@@ -196,6 +196,26 @@ def test_removed_articles_lists_those_taken_down_and_not_back(tmp_path):
     assert [(row["title"], row["removed_status"]) for row in after.json()] == [(COPY.title, 404)]
 
 
+def test_coverage_by_month_sets_what_a_site_declares_against_what_is_stored(tmp_path):
+    import sqlite3
+
+    path = tmp_path / "news.db"
+    store_as_a_crawl(f"sqlite:///{path}", ORIGINAL, COPY)
+    with sqlite3.connect(path) as connection:
+        # What semnan's REST API said it published in Aban 1403 (ORIGINAL's month) and in Mehr, none of it stored.
+        connection.executemany(
+            "insert into declared_counts (source, evidence, period, declared, stored, counted_at)"
+            " values ('semnan', 'api total', ?, ?, 0, '2024-11-21T08:00:00+00:00')",
+            [("1403-08", 4), ("1403-07", 2)],
+        )
+    (table,) = served(path, "/news/coverage_by_month.json?_shape=array")
+    assert [(row["source"], row["month"], row["declared"], row["stored"], row["percent"]) for row in table.json()] == [
+        ("hamshahri", "1403-08", None, 1, None),
+        ("semnan", "1403-08", 4, 1, 25.0),
+        ("semnan", "1403-07", 2, 0, 0.0),
+    ]
+
+
 def test_search_results_export_as_csv_and_facets_by_jalali_month(tmp_path):
     path = tmp_path / "news.db"
     store_as_a_crawl(f"sqlite:///{path}", ORIGINAL, COPY, BOOKS, PARKS)

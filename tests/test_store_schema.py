@@ -18,7 +18,7 @@ from crawler.sources.frontier import Frontier, Segment
 from crawler.store import migrations
 from crawler.store.database import Article, Base, Store, make_engine
 
-HEAD = "0010"
+HEAD = "0012"
 
 
 def schema_of(connection) -> MigrationContext:

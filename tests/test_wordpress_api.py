@@ -83,8 +83,10 @@ def site_path(url: str) -> str:
 
 
 def api_requests(paths: list[str], route: str) -> list[dict[str, list[str]]]:
-    """The query of each request of an API route («posts», «tags»), in order."""
-    return [parse_qs(urlsplit(path).query) for path in paths if urlsplit(path).path.endswith(f"/{API_ROOT}{route}")]
+    """The query of each request of an API route («posts», «tags»), in order; not the counts of a month's posts
+    (once a day, for coverage)."""
+    queries = [parse_qs(urlsplit(path).query) for path in paths if urlsplit(path).path.endswith(f"/{API_ROOT}{route}")]
+    return [query for query in queries if "before" not in query]
 
 
 def crawl(source: str, server_url: str, database_url: str, *options: str):
@@ -353,3 +355,32 @@ def test_without_x_wp_totalpages_a_full_page_is_followed_and_a_400_past_the_last
     assert summary(result.stdout, "semnan")["api"] == "api" and "REST API is closed" not in result.stderr
     assert len(stored(database_url, "semnan")) == 6
     assert not [path for path in paths if "/page/" in path or "/feed/" in path]
+
+
+def test_a_closed_api_is_remembered_for_a_day_then_asked_again(database_url):
+    posts = f"/{host('semnan')}/{API_ROOT}posts"
+    # The site refuses the API once (the first run), then serves it again.
+    refused = Fault(
+        [(403, {"Content-Type": "application/json; charset=UTF-8"})],
+        b'{"code":"rest_disabled","message":"The REST API is disabled on this site.","data":{"status":403}}',
+    )
+    today, tomorrow = "2026-12-04T10:00:00+00:00", "2026-12-05T10:00:01+00:00"
+    paths = []
+    results = []
+    with RecordingMirror(DEFAULT_ROOT, faults={posts: refused}) as server:
+        for clock in (today, today, tomorrow):
+            before = len(server.served.paths(host("semnan")))
+            results.append(crawl("semnan", server.url, database_url, "-s", f"CLOCK_NOW={clock}"))
+            paths.append(server.served.paths(host("semnan"))[before:])
+    for result in results:
+        assert result.returncode == 0, result.stdout + result.stderr[-3000:]
+    first, quiet, next_day = results
+    assert summary(first.stdout, "semnan")["api"] == "closed" and sum(posts in path for path in paths[0]) == 1
+    # The same day, nothing new: robots.txt and the home page's listing; the API not asked.
+    assert len(paths[1]) <= 2 and not any(API_ROOT in path for path in paths[1]), paths[1]
+    assert summary(quiet.stdout, "semnan")["api"] == "closed"
+    assert runs(database_url, "semnan")[1]["api"].startswith("closed: HTTP 403 rest_disabled (since 2026-12-04 10:00")
+    # A day later it is asked again, answers, and is forgotten as closed.
+    assert any(posts in path for path in paths[2]) and summary(next_day.stdout, "semnan")["api"] == "api"
+    with sqlite3.connect(database_url.removeprefix("sqlite:///")) as connection:
+        assert connection.execute("select count(*) from closed_apis").fetchone()[0] == 0

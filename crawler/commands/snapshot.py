@@ -13,7 +13,7 @@ from scrapy.exceptions import UsageError
 from sqlalchemy import Connection, Table, delete, func, or_, select
 from sqlalchemy.dialects import sqlite
 
-from crawler.store.database import Article, ArticleCopy, ArticleVersion, CrawlRun, Store
+from crawler.store.database import Article, ArticleCopy, ArticleVersion, CrawlRun, DeclaredCount, Store
 
 CHUNK = 1000
 
@@ -72,6 +72,9 @@ def copy_changes(reading: Connection, writing: Connection, overlap: timedelta) -
     counts: dict[str, Any] = {"articles": len(ids), "since": f"changed since {since - overlap}" if since else "all"}
     counts["versions"] = _append(reading, writing, ArticleVersion.__table__)
     counts["runs"] = _append(reading, writing, CrawlRun.__table__)
+    # What the sites declare (a few rows per source, updated in place): copied whole, for the desk's coverage by month.
+    for rows in _chunks(reading, select(DeclaredCount.__table__)):
+        _upsert(writing, DeclaredCount.__table__, rows)
     # An article's copies are found again whenever it changes: its links are replaced by the store's.
     copies = ArticleCopy.__table__
     counts["copies"] = 0

@@ -105,6 +105,13 @@ TABLES = {
         "sort_desc": "found_at",
         "facets": ["source"],
     },
+    "declared_counts": {
+        "title": "شمار اعلام‌شده",
+        "description": "آنچه سایت هر منبع اعلام می‌کند منتشر کرده (مقاله‌های نقشهٔ سایت، یا پست‌های یک ماه در "
+        "REST API) و شمار ذخیره‌شده از آن‌ها، در زمان شمارش.",
+        "sort_desc": "counted_at",
+        "facets": ["source", "evidence"],
+    },
     "copy_bands": {"hidden": True},
     "alembic_version": {"hidden": True},
 }
@@ -169,6 +176,25 @@ from (select *, row_number() over (partition by source order by finished_at desc
       from crawl_runs where coverage_declared is not null)
 where place = 1
 order by percent, source""",
+    },
+    # Per source and Jalali month: the posts the site says it published that month (a WordPress REST API's count,
+    # crawler/sources/discovery.py) against the articles stored; months without a count show the stored alone.
+    "coverage_by_month": {
+        "title": "پوشش ماه به ماه",
+        "description": "برای هر منبع و هر ماه خورشیدی: شمار خبرهایی که سایت می‌گوید منتشر کرد (REST API وردپرس) "
+        "در برابر شمار خبرهای نگه‌داشته.",
+        "sql": """with stored as (
+  select source, substr(published_jalali, 1, 7) as month, count(*) as stored from articles group by 1, 2
+), declared as (
+  select source, period as month, declared, counted_at from declared_counts where period != ''
+)
+select s.source, s.month, d.declared, s.stored, round(100.0 * s.stored / nullif(d.declared, 0), 1) as percent,
+  d.counted_at
+from stored s left join declared d on d.source = s.source and d.month = s.month
+union all
+select d.source, d.month, d.declared, 0, case when d.declared > 0 then 0.0 end, d.counted_at
+from declared d where not exists (select 1 from stored s where s.source = d.source and s.month = d.month)
+order by 1, 2 desc""",
     },
     "syndicated": {
         "title": "خبرهای بازنشرشده",

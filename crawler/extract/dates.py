@@ -195,6 +195,20 @@ def jalali_day(moment: datetime) -> str:
     return jdatetime.date.fromgregorian(date=local.date()).strftime("%Y-%m-%d")
 
 
+def jalali_months(moment: datetime, count: int) -> list[tuple[str, datetime, datetime]]:
+    """The Jalali month of an instant (as seen in Tehran) and the `count` - 1 before it, newest first: «1404-09»
+    with the instants its first day and the next month's first day begin in Tehran."""
+    day = jdatetime.date.fromgregorian(date=moment.astimezone(TEHRAN).date())
+    year, month = day.year, day.month
+    months = []
+    for _ in range(count):
+        following = (year + 1, 1) if month == 12 else (year, month + 1)
+        start, end = (_local(jdatetime.date(y, m, 1).togregorian(), None) for y, m in ((year, month), following))
+        months.append((f"{year:04d}-{month:02d}", start, end))
+        year, month = (year - 1, 12) if month == 1 else (year, month - 1)
+    return months
+
+
 def parse_day_bound(value: str) -> datetime:
     """A date bound given on the command line: Jalali «1400-01-01» or Gregorian «2021-03-21»."""
     cleaned = latin_digits(value.strip())

@@ -173,6 +173,8 @@ CHECKED_SETTINGS: dict[str, tuple[Callable, str]] = {
         (
             "LISTING_PAGE_BUDGET",
             "HOLE_PROBES_PER_RUN",
+            "SITEMAP_HOLES_PER_RUN",
+            "WORDPRESS_API_MONTHS",
             "STORE_BATCH_SIZE",
             "RETRY_TIMES",
             "CONCURRENT_REQUESTS",
@@ -213,7 +215,18 @@ CHECKED_SETTINGS: dict[str, tuple[Callable, str]] = {
         ),
         NUMBER,
     ),
-    **dict.fromkeys(("FRESHNESS_WINDOW", "FRESHNESS_FLOOR", "FRESHNESS_CEILING", "REVISIT_CONFIRM_AFTER"), SPAN),
+    **dict.fromkeys(
+        (
+            "FRESHNESS_WINDOW",
+            "FRESHNESS_FLOOR",
+            "FRESHNESS_CEILING",
+            "REVISIT_CONFIRM_AFTER",
+            "COVERAGE_RECOUNT",
+            "COVERAGE_WINDOW",
+            "WORDPRESS_API_RETRY",
+        ),
+        SPAN,
+    ),
     "COVERAGE_MINIMA": (
         lambda settings, name: _shares(settings.getdict(name).values()),
         'a share per source, such as {"imo": 0.8}',

@@ -39,6 +39,9 @@ from crawler.stats import (
     COVERAGE_EVIDENCE,
     COVERAGE_MIN,
     COVERAGE_STORED,
+    COVERAGE_WINDOW,
+    COVERAGE_WINDOW_DECLARED,
+    COVERAGE_WINDOW_STORED,
     CRAWL_ERRORS,
     DATABASE_LOST,
     DOWNLOAD_TOO_LARGE,
@@ -200,6 +203,11 @@ class SourceSummary:
     coverage_stored: int | None = None
     coverage_evidence: str = ""
     coverage_min: float = 0.95
+    # The same over the articles of the last `coverage_window` («30d»), where the evidence dates them: what the
+    # status judges when known.
+    coverage_window: str = ""
+    coverage_window_declared: int | None = None
+    coverage_window_stored: int | None = None
 
     @classmethod
     def from_stats(cls, source: str, stats: dict) -> SourceSummary:
@@ -249,6 +257,9 @@ class SourceSummary:
             coverage_stored=stats.get(COVERAGE_STORED),
             coverage_evidence=stats.get(COVERAGE_EVIDENCE, ""),
             coverage_min=stats.get(COVERAGE_MIN, 0.95),
+            coverage_window=stats.get(COVERAGE_WINDOW, ""),
+            coverage_window_declared=stats.get(COVERAGE_WINDOW_DECLARED),
+            coverage_window_stored=stats.get(COVERAGE_WINDOW_STORED),
         )
 
     @property
@@ -396,12 +407,16 @@ def errors(row: SourceSummary) -> list[str]:
 
 
 def low_coverage(row: SourceSummary) -> list[str]:
-    """Fewer articles stored than COVERAGE_MIN of what the site declares. Not while part of the walk is still
-    to be read (`behind`): the next runs go on with it, and the shortfall is theirs to fill."""
-    declared, stored = row.coverage_declared, row.coverage_stored
+    """Fewer articles stored than COVERAGE_MIN of what the site declares: of the last COVERAGE_WINDOW where the
+    evidence dates them, else of all. Not while part of the walk is still to be read (`behind`): the next runs go
+    on with it, and the shortfall is theirs to fill."""
+    declared, stored, window = row.coverage_declared, row.coverage_stored, ""
+    if row.coverage_window_declared is not None and row.coverage_window_stored is not None:
+        declared, stored = row.coverage_window_declared, row.coverage_window_stored
+        window = f" in the last {row.coverage_window}"
     if declared is None or stored is None or not declared or row.behind or stored >= row.coverage_min * declared:
         return []
-    return [f"{describe_coverage(stored, declared, row.coverage_evidence)}, below {row.coverage_min:.0%}"]
+    return [f"{describe_coverage(stored, declared, row.coverage_evidence)}{window}, below {row.coverage_min:.0%}"]
 
 
 @dataclass(frozen=True)

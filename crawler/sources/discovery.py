@@ -29,7 +29,7 @@ import scrapy
 from scrapy.http import Response, TextResponse
 from twisted.python.failure import Failure
 
-from crawler.extract.dates import parse_jalali, parse_machine_date
+from crawler.extract.dates import jalali_months, parse_jalali, parse_machine_date
 from crawler.extract.posts import (
     ApiClosed,
     MalformedJson,
@@ -45,13 +45,26 @@ from crawler.extract.posts import (
     total_posts,
 )
 from crawler.items import ArticleItem
+from crawler.run.clock import now, parse_span
 from crawler.run.listings import FALLS_BACK
+from crawler.sources.coverage import API_TOTAL
 from crawler.sources.frontier import Place
-from crawler.sources.wpapi import MAX_PER_PAGE, TAXONOMIES, post_by_slug_url, post_url, posts_url, terms_url
+from crawler.sources.wpapi import (
+    MAX_PER_PAGE,
+    TAXONOMIES,
+    month_count_url,
+    post_by_slug_url,
+    post_url,
+    posts_url,
+    terms_url,
+)
 from crawler.stats import (
     COVERAGE_API_TOTAL,
+    WPAPI_CHECK_PAGES,
     WPAPI_EDITED,
     WPAPI_MALFORMED_JSON,
+    WPAPI_MONTHS_COUNTED,
+    WPAPI_MONTHS_FAILED,
     WPAPI_NOT_REQUESTED,
     WPAPI_PAGE_FAILED,
     WPAPI_POSTS_PAGES,
@@ -103,6 +116,10 @@ class Strategy:
     def unsettles_walks(self, spider: Spider) -> bool:
         """Whether the walks must go on past what is known complete (articles this one missed lie there)."""
         return False
+
+    def hole_requests(self, spider: Spider) -> Iterator[scrapy.Request]:
+        """Once discovery is done: requests for the articles the site declares and the walks did not find."""
+        return iter(())
 
     def closed(self, spider: Spider) -> None:
         """The run is over."""
@@ -209,16 +226,20 @@ class Feed(Strategy):
 @dataclass(frozen=True)
 class Sitemap(Strategy):
     """A sitemap, a sitemap index, or «…/robots.txt» (the sitemaps it names), read in a backfill: it
-    reaches old articles without walking hundreds of listing pages. `follow`: patterns of the
-    sub-sitemaps of an index that hold articles (by default its family's, else every one)."""
+    reaches old articles without walking hundreds of listing pages; and by an ordinary run when the sitemaps
+    are due to be counted again (COVERAGE_RECOUNT), for coverage, fetching a few of the articles they list and
+    the store lacks (crawler/sources/coverage.py). `follow`: patterns of the sub-sitemaps of an index that
+    hold articles (by default its family's, else every one)."""
 
     url: str
     follow: tuple[str, ...] = ()
     name: ClassVar[str] = "sitemap"
 
     def start(self, spider: Spider) -> Iterator[scrapy.Request]:
-        if spider.since:
-            yield scrapy.Request(self.url, spider._parse_sitemap)  # as SitemapSpider.start
+        if spider.since or spider.sitemaps_due:
+            yield scrapy.Request(
+                self.url, spider._parse_sitemap, errback=spider.sitemap_failed
+            )  # as SitemapSpider.start
 
 
 # -- WordPress's REST API ------------------------------------------------------------------------------
@@ -239,6 +260,20 @@ class PostsRun:
     terms_to_ask: dict[str, set[int]] = field(default_factory=lambda: {taxonomy: set() for taxonomy in TAXONOMIES})
     terms_pending: dict[str, set[int]] = field(default_factory=lambda: {taxonomy: set() for taxonomy in TAXONOMIES})
     waiting_for_terms: list[tuple[scrapy.Request, Post]] = field(default_factory=list)
+    # The pages of posts on the first page's X-WP-TotalPages; the check for posts not stored (hole_requests):
+    # whether it ran, its pages read, and the page where the next run's check resumes (None: from page 2).
+    total_pages: int | None = None
+    #: The newest post's instant on the first page: the months counted end with its month.
+    newest: datetime | None = None
+    #: The posts of each Jalali month counted this run, by the API («1404-09»: 120).
+    month_totals: dict[str, int | None] = field(default_factory=dict)
+    #: Whether the store remembers the site closing the API (forgotten once it answers).
+    remembered_closed: bool = False
+    #: The pages of posts requested this run (new posts, and stored ones edited since): not all stored yet.
+    posts_requested: int = 0
+    checked: bool = False
+    check_pages: int = 0
+    check_resume: int | None = None
 
     def names_pending(self, post: Post) -> bool:
         return any(term in self.terms_pending[taxonomy] for taxonomy, ids in post.terms.items() for term in ids)
@@ -252,7 +287,8 @@ class WordPressApi(Strategy):
     lead, body, date, category and tags (crawler/extract/posts.py); its page is read as well, for the
     fields in `page_fields` and to check the HTML reader against the post (SelfCheck). Tag and category
     names are asked once per run, for the ids of the posts read. «-a api=0» leaves it out; a site that
-    refuses it is read through the strategies after it for the rest of the run.
+    refuses it is read through the strategies after it for the rest of the run, and by the runs of the next
+    WORDPRESS_API_RETRY (the refusal is remembered: `closed_apis`), which do not ask it.
     """
 
     home: str
@@ -279,11 +315,27 @@ class WordPressApi(Strategy):
         run = self.run(spider)
         if not spider.switched_on(self):
             run.state = "off"
+        elif (closed := self.closed_lately(spider)) is not None:
+            run.state = f"closed: {closed.how} (since {closed.closed_at:%Y-%m-%d %H:%M} UTC)"
+            logger.info(
+                "%s: the REST API was closed (%s) on %s: reading the HTML pages; asked again after %s",
+                spider.name,
+                closed.how,
+                f"{closed.closed_at:%Y-%m-%d %H:%M} UTC",
+                spider.settings.get("WORDPRESS_API_RETRY", "1d"),
+            )
         spider.crawler.stats.set_value(WPAPI_STATE, run.state)
         if run.state == "open":
             yield self.page_request(
                 spider, posts_url(self.home, 1, self.per_page(spider), spider.since), Place(self.walk)
             )
+
+    def closed_lately(self, spider: Spider) -> Any:
+        """The site's last refusal of the API (a ClosedApi), when it came less than WORDPRESS_API_RETRY ago."""
+        closed = spider.read_store(lambda store: store.api_closed(spider.name), None)
+        self.run(spider).remembered_closed = closed is not None
+        retry = parse_span(spider.settings.get("WORDPRESS_API_RETRY", "1d"))
+        return closed if closed is not None and closed.closed_at > now(spider.settings) - retry else None
 
     def unsettles_walks(self, spider: Spider) -> bool:
         # An API that closed after some of its pages: the HTML walk must reach the posts it did not list,
@@ -310,10 +362,15 @@ class WordPressApi(Strategy):
             return
         run.pages_read += 1
         spider.crawler.stats.inc_value(WPAPI_POSTS_PAGES)
+        if run.remembered_closed:  # open again
+            run.remembered_closed = False
+            spider.read_store(lambda store: store.record_api_open(spider.name), None)
         # The site's count of its posts, on the page every run asks first: coverage's evidence at no cost.
         # A backfill's pages count only the posts after its date.
         if place.number == 1 and spider.since is None and (total := total_posts(response)) is not None:
             spider.crawler.stats.set_value(COVERAGE_API_TOTAL, total)
+            run.total_pages = total_pages(response)
+            run.newest = max((post.published_at for post in posts), default=None)
         run.posts.update((post.link, post) for post in posts)
         response.meta["posts"] = [post.link for post in posts]
         yield from spider.walk_page(response, place, self)
@@ -363,6 +420,7 @@ class WordPressApi(Strategy):
         if post is None:
             yield from super().article_request(spider, url)
             return
+        self.run(spider).posts_requested += 1
         yield from self.post_page_request(
             spider,
             scrapy.Request(
@@ -440,7 +498,162 @@ class WordPressApi(Strategy):
             else:
                 yield request
 
+    # -- the check for posts not stored -------------------------------------------------------------------
+
+    def hole_requests(self, spider: Spider) -> Iterator[scrapy.Request]:
+        yield from self.check_requests(spider)
+        yield from self.month_requests(spider)
+
+    def check_requests(self, spider: Spider) -> Iterator[scrapy.Request]:
+        """When the site declares more posts (X-WP-Total) than are stored once the walk is done, its further pages
+        of posts, from where the last check stopped: their posts not stored are read as the walk's are. Within
+        the run's page budget, less the walk's pages; the next run's check goes on from where this one stopped."""
+        run = self.run(spider)
+        total = spider.crawler.stats.get_value(COVERAGE_API_TOTAL)
+        if run.state != "open" or spider.since or total is None:
+            return
+        found = spider.read_store(
+            lambda store: (store.stored_count(spider.name), store.declared_count(spider.name, API_TOTAL)), None
+        )
+        # The posts read this run are in the store's batch, not all written yet; those edited were stored before.
+        read = run.posts_requested - spider.crawler.stats.get_value(WPAPI_EDITED, 0)
+        if found is None or found[0] + read >= total:
+            return
+        stored, counted = found
+        run.checked = True
+        run.check_resume = counted.resume_page if counted is not None else None
+        page = run.check_resume or 2
+        if run.total_pages is not None and page > run.total_pages:
+            page = 2
+        if run.total_pages is not None and page > run.total_pages or self.check_budget(spider) <= 0:
+            return
+        logger.info(
+            "%s: the REST API declares %d posts, %d are stored: reading its pages of posts from page %d",
+            spider.name,
+            total,
+            stored,
+            page,
+        )
+        yield self.check_request(spider, page)
+
+    def month_requests(self, spider: Spider) -> Iterator[scrapy.Request]:
+        """The site's count of posts in each of its last WORDPRESS_API_MONTHS Jalali months (ending with its newest
+        post's), once per COVERAGE_RECOUNT: one request each, X-WP-Total of a page of one post id."""
+        run = self.run(spider)
+        count = spider.settings.getint("WORDPRESS_API_MONTHS", 3)
+        if run.state != "open" or spider.since or run.newest is None or count <= 0:
+            return
+        months = jalali_months(run.newest, count)
+        counted = spider.read_store(lambda store: store.declared_count(spider.name, API_TOTAL, months[0][0]), None)
+        recount = parse_span(spider.settings.get("COVERAGE_RECOUNT", "1d"))
+        if counted is not None and counted.counted_at > now(spider.settings) - recount:
+            return
+        for month, start, end in months:
+            yield scrapy.Request(
+                month_count_url(self.home, start, end),
+                spider.parse_for,
+                errback=spider.failed_for,
+                meta={"failed": (self.name, "month_failed")},
+                cb_kwargs={"strategy": self.name, "step": "parse_month", "month": month},
+            )
+
+    def parse_month(self, spider: Spider, response: Response, month: str) -> Iterator[scrapy.Request]:
+        total = total_posts(response)
+        if total is None:
+            self.run(spider).month_totals[month] = None
+            spider.crawler.stats.inc_value(WPAPI_MONTHS_FAILED)
+            logger.warning("%s: the REST API gave no count of the posts of %s (no X-WP-Total)", spider.name, month)
+            return
+        spider.crawler.stats.inc_value(WPAPI_MONTHS_COUNTED)
+        self.run(spider).month_totals[month] = total  # recorded once the run's articles are stored (closed)
+        yield from ()
+
+    def month_failed(self, spider: Spider, failure: Failure) -> Iterator[scrapy.Request]:
+        """A month the API did not count: remembered as such, so that it is asked again only when due."""
+        spider.crawler.stats.inc_value(WPAPI_MONTHS_FAILED)
+        self.run(spider).month_totals[failure.request.cb_kwargs["month"]] = None  # type: ignore[attr-defined]  # scrapy sets .request on the failure an errback gets
+        logger.warning(
+            "%s: the REST API's count of the posts of %s could not be fetched (%s)",
+            spider.name,
+            failure.request.cb_kwargs["month"],  # type: ignore[attr-defined]  # scrapy sets .request on the failure an errback gets
+            failure.getErrorMessage(),
+        )
+        return iter(())
+
+    def check_budget(self, spider: Spider) -> int:
+        return (spider.page_budget or 0) - spider.frontier(self.walk).pages_read - self.run(spider).check_pages
+
+    def check_request(self, spider: Spider, page: int) -> scrapy.Request:
+        # The walk may have read the page this run: asked again, since the check counts its own pages.
+        return scrapy.Request(
+            posts_url(self.home, page, self.per_page(spider)),
+            spider.parse_for,
+            errback=spider.failed_for,
+            dont_filter=True,
+            meta={"failed": (self.name, "check_failed")},
+            cb_kwargs={"strategy": self.name, "step": "parse_check", "page": page},
+        )
+
+    def parse_check(self, spider: Spider, response: Response, page: int) -> Iterator[scrapy.Request]:
+        """A page of posts the check reads: its posts not stored (or edited since) requested, then the next page."""
+        run = self.run(spider)
+        try:
+            posts = read_posts(response)
+        except ApiClosed as closed:
+            logger.warning("%s: the check of the REST API stopped at page %d (%s)", spider.name, page, closed)
+            return
+        run.check_pages += 1
+        spider.crawler.stats.inc_value(WPAPI_CHECK_PAGES)
+        run.posts.update((post.link, post) for post in posts)
+        yield from spider.article_requests(
+            response.url, [link for link in dict.fromkeys(post.link for post in posts) if spider.owns_url(link)], self
+        )
+        for post in posts:
+            run.posts.pop(post.link, None)
+        yield from self.terms_requests(spider)
+        pages = total_pages(response)
+        more = page < pages if pages is not None else len(posts) >= self.per_page(spider)
+        run.check_resume = page + 1 if more else None
+        if more and self.check_budget(spider) > 0:
+            yield self.check_request(spider, page + 1)
+
+    def check_failed(self, spider: Spider, failure: Failure) -> Iterator[scrapy.Request]:
+        """A page the check could not read: the next run's check starts there."""
+        logger.warning(
+            "%s: the check of the REST API stopped at %s (%s)",
+            spider.name,
+            failure.request.url,  # type: ignore[attr-defined]  # scrapy sets .request on the failure an errback gets
+            failure.getErrorMessage(),
+        )
+        return iter(())
+
     def closed(self, spider: Spider) -> None:
+        run = self.run(spider)
+        for month, total in run.month_totals.items():
+            spider.read_store(
+                lambda store, month=month, total=total: store.record_declared(
+                    spider.name,
+                    API_TOTAL,
+                    total,
+                    store.stored_in_month(spider.name, month),
+                    now(spider.settings),
+                    period=month,
+                ),
+                None,
+            )
+        if run.checked:  # where the next check resumes
+            total = spider.crawler.stats.get_value(COVERAGE_API_TOTAL)
+            spider.read_store(
+                lambda store: store.record_declared(
+                    spider.name,
+                    API_TOTAL,
+                    total,
+                    store.stored_count(spider.name),
+                    now(spider.settings),
+                    resume_page=run.check_resume,
+                ),
+                None,
+            )
         waiting = self.run(spider).waiting_for_terms
         if waiting:  # stopped before the names came (Ctrl-C, a closespider limit)
             spider.crawler.stats.set_value(WPAPI_NOT_REQUESTED, len(waiting))
@@ -488,6 +701,8 @@ class WordPressApi(Strategy):
         stats = spider.crawler.stats
         run.state = f"closed: {closed}"
         stats.set_value(WPAPI_STATE, run.state)
+        # Remembered: the runs of the next WORDPRESS_API_RETRY do not ask.
+        spider.read_store(lambda store: store.record_api_closed(spider.name, str(closed), now(spider.settings)), None)
         if isinstance(closed, MalformedJson):
             stats.inc_value(WPAPI_MALFORMED_JSON)
         logger.warning(

@@ -15,12 +15,13 @@ URL carries one (the «code» group of `article_url`), otherwise by its stored U
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 import re
 from collections.abc import AsyncIterator, Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timezone
 from typing import Any, ClassVar, TypeVar
 
 import scrapy
@@ -30,6 +31,7 @@ from scrapy.http import Response, TextResponse
 from scrapy.spiders import SitemapSpider
 from sqlalchemy.exc import SQLAlchemyError
 from twisted.python.failure import Failure
+from w3lib.url import canonicalize_url
 
 from crawler.extract.article import ArticlePage
 from crawler.extract.dates import parse_day_bound, parse_machine_date
@@ -38,7 +40,15 @@ from crawler.extract.urls import bare_host, url_variants
 from crawler.items import ArticleItem
 from crawler.run.given_up import article_given_up
 from crawler.run.memory import KeysOnDisk
-from crawler.sources.coverage import hole_failed, hole_requests, measure, parse_hole
+from crawler.sources.coverage import (
+    coverage_window_start,
+    hole_failed,
+    hole_requests,
+    measure,
+    parse_hole,
+    sitemap_failed,
+    sitemaps_due,
+)
 from crawler.sources.discovery import Listing, Sitemap, Strategy
 from crawler.sources.families import GENERIC, NEWS_CODE_RULES, Family
 from crawler.sources.frontier import Frontier, Place
@@ -61,6 +71,8 @@ from crawler.stats import (
     LISTING_REPEATED,
     LISTING_RESUME_MOVED,
     LISTING_STOPPED_AT_KNOWN,
+    SITEMAP_HOLES_FETCHED,
+    SITEMAP_HOLES_LEFT,
     STORE_FAILED,
     STORE_LOOKUP_FAILED,
     extraction_step,
@@ -69,6 +81,8 @@ from crawler.store.database import Store
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
+#: Before every date: where a sitemap entry without «lastmod» sorts among the newest first.
+NO_DATE = datetime.min.replace(tzinfo=timezone.utc)
 S = TypeVar("S", bound=Strategy)
 
 
@@ -79,8 +93,10 @@ def css_elements(selector: str) -> str:
 
 def link_key(url: str) -> bytes:
     """A URL as the crawl remembers every article link it has seen: 16 bytes, where a percent-encoded
-    Persian slug takes 250 and more (a 100k-article crawl keeps 100k of them; collisions: 2⁻¹²⁸)."""
-    return hashlib.blake2b(url.encode(), digest_size=16).digest()
+    Persian slug takes 250 and more (a 100k-article crawl keeps 100k of them; collisions: 2⁻¹²⁸). Canonical, as
+    Scrapy's duplicate filter sees it: a listing's «/news/1/خبر» and a sitemap's «/news/1/%D8%AE%D8%A8%D8%B1» are
+    one link."""
+    return hashlib.blake2b(canonicalize_url(url).encode(), digest_size=16).digest()
 
 
 SWITCH_VALUES = {"1": True, "true": True, "yes": True, "0": False, "false": False, "no": False}
@@ -242,16 +258,22 @@ class NewsSpider(SitemapSpider):
         self.past_since = False
         # Each newest-first walk of this run (crawler/sources/frontier.py), by name.
         self.frontiers: dict[str, Frontier] = {}
-        # Article URLs requested and not parsed yet, with the pages waiting for their dates; those
+        # Article links (link keys) requested and not parsed yet, with the pages waiting for their dates; those
         # parsed, with their dates in a backfill (it grows with the crawl, so it holds link keys, not
         # URLs, on disk: crawler/run/memory.py); the links of the last page read by each stretch of a walk.
-        self.requested: dict[str, list[ListingAges]] = {}
+        self.requested: dict[bytes, list[ListingAges]] = {}
         self.article_dates = KeysOnDisk()
         self.previous_page_links: dict[tuple[str, int], frozenset[bytes]] = {}
         # The article URLs the sitemaps list (link keys), how many of them were stored already, those fetched.
         self.sitemap_listed: set[bytes] = set()
         self.sitemap_stored = 0
         self.sitemap_fetched: set[str] = set()
+        # The article URLs the sitemaps list as modified within COVERAGE_WINDOW, with whether each was stored.
+        self.sitemap_recent: dict[str, bool] = {}
+        # Whether a sitemap was read; the articles of the sitemap being read to fetch (sitemap_filter), asked for
+        # once it is read.
+        self.sitemaps_read = False
+        self.sitemap_holes: list[str] = []
         # The news codes read by this run, and whether the holes of a range of sequential codes were asked for.
         self.codes_read: set[str] = set()
         self.holes_asked = False
@@ -344,6 +366,11 @@ class NewsSpider(SitemapSpider):
 
     # -- the sitemaps (Scrapy's SitemapSpider reads them) -----------------------------------------
 
+    @functools.cached_property
+    def sitemaps_due(self) -> bool:
+        """Whether this ordinary run reads the sitemaps, to count them (crawler/sources/coverage.py)."""
+        return sitemaps_due(self)
+
     @property
     def sitemap_urls(self) -> list[str]:  # type: ignore[override]  # computed where SitemapSpider has a class attribute; never set
         return [strategy.url for strategy in self.strategies() if isinstance(strategy, Sitemap)]
@@ -377,11 +404,12 @@ class NewsSpider(SitemapSpider):
 
     def idle(self) -> None:
         """Once discovery is done: the codes still missing inside the range, now that its new articles are
-        read (crawler/sources/coverage.py)."""
+        read (crawler/sources/coverage.py), and what each strategy knows the walks missed (a REST API declaring
+        more posts than are stored)."""
         if self.holes_asked:
             return
         self.holes_asked = True
-        requests = list(hole_requests(self))
+        requests = [*hole_requests(self), *(r for strategy in self.strategies() for r in strategy.hole_requests(self))]
         for request in requests:
             self.crawler.engine.crawl(request)
         if requests:
@@ -580,13 +608,13 @@ class NewsSpider(SitemapSpider):
         via = via or Strategy()
         keys = {url: link_key(url) for url in links}
         stored = via.stored_dates(
-            self, [url for url in links if url not in self.requested and keys[url] not in self.article_dates]
+            self, [url for url in links if keys[url] not in self.requested and keys[url] not in self.article_dates]
         )
         self.count_known(stored)
         ages = self.listing_ages[listing] = ListingAges(listing)
         for url in links:
-            if url in self.requested:  # by another page; its date is still to come
-                self.requested[url].append(ages)
+            if keys[url] in self.requested:  # by another page; its date is still to come
+                self.requested[keys[url]].append(ages)
                 ages.pending += 1
             elif keys[url] in self.article_dates or url in stored:
                 published_at = self.article_dates[keys[url]] if keys[url] in self.article_dates else stored[url]
@@ -594,7 +622,7 @@ class NewsSpider(SitemapSpider):
                 if self.since:
                     ages.count(published_at, self.since)
             else:
-                self.requested[url] = [ages]
+                self.requested[keys[url]] = [ages]
                 ages.pending += 1
                 yield from via.article_request(self, url)
 
@@ -689,7 +717,7 @@ class NewsSpider(SitemapSpider):
             published_at = item.published_at if item else None
             # Only a backfill compares dates; an incremental crawl keeps no date per article.
             self.article_dates[link_key(link)] = published_at if self.since else None
-            for ages in self.requested.pop(link, ()):
+            for ages in self.requested.pop(link_key(link), ()):
                 ages.pending -= 1
                 ages.place(published_at)
                 if self.since:
@@ -724,13 +752,14 @@ class NewsSpider(SitemapSpider):
 
     def sitemap_filter(self, entries: Iterable[dict[str, Any]]) -> Iterator[dict[str, Any]]:
         """Sitemap entries (sub-sitemaps and articles) last modified on or after «since», less the articles
-        stored already; a sub-sitemap's «lastmod» is that of its newest article, so an older one holds
-        nothing to fetch."""
+        stored or asked for already; a sub-sitemap's «lastmod» is that of its newest article, so an older one
+        holds nothing to fetch. An ordinary run fetches SITEMAP_HOLES_PER_RUN of the articles, newest first."""
         recent = [entry for entry in entries if self.recent_enough(entry.get("lastmod"))]
         self.crawler.stats.inc_value(DISCOVERY_SITEMAP_ENTRIES, len(recent))
         articles = [entry["loc"] for entry in recent if self.is_article_url(entry.get("loc", ""))]
         stored = self.stored_dates(articles)
         self.count_known(stored)
+        listed, window_start = set(articles), coverage_window_start(self)
         for url in articles:  # what the sitemaps declare, for coverage
             if (key := link_key(url)) not in self.sitemap_listed:
                 self.sitemap_listed.add(key)
@@ -738,7 +767,43 @@ class NewsSpider(SitemapSpider):
                     self.sitemap_stored += 1
                 else:
                     self.sitemap_fetched.add(url)
-        yield from (entry for entry in recent if entry.get("loc") not in stored)
+        for entry in recent:  # those modified within the window the coverage status judges
+            modified = parse_machine_date(entry.get("lastmod"))
+            if entry.get("loc") in listed and modified is not None and modified >= window_start:
+                self.sitemap_recent[entry["loc"]] = entry["loc"] in stored
+        # The articles this run has not asked for yet (a walk may have); an ordinary run fetches a few, newest first.
+        holes = [
+            entry
+            for entry in recent
+            if entry.get("loc") in listed
+            and entry["loc"] not in stored
+            and link_key(entry["loc"]) not in self.requested
+            and link_key(entry["loc"]) not in self.article_dates
+        ]
+        if not self.since:
+            stats = self.crawler.stats
+            holes.sort(key=lambda entry: parse_machine_date(entry.get("lastmod")) or NO_DATE, reverse=True)
+            fetched = stats.get_value(SITEMAP_HOLES_FETCHED, 0)
+            budget = max(0, self.settings.getint("SITEMAP_HOLES_PER_RUN", 20) - fetched)
+            stats.inc_value(SITEMAP_HOLES_LEFT, len(holes[budget:]))
+            holes = holes[:budget]
+            stats.inc_value(SITEMAP_HOLES_FETCHED, len(holes))
+        self.sitemap_holes += [entry["loc"] for entry in holes]
+        yield from (entry for entry in recent if entry.get("loc") not in listed)  # the sub-sitemaps of an index
+
+    def sitemap_failed(self, failure: Failure) -> None:
+        sitemap_failed(self, failure)
+
+    def _parse_sitemap(self, response: Response) -> Iterator[scrapy.Request]:
+        """A sitemap, as SitemapSpider reads it; its articles to fetch asked for as a walk's are, so that a walk
+        listing one of them too waits for it rather than asking again."""
+        self.sitemaps_read = True
+        requests = list(super()._parse_sitemap(response))
+        holes, self.sitemap_holes = self.sitemap_holes, []
+        yield from requests
+        for url in holes:
+            self.requested[link_key(url)] = []
+            yield from Strategy().article_request(self, url)
 
     def recent_enough(self, machine_date: str | None) -> bool:
         """Whether a feed or sitemap date may be on or after «since»; an undated entry may be."""

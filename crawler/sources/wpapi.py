@@ -5,7 +5,7 @@ crawler/extract/posts.py; the walk of its pages of posts is the WordPressApi str
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from urllib.parse import urlencode, urljoin
 
 API_ROOT = "wp-json/wp/v2/"
@@ -40,6 +40,19 @@ def posts_url(home: str, page: int, per_page: int, after: datetime | None = None
         page=page,
         per_page=per_page,
         **bound,
+    )
+
+
+def month_count_url(home: str, after: datetime, before: datetime) -> str:
+    """The posts published in [after, before): their count is the answer's X-WP-Total (one post id on its page)."""
+    utc = "%Y-%m-%dT%H:%M:%SZ"
+    return api_url(
+        home,
+        "posts",
+        _fields="id",
+        after=(after - timedelta(seconds=1)).astimezone(timezone.utc).strftime(utc),  # «after» is exclusive
+        before=before.astimezone(timezone.utc).strftime(utc),
+        per_page=1,
     )
 
 

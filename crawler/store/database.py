@@ -37,6 +37,7 @@ from sqlalchemy import (
     cast,
     column,
     create_engine,
+    delete,
     event,
     false,
     func,
@@ -280,6 +281,45 @@ class UnpublishedCode(Base):
     news_code: Mapped[str] = mapped_column(String(64))
     status: Mapped[int] = mapped_column(Integer)
     found_at: Mapped[datetime] = mapped_column(AwareDateTime)
+
+
+class DeclaredCount(Base):
+    """What a site declared it publishes, by evidence that costs requests to read (crawler/sources/coverage.py):
+    its sitemaps' article URLs (`period` ""), read at most once a day, or a REST API's posts of one Jalali month
+    (`period` «1404-09»); with how many of those were stored when it was counted, and how many the run left to
+    fetch for want of budget (the next run reads the sitemaps again for them)."""
+
+    __tablename__ = "declared_counts"
+    __table_args__ = (
+        UniqueConstraint("source", "evidence", "period", name="uq_declared_counts_source_evidence_period"),
+    )
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer(), "sqlite"), primary_key=True)
+    source: Mapped[str] = mapped_column(String(40))
+    evidence: Mapped[str] = mapped_column(String(20))
+    period: Mapped[str] = mapped_column(String(10), default="", server_default="")
+    # None: asked, and the site gave no count (a sitemap it did not serve, a month the API did not count).
+    declared: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    stored: Mapped[int] = mapped_column(Integer)
+    left: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # All the source's stored articles then: those stored since are counted as the holes they fill.
+    source_stored: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # The REST API's total: the page of posts where the next check for posts not stored resumes (None: page 2).
+    resume_page: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    counted_at: Mapped[datetime] = mapped_column(AwareDateTime)
+
+
+class ClosedApi(Base):
+    """A WordPress source whose REST API refused the crawler («HTTP 403 rest_disabled»), and when: the runs of
+    WORDPRESS_API_RETRY after it read the HTML without asking (crawler/sources/discovery.py, WordPressApi)."""
+
+    __tablename__ = "closed_apis"
+    __table_args__ = (UniqueConstraint("source", name="uq_closed_apis_source"),)
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer(), "sqlite"), primary_key=True)
+    source: Mapped[str] = mapped_column(String(40))
+    how: Mapped[str] = mapped_column(Text)
+    closed_at: Mapped[datetime] = mapped_column(AwareDateTime)
 
 
 class Watermark(Base):
@@ -683,6 +723,15 @@ class Store:
         with Session(self.engine) as session:
             return list(session.scalars(select(Article.news_code).where(Article.source == source)))
 
+    def codes_published_since(self, source: str, moment: datetime) -> list[str]:
+        """The news codes of a source's articles published at or after this instant."""
+        with Session(self.engine) as session:
+            return list(
+                session.scalars(
+                    select(Article.news_code).where(Article.source == source, Article.published_at >= moment)
+                )
+            )
+
     def unpublished_codes(self, source: str) -> set[str]:
         with Session(self.engine) as session:
             return set(session.scalars(select(UnpublishedCode.news_code).where(UnpublishedCode.source == source)))
@@ -699,6 +748,83 @@ class Store:
                 is None
             ):
                 session.add(UnpublishedCode(source=source, news_code=code, status=status, found_at=now))
+
+    def declared_count(self, source: str, evidence: str, period: str = "") -> DeclaredCount | None:
+        """What the site last declared by this evidence (for this period), or None when it was never counted."""
+        with Session(self.engine) as session:
+            return session.scalar(
+                select(DeclaredCount).where(
+                    DeclaredCount.source == source, DeclaredCount.evidence == evidence, DeclaredCount.period == period
+                )
+            )
+
+    def record_declared(
+        self,
+        source: str,
+        evidence: str,
+        declared: int | None,
+        stored: int,
+        now: datetime,
+        period: str = "",
+        left: int = 0,
+        resume_page: int | None = None,
+    ) -> None:
+        """What the site declares by this evidence now, replacing what it declared before."""
+        source_stored = self.stored_count(source)
+        with Session(self.engine) as session, session.begin():
+            found = session.scalar(
+                select(DeclaredCount)
+                .where(
+                    DeclaredCount.source == source, DeclaredCount.evidence == evidence, DeclaredCount.period == period
+                )
+                .with_for_update()
+            )
+            if found is None:
+                session.add(
+                    DeclaredCount(
+                        source=source,
+                        evidence=evidence,
+                        period=period,
+                        declared=declared,
+                        stored=stored,
+                        left=left,
+                        source_stored=source_stored,
+                        resume_page=resume_page,
+                        counted_at=now,
+                    )
+                )
+            else:
+                found.declared, found.stored, found.left, found.counted_at = declared, stored, left, now
+                found.source_stored, found.resume_page = source_stored, resume_page
+
+    def stored_in_month(self, source: str, month: str) -> int:
+        """The articles of a source published in a Jalali month («1404-09»)."""
+        with Session(self.engine) as session:
+            return (
+                session.scalar(
+                    select(func.count())
+                    .select_from(Article)
+                    .where(Article.source == source, Article.published_jalali.startswith(f"{month}-"))
+                )
+                or 0
+            )
+
+    def api_closed(self, source: str) -> ClosedApi | None:
+        """When and how the source's REST API last refused the crawler, unless it answered since."""
+        with Session(self.engine) as session:
+            return session.scalar(select(ClosedApi).where(ClosedApi.source == source))
+
+    def record_api_closed(self, source: str, how: str, now: datetime) -> None:
+        with Session(self.engine) as session, session.begin():
+            found = session.scalar(select(ClosedApi).where(ClosedApi.source == source).with_for_update())
+            if found is None:
+                session.add(ClosedApi(source=source, how=how, closed_at=now))
+            else:
+                found.how, found.closed_at = how, now
+
+    def record_api_open(self, source: str) -> None:
+        with Session(self.engine) as session, session.begin():
+            session.execute(delete(ClosedApi).where(ClosedApi.source == source))
 
     def last_coverage(self, source: str) -> CrawlRun | None:
         """The latest crawl run of a source that measured its coverage."""

@@ -7,9 +7,9 @@ content), tags and category; its instant is the page's own when the page gives o
 (JSON-LD, meta), else a time on the page's day (the page prints only the day, or the minute).
 Written: pages of the newest posts at each per_page the tests use (with «X-WP-Total» and
 «X-WP-TotalPages» in a «.headers» file, see crawler/fetch/mirror_server.py), those of the backfills the
-tests run (`after=`), every single post by id and by slug, and the names of the tags and categories
-of each page and each post, as the crawler asks for them. `api.json` holds each post's exact
-instant, for the tests' expectations. Review the diff before committing it.
+tests run (`after=`), the counts of the posts of the last Jalali months, every single post by id and by
+slug, and the names of the tags and categories of each page and each post, as the crawler asks for them.
+`api.json` holds each post's exact instant, for the tests' expectations. Review the diff before committing it.
 """
 
 from __future__ import annotations
@@ -21,10 +21,11 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from crawler.extract.dates import TEHRAN, parse_day_bound
+from crawler.extract.dates import TEHRAN, jalali_months, parse_day_bound
 from crawler.fetch.mirror_server import DEFAULT_ROOT, HEADERS_SUFFIX, mirror_path
 from crawler.sources.discovery import WordPressApi
-from crawler.sources.wpapi import post_by_slug_url, post_url, posts_url, terms_url
+from crawler.sources.wpapi import month_count_url, post_by_slug_url, post_url, posts_url, terms_url
+from settings import WORDPRESS_API_MONTHS
 from tests.golden import GOLDEN_ROOT
 from tests.support.served import SPIDERS, WORDPRESS_HOSTS
 
@@ -154,6 +155,15 @@ def write_source(root: Path, source: str) -> dict[str, str]:
                 {"X-WP-Total": str(len(listed)), "X-WP-TotalPages": str(pages)},
             )
             write_terms(root, home, chunk, names, asked)
+    # The counts of the posts of the last Jalali months (ending with the newest post's), as a run asks them.
+    for _, start, end in jalali_months(posts[0].published_at, WORDPRESS_API_MONTHS):
+        ids = [{"id": post.id} for post in posts if start <= post.published_at < end]
+        write(
+            root,
+            month_count_url(home, start, end),
+            ids[:1],
+            {"X-WP-Total": str(len(ids)), "X-WP-TotalPages": str(len(ids))},
+        )
     for post in posts:
         write(root, post_url(home, post.id), post.json())
         write(root, post_by_slug_url(home, unquote(post.slug)), [post.json()])
