@@ -114,7 +114,8 @@ ARCHIVE_HORIZON = os.environ.get("ARCHIVE_HORIZON", "")
 COVERAGE_MIN = 0.95
 COVERAGE_MINIMA: dict[str, float] = {}
 # The share is judged over the articles of the last COVERAGE_WINDOW where the evidence dates them (the sitemaps'
-# «lastmod», the publication dates of the stored codes of a range), else over all of them.
+# «lastmod», the publication dates of the stored codes of a range, a REST API's counts of the Jalali months
+# holding the window), else over all of them.
 COVERAGE_WINDOW = "30d"
 HOLE_PROBES_PER_RUN = 5
 # An ordinary run reads a source's sitemaps (to count the articles they list) when they were last read longer

@@ -349,3 +349,32 @@ def test_the_coverage_status_judges_the_articles_of_the_last_30_days(tmp_path, d
     assert row["coverage"] == "50%(4/8)"
     assert row["status"] == status, crawled.stdout[-3000:]
     assert crawled.returncode == (0 if status == "ok" else 1)
+
+
+@pytest.mark.parametrize("month_total, status", [(2, "ok"), (12, "coverage: 3 of 13 (23%) by api total in the last ")])
+def test_a_wordpress_api_is_judged_over_the_last_30_days_by_its_counts_of_their_months(
+    tmp_path, database_url, month_total, status
+):
+    """omidjonoob's newest posts are of Jalali 1401-08 (two) and 1401-09 (one): on 1401-09-19 the last 30 days lie
+    in these two months, which the API counts; whatever its total, the status judges them."""
+    mirror = tmp_path / "mirror"
+    shutil.copytree(DEFAULT_ROOT / WP_HOST, mirror / WP_HOST)
+    counts = mirror / WP_HOST / "wp-json" / "wp" / "v2"
+    aban = next(counts.glob("posts?_fields=id&after=2022-10-22T*.headers"))
+    aban.write_text(aban.read_text().replace("X-WP-Total: 2", f"X-WP-Total: {month_total}"))
+    with RecordingMirror(mirror) as server:
+        crawled = scrapy_cli(
+            "crawl",
+            "omidjonoob",
+            "-s",
+            "CLOCK_NOW=2022-12-10T10:00:00+00:00",
+            mirror_url=server.url,
+            database_url=database_url,
+        )
+    row = summary_row(crawled.stdout, "omidjonoob")
+    # The whole figure stays the API's total: every post it declares is stored.
+    assert row["coverage"] == "100%(5/5)"
+    assert row["status"].startswith(status), crawled.stdout[-3000:]
+    if status != "ok":
+        assert row["status"].endswith("30d (months 1401-08 to 1401-09), below 95%")
+    assert crawled.returncode == (0 if status == "ok" else 1)

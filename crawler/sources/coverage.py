@@ -10,7 +10,8 @@ again when due); the range of a source's sequential news codes (`NewsSpider.code
 `code range`. The figure goes to the crawl stats (COVERAGE_*), which the summary keeps in `crawl_runs` and
 judges against the source's share in COVERAGE_MINIMA, else COVERAGE_MIN: over the articles of the last
 COVERAGE_WINDOW (30 days) where the evidence dates them (the sitemaps' «lastmod»; for a code range, the codes
-from the lowest stored one published in the window), else over all of them.
+from the lowest stored one published in the window; for a REST API, its counts of the Jalali months that hold
+the window, asked once a day: a little wider than the window), else over all of them.
 
 The articles the sitemaps list and the store lacks are fetched as they are read: every one after its date by a
 backfill, SITEMAP_HOLES_PER_RUN of them (newest first) by an ordinary run, the rest by the next runs, which read
@@ -34,6 +35,7 @@ from scrapy.http import Response
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
+from crawler.extract.dates import jalali_months
 from crawler.items import REQUIRED_FIELDS, ArticleItem
 from crawler.run.clock import now, parse_span
 from crawler.run.summary import describe_coverage
@@ -176,27 +178,39 @@ def coverage_window_start(spider: NewsSpider) -> datetime:
     return now(spider.settings) - parse_span(spider.settings.get("COVERAGE_WINDOW", "30d"))
 
 
-def window_figure(spider: NewsSpider, store: Store, evidence: str) -> tuple[int, int] | None:
-    """Declared and stored articles of the last COVERAGE_WINDOW, where the evidence dates them: the sitemaps'
-    articles modified since (`lastmod`), the codes of a range from the lowest stored one published since; None
-    where it does not (a REST API's total, a sitemap without «lastmod», sitemaps counted on an earlier day)."""
+def window_figure(spider: NewsSpider, store: Store, evidence: str) -> tuple[int, int, str] | None:
+    """Declared and stored articles of the last COVERAGE_WINDOW, where the evidence dates them, and the window's
+    name: the sitemaps' articles modified since (`lastmod`), the codes of a range from the lowest stored one
+    published since, a REST API's posts of the Jalali months that hold the window; None where it does not (a
+    sitemap without «lastmod», sitemaps counted on an earlier day, months the API has not counted)."""
+    window = spider.settings.get("COVERAGE_WINDOW", "30d")
+    since = coverage_window_start(spider)
     if evidence == SITEMAP and spider.sitemap_recent:
         fetched = [url for url, stored in spider.sitemap_recent.items() if not stored]
         stored = len(spider.sitemap_recent) - len(fetched) + len(spider.stored_dates(fetched))
-        return len(spider.sitemap_recent), stored
+        return len(spider.sitemap_recent), stored, window
     if evidence == CODE_RANGE:
         found = code_range(store.stored_codes(spider.name))
         if found is None:
             return None
         numbers, _, highest = found
-        since = coverage_window_start(spider)
         recent = [int(code) for code in store.codes_published_since(spider.name, since) if code.isdigit()]
         if not recent:
-            return 0, 0
+            return 0, 0, window
         lowest = min(recent)
         unpublished = {int(code) for code in store.unpublished_codes(spider.name) if code.isdigit()}
         withdrawn = sum(lowest <= code <= highest for code in unpublished)
-        return highest - lowest + 1 - withdrawn, sum(code >= lowest for code in numbers)
+        return highest - lowest + 1 - withdrawn, sum(code >= lowest for code in numbers), window
+    if evidence == API_TOTAL:
+        # Every Jalali month is at least 29 days long: these are enough to hold the window, newest first.
+        spans = jalali_months(now(spider.settings), 2 + parse_span(window).days // 29)
+        months = [month for month, _, end in spans if end > since]
+        counts = [store.declared_count(spider.name, API_TOTAL, month) for month in months]
+        if not all(count is not None and count.declared is not None for count in counts):
+            return None
+        declared = sum(count.declared for count in counts if count is not None and count.declared is not None)
+        stored = sum(store.stored_in_month(spider.name, month) for month in months)
+        return declared, stored, f"{window} (months {months[-1]} to {months[0]})"
     return None
 
 
@@ -244,7 +258,7 @@ def measure(spider: NewsSpider) -> None:
     stats.set_value(COVERAGE_MIN, float(minima.get(spider.name, spider.settings.getfloat("COVERAGE_MIN", 0.95))))
     window = spider.read_store(lambda store: window_figure(spider, store, evidence), None)
     if window is not None:
-        stats.set_value(COVERAGE_WINDOW, spider.settings.get("COVERAGE_WINDOW", "30d"))
         stats.set_value(COVERAGE_WINDOW_DECLARED, window[0])
         stats.set_value(COVERAGE_WINDOW_STORED, window[1])
+        stats.set_value(COVERAGE_WINDOW, window[2])
     logger.info("%s: coverage %s", spider.name, describe_coverage(stored, declared, evidence))
