@@ -178,6 +178,12 @@ def coverage_window_start(spider: NewsSpider) -> datetime:
     return now(spider.settings) - parse_span(spider.settings.get("COVERAGE_WINDOW", "30d"))
 
 
+def published_between(spider: NewsSpider, store: Store, lowest: int, highest: int) -> int:
+    """The codes from lowest to highest that may be published articles: all but those known not to be."""
+    unpublished = {int(code) for code in store.unpublished_codes(spider.name) if code.isdigit()}
+    return highest - lowest + 1 - sum(lowest <= code <= highest for code in unpublished)
+
+
 def window_figure(spider: NewsSpider, store: Store, evidence: str) -> tuple[int, int, str] | None:
     """Declared and stored articles of the last COVERAGE_WINDOW, where the evidence dates them, and the window's
     name: the sitemaps' articles modified since (`lastmod`), the codes of a range from the lowest stored one
@@ -198,9 +204,7 @@ def window_figure(spider: NewsSpider, store: Store, evidence: str) -> tuple[int,
         if not recent:
             return 0, 0, window
         lowest = min(recent)
-        unpublished = {int(code) for code in store.unpublished_codes(spider.name) if code.isdigit()}
-        withdrawn = sum(lowest <= code <= highest for code in unpublished)
-        return highest - lowest + 1 - withdrawn, sum(code >= lowest for code in numbers), window
+        return published_between(spider, store, lowest, highest), sum(code >= lowest for code in numbers), window
     if evidence == API_TOTAL:
         # Every Jalali month is at least 29 days long: these are enough to hold the window, newest first.
         spans = jalali_months(now(spider.settings), 2 + parse_span(window).days // 29)
@@ -233,9 +237,7 @@ def measure(spider: NewsSpider) -> None:
             return SITEMAP, counted.declared, min(counted.declared, counted.stored + max(0, since))
         if spider.code_url and (found := code_range(store.stored_codes(spider.name))):
             numbers, lowest, highest = found
-            unpublished = {int(code) for code in store.unpublished_codes(spider.name) if code.isdigit()}
-            withdrawn = sum(lowest <= code <= highest for code in unpublished)
-            return CODE_RANGE, highest - lowest + 1 - withdrawn, len(numbers)
+            return CODE_RANGE, published_between(spider, store, lowest, highest), len(numbers)
         return None
 
     found = spider.read_store(figure, None)
