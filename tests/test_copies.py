@@ -7,7 +7,7 @@ import zlib
 from datetime import datetime, timedelta
 
 import pytest
-from datasketch import MinHash
+from datasketch import MinHash, MinHashLSH
 from scrapy.utils.project import get_project_settings
 from scrapy.utils.test import get_crawler
 from sqlalchemy import create_engine, select
@@ -16,7 +16,15 @@ from sqlalchemy.orm import Session
 from crawler.extract.dates import TEHRAN
 from crawler.stats import COPIES_FAILED, STORE_UPDATED
 from crawler.store import copies
-from crawler.store.copies import SIGNATURE_HASHES, CopyFinder, LinkCopies, jaccard, shingles
+from crawler.store.copies import (
+    SIGNATURE_HASHES,
+    CopyFinder,
+    LinkCopies,
+    band_layout,
+    jaccard,
+    permutations,
+    shingles,
+)
 from crawler.store.database import Article, ArticleCopy, Store
 from pipelines.store import StorePipeline
 from tests.test_pipelines import article
@@ -102,6 +110,15 @@ def links(database_url: str) -> set[tuple[str, str]]:
 def test_the_shingles_of_a_syndicated_copy_are_mostly_the_originals():
     assert jaccard(shingles(IMO.body), shingles(AGENCY.body)) >= 0.8
     assert jaccard(shingles(IMO.body), shingles(IMO_OTHER.body)) < 0.2
+
+
+@pytest.mark.parametrize("threshold", [0.5, 0.6, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95])
+def test_the_bands_and_permutations_are_datasketchs_without_importing_it(threshold):
+    """What datasketch's MinHashLSH and MinHash choose, computed with numpy alone: a crawl does not pay for
+    datasketch's import (scipy), and the bands stored before still meet those stored now."""
+    assert band_layout(threshold, copies.PERMUTATIONS) == MinHashLSH(threshold, copies.PERMUTATIONS).hashranges
+    expected = MinHash(num_perm=copies.PERMUTATIONS, seed=copies.SEED, scheme=copies.SCHEME).permutations
+    assert [row.tolist() for row in permutations(copies.PERMUTATIONS, copies.SEED)] == expected.tolist()
 
 
 @pytest.mark.parametrize("at_once", [SIGNATURE_HASHES, 50])

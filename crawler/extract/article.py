@@ -17,7 +17,6 @@ from typing import TypeVar
 from urllib.parse import urlsplit
 
 import lxml.html
-import trafilatura
 from lxml import etree
 from lxml.cssselect import CSSSelector
 from parsel import SelectorList
@@ -726,6 +725,9 @@ class ArticlePage:
         # fallbacks (jusText would hold every language's stoplist in memory, ~27 MB, for the run).
         # trafilatura finds where the text is; the text is that block's (trafilatura drops a paragraph it
         # takes for a duplicate, or keeps a side column's or a comment's when class names tell it nothing).
+        # Imported here: only a page no rule reads needs it, and its import costs every command 60 ms.
+        import trafilatura
+
         for favour in ({"favor_precision": True}, {"favor_recall": True}):
             main = trafilatura.extract(
                 self.response.text,

@@ -4,10 +4,10 @@ articles stay, linked in the table `copies`, the one published first as the orig
 
 A body is compared as the set of its word shingles (runs of SHINGLE_WORDS words of the folded text,
 crawler/store/search.py), so an agency prefix, a dropped last paragraph or a closing «انتهای پیام» leave
-most shingles in common. Candidates come from MinHash locality-sensitive hashing (datasketch): each
-body's signature is cut into bands kept in `copy_bands`, and articles sharing a band are compared
-exactly; a pair whose Jaccard similarity reaches COPIES_THRESHOLD is linked. An article stored again
-with the same content hash (title, lead and body) is a copy without comparing.
+most shingles in common. Candidates come from MinHash locality-sensitive hashing: each body's
+signature is cut into bands kept in `copy_bands`, and articles sharing a band are compared exactly;
+a pair whose Jaccard similarity reaches COPIES_THRESHOLD is linked. An article stored again with the same
+content hash (title, lead and body) is a copy without comparing.
 
 `LinkCopies` runs after the store: for every article stored new or updated, in the store's own
 transaction size.
@@ -46,8 +46,11 @@ BATCH = 500
 PERMUTATIONS = 128
 # Shingles whose permuted hashes are computed at once (512 bytes each): a buffer the CPU's cache holds.
 SIGNATURE_HASHES = 2048
-# Named, not datasketch's default: the bands stored in copy_bands are only comparable under one scheme.
+# The signatures and bands are datasketch's (MinHash of this scheme and seed, MinHashLSH's bands), computed here
+# with numpy alone: the bands stored in copy_bands are only comparable under one scheme (tests/test_copies.py
+# holds the two together). Importing datasketch would cost every crawl scipy's import, 0.4 s of CPU.
 SCHEME = "affine32"
+SEED = 1
 
 
 def shingles(body: str) -> set[bytes]:
@@ -67,7 +70,7 @@ def jaccard(one: set[bytes], other: set[bytes]) -> float:
 def _murmur_finalized(values: np.ndarray) -> np.ndarray:
     """MurmurHash3's 32-bit finalizer, which datasketch's affine32 scheme mixes each hash with before permuting
     (multiplications wrap, as the scheme's arithmetic modulo 2³² does)."""
-    import numpy as np  # with copy detection only, as datasketch (CopyFinder)
+    import numpy as np  # with copy detection only (CopyFinder)
 
     values = values ^ (values >> np.uint32(16))
     values = values * np.uint32(0x85EBCA6B)
@@ -76,19 +79,47 @@ def _murmur_finalized(values: np.ndarray) -> np.ndarray:
     return values ^ (values >> np.uint32(16))
 
 
+def band_layout(threshold: float, permutations: int) -> list[tuple[int, int]]:
+    """Where each band lies in a signature: the b bands of r rows (b·r ≤ permutations) that make the chance of a
+    false positive (a pair less similar than `threshold` sharing a band) plus that of a false negative (a pair
+    as similar not sharing one) least, as datasketch's MinHashLSH chooses them (equal weights, the first best
+    of b then r ascending). Both chances are integrals of polynomials of degree b·r: Gauss–Legendre quadrature
+    of permutations/2 + 1 points computes them exactly."""
+    import numpy as np  # with copy detection only (CopyFinder)
+
+    nodes, weights = np.polynomial.legendre.leggauss(permutations // 2 + 1)
+    # The nodes and weights of the two intervals: below the threshold, and above it.
+    below, below_weights = threshold / 2 * (nodes + 1), threshold / 2 * weights
+    above, above_weights = threshold + (1 - threshold) / 2 * (nodes + 1), (1 - threshold) / 2 * weights
+    best, layout = float("inf"), (0, 0)
+    for bands in range(1, permutations + 1):
+        for rows in range(1, permutations // bands + 1):
+            false_positive = float(np.dot(below_weights, 1 - (1 - below**rows) ** bands))
+            false_negative = float(np.dot(above_weights, (1 - above**rows) ** bands))
+            if (error := 0.5 * false_positive + 0.5 * false_negative) < best:
+                best, layout = error, (bands, rows)
+    bands, rows = layout
+    return [(band * rows, (band + 1) * rows) for band in range(bands)]
+
+
+def permutations(count: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """The affine permutations h → a·h + b (mod 2³², a odd) of datasketch's affine32 MinHash with this seed."""
+    import numpy as np
+
+    generator = np.random.RandomState(seed)
+    multipliers = generator.randint(0, 1 << 31, count, dtype=np.uint32) * np.uint32(2) + np.uint32(1)
+    offsets = generator.randint(0, 1 << 32, count, dtype=np.uint32)
+    return multipliers, offsets
+
+
 class CopyFinder:
     """Links each given stored article with its copies among all stored articles."""
 
     def __init__(self, engine: Engine, threshold: float = 0.8):
-        # Imported here, not with the module: datasketch and numpy bring scipy and 56 MB, which a crawl
-        # without copy detection (COPIES_ENABLED off) never needs, though Scrapy imports the extension.
-        from datasketch import MinHash, MinHashLSH
-
         self.engine = engine
         self.threshold = threshold
-        # The bands that make pairs of this similarity likely to share one (datasketch's optimum).
-        self.bands = MinHashLSH(threshold=threshold, num_perm=PERMUTATIONS).hashranges
-        self._multipliers, self._offsets = MinHash(num_perm=PERMUTATIONS, seed=1, scheme=SCHEME).permutations
+        self.bands = band_layout(threshold, PERMUTATIONS)
+        self._multipliers, self._offsets = permutations(PERMUTATIONS, SEED)
 
     def link(self, article_ids: list[int]) -> int:
         """Finds the copies of these articles (new or changed) among all stored articles and records them,
