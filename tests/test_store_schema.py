@@ -3,6 +3,8 @@ types; a database made before migrations is adopted."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
@@ -10,6 +12,7 @@ import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import inspect, select, text
 from sqlalchemy.orm import Session
 
@@ -18,7 +21,13 @@ from crawler.sources.frontier import Frontier, Segment
 from crawler.store import migrations
 from crawler.store.database import Article, Base, Store, make_engine
 
-HEAD = "0012"
+# Opens the store of the URL given, then prints its revision and whether Alembic was imported.
+OPEN_AND_LIST_ALEMBIC = """
+import sys
+from crawler.store.database import Store
+from crawler.store.migrations import current_revision
+print(current_revision(Store.open(sys.argv[1]).engine), "alembic" in sys.modules)
+"""
 
 
 def schema_of(connection) -> MigrationContext:
@@ -34,7 +43,20 @@ def test_the_migrations_build_exactly_the_models(database_url):
     engine = Store.open(database_url).engine
     with engine.connect() as connection:
         assert compare_metadata(schema_of(connection), Base.metadata) == []
-        assert connection.execute(text("select version_num from alembic_version")).scalar_one() == HEAD
+        assert connection.execute(text("select version_num from alembic_version")).scalar_one() == migrations.HEAD
+
+
+def test_head_is_the_newest_migration():
+    assert ScriptDirectory.from_config(migrations.alembic_config()).get_current_head() == migrations.HEAD
+
+
+def test_a_database_at_the_newest_schema_is_opened_without_alembic(sqlite_url):
+    """Every command opens the store: one already migrated costs a query, not Alembic's import."""
+    Store.open(sqlite_url)
+    opened = subprocess.run(
+        [sys.executable, "-c", OPEN_AND_LIST_ALEMBIC, sqlite_url], capture_output=True, text=True, check=True
+    )
+    assert opened.stdout.split() == [migrations.HEAD, "False"], opened.stdout
 
 
 def test_downgrade_removes_and_upgrade_restores_the_schema(database_url):
@@ -82,7 +104,7 @@ def test_a_database_made_before_migrations_is_adopted_with_its_rows(database_url
         )
     engine.dispose()
     with Store.open(database_url).engine.connect() as connection:
-        assert connection.execute(text("select version_num from alembic_version")).scalar_one() == HEAD
+        assert connection.execute(text("select version_num from alembic_version")).scalar_one() == migrations.HEAD
         assert connection.execute(text("select news_code from articles")).scalar_one() == "1"
         # The same instant, in UTC.
         assert connection.execute(text("select published_at from articles")).scalar_one() in (
