@@ -54,3 +54,16 @@ def test_the_first_part_of_a_path_is_found_once_per_page():
     page = PageSelectors(HtmlResponse("https://example.ir/", body=b"<main><p>1</p><i>2</i></main><p>3</p>").selector)
     assert page.css("main p::text").getall() == ["1"] and page.css("main i::text").getall() == ["2"]
     assert list(page.heads) == ["descendant-or-self::main"]
+
+
+def test_nested_heads_select_the_same_nodes_once_in_the_same_order():
+    """A page of unclosed tags nests thousands of `article`s: a path below them runs from the outermost
+    ones only (libxml2 would merge the same descendants once per level), and selects what parsel does."""
+    noise = "".join(f"<article class='a{n % 3}'><p class='x'>{n}<a href='/{n}'>{n}</a>" for n in range(400))
+    body = f"<html><body><article><p>real</p></article><div>{noise}</div></body></html>".encode()
+    response = HtmlResponse("https://example.ir/", body=body)
+    page = PageSelectors(response.selector)
+    for query in ("article p::text", "article .x a", "article > p", "div article a::attr(href)", ".a1 p", "h1 ::text"):
+        assert [node.root for node in page.css(query)] == [node.root for node in response.css(query)], query
+    assert len(page.heads["descendant-or-self::article"]) == 401
+    assert len(page.outer_heads["descendant-or-self::article"]) == 2  # the real article, the outermost of the noise

@@ -295,7 +295,7 @@ class ArticlePage:
         if self.data.is_article:
             return ""
         if item is None:
-            heading = normalize_line(" ".join(self.response.css("title::text, h1 ::text").getall()))
+            heading = normalize_line(" ".join(self._selectors.css("title::text, h1 ::text").getall()))
             if SEARCH_URL.search(self.response.url):
                 return "a search page"
             if NOT_FOUND.search(heading):

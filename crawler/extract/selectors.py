@@ -9,6 +9,8 @@ for other themes: each would walk the whole page comparing every element's class
   site's selectors start there) are found once per page, and the rest of the path runs from them;
 - a first part naming a class or an id is looked for among the page's class and id attributes, not
   among all its elements: libxml2 walks attributes several times faster than it tests each element.
+- when the rest looks below them, only the outermost of those elements are kept: a page of unclosed tags
+  nests thousands of `article`s, and libxml2 would merge the same descendants once per level (seconds).
 
 What runs is the XPath parsel makes of the selector, cut at its first step, its first step reached by
 way of the attribute it names: the same nodes, in the same order.
@@ -99,6 +101,30 @@ def alternatives(query: str) -> tuple[Alternative, ...]:
     return tuple(_alternative(selector) for selector in cssselect.parse(query))
 
 
+# The axes below a head whose nodes a nested head would select again.
+_DESCENDANT = ("descendant::", "descendant-or-self::")
+
+
+def outermost(elements: list) -> list:
+    """These elements (in document order) but those inside another of them; each ancestor is looked at once."""
+    chosen = set(elements)
+    covered: dict = {}  # element → whether it or one of its ancestors is among the elements
+
+    def is_covered(element) -> bool:
+        path: list = []
+        while element is not None and element not in covered:
+            if element in chosen:
+                covered.update(dict.fromkeys(path, True))
+                return True
+            path.append(element)
+            element = element.getparent()
+        answer = covered[element] if element is not None else False
+        covered.update(dict.fromkeys(path, answer))
+        return answer
+
+    return [element for element in elements if element.getparent() is None or not is_covered(element.getparent())]
+
+
 class PageSelectors:
     """Runs CSS selectors on one page (`css`), remembering what every query of the page shares."""
 
@@ -106,6 +132,7 @@ class PageSelectors:
         # parsel's own selector over the same tree: Scrapy's would register each node selected with trackref.
         self.page = Selector(root=page.root, type=page.type)
         self.heads: dict[str, list] = {}
+        self.outer_heads: dict[str, list] = {}  # the heads but those inside another
 
     @cached_property
     def classes_and_ids(self) -> frozenset[str]:
@@ -125,8 +152,15 @@ class PageSelectors:
                 continue
             if alternative.head not in self.heads:
                 self.heads[alternative.head] = self.page.root.xpath(alternative.head)
-            if self.heads[alternative.head]:
+            found = self.heads[alternative.head]
+            if len(found) > 1 and alternative.rest.startswith(_DESCENDANT):
+                # Below a head, a nested one's descendants are the outer one's again: libxml2 would merge the
+                # same nodes once per nesting level, quadratic in a page of unclosed tags.
+                if alternative.head not in self.outer_heads:
+                    self.outer_heads[alternative.head] = outermost(found)
+                found = self.outer_heads[alternative.head]
+            if found:
                 name = f"head{len(heads)}"
-                heads[name] = self.heads[alternative.head]
+                heads[name] = found
                 paths.append(f"${name}/{alternative.rest}" if alternative.rest else f"${name}")
         return self.page.xpath(" | ".join(paths), **heads) if paths else SelectorList()
