@@ -14,6 +14,7 @@ the models, on SQLite and PostgreSQL; `alembic check` says whether anything is m
 from __future__ import annotations
 
 import atexit
+import logging
 import re
 import shutil
 import tempfile
@@ -39,6 +40,8 @@ HEAD = "0012"
 # The search index's tables, made by the migrations and kept by triggers, with no model (crawler/store/search.py):
 # SQLite's FTS5 table and its shadow tables, PostgreSQL's tsvector table.
 _SEARCH_INDEX_TABLES = re.compile(r"articles_fts(_(data|idx|docsize|config|content))?|article_search")
+# Alembic, imported once the log is set up, would announce each of its plugins at INFO on every migration.
+logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
 # Any constant number: the PostgreSQL advisory lock that lets one process migrate at a time.
 _MIGRATION_LOCK = 61_857_120
 
