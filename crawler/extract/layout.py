@@ -101,17 +101,30 @@ class PageLayout:
         self.__dict__.pop("_head_order", None)
         self.__dict__.pop("_head_anchor", None)
         self.__dict__.pop("head_scope", None)
+        self.__dict__.pop("_chrome", None)
+        self.__dict__.pop("_title_block_holds", None)
 
     @cached_property
     def _text_index(self) -> list[tuple[etree._Element, str]]:
         return [(element, key) for element, text in text_nodes(self.root) if len(key := _squeezed(text)) >= _MIN_PROBE]
+
+    @cached_property
+    def _text_by_opening(self) -> dict[str, list[tuple[etree._Element, str]]]:
+        """The text index by the first _MIN_PROBE letters of each text, in page order: a line and a text one of
+        which begins the other share those (a line per lookup, not the page per line: a page of noise has
+        tens of thousands of both)."""
+        by_opening: dict[str, list[tuple[etree._Element, str]]] = {}
+        for element, text in self._text_index:
+            by_opening.setdefault(text[:_MIN_PROBE], []).append((element, text))
+        return by_opening
 
     def locate(self, line: str) -> etree._Element | None:
         """The element where a line of extracted text begins: its first place after the title, else
         its first place on the page."""
         key = _squeezed(line)
         after = self.order.get(self.title_element, -1) if self.title_element is not None else -1
-        found = [element for element, text in self._text_index if key.startswith(text) or text.startswith(key)]
+        candidates = self._text_by_opening.get(key[:_MIN_PROBE], []) if len(key) >= _MIN_PROBE else self._text_index
+        found = [element for element, text in candidates if key.startswith(text) or text.startswith(key)]
         return next((element for element in found if self.order[element] > after), found[0] if found else None)
 
     def _link_only(self, line: str, element: etree._Element) -> bool:
@@ -357,23 +370,62 @@ class PageLayout:
         """Inside a header, nav, footer or side column (by tag, or by class/id words outside the title's
         block: inside it, «item-nav» is the article's own meta row)."""
         head = self.title_block
-        in_head = head is not None and self._inside(element, head)
-        for ancestor in (element, *element.iterancestors()):
-            if ancestor in self.title_ancestors:
-                return False
-            if not isinstance(ancestor.tag, str):
-                continue
-            if ancestor.tag in CHROME_TAGS and not (
-                ancestor.tag in ("header", "footer") and getattr(ancestor.getparent(), "tag", "") == "article"
-            ):
-                return True  # an <article>'s own header and footer (meta line, tags) are the article's
-            if ancestor is head:
-                in_head = False
-            elif not in_head and any(
-                map(CHROME_WORDS.match, f"{ancestor.get('class', '')} {ancestor.get('id', '')}".split())
-            ):
-                return True
-        return False
+        # The answer is the same for an element and the ancestors the walk passed: each is walked once per
+        # page, not once per element below it (a page of unclosed tags nests thousands deep).
+        known = self._chrome
+        passed = []
+        answer = False
+        node: etree._Element | None = element
+        while node is not None:
+            if node in known:
+                answer = known[node]
+                break
+            passed.append(node)
+            if node in self.title_ancestors:
+                break
+            if isinstance(node.tag, str):
+                if node.tag in CHROME_TAGS and not (
+                    node.tag in ("header", "footer") and getattr(node.getparent(), "tag", "") == "article"
+                ):
+                    answer = True  # an <article>'s own header and footer (meta line, tags) are the article's
+                    break
+                if (
+                    node is not head
+                    and any(map(CHROME_WORDS.match, f"{node.get('class', '')} {node.get('id', '')}".split()))
+                    and not self._in_title_block(node)
+                ):
+                    answer = True
+                    break
+            node = node.getparent()
+        known.update(dict.fromkeys(passed, answer))
+        return answer
+
+    @cached_property
+    def _chrome(self) -> dict[etree._Element, bool]:
+        return {}
+
+    @cached_property
+    def _title_block_holds(self) -> dict[etree._Element, bool]:
+        return {}
+
+    def _in_title_block(self, element: etree._Element) -> bool:
+        """Whether the element is the title's block or inside it (remembered for the ancestors walked)."""
+        head = self.title_block
+        known = self._title_block_holds
+        passed = []
+        answer = False
+        node: etree._Element | None = element
+        while node is not None:
+            if node in known:
+                answer = known[node]
+                break
+            passed.append(node)
+            if node is head:
+                answer = True
+                break
+            node = node.getparent()
+        known.update(dict.fromkeys(passed, answer))
+        return answer
 
     def _same_page(self, href: str) -> bool:
         """A link to this article: its URL in another spelling, or another URL with its news code."""
