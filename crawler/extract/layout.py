@@ -16,6 +16,7 @@ from urllib.parse import unquote, urljoin
 
 from lxml import etree
 
+from crawler.extract.ancestors import settled_by_ancestors
 from crawler.extract.blocks import SKIP_TAGS, block_text
 from crawler.extract.dates import parse_jalali
 from crawler.extract.text import ZWNJ, normalize_line, normalize_text
@@ -370,35 +371,22 @@ class PageLayout:
         """Inside a header, nav, footer or side column (by tag, or by class/id words outside the title's
         block: inside it, «item-nav» is the article's own meta row)."""
         head = self.title_block
-        # The answer is the same for an element and the ancestors the walk passed: each is walked once per
-        # page, not once per element below it (a page of unclosed tags nests thousands deep).
-        known = self._chrome
-        passed = []
-        answer = False
-        node: etree._Element | None = element
-        while node is not None:
-            if node in known:
-                answer = known[node]
-                break
-            passed.append(node)
+
+        def decide(node: etree._Element) -> bool | None:
             if node in self.title_ancestors:
-                break
-            if isinstance(node.tag, str):
-                if node.tag in CHROME_TAGS and not (
-                    node.tag in ("header", "footer") and getattr(node.getparent(), "tag", "") == "article"
-                ):
-                    answer = True  # an <article>'s own header and footer (meta line, tags) are the article's
-                    break
-                if (
-                    node is not head
-                    and any(map(CHROME_WORDS.match, f"{node.get('class', '')} {node.get('id', '')}".split()))
-                    and not self._in_title_block(node)
-                ):
-                    answer = True
-                    break
-            node = node.getparent()
-        known.update(dict.fromkeys(passed, answer))
-        return answer
+                return False
+            if not isinstance(node.tag, str):
+                return None
+            if node.tag in CHROME_TAGS and not (
+                node.tag in ("header", "footer") and getattr(node.getparent(), "tag", "") == "article"
+            ):
+                return True  # an <article>'s own header and footer (meta line, tags) are the article's
+            words = f"{node.get('class', '')} {node.get('id', '')}".split()
+            if node is not head and any(map(CHROME_WORDS.match, words)) and not self._in_title_block(node):
+                return True
+            return None
+
+        return settled_by_ancestors(element, decide, self._chrome)
 
     @cached_property
     def _chrome(self) -> dict[etree._Element, bool]:
@@ -409,23 +397,9 @@ class PageLayout:
         return {}
 
     def _in_title_block(self, element: etree._Element) -> bool:
-        """Whether the element is the title's block or inside it (remembered for the ancestors walked)."""
+        """Whether the element is the title's block or inside it."""
         head = self.title_block
-        known = self._title_block_holds
-        passed = []
-        answer = False
-        node: etree._Element | None = element
-        while node is not None:
-            if node in known:
-                answer = known[node]
-                break
-            passed.append(node)
-            if node is head:
-                answer = True
-                break
-            node = node.getparent()
-        known.update(dict.fromkeys(passed, answer))
-        return answer
+        return settled_by_ancestors(element, lambda node: True if node is head else None, self._title_block_holds)
 
     def _same_page(self, href: str) -> bool:
         """A link to this article: its URL in another spelling, or another URL with its news code."""

@@ -29,6 +29,8 @@ from lxml import etree
 from parsel import Selector, SelectorList
 from parsel.csstranslator import HTMLTranslator
 
+from crawler.extract.ancestors import settled_by_ancestors
+
 PREFIX = "descendant-or-self::"  # parsel's, for a selector run on the page
 # The whitespace XPath's normalize-space() splits a class attribute on.
 _XML_SPACE = re.compile(r"[ \t\r\n]+")
@@ -106,23 +108,15 @@ _DESCENDANT = ("descendant::", "descendant-or-self::")
 
 
 def outermost(elements: list) -> list:
-    """These elements (in document order) but those inside another of them; each ancestor is looked at once."""
+    """These elements (in document order) but those inside another of them."""
     chosen = set(elements)
-    covered: dict = {}  # element → whether it or one of its ancestors is among the elements
-
-    def is_covered(element) -> bool:
-        path: list = []
-        while element is not None and element not in covered:
-            if element in chosen:
-                covered.update(dict.fromkeys(path, True))
-                return True
-            path.append(element)
-            element = element.getparent()
-        answer = covered[element] if element is not None else False
-        covered.update(dict.fromkeys(path, answer))
-        return answer
-
-    return [element for element in elements if element.getparent() is None or not is_covered(element.getparent())]
+    inside: dict = {}  # element → whether it or one of its ancestors is among the elements
+    return [
+        element
+        for element in elements
+        if element.getparent() is None
+        or not settled_by_ancestors(element.getparent(), lambda node: True if node in chosen else None, inside)
+    ]
 
 
 class PageSelectors:
